@@ -1,0 +1,127 @@
+/**
+ * The error catalogue: every error Capstan answers with is one of these, typed by category.
+ * Domain code throws `new Errors.X(detail, { cause, extra })`; src/core/problem.ts turns it into
+ * RFC 9457 problem+json. Codes are stable and never reused (docs/errors.md is generated from this list).
+ */
+
+/** The standard categories, each with its HTTP status and whether a retry may succeed. */
+export const CATEGORIES = {
+  validation: { status: 400, retryable: false, title: 'Invalid request' },
+  unauthorized: { status: 401, retryable: false, title: 'Authentication required' },
+  forbidden: { status: 403, retryable: false, title: 'Forbidden' },
+  not_found: { status: 404, retryable: false, title: 'Not found' },
+  conflict: { status: 409, retryable: false, title: 'Conflict' },
+  rate_limited: { status: 429, retryable: true, title: 'Too many requests' },
+  unavailable: { status: 503, retryable: true, title: 'Service unavailable' },
+  timeout: { status: 504, retryable: true, title: 'Timed out' },
+  execution_failed: { status: 502, retryable: false, title: 'Execution failed' },
+  not_implemented: { status: 501, retryable: false, title: 'Not implemented' },
+  internal: { status: 500, retryable: false, title: 'Internal error' },
+} as const;
+
+export type ErrorCategory = keyof typeof CATEGORIES;
+export const ERROR_CATEGORIES = Object.keys(CATEGORIES) as ErrorCategory[];
+
+export interface CapstanErrorOptions {
+  cause?: unknown;
+  /** Extra members merged into the problem document (e.g. `capability`, `errors`). */
+  extra?: Record<string, unknown>;
+  /** Seconds a client should wait before retrying (sent as Retry-After). */
+  retryAfter?: number;
+  /** Override the category's status (e.g. 413 or 415 within `validation`). */
+  status?: number;
+}
+
+/** Base class of every catalogued error. */
+export class CapstanError extends Error {
+  readonly code: string;
+  readonly category: ErrorCategory;
+  readonly statusCode: number;
+  readonly title: string;
+  readonly extra: Record<string, unknown>;
+  readonly retryAfter?: number;
+
+  constructor(code: string, category: ErrorCategory, title: string, detail: string, opts: CapstanErrorOptions = {}) {
+    super(detail, opts.cause === undefined ? undefined : { cause: opts.cause });
+    this.name = 'CapstanError';
+    this.code = code;
+    this.category = category;
+    this.title = title;
+    this.statusCode = opts.status ?? CATEGORIES[category].status;
+    this.extra = opts.extra ?? {};
+    this.retryAfter = opts.retryAfter;
+  }
+
+  get retryable(): boolean {
+    return CATEGORIES[this.category].retryable;
+  }
+}
+
+/** One catalogue entry: the class to throw plus its documentation. */
+export interface CatalogueEntry {
+  code: string;
+  category: ErrorCategory;
+  title: string;
+  description: string;
+}
+
+type ErrorClass = new (detail: string, opts?: CapstanErrorOptions) => CapstanError;
+
+export const CATALOGUE: CatalogueEntry[] = [];
+
+function define(code: string, category: ErrorCategory, title: string, description: string): ErrorClass {
+  const full = `CAPSTAN_ERR_${code}`;
+  if (CATALOGUE.some((e) => e.code === full)) throw new Error(`duplicate error code ${full}`);
+  CATALOGUE.push({ code: full, category, title, description });
+  return class extends CapstanError {
+    constructor(detail: string, opts?: CapstanErrorOptions) {
+      super(full, category, title, detail, opts);
+    }
+  };
+}
+
+/** The catalogue. Append only: never rename or reuse a code. */
+export const Errors = {
+  Validation: define('REQUEST_VALIDATION', 'validation', 'Invalid request', 'The request body, query, path or headers do not match the documented schema; `errors` lists each problem with its JSON pointer.'),
+  MalformedJson: define('REQUEST_MALFORMED_JSON', 'validation', 'Malformed JSON body', 'The request body is not valid JSON.'),
+  BodyTooLarge: define('REQUEST_BODY_TOO_LARGE', 'validation', 'Request body too large', 'The request body exceeds the configured body limit (HTTP 413).'),
+  UnsupportedMediaType: define('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'validation', 'Unsupported media type', 'The request body has a content type the route does not accept (HTTP 415).'),
+  ForbiddenKey: define('REQUEST_FORBIDDEN_KEY', 'validation', 'Forbidden key in body', 'The JSON body contains a key such as `__proto__` or `constructor` that is never accepted.'),
+  RouteNotFound: define('ROUTE_NOT_FOUND', 'not_found', 'Route not found', 'No route matches this method and path.'),
+  Unauthorized: define('AUTH_REQUIRED', 'unauthorized', 'Authentication required', 'The request carries no valid bearer token.'),
+  Forbidden: define('AUTH_FORBIDDEN', 'forbidden', 'Forbidden', 'The principal lacks a permission the capability requires.'),
+  CapabilityUnknown: define('CAPABILITY_UNKNOWN', 'not_found', 'Unknown capability', 'No capability of this name exists in the catalog.'),
+  CapabilityNoProvider: define('CAPABILITY_NO_PROVIDER', 'unavailable', 'No provider for capability', 'The capability exists but no enabled, healthy plugin provides it.'),
+  CapabilityParams: define('CAPABILITY_PARAMS_INVALID', 'validation', 'Invalid capability parameters', 'The params do not match the capability contract; `errors` lists each problem.'),
+  CapabilityResult: define('CAPABILITY_RESULT_INVALID', 'internal', 'Provider returned an invalid result', 'A provider answered with data that breaks the capability contract.'),
+  CapabilityTimeout: define('CAPABILITY_TIMEOUT', 'timeout', 'Capability timed out', 'A provider did not answer within its time limit.'),
+  CapabilityNotInvokable: define('CAPABILITY_NOT_INVOKABLE', 'validation', 'Capability runs as an execution', 'This capability starts work on targets; submit it with POST /api/v1/executions.'),
+  PluginUnavailable: define('PLUGIN_UNAVAILABLE', 'unavailable', 'Plugin unavailable', 'The plugin is failed, unhealthy or shutting down.'),
+  PluginNotFound: define('PLUGIN_NOT_FOUND', 'not_found', 'Plugin not found', 'No plugin of this name is loaded.'),
+  PluginMisuse: define('PLUGIN_MISUSE', 'internal', 'Plugin misuse', 'A plugin broke the plugin contract at boot (unknown capability, undeclared capability, duplicate provider).'),
+  Config: define('CONFIG_INVALID', 'validation', 'Invalid configuration', 'The configuration (defaults, YAML file, environment) does not match the schema.'),
+  NodeNotFound: define('NODE_NOT_FOUND', 'not_found', 'Node not found', 'No inventory source knows a node of this name.'),
+  GroupNotFound: define('GROUP_NOT_FOUND', 'not_found', 'Group not found', 'No inventory source knows a group of this name.'),
+  TargetUnresolved: define('TARGET_UNRESOLVED', 'validation', 'Unknown target', 'A target names neither a node nor a group of the inventory.'),
+  TargetInvalid: define('TARGET_INVALID', 'validation', 'Invalid target name', 'A target name is malformed (empty, starts with `-`, holds control characters).'),
+  ExecutionNotFound: define('EXECUTION_NOT_FOUND', 'not_found', 'Execution not found', 'No execution has this id.'),
+  ExecutionNotCancelable: define('EXECUTION_NOT_CANCELABLE', 'conflict', 'Execution already finished', 'The execution is in a terminal state and cannot be canceled.'),
+  QueueFull: define('QUEUE_FULL', 'rate_limited', 'Execution queue full', 'The bounded execution queue is full; retry after the Retry-After delay.'),
+  IdempotencyConflict: define('IDEMPOTENCY_KEY_CONFLICT', 'conflict', 'Idempotency-Key reused', 'The Idempotency-Key was used with a different request body within 24 hours.'),
+  ExecutionFailed: define('EXECUTION_FAILED', 'execution_failed', 'Execution failed', 'The command, script or task ran and failed on the target (non-zero exit).'),
+  ExecutionTimeout: define('EXECUTION_TIMEOUT', 'timeout', 'Execution timed out', 'The execution exceeded its timeout and was killed.'),
+  Connect: define('TARGET_CONNECT_FAILED', 'unavailable', 'Connection to target failed', 'The target could not be reached (refused, unreachable, timeout connecting).'),
+  Auth: define('TARGET_AUTH_FAILED', 'unauthorized', 'Authentication to target failed', 'The target refused the credentials.'),
+  HostKey: define('TARGET_HOST_KEY_MISMATCH', 'forbidden', 'Host key verification failed', "The target's host key is unknown or does not match the known one."),
+  ToolMissing: define('TOOL_NOT_INSTALLED', 'unavailable', 'Required tool not installed', 'A command-line tool the plugin drives is not installed or not on PATH.'),
+  NotImplemented: define('NOT_IMPLEMENTED', 'not_implemented', 'Not implemented', 'The provider does not implement this operation.'),
+  Upstream: define('UPSTREAM_ERROR', 'unavailable', 'Upstream error', 'A tool or service the plugin drives answered with an error.'),
+  Internal: define('INTERNAL', 'internal', 'Internal error', 'An unexpected error; details are in the server log under the request id.'),
+  StoreUnavailable: define('STORE_UNAVAILABLE', 'unavailable', 'Store unavailable', 'The execution store cannot be read or written.'),
+} as const;
+
+/** Wraps anything thrown into a CapstanError (unknown errors become `internal`). */
+export function toCapstanError(err: unknown): CapstanError {
+  if (err instanceof CapstanError) return err;
+  return new Errors.Internal(err instanceof Error ? err.message : String(err), { cause: err });
+}

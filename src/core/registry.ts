@@ -1,0 +1,202 @@
+/**
+ * CapabilityRegistry: which plugin provides which capability, and the one way to call them.
+ * `invoke` routes to the highest-priority available provider and falls back only on retryable
+ * categories; `invokeAll` fans out to every provider and reports a per-source status.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { CapstanError, Errors, toCapstanError } from './errors.js';
+import type { CapabilityContract, ExecutionContext, PluginCapability } from './types.js';
+import { SchemaValidator } from './validator.js';
+
+export const DEFAULT_PRIORITY = 50;
+
+export interface ProviderEntry {
+  plugin: string;
+  priority: number;
+  capability: PluginCapability<any, any>;
+  /** False while the plugin is not ready or unhealthy. */
+  isAvailable: () => boolean;
+}
+
+/** Per-source outcome of an aggregate read (the `sources` array of answers). */
+export interface SourceStatus {
+  source: string;
+  status: 'ok' | 'error' | 'timeout';
+  durationMs: number;
+  error?: { category: string; code: string; title: string; detail: string };
+}
+
+export interface InvokeOptions {
+  /** Call this plugin only (no fallback). */
+  provider?: string;
+  /** Per-provider time limit; default 30 s. */
+  timeoutMs?: number;
+}
+
+export type InvocationOutcome = 'ok' | 'error' | 'timeout';
+export type InvocationObserver = (capability: string, provider: string, outcome: InvocationOutcome, durationMs: number) => void;
+
+export class CapabilityRegistry {
+  private readonly contracts = new Map<string, CapabilityContract>();
+  private readonly providersByName = new Map<string, ProviderEntry[]>();
+  private readonly validator: SchemaValidator;
+  private readonly observers: InvocationObserver[] = [];
+
+  constructor(contracts: CapabilityContract[], sharedSchemas: TSchema[] = []) {
+    for (const c of contracts) this.contracts.set(c.name, c);
+    this.validator = new SchemaValidator(sharedSchemas);
+  }
+
+  onInvocation(fn: InvocationObserver): void {
+    this.observers.push(fn);
+  }
+
+  contract(name: string): CapabilityContract {
+    const c = this.contracts.get(name);
+    if (!c) throw new Errors.CapabilityUnknown(`No capability named '${name}' exists.`, { extra: { capability: name } });
+    return c;
+  }
+
+  contractsList(): CapabilityContract[] {
+    return [...this.contracts.values()];
+  }
+
+  /** Adds a provider. Throws PluginMisuse at boot for an unknown or undeclared capability or a duplicate. */
+  register(plugin: string, declared: string[], capability: PluginCapability<any, any>, isAvailable: () => boolean, priority?: number): void {
+    const contract = this.contracts.get(capability.name);
+    if (!contract) throw new Errors.PluginMisuse(`Plugin '${plugin}' provides unknown capability '${capability.name}'.`);
+    if (!declared.includes(capability.name)) {
+      throw new Errors.PluginMisuse(`Plugin '${plugin}' provides '${capability.name}' which its manifest does not declare.`);
+    }
+    if (capability.params !== contract.params || capability.result !== contract.result) {
+      throw new Errors.PluginMisuse(`Plugin '${plugin}' changes the schemas of '${capability.name}'; use implement(contract, handler).`);
+    }
+    const list = this.providersByName.get(capability.name) ?? [];
+    if (list.some((p) => p.plugin === plugin)) {
+      throw new Errors.PluginMisuse(`Plugin '${plugin}' provides '${capability.name}' twice.`);
+    }
+    list.push({ plugin, capability, isAvailable, priority: priority ?? capability.priority ?? DEFAULT_PRIORITY });
+    // Stable order: priority desc, then plugin name, so routing is deterministic.
+    list.sort((a, b) => b.priority - a.priority || a.plugin.localeCompare(b.plugin));
+    this.providersByName.set(capability.name, list);
+  }
+
+  /** Removes one plugin's providers (all, or one capability). */
+  unregister(plugin: string, capabilityName?: string): void {
+    for (const [name, list] of this.providersByName) {
+      if (capabilityName && name !== capabilityName) continue;
+      this.providersByName.set(name, list.filter((p) => p.plugin !== plugin));
+    }
+  }
+
+  providers(name: string): ProviderEntry[] {
+    return [...(this.providersByName.get(name) ?? [])];
+  }
+
+  /** Validates params against the contract (applying defaults); throws CapabilityParams. */
+  validateParams(name: string, params: unknown): void {
+    const issues = this.validator.check(this.contract(name).params, params);
+    if (issues.length) {
+      throw new Errors.CapabilityParams(`params of '${name}' do not match its contract: ${issues.map((i) => `${i.pointer} ${i.message}`).join('; ')}`, {
+        extra: { capability: name, errors: issues },
+      });
+    }
+  }
+
+  /** Providers able to answer now; throws 404 for an unknown name and 503 when none is available. */
+  available(name: string, only?: string): ProviderEntry[] {
+    this.contract(name);
+    const list = this.providers(name).filter((p) => (!only || p.plugin === only));
+    if (only && list.length === 0) {
+      throw new Errors.CapabilityNoProvider(`Plugin '${only}' does not provide '${name}'.`, { extra: { capability: name, provider: only } });
+    }
+    const up = list.filter((p) => p.isAvailable());
+    if (up.length === 0) {
+      throw new Errors.CapabilityNoProvider(`No available provider for capability '${name}'.`, { extra: { capability: name } });
+    }
+    return up;
+  }
+
+  /** Calls the best provider; on a retryable failure (unavailable, timeout, rate_limited) tries the next. */
+  async invoke(name: string, params: unknown, ctx: ExecutionContext, opts: InvokeOptions = {}): Promise<{ provider: string; value: unknown }> {
+    const providers = this.available(name, opts.provider);
+    this.validateParams(name, params);
+    let last: CapstanError | undefined;
+    for (const p of providers) {
+      try {
+        return { provider: p.plugin, value: await this.call(p, params, ctx, opts.timeoutMs) };
+      } catch (err) {
+        last = toCapstanError(err);
+        if (!last.retryable) throw last;
+        ctx.logger.warn({ capability: name, provider: p.plugin, err: last }, 'provider failed; trying the next one');
+      }
+    }
+    throw last ?? new Errors.CapabilityNoProvider(`No available provider for capability '${name}'.`);
+  }
+
+  /** Calls every available provider in parallel; a failing source never fails the call. */
+  async invokeAll(name: string, params: unknown, ctx: ExecutionContext, opts: InvokeOptions = {}): Promise<{ results: { source: string; value: unknown }[]; sources: SourceStatus[] }> {
+    this.contract(name);
+    this.validateParams(name, params);
+    const providers = this.providers(name);
+    if (providers.length === 0) {
+      throw new Errors.CapabilityNoProvider(`No provider for capability '${name}'.`, { extra: { capability: name } });
+    }
+    const results: { source: string; value: unknown }[] = [];
+    const sources = await Promise.all(providers.map(async (p): Promise<SourceStatus> => {
+      const started = performance.now();
+      try {
+        if (!p.isAvailable()) throw new Errors.PluginUnavailable(`Plugin '${p.plugin}' is not available.`);
+        // Each provider gets its own copy: defaults or mutation by one must not leak into another.
+        const value = await this.call(p, structuredClone(params), ctx, opts.timeoutMs);
+        results.push({ source: p.plugin, value });
+        return { source: p.plugin, status: 'ok', durationMs: ms(started) };
+      } catch (err) {
+        const e = toCapstanError(err);
+        return {
+          source: p.plugin,
+          status: e.category === 'timeout' ? 'timeout' : 'error',
+          durationMs: ms(started),
+          error: { category: e.category, code: e.code, title: e.title, detail: e.message },
+        };
+      }
+    }));
+    results.sort((a, b) => providers.findIndex((p) => p.plugin === a.source) - providers.findIndex((p) => p.plugin === b.source));
+    return { results, sources };
+  }
+
+  private async call(p: ProviderEntry, params: unknown, ctx: ExecutionContext, timeoutMs = 30_000): Promise<unknown> {
+    const name = p.capability.name;
+    const started = performance.now();
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = AbortSignal.any([ctx.signal, timeout]);
+    const child: ExecutionContext = { ...ctx, signal, logger: ctx.logger.child({ plugin: p.plugin, capability: name }) };
+    let outcome: InvocationOutcome = 'error';
+    try {
+      const value = await new Promise<unknown>((resolve, reject) => {
+        const onAbort = () => reject(timeout.aborted
+          ? new Errors.CapabilityTimeout(`'${p.plugin}' did not answer '${name}' within ${timeoutMs} ms.`, { extra: { capability: name, provider: p.plugin } })
+          : new Errors.PluginUnavailable('The call was aborted.'));
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        p.capability.handler(params, child).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+      const issues = this.validator.check(p.capability.result, value);
+      if (issues.length) {
+        throw new Errors.CapabilityResult(`'${p.plugin}' answered '${name}' with an invalid result: ${issues.map((i) => `${i.pointer} ${i.message}`).join('; ')}`);
+      }
+      outcome = 'ok';
+      return value;
+    } catch (err) {
+      if (err instanceof CapstanError && err.category === 'timeout') outcome = 'timeout';
+      throw err;
+    } finally {
+      const d = ms(started);
+      for (const o of this.observers) o(name, p.plugin, outcome, d);
+    }
+  }
+}
+
+function ms(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}

@@ -1,0 +1,144 @@
+/**
+ * The plugin contract and the core vocabulary.
+ *
+ * Glossary
+ * - capability: a standardized operation named `family.verb` (inventory.list, command.execute), defined once
+ *   as a contract in src/capabilities with params/result schemas, risk level and permissions.
+ * - provider: a plugin that implements a capability; several may provide one, ordered by priority.
+ * - plugin: a folder under plugins/native/<id> exporting a manifest and a Fastify plugin that adds a
+ *   BasePlugin to the IntegrationManager.
+ * - execution: one run of an execution-mode capability on targets, persisted with its output.
+ * - target: a node name or a group name, expanded through the inventory (Bolt's --targets semantics).
+ * - source: the plugin an inventory or aggregate answer came from.
+ */
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Logger } from 'pino';
+
+/** How dangerous a capability is; drives permissions and audit. */
+export type RiskLevel = 'read' | 'write' | 'execute' | 'admin';
+
+/** What kind of integration a plugin is (a plugin may be several). */
+export type IntegrationType =
+  | 'inventory' | 'facts' | 'remote_execution' | 'reports' | 'events'
+  | 'provisioning' | 'package' | 'deployment' | 'alerting';
+
+/** Who asks. Permissions are capability names or `family.*` or `*`. */
+export interface Principal {
+  id: string;
+  permissions: string[];
+}
+
+/** A target's outcome inside an execution (also the `target_result` event payload). */
+export interface TargetOutcome {
+  target: string;
+  status: 'succeeded' | 'failed' | 'canceled' | 'timed_out' | 'skipped';
+  exitCode: number | null;
+  /** Structured value the provider got for this target (task output, parsed result). */
+  value?: unknown;
+  /** A problem object (category, code, title, detail) when the target failed. */
+  error?: { category: string; code: string; title: string; detail: string };
+  durationMs?: number;
+}
+
+/** What a running handler may report while it works. */
+export type ExecutionEmit =
+  | { type: 'stdout' | 'stderr'; target: string; line: string }
+  | ({ type: 'target_result' } & TargetOutcome);
+
+/** The context every handler receives (never globals). */
+export interface ExecutionContext {
+  /** Request id of the call, or the execution id for runs; on every log line. */
+  correlationId: string;
+  principal: Principal;
+  /** Debug flag: providers may add diagnostic output. */
+  debug: boolean;
+  /** Aborted on cancel, timeout or shutdown; pass it to execa. */
+  signal: AbortSignal;
+  /** Child logger bound to correlationId, plugin and capability. */
+  logger: Logger;
+  /** Set for execution-mode capabilities. */
+  executionId?: string;
+  /** Reports output lines and per-target results; a no-op for queries. */
+  emit: (event: ExecutionEmit) => void;
+}
+
+/** A capability contract: authored once in src/capabilities, shared by routes, registry and plugins. */
+export interface CapabilityContract<P extends TSchema = TSchema, R extends TSchema = TSchema> {
+  name: string;
+  /** Family, e.g. `inventory`, `command`. */
+  category: string;
+  description: string;
+  params: P;
+  result: R;
+  riskLevel: RiskLevel;
+  requiredPermissions: string[];
+  /** `query` answers in the request; `execution` runs on targets through the ExecutionService. */
+  mode: 'query' | 'execution';
+}
+
+export type CapabilityHandler<P extends TSchema = TSchema, R extends TSchema = TSchema> =
+  (params: Static<P>, ctx: ExecutionContext) => Promise<Static<R>>;
+
+/** A capability as a plugin provides it: the contract plus the plugin's handler. */
+export interface PluginCapability<P extends TSchema = TSchema, R extends TSchema = TSchema> extends CapabilityContract<P, R> {
+  handler: CapabilityHandler<P, R>;
+  /** Higher wins; default 50. Overridable per plugin by config `plugins.<id>.priority`. */
+  priority?: number;
+}
+
+/** Builds a PluginCapability from a contract, so a plugin never restates schemas. */
+export function implement<P extends TSchema, R extends TSchema>(
+  contract: CapabilityContract<P, R>,
+  handler: CapabilityHandler<P, R>,
+  opts: { priority?: number } = {},
+): PluginCapability<P, R> {
+  return { ...contract, handler, priority: opts.priority };
+}
+
+export interface PluginMetadata {
+  /** kebab-case id, equal to the folder name. */
+  name: string;
+  version: string;
+  description: string;
+  integrationTypes: IntegrationType[];
+  /** Plugins that must be initialized first. */
+  dependencies?: string[];
+  /** When true, /health/ready is 503 while this plugin is not healthy. */
+  required?: boolean;
+}
+
+export type HealthState = 'healthy' | 'degraded' | 'unhealthy';
+
+export interface HealthStatus {
+  status: HealthState;
+  message?: string;
+  details?: Record<string, unknown>;
+}
+
+/** Lifecycle every plugin implements; the IntegrationManager drives it. */
+export abstract class BasePlugin {
+  abstract readonly metadata: PluginMetadata;
+  /** Capabilities this plugin provides; read once when the plugin is added. */
+  abstract capabilities(): PluginCapability<any, any>[];
+  /** Prepare connections, check tools. Throwing or hanging marks the plugin failed. */
+  async initialize(): Promise<void> {}
+  /** Cheap check run periodically with a timeout. */
+  async healthCheck(): Promise<HealthStatus> {
+    return { status: 'healthy' };
+  }
+  /** Release resources; called once on app close. */
+  async shutdown(): Promise<void> {}
+}
+
+/** What a native plugin folder exports as `manifest`. */
+export interface PluginManifest {
+  id: string;
+  version: string;
+  description: string;
+  /** Capability names the plugin may provide; providing anything else throws at boot. */
+  provides: string[];
+  /** TypeBox schema of `plugins.<id>` config (defaults filled in by the loader). */
+  configSchema: TSchema;
+  /** Enabled when config says nothing. */
+  enabledByDefault: boolean;
+}
