@@ -28,6 +28,17 @@ export interface Principal {
   permissions: string[];
 }
 
+/** A node as an execution handler receives it (the inventory `Node`, structurally). */
+export interface TargetNode {
+  name: string;
+  uri?: string;
+  transport?: string;
+  groups: string[];
+  sources: { source: string; id: string }[];
+  vars?: Record<string, unknown>;
+  alias?: string[];
+}
+
 /** A target's outcome inside an execution (also the `target_result` event payload). */
 export interface TargetOutcome {
   target: string;
@@ -58,6 +69,8 @@ export interface ExecutionContext {
   logger: Logger;
   /** Set for execution-mode capabilities. */
   executionId?: string;
+  /** Execution-mode only: the nodes this provider must act on (targets already expanded). */
+  targets?: TargetNode[];
   /** Reports output lines and per-target results; a no-op for queries. */
   emit: (event: ExecutionEmit) => void;
 }

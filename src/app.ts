@@ -1,0 +1,133 @@
+/**
+ * buildApp(config): the one factory used by the server and every test. Every Fastify option lives here;
+ * nothing runs at import.
+ */
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { FastifySSEPlugin } from 'fastify-sse-v2';
+import type { Config } from './config/schema.js';
+import { CONTRACTS, SHARED_SCHEMAS } from './capabilities/index.js';
+import { IntegrationManager } from './core/integration-manager.js';
+import { discoverPlugins, registerPlugins, type PluginModule } from './core/loader.js';
+import { installJsonParser } from './core/json-parser.js';
+import { installProblemHandlers } from './core/problem.js';
+import { CapabilityRegistry } from './core/registry.js';
+import { ExecutionQueue } from './execution/queue.js';
+import { ExecutionService } from './execution/service.js';
+import { StreamHub } from './execution/streaming.js';
+import { InventoryService } from './inventory/aggregate.js';
+import { genRequestId, loggerOptions } from './observability/logger.js';
+import { createMetrics, observeCore, type Metrics } from './observability/metrics.js';
+import { API_SCHEMAS } from './routes/schemas.js';
+import { registerRoutes } from './routes/index.js';
+import { SqliteStore } from './store/sqlite/store.js';
+import type { Store } from './store/types.js';
+import { installAuth } from './routes/auth.js';
+import { openapiInfo } from './routes/openapi-info.js';
+
+export const PROJECT_ROOT = join(import.meta.dirname, '..');
+
+export interface BuildOptions {
+  /** Plugin modules to load instead of discovering plugins/native (tests). */
+  plugins?: PluginModule[];
+  /** Plugin modules loaded in addition to the discovered ones (tests). */
+  extraPlugins?: PluginModule[];
+  /** Pino destination stream (tests capture logs). */
+  logStream?: NodeJS.WritableStream;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Readonly<Config>;
+    registry: CapabilityRegistry;
+    integrations: IntegrationManager;
+    metrics: Metrics;
+    store: Store;
+    hub: StreamHub;
+    queue: ExecutionQueue;
+    executions: ExecutionService;
+    inventory: InventoryService;
+  }
+}
+
+export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logStream ? { ...loggerOptions(config.logLevel), stream: opts.logStream } : loggerOptions(config.logLevel),
+    genReqId: genRequestId,
+    requestIdLogLabel: 'requestId',
+    bodyLimit: config.bodyLimit,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    return503OnClosing: true,
+    forceCloseConnections: true,
+    ajv: { customOptions: { removeAdditional: false, useDefaults: true, coerceTypes: 'array', allErrors: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  installProblemHandlers(app);
+  installJsonParser(app);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  for (const s of [...SHARED_SCHEMAS, ...API_SCHEMAS]) app.addSchema(s);
+
+  const registry = new CapabilityRegistry(CONTRACTS, SHARED_SCHEMAS);
+  const integrations = new IntegrationManager(registry, app.log as never, {
+    initTimeoutMs: config.pluginInitTimeoutMs, healthIntervalMs: config.healthIntervalMs, healthTimeoutMs: config.healthTimeoutMs,
+  });
+  const metrics = createMetrics();
+  observeCore(metrics, registry, integrations);
+  const store = new SqliteStore(join(config.dataDir, 'capstan.db'));
+  const hub = new StreamHub(store, config.execution.heartbeatSeconds * 1000);
+  const queue = new ExecutionQueue(config.execution);
+  const inventory = new InventoryService(registry, config.capabilityTimeoutMs);
+  const executions = new ExecutionService({ store, queue, hub, registry, inventory, logger: app.log as never, config: config.execution });
+  metrics.gauge('capstan_executions_queued', 'Executions waiting in the queue.', [], (g) => g.set(queue.size.queued));
+  metrics.gauge('capstan_executions_running', 'Executions running now.', [], (g) => g.set(queue.size.running));
+  metrics.gauge('capstan_sse_subscribers', 'Open SSE streams.', [], (g) => g.set(hub.activeSubscribers));
+
+  app.decorate('config', config);
+  app.decorate('registry', registry);
+  app.decorate('integrations', integrations);
+  app.decorate('metrics', metrics);
+  app.decorate('store', store);
+  app.decorate('hub', hub);
+  app.decorate('queue', queue);
+  app.decorate('executions', executions);
+  app.decorate('inventory', inventory);
+
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
+  });
+
+  await app.register(swagger, {
+    openapi: openapiInfo(),
+    // Shared schemas keep their $id as component name, so generated clients get real type names.
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  await app.register(FastifySSEPlugin);
+  installAuth(app, config);
+  await registerRoutes(app);
+
+  const modules = opts.plugins ?? [...(await discoverPlugins(join(PROJECT_ROOT, config.pluginsDir))), ...(opts.extraPlugins ?? [])];
+  await registerPlugins(app, modules, config, integrations);
+
+  app.addHook('onReady', async () => {
+    await integrations.initializeAll();
+    integrations.startHealthChecks();
+    executions.recover();
+  });
+  app.addHook('preClose', async () => {
+    await executions.shutdown();
+  });
+  app.addHook('onClose', async () => {
+    await integrations.shutdownAll();
+    store.close();
+  });
+  return app;
+}

@@ -1,0 +1,67 @@
+/**
+ * The capability catalogue: every standardized contract, and every named schema to register once
+ * (`fastify.addSchema`, the registry's validator) before any route or contract refers to it.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import type { CapabilityContract } from '../core/types.js';
+import { COMMON_SCHEMAS } from './common.js';
+import { RECORD_SCHEMAS } from './records.js';
+import { INVENTORY_CONTRACTS, INVENTORY_SCHEMAS } from './inventory.js';
+import { INFO_CONTRACTS, INFO_SCHEMAS } from './info.js';
+import { EXECUTION_CONTRACTS, EXECUTION_SCHEMAS } from './execution.js';
+import { REPORTS_CONTRACTS, REPORTS_SCHEMAS } from './reports.js';
+import { EVENTS_CONTRACTS, EVENTS_SCHEMAS } from './events.js';
+import { PROVISION_CONTRACTS, PROVISION_SCHEMAS } from './provision.js';
+import { PACKAGE_CONTRACTS, PACKAGE_SCHEMAS } from './package.js';
+import { DEPLOY_CONTRACTS, DEPLOY_SCHEMAS } from './deploy.js';
+import { ALERT_CONTRACTS, ALERT_SCHEMAS } from './alert.js';
+
+export * from './common.js';
+export * from './records.js';
+export * from './inventory.js';
+export * from './info.js';
+export * from './execution.js';
+export * from './reports.js';
+export * from './events.js';
+export * from './provision.js';
+export * from './package.js';
+export * from './deploy.js';
+export * from './alert.js';
+
+/** Every standardized capability contract. */
+export const CONTRACTS: CapabilityContract[] = [
+  ...INVENTORY_CONTRACTS,
+  ...INFO_CONTRACTS,
+  ...EXECUTION_CONTRACTS,
+  ...REPORTS_CONTRACTS,
+  ...EVENTS_CONTRACTS,
+  ...PROVISION_CONTRACTS,
+  ...PACKAGE_CONTRACTS,
+  ...DEPLOY_CONTRACTS,
+  ...ALERT_CONTRACTS,
+];
+
+/**
+ * Every schema with an `$id`, each once, shared ones first and each after the schemas it references:
+ * register them all with `addSchema` in this order.
+ */
+export const SHARED_SCHEMAS: TSchema[] = [
+  ...COMMON_SCHEMAS,
+  ...RECORD_SCHEMAS,
+  ...INVENTORY_SCHEMAS,
+  ...INFO_SCHEMAS,
+  ...EXECUTION_SCHEMAS,
+  ...REPORTS_SCHEMAS,
+  ...EVENTS_SCHEMAS,
+  ...PROVISION_SCHEMAS,
+  ...PACKAGE_SCHEMAS,
+  ...DEPLOY_SCHEMAS,
+  ...ALERT_SCHEMAS,
+];
+
+const byName = new Map(CONTRACTS.map((c) => [c.name, c]));
+
+/** The contract of a capability, or undefined for an unknown name. */
+export function contractByName(name: string): CapabilityContract | undefined {
+  return byName.get(name);
+}

@@ -1,0 +1,134 @@
+/**
+ * Inventory contracts: which nodes and groups exist. Every source answers with its own nodes; the registry
+ * aggregates them and links nodes of the same name into one node whose `sources` lists each source.
+ */
+import { Type } from '@sinclair/typebox';
+import { Group, Node, defineContract, ref, stringMap } from './common.js';
+
+const groupNames = (description: string) =>
+  Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 1000, description }));
+const transport = () =>
+  Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only nodes reached over this transport (local, ssh, winrm, ...).' }));
+
+const exampleNode = {
+  id: 'web1.example.com',
+  name: 'web1.example.com',
+  transport: 'ssh',
+  groups: ['webservers'],
+  sources: [{ source: 'bolt', id: 'web1.example.com' }],
+};
+
+export const InventoryListParams = Type.Object({
+  groups: groupNames('Only nodes in at least one of these groups.'),
+  transport: transport(),
+}, {
+  $id: 'InventoryListParams',
+  additionalProperties: false,
+  description: 'Filters of inventory.list; none lists every node.',
+  examples: [{}, { groups: ['webservers'], transport: 'ssh' }],
+});
+
+export const InventoryListResult = Type.Object({
+  nodes: Type.Array(ref(Node)),
+}, {
+  $id: 'InventoryListResult',
+  description: 'The nodes of the inventory.',
+  examples: [{ nodes: [exampleNode] }],
+});
+
+export const InventoryGetParams = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 255, description: 'Node name (or one of its aliases).' }),
+}, {
+  $id: 'InventoryGetParams',
+  additionalProperties: false,
+  description: 'Which node to describe.',
+  examples: [{ name: 'web1.example.com' }],
+});
+
+export const InventoryGetResult = Type.Object({
+  node: Type.Union([ref(Node), Type.Null()], { description: 'The node, or null when this source does not know it.' }),
+}, {
+  $id: 'InventoryGetResult',
+  description: 'One node.',
+  examples: [{ node: exampleNode }, { node: null }],
+});
+
+export const InventoryGroupsParams = Type.Object({}, {
+  $id: 'InventoryGroupsParams',
+  additionalProperties: false,
+  description: 'inventory.groups takes no parameters.',
+  examples: [{}],
+});
+
+export const InventoryGroupsResult = Type.Object({
+  groups: Type.Array(ref(Group)),
+}, {
+  $id: 'InventoryGroupsResult',
+  description: 'The groups of the inventory.',
+  examples: [{ groups: [{ name: 'webservers', targets: ['web1.example.com', 'web2.example.com'], sources: ['bolt'] }] }],
+});
+
+export const InventoryFilterParams = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Glob on the node name (`*` and `?`), e.g. `web*.example.com`.' })),
+  groups: groupNames('Only nodes in at least one of these groups.'),
+  transport: transport(),
+  facts: Type.Optional(stringMap({
+    maxProperties: 50,
+    description: 'Fact path (dot-separated) to the exact value it must have; all must match.',
+  })),
+}, {
+  $id: 'InventoryFilterParams',
+  additionalProperties: false,
+  description: 'Criteria of inventory.filter; all given criteria must match.',
+  examples: [{ name: 'web*', facts: { 'os.family': 'Debian' } }],
+});
+
+export const InventoryFilterResult = Type.Object({
+  nodes: Type.Array(ref(Node)),
+}, {
+  $id: 'InventoryFilterResult',
+  description: 'The nodes matching every criterion.',
+  examples: [{ nodes: [exampleNode] }],
+});
+
+export const inventoryList = defineContract({
+  name: 'inventory.list',
+  description: 'List the nodes known to the inventory sources, optionally limited to groups or a transport.',
+  params: InventoryListParams,
+  result: InventoryListResult,
+  riskLevel: 'read',
+  mode: 'query',
+});
+
+export const inventoryGet = defineContract({
+  name: 'inventory.get',
+  description: 'Describe one node by name: its connection details, groups, variables and sources.',
+  params: InventoryGetParams,
+  result: InventoryGetResult,
+  riskLevel: 'read',
+  mode: 'query',
+});
+
+export const inventoryGroups = defineContract({
+  name: 'inventory.groups',
+  description: 'List the groups of the inventory with their member nodes and child groups.',
+  params: InventoryGroupsParams,
+  result: InventoryGroupsResult,
+  riskLevel: 'read',
+  mode: 'query',
+});
+
+export const inventoryFilter = defineContract({
+  name: 'inventory.filter',
+  description: 'Find nodes by name glob, groups, transport and fact values.',
+  params: InventoryFilterParams,
+  result: InventoryFilterResult,
+  riskLevel: 'read',
+  mode: 'query',
+});
+
+export const INVENTORY_CONTRACTS = [inventoryList, inventoryGet, inventoryGroups, inventoryFilter];
+export const INVENTORY_SCHEMAS = [
+  InventoryListParams, InventoryListResult, InventoryGetParams, InventoryGetResult,
+  InventoryGroupsParams, InventoryGroupsResult, InventoryFilterParams, InventoryFilterResult,
+];

@@ -1,0 +1,140 @@
+/**
+ * Provisioning contracts: create machines (Terraform, vSphere, Proxmox, libvirt, ...) and take nodes out of
+ * service. provision.create runs on the targets that drive the provisioner (e.g. `localhost` for a local
+ * Terraform); decommission.execute runs on the nodes being decommissioned. Both are admin-level executions.
+ */
+import { Type } from '@sinclair/typebox';
+import { ExecutionResult, anyObject, dateTime, defineContract, ref, stringMap } from './common.js';
+import { ProvisionedResource } from './records.js';
+
+const hostname = (description: string) => Type.String({
+  minLength: 1,
+  maxLength: 253,
+  pattern: '^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$',
+  description,
+});
+
+const exampleResource = {
+  id: '4217c6a2-5b1e-4c3d-9f0a-1e2d3c4b5a69',
+  name: 'web3.example.com',
+  provider: 'vsphere',
+  status: 'running',
+  node: 'web3.example.com',
+  source: 'terraform',
+};
+
+export const ProvisionCreateParams = Type.Object({
+  name: hostname('Name of the new machine; becomes its inventory name.'),
+  template: Type.String({ minLength: 1, maxLength: 255, description: 'Image, template or module to build from (e.g. ubuntu-22.04, modules/vm).' }),
+  provider: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Infrastructure provider when the plugin drives several (vsphere, proxmox, aws, ...).' })),
+  size: Type.Optional(Type.Object({
+    cpus: Type.Optional(Type.Integer({ minimum: 1, maximum: 1024 })),
+    memoryMb: Type.Optional(Type.Integer({ minimum: 128 })),
+    diskGb: Type.Optional(Type.Integer({ minimum: 1 })),
+  }, { additionalProperties: false })),
+  network: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Network or subnet to attach to.' })),
+  groups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100, description: 'Inventory groups the new node joins.' })),
+  tags: Type.Optional(stringMap({ maxProperties: 50, description: 'Tags or labels set on the resource.' })),
+  variables: Type.Optional(anyObject({ description: 'Extra provider variables (Terraform input variables, ...).' })),
+}, {
+  $id: 'ProvisionCreateParams',
+  additionalProperties: false,
+  description: 'The machine to create. Each target result carries the ProvisionedResource as `value`.',
+  examples: [{ name: 'web3.example.com', template: 'ubuntu-22.04', size: { cpus: 2, memoryMb: 4096, diskGb: 40 }, groups: ['webservers'] }],
+});
+
+export const ProvisionStatusParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 255, description: 'Resource id or name.' }),
+}, {
+  $id: 'ProvisionStatusParams',
+  additionalProperties: false,
+  description: 'Which provisioned resource to describe.',
+  examples: [{ id: 'web3.example.com' }],
+});
+
+export const ProvisionStatusResult = Type.Object({
+  resource: Type.Union([ref(ProvisionedResource), Type.Null()], { description: 'The resource, or null when this source does not know it.' }),
+}, {
+  $id: 'ProvisionStatusResult',
+  description: 'The current state of a provisioned resource.',
+  examples: [{ resource: exampleResource }, { resource: null }],
+});
+
+export const DecommissionExecuteParams = Type.Object({
+  action: Type.Optional(Type.Union([Type.Literal('deregister'), Type.Literal('power_off'), Type.Literal('destroy')], {
+    default: 'destroy',
+    description: 'deregister: remove from inventories and monitoring only; power_off: also stop the machine; destroy: also delete it.',
+  })),
+  reason: Type.Optional(Type.String({ maxLength: 1024, description: 'Why, for the audit journal.' })),
+  force: Type.Optional(Type.Boolean({ default: false, description: 'Proceed even when the node is unreachable or a cleanup step fails.' })),
+}, {
+  $id: 'DecommissionExecuteParams',
+  additionalProperties: false,
+  description: 'How to decommission the target nodes.',
+  examples: [{ action: 'destroy', reason: 'replaced by web3' }, { action: 'deregister' }],
+});
+
+export const DecommissionStatusParams = Type.Object({
+  node: Type.String({ minLength: 1, maxLength: 255, description: 'Node name.' }),
+}, {
+  $id: 'DecommissionStatusParams',
+  additionalProperties: false,
+  description: 'Which node to report on.',
+  examples: [{ node: 'web1.example.com' }],
+});
+
+export const DecommissionStatusResult = Type.Object({
+  node: Type.String(),
+  status: Type.Union([
+    Type.Literal('active'), Type.Literal('decommissioning'), Type.Literal('decommissioned'), Type.Literal('failed'), Type.Literal('unknown'),
+  ]),
+  updatedAt: Type.Optional(dateTime()),
+  resource: Type.Optional(ref(ProvisionedResource)),
+  detail: Type.Optional(Type.String({ description: 'What is left to do, or why it failed.' })),
+}, {
+  $id: 'DecommissionStatusResult',
+  description: 'Where a node stands in decommissioning.',
+  examples: [{ node: 'web1.example.com', status: 'decommissioned', updatedAt: '2026-11-25T12:00:00Z', resource: { ...exampleResource, name: 'web1.example.com', node: 'web1.example.com', status: 'destroyed' } }],
+});
+
+export const provisionCreate = defineContract({
+  name: 'provision.create',
+  description: 'Create a machine from a template with a provisioning tool and register it as a node.',
+  params: ProvisionCreateParams,
+  result: ref(ExecutionResult),
+  riskLevel: 'admin',
+  mode: 'execution',
+});
+
+export const provisionStatus = defineContract({
+  name: 'provision.status',
+  description: 'Get the state of a provisioned resource.',
+  params: ProvisionStatusParams,
+  result: ProvisionStatusResult,
+  riskLevel: 'read',
+  mode: 'query',
+});
+
+export const decommissionExecute = defineContract({
+  name: 'decommission.execute',
+  description: 'Take the target nodes out of service: deregister them, power them off or destroy them.',
+  params: DecommissionExecuteParams,
+  result: ref(ExecutionResult),
+  riskLevel: 'admin',
+  mode: 'execution',
+});
+
+export const decommissionStatus = defineContract({
+  name: 'decommission.status',
+  description: 'Get where a node stands in decommissioning.',
+  params: DecommissionStatusParams,
+  result: DecommissionStatusResult,
+  riskLevel: 'read',
+  mode: 'query',
+});
+
+export const PROVISION_CONTRACTS = [provisionCreate, provisionStatus, decommissionExecute, decommissionStatus];
+export const PROVISION_SCHEMAS = [
+  ProvisionCreateParams, ProvisionStatusParams, ProvisionStatusResult,
+  DecommissionExecuteParams, DecommissionStatusParams, DecommissionStatusResult,
+];

@@ -1,0 +1,122 @@
+/**
+ * Pure config loader: embedded defaults < YAML file (CAPSTAN_CONFIG) < environment < explicit overrides.
+ * Every problem is reported at once with its path; the result is deep-frozen.
+ */
+import { readFileSync } from 'node:fs';
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import { parse as parseYaml } from 'yaml';
+import { Errors } from '../core/errors.js';
+import { ConfigSchema, type Config } from './schema.js';
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Highest precedence; what tests pass. */
+  overrides?: DeepPartial<Config> & Record<string, unknown>;
+  /** Plugin ids, so CAPSTAN_PLUGINS_<ID>_<KEY> can be split when an id has a dash. */
+  pluginIds?: string[];
+}
+
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+type Tree = Record<string, unknown>;
+
+export function loadConfig(opts: LoadConfigOptions = {}): Readonly<Config> {
+  const env = opts.env ?? process.env;
+  let merged: Tree = {};
+  if (env.CAPSTAN_CONFIG) merged = deepMerge(merged, readYaml(env.CAPSTAN_CONFIG));
+  merged = deepMerge(merged, fromEnv(env, opts.pluginIds ?? []));
+  if (opts.overrides) merged = deepMerge(merged, structuredClone(opts.overrides) as Tree);
+  return validateConfig(ConfigSchema, merged, 'config') as Config;
+}
+
+/** Converts strings from env, fills defaults, reports every error with its path, freezes. */
+export function validateConfig(schema: TSchema, input: unknown, label: string): unknown {
+  const value = Value.Default(schema, Value.Convert(schema, structuredClone(input ?? {})));
+  const errors = [...Value.Errors(schema, value)].map((e) => ({ pointer: e.path || '/', message: e.message }));
+  if (errors.length) {
+    throw new Errors.Config(`${label} is invalid: ${errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')}`, { extra: { errors } });
+  }
+  return deepFreeze(value);
+}
+
+function readYaml(file: string): Tree {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Errors.Config(`cannot read config file ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  try {
+    const doc = parseYaml(text) ?? {};
+    if (typeof doc !== 'object' || Array.isArray(doc)) throw new Error('the document is not a mapping');
+    return doc as Tree;
+  } catch (err) {
+    throw new Errors.Config(`config file ${file} is not valid YAML: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+const camel = (parts: string[]) => parts.map((p, i) => (i === 0 ? p.toLowerCase() : p[0] + p.slice(1).toLowerCase())).join('');
+
+/** Maps CAPSTAN_* variables onto config paths by walking the schema's property names. */
+export function fromEnv(env: NodeJS.ProcessEnv, pluginIds: string[]): Tree {
+  const out: Tree = {};
+  if (env.PORT && !env.CAPSTAN_PORT) out.port = env.PORT;
+  for (const [name, raw] of Object.entries(env)) {
+    if (!name.startsWith('CAPSTAN_') || raw === undefined || name === 'CAPSTAN_CONFIG') continue;
+    const tokens = name.slice('CAPSTAN_'.length).split('_').filter(Boolean);
+    const path = pathFor(tokens, pluginIds);
+    if (path) setPath(out, path, raw);
+  }
+  return out;
+}
+
+function pathFor(tokens: string[], pluginIds: string[]): string[] | null {
+  if (tokens[0] === 'PLUGINS' && tokens.length >= 3) {
+    const rest = tokens.slice(1);
+    // Longest known id first, so `my-tool` beats `my`; unknown ids take one token.
+    const id = [...pluginIds].sort((a, b) => b.length - a.length)
+      .find((p) => rest.join('_').startsWith(p.toUpperCase().replace(/-/g, '_') + '_')) ?? rest[0].toLowerCase();
+    const used = id.split('-').length;
+    return ['plugins', id, camel(rest.slice(used))];
+  }
+  const props = (ConfigSchema as unknown as { properties: Record<string, TSchema & { properties?: Record<string, unknown> }> }).properties;
+  for (let i = tokens.length; i >= 1; i--) {
+    const key = camel(tokens.slice(0, i));
+    const sub = props[key];
+    if (!sub) continue;
+    if (i === tokens.length) return [key];
+    if (sub.properties) {
+      const inner = camel(tokens.slice(i));
+      if (inner in sub.properties) return [key, inner];
+    }
+  }
+  return null;
+}
+
+function setPath(obj: Tree, path: string[], value: unknown): void {
+  let cur = obj;
+  for (const k of path.slice(0, -1)) cur = (cur[k] ??= {}) as Tree;
+  cur[path[path.length - 1]] = value;
+}
+
+function isPlainObject(v: unknown): v is Tree {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function deepMerge(a: Tree, b: Tree): Tree {
+  const out: Tree = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    if (k === '__proto__' || k === 'constructor' || k === 'prototype') continue;
+    out[k] = isPlainObject(v) && isPlainObject(out[k]) ? deepMerge(out[k] as Tree, v) : v;
+  }
+  return out;
+}
+
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}

@@ -1,0 +1,47 @@
+/**
+ * The one configuration schema. Every key is documented with its default; every key is also settable from
+ * the environment as CAPSTAN_<PATH> in upper snake case (e.g. execution.maxQueued = CAPSTAN_EXECUTION_MAX_QUEUED),
+ * and per plugin as CAPSTAN_PLUGINS_<ID>_<KEY> (e.g. CAPSTAN_PLUGINS_SSH_INVENTORY_FILE).
+ */
+import { Type, type Static } from '@sinclair/typebox';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Settings common to every plugin under `plugins.<id>`; each plugin adds its own keys. */
+export const PluginCommonConfig = Type.Object({
+  /** Load the plugin. Default: the plugin's own `enabledByDefault`. */
+  enabled: Type.Optional(Type.Boolean({ description: "Load the plugin (default: the plugin's own choice)." })),
+  /** Routing priority of its capabilities (higher wins). Default 50. */
+  priority: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'Routing priority of its capabilities; higher wins (default 50).' })),
+  /** When true, /health/ready answers 503 while this plugin is down. Default false. */
+  required: Type.Optional(Type.Boolean({ description: 'Readiness fails while this plugin is down (default false).' })),
+}, { additionalProperties: true });
+
+export const ConfigSchema = Type.Object({
+  host: Type.String({ default: '127.0.0.1', description: 'Listen address (CAPSTAN_HOST).' }),
+  port: Type.Integer({ default: 3000, minimum: 0, maximum: 65535, description: 'Listen port (CAPSTAN_PORT, or PORT).' }),
+  dataDir: Type.String({ default: './data', description: 'Directory of the SQLite store (CAPSTAN_DATA_DIR).' }),
+  logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info', description: 'pino level (CAPSTAN_LOG_LEVEL).' }),
+  bodyLimit: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'Largest accepted request body in bytes.' }),
+  /** Optional bearer token; when set, every /api route requires `Authorization: Bearer <token>`. */
+  token: Type.Optional(Type.String({ minLength: 8, description: 'When set, /api requires Authorization: Bearer <token> (CAPSTAN_TOKEN).' })),
+  plugins: Type.Record(Type.String(), PluginCommonConfig, { default: {}, description: 'Per-plugin settings keyed by plugin id.' }),
+  pluginsDir: Type.String({ default: 'plugins/native', description: 'Where native plugins are discovered, relative to the project root.' }),
+  pluginInitTimeoutMs: Type.Integer({ default: 15_000, minimum: 1, description: 'Time each plugin gets to initialize.' }),
+  healthIntervalMs: Type.Integer({ default: 30_000, minimum: 0, description: 'Interval of plugin health checks (0 = off).' }),
+  healthTimeoutMs: Type.Integer({ default: 5_000, minimum: 1, description: 'Time each health check gets.' }),
+  capabilityTimeoutMs: Type.Integer({ default: 30_000, minimum: 1, description: 'Time a provider gets to answer a query capability.' }),
+  execution: Type.Object({
+    concurrency: Type.Integer({ default: 8, minimum: 1, description: 'Executions running at once, globally.' }),
+    perNodeConcurrency: Type.Integer({ default: 1, minimum: 1, description: 'Mutating executions running at once on one node.' }),
+    maxQueued: Type.Integer({ default: 1000, minimum: 1, description: 'Queued executions before POST answers 429.' }),
+    defaultTimeoutSeconds: Type.Integer({ default: 3600, minimum: 1, description: 'Timeout of an execution that sets none.' }),
+    maxTimeoutSeconds: Type.Integer({ default: 86_400, minimum: 1, description: 'Largest timeout a request may ask for.' }),
+    cancelGraceMs: Type.Integer({ default: 5_000, minimum: 0, description: 'Between SIGTERM and SIGKILL when canceling.' }),
+    maxOutputBytes: Type.Integer({ default: 16_777_216, minimum: 1024, description: 'Output kept per execution; past it a truncation marker is stored.' }),
+    heartbeatSeconds: Type.Integer({ default: 15, minimum: 1, maximum: 15, description: 'SSE heartbeat interval.' }),
+    idempotencyHours: Type.Integer({ default: 24, minimum: 1, description: 'How long an Idempotency-Key is remembered.' }),
+  }, { default: {} }),
+}, { additionalProperties: false });
+
+export type Config = Static<typeof ConfigSchema>;

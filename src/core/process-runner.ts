@@ -1,0 +1,97 @@
+/**
+ * Runs one child process for a plugin: argv array (never a shell string), allow-listed environment, its own
+ * process group so cancel/timeout kills the whole tree (SIGTERM, then SIGKILL after a grace period), and
+ * every stdout/stderr line delivered as it arrives.
+ */
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { execa } from 'execa';
+import { Errors } from './errors.js';
+
+/** Variables a child may inherit from the server; everything else must be passed explicitly. */
+export const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SSH_AUTH_SOCK'];
+
+export interface RunOptions {
+  signal: AbortSignal;
+  /** Extra environment on top of the allow-listed inherited variables. */
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Written to stdin, which is then closed; stdin is /dev/null when absent. */
+  input?: string;
+  /** Time between SIGTERM and SIGKILL of the group when aborted (ms). */
+  graceMs?: number;
+  onStdout?: (line: string) => void;
+  onStderr?: (line: string) => void;
+}
+
+export interface RunResult {
+  exitCode: number | null;
+  signal: string | null;
+  /** True when the signal aborted the run (cancel, timeout, shutdown). */
+  aborted: boolean;
+  durationMs: number;
+}
+
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const k of INHERITED_ENV) if (process.env[k] !== undefined) env[k] = process.env[k]!;
+  return { ...env, ...extra };
+}
+
+/** Kills a process group, ignoring a group that is already gone. */
+export function killGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    /* already exited */
+  }
+}
+
+export async function runProcess(file: string, args: string[], opts: RunOptions): Promise<RunResult> {
+  const started = performance.now();
+  if (opts.signal.aborted) return { exitCode: null, signal: null, aborted: true, durationMs: 0 };
+  const child = execa(file, args, {
+    env: childEnv(opts.env), extendEnv: false, cwd: opts.cwd, detached: true, reject: false, buffer: false,
+    stdin: opts.input === undefined ? 'ignore' : 'pipe', stdout: 'pipe', stderr: 'pipe', cleanup: true,
+  });
+  let aborted = false;
+  let killTimer: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    aborted = true;
+    if (child.pid) {
+      killGroup(child.pid, 'SIGTERM');
+      killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), opts.graceMs ?? 5000);
+      killTimer.unref();
+    }
+  };
+  opts.signal.addEventListener('abort', onAbort, { once: true });
+  if (opts.input !== undefined) {
+    child.stdin?.on('error', () => { /* child closed stdin early; its exit code tells the story */ });
+    child.stdin?.end(opts.input);
+  }
+  const lines = Promise.all([pump(child.stdout, opts.onStdout), pump(child.stderr, opts.onStderr)]);
+  try {
+    const result = await child;
+    if ((result as { failed?: boolean }).failed && result.exitCode === undefined && !result.signal && !aborted) {
+      const cause = (result as { cause?: unknown }).cause;
+      const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+      if (code === 'ENOENT') throw new Errors.ToolMissing(`'${file}' is not installed or not on PATH.`, { cause });
+      throw new Errors.Internal(`could not start '${file}': ${(cause as Error | undefined)?.message ?? 'unknown error'}`, { cause });
+    }
+    // Leftovers of the group (background jobs holding the pipes) must not outlive the run; what they
+    // already wrote stays in the pipe and is still read below.
+    if (child.pid) killGroup(child.pid, 'SIGKILL');
+    await lines;
+    return { exitCode: result.exitCode ?? null, signal: result.signal ?? null, aborted, durationMs: performance.now() - started };
+  } finally {
+    clearTimeout(killTimer);
+    opts.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function pump(stream: Readable | null | undefined, onLine?: (line: string) => void): Promise<void> {
+  if (!stream) return;
+  stream.setEncoding('utf8');
+  const rl = createInterface({ input: stream, crlfDelay: Infinity });
+  for await (const line of rl) onLine?.(line);
+}

@@ -1,0 +1,23 @@
+/**
+ * Pure rules of how an execution ends: the final status from per-target outcomes and the abort reason.
+ */
+import type { TargetOutcome } from '../core/types.js';
+import type { ExecutionStatus } from './states.js';
+
+export type AbortReason = 'cancel' | 'timeout' | 'shutdown';
+
+export function finalStatus(outcomes: TargetOutcome[], abort?: AbortReason): ExecutionStatus {
+  if (abort === 'cancel') return 'canceled';
+  if (abort === 'timeout') return 'timed_out';
+  if (abort === 'shutdown') return 'interrupted';
+  const ok = outcomes.filter((o) => o.status === 'succeeded' || o.status === 'skipped').length;
+  if (ok === outcomes.length) return 'succeeded';
+  return ok === 0 ? 'failed' : 'partial';
+}
+
+/** Status given to targets that never reported, by why the run stopped. */
+export function missingTargetStatus(abort?: AbortReason): TargetOutcome['status'] {
+  if (abort === 'cancel' || abort === 'shutdown') return 'canceled';
+  if (abort === 'timeout') return 'timed_out';
+  return 'failed';
+}

@@ -1,0 +1,307 @@
+/**
+ * ExecutionService: the only thing that starts a run. validate -> persist `queued` -> 202 -> queue -> run the
+ * provider handlers with an ExecutionContext (emit + AbortSignal) -> store every line and target result with a
+ * sequence number -> terminal state + journal. Cancel, timeout, restart recovery and shutdown live here.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from '../config/schema.js';
+import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
+import type { CapabilityRegistry } from '../core/registry.js';
+import type { ExecutionContext, ExecutionEmit, Principal, TargetNode, TargetOutcome } from '../core/types.js';
+import type { InventoryService, NodeT } from '../inventory/aggregate.js';
+import type { ExecutionRow, Store } from '../store/types.js';
+import { finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
+import type { ExecutionQueue } from './queue.js';
+import { isTerminal, type ExecutionStatus } from './states.js';
+import type { StreamHub } from './streaming.js';
+
+export interface SubmitRequest {
+  capability: string;
+  targets: string[];
+  params: Record<string, unknown>;
+  timeoutSeconds?: number;
+  idempotencyKey?: string;
+  principal: Principal;
+  correlationId: string;
+}
+
+interface Active {
+  controller: AbortController;
+  reason?: AbortReason;
+  done: Promise<void>;
+}
+
+export interface ExecutionDeps {
+  store: Store;
+  queue: ExecutionQueue;
+  hub: StreamHub;
+  registry: CapabilityRegistry;
+  inventory: InventoryService;
+  logger: Logger;
+  config: Config['execution'];
+}
+
+export class ExecutionService {
+  private readonly active = new Map<string, Active>();
+  private closing = false;
+
+  constructor(private readonly d: ExecutionDeps) {}
+
+  async submit(req: SubmitRequest): Promise<{ row: ExecutionRow; created: boolean }> {
+    if (this.closing) throw new Errors.PluginUnavailable('The server is shutting down; submit again after it restarts.');
+    const contract = this.d.registry.contract(req.capability);
+    if (contract.mode !== 'execution') {
+      throw new Errors.CapabilityNotInvokable(`'${req.capability}' is a query; call POST /api/v1/capabilities/${req.capability}/invoke.`, { extra: { capability: req.capability } });
+    }
+    const timeoutSeconds = req.timeoutSeconds ?? this.d.config.defaultTimeoutSeconds;
+    const requestHash = hash({ capability: req.capability, targets: req.targets, params: req.params, timeoutSeconds });
+    if (req.idempotencyKey) {
+      const existing = this.d.store.findByIdempotencyKey(req.idempotencyKey, this.idempotencySince());
+      if (existing) return { row: this.checkReplay(existing, requestHash), created: false };
+    }
+    this.d.registry.validateParams(req.capability, req.params);
+    this.d.registry.available(req.capability);
+    const ctx = this.queryContext(req);
+    const nodes = await this.d.inventory.resolveTargets(req.targets, ctx);
+    this.d.queue.assertRoom();
+    const { row, created } = this.d.store.createExecution({
+      id: randomUUID(), capability: req.capability, status: 'queued', targets: req.targets, nodes: nodes.map((n) => n.name),
+      params: req.params, provider: null, timeoutSeconds, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
+      reason: null, idempotencyKey: req.idempotencyKey ?? null, requestHash, principal: req.principal.id, correlationId: req.correlationId,
+    }, this.idempotencySince());
+    if (!created) return { row: this.checkReplay(row, requestHash), created: false };
+    this.append(row.id, 'status', { status: 'queued' });
+    this.enqueue(row, contract.riskLevel !== 'read');
+    return { row, created: true };
+  }
+
+  /** Cancels a queued run at once, or aborts a running one (its process trees are killed). */
+  cancel(id: string, by: string): ExecutionRow {
+    const row = this.get(id);
+    if (isTerminal(row.status)) {
+      throw new Errors.ExecutionNotCancelable(`Execution ${id} already ended as '${row.status}'.`, { extra: { status: row.status } });
+    }
+    if (this.d.queue.remove(id)) {
+      this.finish(row, 'canceled', `canceled by ${by} while queued`, []);
+      return this.get(id);
+    }
+    const a = this.active.get(id);
+    if (a && !a.reason) {
+      a.reason = 'cancel';
+      this.d.store.updateExecution(id, { reason: `canceled by ${by}` });
+      a.controller.abort(new Error('canceled'));
+    }
+    return this.get(id);
+  }
+
+  get(id: string): ExecutionRow {
+    const row = this.d.store.getExecution(id);
+    if (!row) throw new Errors.ExecutionNotFound(`No execution has id '${id}'.`, { extra: { executionId: id } });
+    return row;
+  }
+
+  /** Waits until the execution is terminal or `ms` passed; returns its row either way. */
+  async waitTerminal(id: string, ms: number, closed: AbortSignal): Promise<ExecutionRow> {
+    const deadline = Date.now() + ms;
+    let row = this.get(id);
+    while (!isTerminal(row.status) && Date.now() < deadline && !closed.aborted) {
+      await this.d.hub.wait(id, Math.min(1000, deadline - Date.now()), closed);
+      row = this.get(id);
+    }
+    return row;
+  }
+
+  /** At start: runs left `running` by a crash become `interrupted`; queued ones are re-queued in order. */
+  recover(): { interrupted: number; requeued: number } {
+    const left = this.d.store.listByStatus(['running', 'queued']);
+    let interrupted = 0;
+    let requeued = 0;
+    for (const row of left) {
+      if (row.status === 'running') {
+        this.finish(row, 'interrupted', 'the server stopped while it was running', this.d.store.targetResults(row.id));
+        interrupted++;
+      } else {
+        const risk = this.d.registry.contractsList().find((c) => c.name === row.capability)?.riskLevel;
+        this.enqueue(row, risk !== 'read', true);
+        requeued++;
+      }
+    }
+    if (left.length) this.d.logger.warn({ interrupted, requeued }, 'recovered executions after restart');
+    return { interrupted, requeued };
+  }
+
+  /** Stops admitting, aborts running runs (they end `interrupted`), and waits for them to settle. */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    const running = [...this.active.values()];
+    for (const a of running) {
+      a.reason ??= 'shutdown';
+      a.controller.abort(new Error('shutdown'));
+    }
+    await Promise.allSettled(running.map((a) => a.done));
+  }
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  private checkReplay(row: ExecutionRow, requestHash: string): ExecutionRow {
+    if (row.requestHash !== requestHash) {
+      throw new Errors.IdempotencyConflict(`Idempotency-Key was used for execution ${row.id} with a different request.`, { extra: { executionId: row.id } });
+    }
+    return row;
+  }
+
+  private idempotencySince(): string {
+    return new Date(Date.now() - this.d.config.idempotencyHours * 3600_000).toISOString();
+  }
+
+  private queryContext(req: Pick<SubmitRequest, 'principal' | 'correlationId'>): ExecutionContext {
+    return {
+      correlationId: req.correlationId, principal: req.principal, debug: false, signal: new AbortController().signal,
+      logger: this.d.logger, emit: () => {},
+    };
+  }
+
+  private enqueue(row: ExecutionRow, mutating: boolean, force = false): void {
+    this.d.queue.enqueue({ id: row.id, nodes: row.nodes, mutating, run: () => this.run(row.id) }, force);
+  }
+
+  private append(id: string, type: Parameters<Store['appendEvent']>[1], data: Record<string, unknown>): void {
+    this.d.store.appendEvent(id, type, data);
+    this.d.hub.notify(id);
+  }
+
+  private async run(id: string): Promise<void> {
+    const row = this.d.store.getExecution(id);
+    if (!row || row.status !== 'queued') return;
+    const controller = new AbortController();
+    let settle!: () => void;
+    const active: Active = { controller, done: new Promise((r) => (settle = r)) };
+    this.active.set(id, active);
+    const timer = setTimeout(() => {
+      if (active.reason) return;
+      active.reason = 'timeout';
+      this.d.store.updateExecution(id, { reason: `timed out after ${row.timeoutSeconds} s` });
+      controller.abort(new Error('timeout'));
+    }, row.timeoutSeconds * 1000);
+    const logger = this.d.logger.child({ executionId: id, capability: row.capability });
+    const outcomes = new Map<string, TargetOutcome>();
+    try {
+      const startedAt = new Date().toISOString();
+      this.d.store.updateExecution(id, { status: 'running', startedAt });
+      this.append(id, 'start', { capability: row.capability, targets: row.targets, nodes: row.nodes, startedAt });
+      this.append(id, 'status', { status: 'running' });
+      const emit = this.emitter(id, outcomes);
+      const byProvider = await this.assignProviders(row, logger);
+      this.d.store.updateExecution(id, { provider: [...byProvider.keys()].join(',') || null });
+      await Promise.all([...byProvider].map(async ([provider, nodes]) => {
+        const ctx: ExecutionContext = {
+          correlationId: row.correlationId, principal: { id: row.principal, permissions: ['*'] }, debug: false,
+          signal: controller.signal, logger, executionId: id, emit, targets: nodes,
+        };
+        try {
+          const { value } = await this.d.registry.invoke(row.capability, structuredClone(row.params), ctx, {
+            provider, timeoutMs: row.timeoutSeconds * 1000 + this.d.config.cancelGraceMs + 5000,
+          });
+          for (const r of (value as { results: TargetOutcome[] }).results) if (!outcomes.has(r.target)) emit({ type: 'target_result', ...r });
+        } catch (err) {
+          if (controller.signal.aborted) return;
+          const e = toCapstanError(err);
+          logger.warn({ err: e, provider }, 'provider failed');
+          for (const n of nodes) if (!outcomes.has(n.name)) emit({ type: 'target_result', ...failure(n.name, e) });
+        }
+      }));
+    } catch (err) {
+      const e = toCapstanError(err);
+      logger.error({ err: e }, 'execution failed before running');
+      for (const n of row.nodes) if (!outcomes.has(n)) this.emitter(id, outcomes)({ type: 'target_result', ...failure(n, e) });
+    } finally {
+      clearTimeout(timer);
+      const status = finalStatus(this.completeOutcomes(id, row, outcomes, active.reason), active.reason);
+      const current = this.d.store.getExecution(id)!;
+      this.finish(current, status, current.reason ?? (active.reason === 'shutdown' ? 'the server shut down while it was running' : null), [...outcomes.values()]);
+      this.active.delete(id);
+      settle();
+    }
+  }
+
+  /** Records a result for every node that never reported one. */
+  private completeOutcomes(id: string, row: ExecutionRow, outcomes: Map<string, TargetOutcome>, reason?: AbortReason): TargetOutcome[] {
+    const emit = this.emitter(id, outcomes);
+    for (const n of row.nodes) {
+      if (outcomes.has(n)) continue;
+      const status = missingTargetStatus(reason);
+      const err = reason === 'timeout' ? new Errors.ExecutionTimeout(`timed out after ${row.timeoutSeconds} s`)
+        : reason ? new Errors.PluginUnavailable(`the run was ${reason === 'cancel' ? 'canceled' : 'interrupted'} before this target finished`)
+        : new Errors.CapabilityResult('the provider returned no result for this target');
+      emit({ type: 'target_result', ...failure(n, err), status });
+    }
+    return row.nodes.map((n) => outcomes.get(n)!).filter(Boolean);
+  }
+
+  /** Picks, for each node, the best available provider that knows it (else the best one overall). */
+  private async assignProviders(row: ExecutionRow, logger: Logger): Promise<Map<string, TargetNode[]>> {
+    const providers = this.d.registry.available(row.capability).map((p) => p.plugin);
+    const ctx = this.queryContext({ principal: { id: row.principal, permissions: ['*'] }, correlationId: row.correlationId });
+    const { items } = await this.d.inventory.nodes({ ...ctx, logger });
+    const known = new Map<string, NodeT>(items.map((n) => [n.name, n]));
+    const out = new Map<string, TargetNode[]>();
+    for (const name of row.nodes) {
+      const node: TargetNode = (known.get(name) as TargetNode | undefined) ?? { name, groups: [], sources: [] };
+      const provider = providers.find((p) => node.sources.some((s) => s.source === p)) ?? providers[0];
+      out.set(provider, [...(out.get(provider) ?? []), node]);
+    }
+    return out;
+  }
+
+  private emitter(id: string, outcomes: Map<string, TargetOutcome>): (e: ExecutionEmit) => void {
+    let bytes = 0;
+    let truncated = false;
+    const max = this.d.config.maxOutputBytes;
+    return (e) => {
+      if (e.type === 'target_result') {
+        const { type: _t, ...outcome } = e;
+        outcomes.set(outcome.target, outcome);
+        this.d.store.upsertTargetResult({ executionId: id, ...outcome });
+        this.append(id, 'target_result', outcome as unknown as Record<string, unknown>);
+        return;
+      }
+      if (truncated) return;
+      bytes += Buffer.byteLength(e.line) + 1;
+      if (bytes > max) {
+        truncated = true;
+        this.append(id, 'truncated', { limitBytes: max, message: `output exceeded ${max} bytes; further lines were dropped` });
+        return;
+      }
+      this.append(id, e.type, { target: e.target, line: e.line });
+    };
+  }
+
+  private finish(row: ExecutionRow, status: ExecutionStatus, reason: string | null, outcomes: TargetOutcome[]): void {
+    const finishedAt = new Date().toISOString();
+    this.d.store.updateExecution(row.id, { status, finishedAt, reason });
+    this.append(row.id, 'status', { status, ...(reason ? { reason } : {}) });
+    this.append(row.id, 'complete', { status, finishedAt, results: outcomes.map((o) => ({ target: o.target, status: o.status, exitCode: o.exitCode })) });
+    for (const node of row.nodes) {
+      const o = outcomes.find((x) => x.target === node);
+      this.d.store.appendJournal({
+        node, at: finishedAt, kind: 'execution', executionId: row.id,
+        summary: `${row.capability} ${status}${o ? ` (${o.status}${o.exitCode !== null ? `, exit ${o.exitCode}` : ''})` : ''}`,
+        data: { capability: row.capability, status, target: o ?? null },
+      });
+    }
+  }
+}
+
+function failure(target: string, e: CapstanError): TargetOutcome {
+  return {
+    target, status: 'failed', exitCode: null,
+    error: { category: e.category, code: e.code, title: e.title, detail: e.message },
+  };
+}
+
+function hash(v: unknown): string {
+  return createHash('sha256').update(JSON.stringify(v)).digest('hex');
+}

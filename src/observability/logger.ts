@@ -1,0 +1,21 @@
+/**
+ * pino options and request ids: X-Request-Id is honoured when it is a sane token, else a UUID is made;
+ * the id is on every log line of the request (Fastify binds `reqId`) and echoed in the response.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { LoggerOptions } from 'pino';
+
+const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+export function genRequestId(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
+}
+
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+  };
+}

@@ -1,0 +1,61 @@
+/**
+ * Small helpers every resource file uses: documented problem responses, the query context of a request,
+ * and opaque cursors.
+ */
+import type { FastifyRequest } from 'fastify';
+import { Problem, ref } from '../capabilities/common.js';
+import { Errors } from '../core/errors.js';
+import type { ExecutionContext, Principal } from '../core/types.js';
+
+const problemSchema = ref(Problem);
+
+/** Documented problem+json responses for the given statuses (every route also gets 500). */
+export function problems(...statuses: number[]): Record<number, typeof problemSchema> {
+  const out: Record<number, typeof problemSchema> = {};
+  for (const s of [...statuses, 500]) out[s] = { ...problemSchema, description: `Problem (${s})` } as typeof problemSchema;
+  return out;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  return request.principal ?? { id: 'anonymous', permissions: ['*'] };
+}
+
+/** Context of a query made by a request: aborted when the client goes away. */
+export function requestContext(request: FastifyRequest): ExecutionContext {
+  const controller = new AbortController();
+  request.raw.once('close', () => { if (request.raw.destroyed) controller.abort(); });
+  return {
+    correlationId: String(request.id), principal: principalOf(request), debug: false, signal: controller.signal,
+    logger: request.log as never, emit: () => {},
+  };
+}
+
+/** Opaque cursor = base64url JSON of the position. */
+export function encodeCursor(v: string | number): string {
+  return Buffer.from(JSON.stringify(v)).toString('base64url');
+}
+
+export function decodeCursor<T extends string | number>(c: string | undefined, kind: 'string' | 'number'): T | undefined {
+  if (c === undefined) return undefined;
+  try {
+    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
+    if (typeof v === kind) return v as T;
+  } catch {
+    /* fall through */
+  }
+  throw new Errors.Validation(`cursor '${c}' is not a cursor this endpoint issued.`, { extra: { errors: [{ pointer: '/querystring/cursor', message: 'invalid cursor' }] } });
+}
+
+/** Keyset page over a list sorted by `key`: items after the cursor key, limited. */
+export function pageByKey<T>(items: T[], key: (t: T) => string, limit: number, cursor?: string): { items: T[]; nextCursor: string | null } {
+  const after = decodeCursor<string>(cursor, 'string');
+  const rest = after === undefined ? items : items.filter((i) => key(i) > after);
+  const page = rest.slice(0, limit);
+  return { items: page, nextCursor: rest.length > limit ? encodeCursor(key(page[page.length - 1])) : null };
+}

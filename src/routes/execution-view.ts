@@ -1,0 +1,20 @@
+/** The execution body every route answers with: the stored row, per-target results, queue place, links. */
+import type { FastifyInstance } from 'fastify';
+import type { ExecutionRow } from '../store/types.js';
+
+export function executionLinks(id: string) {
+  const self = `/api/v1/executions/${id}`;
+  return { self, stream: `${self}/stream`, output: `${self}/output`, wait: `${self}/wait`, cancel: `${self}/cancel` };
+}
+
+export function executionView(app: FastifyInstance, row: ExecutionRow) {
+  const queue = row.status === 'queued' ? app.queue.position(row.id) : undefined;
+  return {
+    id: row.id, capability: row.capability, status: row.status, targets: row.targets, nodes: row.nodes,
+    params: row.params as Record<string, unknown>, provider: row.provider, timeoutSeconds: row.timeoutSeconds,
+    createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, reason: row.reason,
+    results: app.store.targetResults(row.id).map(({ executionId: _e, ...r }) => r),
+    ...(queue ? { queue } : {}),
+    links: executionLinks(row.id),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * Executions: submit, list, read, follow (SSE), read output, long-poll to a terminal state, cancel; and the
+ * queue's state.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ref } from '../capabilities/common.js';
+import { EXECUTION_STATUSES, isTerminal, type ExecutionStatus as Status } from '../execution/states.js';
+import { decodeCursor, encodeCursor, problems } from './common.js';
+import { sendAccepted, submitFromRequest } from './execution-submit.js';
+import { executionView } from './execution-view.js';
+import { Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc } from './schemas.js';
+
+const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const IdempotencyHeader = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Replays within 24 h return the original execution.' })),
+});
+
+export default async function executionRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.post('/api/v1/executions', {
+    schema: {
+      operationId: 'createExecution', tags: ['executions'], summary: 'Run a command, script, task or plan on targets',
+      headers: IdempotencyHeader, body: ref(ExecutionCreate),
+      response: { 202: ref(Execution), 200: ref(Execution), ...problems(400, 404, 409, 413, 415, 429, 503) },
+    },
+  }, async (request, reply) => sendAccepted(app, reply, await submitFromRequest(app, request, request.body)));
+
+  app.get('/api/v1/executions', {
+    schema: {
+      operationId: 'listExecutions', tags: ['executions'], summary: 'List executions, newest first',
+      querystring: Type.Object({
+        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+        cursor: Type.Optional(Type.String({ maxLength: 200 })),
+        status: Type.Optional(Type.Array(Type.Unsafe<Status>({ type: 'string', enum: [...EXECUTION_STATUSES] }), { description: 'Repeat or comma-free list of statuses.' })),
+        capability: Type.Optional(Type.String({ maxLength: 100 })),
+        type: Type.Optional(Type.String({ pattern: '^[a-z]+$', description: 'Capability family, e.g. command, task.' })),
+        node: Type.Optional(Type.String({ maxLength: 255 })),
+        since: Type.Optional(Type.String({ format: 'date-time' })),
+        until: Type.Optional(Type.String({ format: 'date-time' })),
+      }, { additionalProperties: false }),
+      response: { 200: ref(ExecutionList), ...problems(400) },
+    },
+  }, async (request) => {
+    const q = request.query;
+    const before = decodeCursor<number>(q.cursor, 'number');
+    const rows = app.store.listExecutions({ status: q.status, capability: q.capability, type: q.type, node: q.node, since: q.since, until: q.until }, q.limit + 1, before);
+    const page = rows.slice(0, q.limit);
+    return { items: page.map((r) => executionView(app, r)), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1].seq) : null };
+  });
+
+  app.get('/api/v1/executions/:id', {
+    schema: { operationId: 'getExecution', tags: ['executions'], summary: 'One execution with per-target results', params: IdParam, response: { 200: ref(Execution), ...problems(404) } },
+  }, async (request) => executionView(app, app.executions.get(request.params.id)));
+
+  app.get('/api/v1/executions/:id/wait', {
+    schema: {
+      operationId: 'waitExecution', tags: ['executions'], summary: 'Long-poll until the execution is terminal (or the timeout passes)',
+      description: 'Answers 200 with the execution once terminal; when `timeout` seconds pass first it answers 200 with the still-running execution (check `status`).',
+      params: IdParam,
+      querystring: Type.Object({ timeout: Type.Integer({ minimum: 0, maximum: 300, default: 30 }) }, { additionalProperties: false }),
+      response: { 200: ref(Execution), ...problems(400, 404) },
+    },
+  }, async (request) => {
+    const closed = new AbortController();
+    request.raw.once('close', () => closed.abort());
+    const row = await app.executions.waitTerminal(request.params.id, request.query.timeout * 1000, closed.signal);
+    return executionView(app, row);
+  });
+
+  app.post('/api/v1/executions/:id/cancel', {
+    schema: {
+      operationId: 'cancelExecution', tags: ['executions'], summary: 'Cancel: a queued run ends at once, a running one has its process trees killed',
+      params: IdParam, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      response: { 202: ref(Execution), ...problems(404, 409) },
+    },
+  }, async (request, reply) => {
+    const row = app.executions.cancel(request.params.id, `request ${request.id}`);
+    return reply.code(202).send(executionView(app, row));
+  });
+
+  app.get('/api/v1/executions/:id/output', {
+    schema: {
+      operationId: 'getExecutionOutput', tags: ['executions'], summary: 'Stored output and events, by sequence range (JSON or text/plain)',
+      description: 'JSON pages of events after `after`; with `Accept: text/plain` (or format=text), the stdout/stderr lines as text, prefixed by target when several.',
+      params: IdParam,
+      querystring: Type.Object({
+        after: Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq > after.' }),
+        limit: Type.Integer({ minimum: 1, maximum: 10000, default: 1000 }),
+        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('text')])),
+      }, { additionalProperties: false }),
+      response: { 200: { ...ref(OutputPage), description: 'Events (JSON); text/plain lines when asked.' }, ...problems(400, 404) },
+    },
+  }, async (request, reply) => {
+    const row = app.executions.get(request.params.id);
+    const { after, limit } = request.query;
+    const events = app.store.readEvents(row.id, after, limit + 1);
+    const page = events.slice(0, limit);
+    const last = page.length ? page[page.length - 1].seq : after;
+    const more = events.length > limit;
+    const wantsText = request.query.format === 'text' || (!request.query.format && /^text\/plain/.test(request.headers.accept ?? ''));
+    if (wantsText) {
+      const multi = row.nodes.length > 1;
+      const lines = page.filter((e) => e.type === 'stdout' || e.type === 'stderr')
+        .map((e) => (multi ? `[${e.data.target}] ${e.data.line}` : String(e.data.line)));
+      reply.header('x-next-after', String(last)).type('text/plain; charset=utf-8');
+      return reply.send((lines.length ? lines.join('\n') + '\n' : '') as never);
+    }
+    return {
+      items: page.map((e) => ({ seq: e.seq, type: e.type, at: e.at, data: e.data })),
+      nextCursor: more ? String(last) : null,
+      complete: !more && isTerminal(row.status),
+    };
+  });
+
+  app.get('/api/v1/executions/:id/stream', {
+    schema: {
+      operationId: 'streamExecution', tags: ['executions'], summary: 'Server-sent events: replay from Last-Event-ID / ?after=, then live, ending with `complete`',
+      params: IdParam,
+      headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) }),
+      querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
+      response: {
+        200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: ref(StreamEventDoc) } } },
+        ...problems(400, 404),
+      },
+    },
+  }, async (request, reply) => {
+    const row = app.executions.get(request.params.id);
+    const header = request.headers['last-event-id'];
+    const after = request.query.after ?? (header ? Number(header) : 0);
+    app.hub.sendSse(reply, row.id, after);
+    return reply;
+  });
+
+  app.get('/api/v1/queue', {
+    schema: { operationId: 'getQueue', tags: ['executions'], summary: 'What runs, what waits, and why', response: { 200: ref(QueueState), ...problems() } },
+  }, async () => app.queue.snapshot());
+}

@@ -1,0 +1,53 @@
+/** Per-node resources: facts (read, refresh) from the provider that knows the node, and the node journal. */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Static } from '@sinclair/typebox';
+import { Facts, ref } from '../capabilities/common.js';
+import { decodeCursor, encodeCursor, problems, requestContext } from './common.js';
+import { JournalPage } from './schemas.js';
+
+const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) });
+
+export default async function nodeRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  /** Facts from the best provider that knows the node (falls back to any provider). */
+  async function facts(request: FastifyRequest, id: string, capability: 'info.facts' | 'info.refresh') {
+    const ctx = requestContext(request);
+    const { node } = await app.inventory.node(id, ctx);
+    const providers = app.registry.available(capability);
+    const own = providers.find((p) => node.sources.some((s) => s.source === p.plugin));
+    const { value } = await app.registry.invoke(capability, { node: node.name }, ctx, { provider: own?.plugin, timeoutMs: app.config.capabilityTimeoutMs });
+    return value as Static<typeof Facts>;
+  }
+
+  app.get('/api/v1/nodes/:id/facts', {
+    schema: {
+      operationId: 'getNodeFacts', tags: ['nodes'], summary: 'Facts of a node (cached by the provider)',
+      params: IdParam, response: { 200: ref(Facts), ...problems(404, 503, 504) },
+    },
+  }, async (request) => facts(request, request.params.id, 'info.facts'));
+
+  app.post('/api/v1/nodes/:id/facts', {
+    schema: {
+      operationId: 'refreshNodeFacts', tags: ['nodes'], summary: 'Gather the facts of a node again',
+      params: IdParam, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      response: { 200: ref(Facts), ...problems(400, 404, 503, 504) },
+    },
+  }, async (request) => facts(request, request.params.id, 'info.refresh'));
+
+  app.get('/api/v1/nodes/:id/journal', {
+    schema: {
+      operationId: 'getNodeJournal', tags: ['nodes'], summary: 'What was done to a node, newest first',
+      params: IdParam,
+      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), cursor: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+      response: { 200: ref(JournalPage), ...problems(400) },
+    },
+  }, async (request) => {
+    const { limit, cursor } = request.query;
+    const rows = app.store.listJournal(request.params.id, limit + 1, decodeCursor<number>(cursor, 'number'));
+    const page = rows.slice(0, limit);
+    return { items: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
+  });
+}

@@ -1,0 +1,167 @@
+/**
+ * Named schemas of the API resources themselves (executions, plugins, catalog, health, queue), registered
+ * once with addSchema next to the capability contracts' shared schemas.
+ */
+import { Type, type TSchema } from '@sinclair/typebox';
+import { ERROR_CATEGORIES } from '../core/errors.js';
+import { EXECUTION_STATUSES, STREAM_EVENT_TYPES } from '../execution/states.js';
+import { Group, Node, SourceStatus, TargetResult, TargetSelection, anyObject, dateTime, nextCursor, ref } from '../capabilities/common.js';
+
+const lit = (values: readonly string[]) => Type.Unsafe<string>({ type: 'string', enum: [...values] });
+
+export const ExecutionStatus = Type.Unsafe<(typeof EXECUTION_STATUSES)[number]>({
+  $id: 'ExecutionStatus', type: 'string', enum: [...EXECUTION_STATUSES],
+  description: 'queued -> running -> succeeded | failed | partial | canceled | timed_out | interrupted (after a server crash).',
+});
+
+export const ExecutionCreate = Type.Object({
+  capability: Type.String({ pattern: '^[a-z]+\\.[a-z]+$', description: 'An execution-mode capability, e.g. command.execute.' }),
+  targets: ref(TargetSelection),
+  params: anyObject({ description: "The capability's params (see its contract in GET /api/v1/capabilities/{name})." }),
+  timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'Server-enforced timeout; default from config (3600).' })),
+}, {
+  $id: 'ExecutionCreate', additionalProperties: false,
+  description: 'Starts work on targets. Send an Idempotency-Key header to make retries safe.',
+  examples: [{ capability: 'command.execute', targets: ['localhost'], params: { command: 'uptime' }, timeoutSeconds: 600 }],
+});
+
+export const ExecutionLinks = Type.Object({
+  self: Type.String(), stream: Type.String(), output: Type.String(), wait: Type.String(), cancel: Type.String(),
+}, { $id: 'ExecutionLinks', description: 'Where to follow the execution.' });
+
+export const QueueInfo = Type.Object({
+  position: Type.Integer({ minimum: 1 }),
+  reason: lit(['global_cap', 'node_busy']),
+  waitingFor: Type.Optional(Type.Array(Type.String(), { description: 'Busy nodes it waits for.' })),
+}, { $id: 'QueueInfo', description: 'Why a queued execution waits and its place in line.' });
+
+export const Execution = Type.Object({
+  id: Type.String(),
+  capability: Type.String(),
+  status: ref(ExecutionStatus),
+  targets: Type.Array(Type.String(), { description: 'Targets as requested.' }),
+  nodes: Type.Array(Type.String(), { description: 'Nodes the targets expanded to.' }),
+  params: anyObject(),
+  provider: Type.Union([Type.String(), Type.Null()], { description: 'Plugin(s) that ran it.' }),
+  timeoutSeconds: Type.Integer(),
+  createdAt: dateTime(),
+  startedAt: Type.Union([dateTime(), Type.Null()]),
+  finishedAt: Type.Union([dateTime(), Type.Null()]),
+  reason: Type.Union([Type.String(), Type.Null()], { description: 'Why it ended so (cancel, timeout, restart).' }),
+  results: Type.Array(ref(TargetResult)),
+  queue: Type.Optional(ref(QueueInfo)),
+  links: ref(ExecutionLinks),
+}, { $id: 'Execution', description: 'One run of an execution-mode capability on targets.' });
+
+export const ExecutionList = Type.Object({
+  items: Type.Array(ref(Execution)), nextCursor: nextCursor(),
+}, { $id: 'ExecutionList' });
+
+export const OutputEvent = Type.Object({
+  seq: Type.Integer({ minimum: 1, description: 'Sequence number; the SSE id.' }),
+  type: lit(STREAM_EVENT_TYPES),
+  at: dateTime(),
+  data: anyObject({ description: '`{target, line}` for stdout/stderr; a TargetResult for target_result; `{status}` for status.' }),
+}, { $id: 'OutputEvent', description: 'One stored event of an execution.' });
+
+export const OutputPage = Type.Object({
+  items: Type.Array(ref(OutputEvent)),
+  nextCursor: nextCursor(),
+  complete: Type.Boolean({ description: 'True when the execution is terminal and this page reaches its end.' }),
+}, { $id: 'OutputPage' });
+
+export const StreamEventDoc = Type.Object({
+  id: Type.String({ description: 'Sequence number (resume with Last-Event-ID or ?after=).' }),
+  event: lit(STREAM_EVENT_TYPES),
+  data: anyObject(),
+}, {
+  $id: 'StreamEvent',
+  description: 'text/event-stream frames: `id:`, `event:` (start, stdout, stderr, target_result, status, truncated, complete) and JSON `data:`; `: heartbeat` comments every 15 s.',
+});
+
+export const QueueState = Type.Object({
+  concurrency: Type.Integer(), perNodeConcurrency: Type.Integer(), maxQueued: Type.Integer(),
+  running: Type.Array(Type.Object({ id: Type.String(), nodes: Type.Array(Type.String()) })),
+  queued: Type.Array(Type.Object({
+    id: Type.String(), nodes: Type.Array(Type.String()), position: Type.Integer(),
+    reason: lit(['global_cap', 'node_busy']), waitingFor: Type.Optional(Type.Array(Type.String())),
+  })),
+}, { $id: 'QueueState', description: 'What runs and what waits, and why.' });
+
+export const PluginHealth = Type.Object({
+  status: lit(['healthy', 'degraded', 'unhealthy']),
+  message: Type.Optional(Type.String()),
+  details: Type.Optional(anyObject()),
+  checkedAt: Type.Union([dateTime(), Type.Null()]),
+}, { $id: 'PluginHealth' });
+
+export const PluginInfo = Type.Object({
+  name: Type.String(), version: Type.String(), description: Type.String(),
+  state: lit(['registered', 'initializing', 'ready', 'failed', 'disabled', 'stopped']),
+  required: Type.Boolean(),
+  integrationTypes: Type.Array(Type.String()),
+  health: ref(PluginHealth),
+  capabilities: Type.Array(Type.Object({ name: Type.String(), priority: Type.Integer() })),
+  error: Type.Optional(Type.String()),
+}, { $id: 'PluginInfo', description: 'A plugin, its lifecycle state, health and capabilities.' });
+
+export const PluginList = Type.Object({ items: Type.Array(ref(PluginInfo)) }, { $id: 'PluginList' });
+
+export const CapabilityInfo = Type.Object({
+  name: Type.String(), category: Type.String(), description: Type.String(),
+  mode: lit(['query', 'execution']),
+  riskLevel: lit(['read', 'write', 'execute', 'admin']),
+  requiredPermissions: Type.Array(Type.String()),
+  providers: Type.Array(Type.Object({ plugin: Type.String(), priority: Type.Integer(), available: Type.Boolean() })),
+  paramsSchema: Type.String({ description: 'Name of the params schema (components/schemas).' }),
+  resultSchema: Type.String({ description: 'Name of the result schema (components/schemas).' }),
+}, { $id: 'CapabilityInfo', description: 'A capability of the catalog with its providers by priority.' });
+
+export const CapabilityList = Type.Object({ items: Type.Array(ref(CapabilityInfo)) }, { $id: 'CapabilityList' });
+
+export const InvokeResult = Type.Object({
+  capability: Type.String(),
+  provider: Type.String({ description: 'Plugin that answered.' }),
+  result: Type.Unknown({ description: "The capability's result (its contract's result schema)." }),
+}, { $id: 'InvokeResult' });
+
+export const AggregateResult = Type.Object({
+  capability: Type.String(),
+  items: Type.Array(Type.Object({ source: Type.String(), result: Type.Unknown() })),
+  sources: Type.Array(ref(SourceStatus)),
+}, { $id: 'AggregateResult', description: 'Answers of every provider, with per-source status.' });
+
+export const NodePage = Type.Object({
+  items: Type.Array(ref(Node)), nextCursor: nextCursor(), sources: Type.Array(ref(SourceStatus)),
+}, { $id: 'NodePage' });
+
+export const NodeDetail = Type.Composite([Node, Type.Object({ sourceStatus: Type.Optional(Type.Array(ref(SourceStatus))) })], {
+  $id: 'NodeDetail', description: 'A node; `sourceStatus` tells how each source answered.',
+});
+
+export const GroupPage = Type.Object({
+  items: Type.Array(ref(Group)), nextCursor: nextCursor(), sources: Type.Array(ref(SourceStatus)),
+}, { $id: 'GroupPage' });
+
+export const JournalEntry = Type.Object({
+  id: Type.Integer(), node: Type.String(), at: dateTime(), kind: Type.String(),
+  executionId: Type.Union([Type.String(), Type.Null()]), summary: Type.String(), data: Type.Unknown(),
+}, { $id: 'JournalEntry', description: 'One entry of a node journal (what was done to it).' });
+
+export const JournalPage = Type.Object({ items: Type.Array(ref(JournalEntry)), nextCursor: nextCursor() }, { $id: 'JournalPage' });
+
+export const Health = Type.Object({
+  status: lit(['ok', 'unavailable']),
+  checks: Type.Optional(Type.Object({
+    store: lit(['ok', 'down']),
+    requiredPluginsDown: Type.Array(Type.String()),
+  })),
+}, { $id: 'Health' });
+
+export const ErrorCategoryDoc = Type.Unsafe<string>({ $id: 'ErrorCategory', type: 'string', enum: [...ERROR_CATEGORIES] });
+
+export const API_SCHEMAS: TSchema[] = [
+  ExecutionStatus, ExecutionCreate, ExecutionLinks, QueueInfo, Execution, ExecutionList, OutputEvent, OutputPage, StreamEventDoc,
+  QueueState, PluginHealth, PluginInfo, PluginList, CapabilityInfo, CapabilityList, InvokeResult, AggregateResult,
+  NodePage, NodeDetail, GroupPage, JournalEntry, JournalPage, Health, ErrorCategoryDoc,
+];

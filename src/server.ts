@@ -1,0 +1,33 @@
+/**
+ * The process: loadConfig -> buildApp -> listen -> graceful close. The only place that calls process.exit.
+ */
+import closeWithGrace from 'close-with-grace';
+import { buildApp } from './app.js';
+import { loadConfig } from './config/load.js';
+import { CapstanError } from './core/errors.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    const e = err as CapstanError;
+    process.stderr.write(`capstan: ${e.message}\n`);
+    process.exit(2);
+  }
+  const app = await buildApp(config);
+  closeWithGrace({ delay: 15_000 }, async ({ err, signal }) => {
+    if (err) app.log.error({ err }, 'closing after an error');
+    else app.log.info({ signal }, 'closing');
+    await app.close();
+  });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    app.log.error({ err }, 'could not start');
+    await app.close().catch(() => {});
+    process.exit(1);
+  }
+}
+
+void main();

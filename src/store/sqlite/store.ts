@@ -1,0 +1,173 @@
+/**
+ * SQLite implementation of the Store (better-sqlite3, WAL). Prepared statements are made once.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { ExecutionStatus, StreamEventType } from '../../execution/states.js';
+import type { ExecutionFilter, ExecutionRow, JournalEntry, StoredEvent, Store, TargetResultRow } from '../types.js';
+import { migrate } from './migrate.js';
+
+type Raw = Record<string, any>;
+
+function rowToExecution(r: Raw): ExecutionRow {
+  return {
+    id: r.id, capability: r.capability, status: r.status, targets: JSON.parse(r.targets), nodes: JSON.parse(r.nodes),
+    params: JSON.parse(r.params), provider: r.provider, timeoutSeconds: r.timeout_seconds, createdAt: r.created_at,
+    startedAt: r.started_at, finishedAt: r.finished_at, reason: r.reason, idempotencyKey: r.idempotency_key,
+    requestHash: r.request_hash, principal: r.principal, correlationId: r.correlation_id, seq: r.seq,
+  };
+}
+
+const PATCH_COLUMNS: Record<string, string> = {
+  status: 'status', startedAt: 'started_at', finishedAt: 'finished_at', reason: 'reason', provider: 'provider', nodes: 'nodes',
+};
+
+export class SqliteStore implements Store {
+  readonly db: Database.Database;
+  private readonly stmts;
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    const db = this.db;
+    this.stmts = {
+      insert: db.prepare(`INSERT INTO executions (id, capability, status, targets, nodes, params, provider, timeout_seconds, created_at,
+        started_at, finished_at, reason, idempotency_key, request_hash, principal, correlation_id)
+        VALUES (@id, @capability, @status, @targets, @nodes, @params, @provider, @timeoutSeconds, @createdAt,
+        @startedAt, @finishedAt, @reason, @idempotencyKey, @requestHash, @principal, @correlationId)`),
+      insertNode: db.prepare('INSERT OR IGNORE INTO execution_nodes (execution_seq, node) VALUES (?, ?)'),
+      byId: db.prepare('SELECT * FROM executions WHERE id = ?'),
+      byKey: db.prepare('SELECT * FROM executions WHERE idempotency_key = ? AND created_at >= ? ORDER BY seq DESC LIMIT 1'),
+      upsertResult: db.prepare(`INSERT INTO target_results (execution_id, target, status, exit_code, value, error, duration_ms)
+        VALUES (@executionId, @target, @status, @exitCode, @value, @error, @durationMs)
+        ON CONFLICT (execution_id, target) DO UPDATE SET status = excluded.status, exit_code = excluded.exit_code,
+        value = excluded.value, error = excluded.error, duration_ms = excluded.duration_ms`),
+      results: db.prepare('SELECT * FROM target_results WHERE execution_id = ? ORDER BY rowid'),
+      lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM execution_events WHERE execution_id = ?').pluck(),
+      insertEvent: db.prepare('INSERT INTO execution_events (execution_id, seq, type, data, at) VALUES (?, ?, ?, ?, ?)'),
+      events: db.prepare('SELECT * FROM execution_events WHERE execution_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
+      insertJournal: db.prepare('INSERT INTO journal (node, at, kind, execution_id, summary, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      journal: db.prepare('SELECT * FROM journal WHERE node = ? AND id < ? ORDER BY id DESC LIMIT ?'),
+      ping: db.prepare('SELECT 1').pluck(),
+    };
+  }
+
+  createExecution(row: Omit<ExecutionRow, 'seq'>, idempotencySince?: string): { row: ExecutionRow; created: boolean } {
+    return this.db.transaction(() => {
+      if (row.idempotencyKey && idempotencySince) {
+        const existing = this.findByIdempotencyKey(row.idempotencyKey, idempotencySince);
+        if (existing) return { row: existing, created: false };
+      }
+      const info = this.stmts.insert.run({
+        ...row, targets: JSON.stringify(row.targets), nodes: JSON.stringify(row.nodes), params: JSON.stringify(row.params ?? {}),
+      });
+      for (const n of row.nodes) this.stmts.insertNode.run(info.lastInsertRowid, n);
+      return { row: { ...row, seq: Number(info.lastInsertRowid) }, created: true };
+    }).immediate();
+  }
+
+  getExecution(id: string): ExecutionRow | undefined {
+    const r = this.stmts.byId.get(id) as Raw | undefined;
+    return r && rowToExecution(r);
+  }
+
+  findByIdempotencyKey(key: string, since: string): ExecutionRow | undefined {
+    const r = this.stmts.byKey.get(key, since) as Raw | undefined;
+    return r && rowToExecution(r);
+  }
+
+  listExecutions(f: ExecutionFilter, limit: number, beforeSeq?: number): ExecutionRow[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (beforeSeq !== undefined) { where.push('e.seq < ?'); args.push(beforeSeq); }
+    if (f.status?.length) { where.push(`e.status IN (${f.status.map(() => '?').join(',')})`); args.push(...f.status); }
+    if (f.capability) { where.push('e.capability = ?'); args.push(f.capability); }
+    if (f.type) { where.push("e.capability LIKE ? || '.%'"); args.push(f.type); }
+    if (f.since) { where.push('e.created_at >= ?'); args.push(f.since); }
+    if (f.until) { where.push('e.created_at < ?'); args.push(f.until); }
+    if (f.node) { where.push('EXISTS (SELECT 1 FROM execution_nodes n WHERE n.execution_seq = e.seq AND n.node = ?)'); args.push(f.node); }
+    const sql = `SELECT e.* FROM executions e ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY e.seq DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(...args, limit) as Raw[]).map(rowToExecution);
+  }
+
+  listByStatus(statuses: ExecutionStatus[]): ExecutionRow[] {
+    const sql = `SELECT * FROM executions WHERE status IN (${statuses.map(() => '?').join(',')}) ORDER BY seq`;
+    return (this.db.prepare(sql).all(...statuses) as Raw[]).map(rowToExecution);
+  }
+
+  updateExecution(id: string, patch: Partial<Pick<ExecutionRow, 'status' | 'startedAt' | 'finishedAt' | 'reason' | 'provider' | 'nodes'>>): void {
+    const entries = Object.entries(patch).filter(([k]) => k in PATCH_COLUMNS);
+    if (!entries.length) return;
+    const sets = entries.map(([k]) => `${PATCH_COLUMNS[k]} = ?`).join(', ');
+    const values = entries.map(([k, v]) => (k === 'nodes' ? JSON.stringify(v) : v));
+    this.db.transaction(() => {
+      this.db.prepare(`UPDATE executions SET ${sets} WHERE id = ?`).run(...values, id);
+      if (patch.nodes) {
+        const seq = (this.stmts.byId.get(id) as Raw).seq;
+        for (const n of patch.nodes) this.stmts.insertNode.run(seq, n);
+      }
+    })();
+  }
+
+  upsertTargetResult(r: TargetResultRow): void {
+    this.stmts.upsertResult.run({
+      executionId: r.executionId, target: r.target, status: r.status, exitCode: r.exitCode,
+      value: r.value === undefined ? null : JSON.stringify(r.value), error: r.error ? JSON.stringify(r.error) : null,
+      durationMs: r.durationMs ?? null,
+    });
+  }
+
+  targetResults(executionId: string): TargetResultRow[] {
+    return (this.stmts.results.all(executionId) as Raw[]).map((r) => ({
+      executionId: r.execution_id, target: r.target, status: r.status, exitCode: r.exit_code,
+      ...(r.value !== null ? { value: JSON.parse(r.value) } : {}),
+      ...(r.error !== null ? { error: JSON.parse(r.error) } : {}),
+      ...(r.duration_ms !== null ? { durationMs: r.duration_ms } : {}),
+    }));
+  }
+
+  appendEvent(executionId: string, type: StreamEventType, data: Record<string, unknown>): StoredEvent {
+    // Single-process writer: MAX(seq)+1 inside the same synchronous call cannot interleave.
+    const seq = (this.stmts.lastSeq.get(executionId) as number) + 1;
+    const at = new Date().toISOString();
+    this.stmts.insertEvent.run(executionId, seq, type, JSON.stringify(data), at);
+    return { executionId, seq, type, data, at };
+  }
+
+  readEvents(executionId: string, afterSeq: number, limit: number): StoredEvent[] {
+    const rows = this.stmts.events.all(executionId, afterSeq, limit) as Raw[];
+    return rows.map((r) => ({ executionId, seq: r.seq, type: r.type, data: JSON.parse(r.data), at: r.at }));
+  }
+
+  lastSeq(executionId: string): number {
+    return this.stmts.lastSeq.get(executionId) as number;
+  }
+
+  appendJournal(e: Omit<JournalEntry, 'id'>): void {
+    this.stmts.insertJournal.run(e.node, e.at, e.kind, e.executionId, e.summary, JSON.stringify(e.data ?? null));
+  }
+
+  listJournal(node: string, limit: number, beforeId = Number.MAX_SAFE_INTEGER): JournalEntry[] {
+    return (this.stmts.journal.all(node, beforeId, limit) as Raw[]).map((r) => ({
+      id: r.id, node: r.node, at: r.at, kind: r.kind, executionId: r.execution_id, summary: r.summary, data: JSON.parse(r.data),
+    }));
+  }
+
+  ping(): boolean {
+    try {
+      return this.stmts.ping.get() === 1;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

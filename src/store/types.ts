@@ -1,0 +1,87 @@
+/**
+ * Repository interfaces of the store. SQLite (better-sqlite3) implements them today; a PostgreSQL
+ * implementation only has to satisfy these. All calls are synchronous on purpose: better-sqlite3 is, and
+ * appends must be ordered with the events they record.
+ */
+import type { ExecutionStatus, StreamEventType } from '../execution/states.js';
+import type { TargetOutcome } from '../core/types.js';
+
+export interface ExecutionRow {
+  id: string;
+  capability: string;
+  status: ExecutionStatus;
+  /** Targets as requested (node and group names). */
+  targets: string[];
+  /** Node names the targets expanded to. */
+  nodes: string[];
+  params: unknown;
+  provider: string | null;
+  timeoutSeconds: number;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Why it ended as it did (canceled by, interrupted by restart, timeout). */
+  reason: string | null;
+  idempotencyKey: string | null;
+  requestHash: string | null;
+  principal: string;
+  correlationId: string;
+  /** Monotonic admission order, used to re-queue in order after a restart. */
+  seq: number;
+}
+
+export interface TargetResultRow extends TargetOutcome {
+  executionId: string;
+}
+
+export interface StoredEvent {
+  executionId: string;
+  /** Per-execution sequence number, starting at 1; the SSE `id:`. */
+  seq: number;
+  type: StreamEventType;
+  data: Record<string, unknown>;
+  at: string;
+}
+
+export interface ExecutionFilter {
+  status?: ExecutionStatus[];
+  capability?: string;
+  /** Family prefix, e.g. `command` for command.execute. */
+  type?: string;
+  node?: string;
+  since?: string;
+  until?: string;
+}
+
+export interface JournalEntry {
+  id: number;
+  node: string;
+  at: string;
+  kind: string;
+  executionId: string | null;
+  summary: string;
+  data: unknown;
+}
+
+export interface Store {
+  /** Inserts a queued execution; when the idempotency key exists (within the window) returns the existing one. */
+  createExecution(row: Omit<ExecutionRow, 'seq'>, idempotencySince?: string): { row: ExecutionRow; created: boolean };
+  getExecution(id: string): ExecutionRow | undefined;
+  /** The newest execution created with this key since `since` (ISO time). */
+  findByIdempotencyKey(key: string, since: string): ExecutionRow | undefined;
+  /** Newest first; cursor is the `seq` to continue below. */
+  listExecutions(filter: ExecutionFilter, limit: number, beforeSeq?: number): ExecutionRow[];
+  listByStatus(statuses: ExecutionStatus[]): ExecutionRow[];
+  updateExecution(id: string, patch: Partial<Pick<ExecutionRow, 'status' | 'startedAt' | 'finishedAt' | 'reason' | 'provider' | 'nodes'>>): void;
+  upsertTargetResult(r: TargetResultRow): void;
+  targetResults(executionId: string): TargetResultRow[];
+  /** Appends an event and returns its sequence number. */
+  appendEvent(executionId: string, type: StreamEventType, data: Record<string, unknown>): StoredEvent;
+  readEvents(executionId: string, afterSeq: number, limit: number): StoredEvent[];
+  lastSeq(executionId: string): number;
+  appendJournal(e: Omit<JournalEntry, 'id'>): void;
+  listJournal(node: string, limit: number, beforeId?: number): JournalEntry[];
+  /** Cheap liveness probe for /health/ready. */
+  ping(): boolean;
+  close(): void;
+}
