@@ -4,7 +4,9 @@
 import type { TargetOutcome } from '../core/types.js';
 import type { ExecutionStatus } from './states.js';
 
-export type AbortReason = 'cancel' | 'timeout' | 'shutdown';
+import type { AbortCause } from '../core/abort.js';
+
+export type AbortReason = AbortCause;
 
 export function finalStatus(outcomes: TargetOutcome[], abort?: AbortReason): ExecutionStatus {
   if (abort === 'cancel') return 'canceled';

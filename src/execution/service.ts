@@ -90,7 +90,7 @@ export class ExecutionService {
     if (a && !a.reason) {
       a.reason = 'cancel';
       this.d.store.updateExecution(id, { reason: `canceled by ${by}` });
-      a.controller.abort(new Error('canceled'));
+      a.controller.abort('cancel' satisfies AbortReason);
     }
     return this.get(id);
   }
@@ -137,7 +137,7 @@ export class ExecutionService {
     const running = [...this.active.values()];
     for (const a of running) {
       a.reason ??= 'shutdown';
-      a.controller.abort(new Error('shutdown'));
+      a.controller.abort('shutdown' satisfies AbortReason);
     }
     await Promise.allSettled(running.map((a) => a.done));
   }
@@ -184,7 +184,7 @@ export class ExecutionService {
       if (active.reason) return;
       active.reason = 'timeout';
       this.d.store.updateExecution(id, { reason: `timed out after ${row.timeoutSeconds} s` });
-      controller.abort(new Error('timeout'));
+      controller.abort('timeout' satisfies AbortReason);
     }, row.timeoutSeconds * 1000);
     const logger = this.d.logger.child({ executionId: id, capability: row.capability });
     const outcomes = new Map<string, TargetOutcome>();

@@ -1,0 +1,141 @@
+/**
+ * The ssh plugin: inventory from a Bolt v2 inventory file, facts with one script per node, and command /
+ * script execution over OpenSSH (or locally), every line streamed, targets in parallel.
+ */
+import type { Static } from '@sinclair/typebox';
+import PQueue from 'p-queue';
+import type { Logger } from 'pino';
+import {
+  commandExecute, infoFacts, infoRefresh, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, scriptExecute,
+  type Facts, type Node,
+} from '../../../src/capabilities/index.js';
+import { Errors } from '../../../src/core/errors.js';
+import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type PluginCapability, type TargetNode, type TargetOutcome } from '../../../src/core/types.js';
+import { classify } from './classify.js';
+import type { SshConfig } from './config.js';
+import { FACTS_SCRIPT, parseFacts } from './facts.js';
+import { LOCALHOST_ONLY, loadInventoryFile, parseInventory, type Inventory, type InventoryTarget, type TargetConnection } from './inventory.js';
+import { scriptRunner, wrapCommand } from './shell.js';
+import { runOnTarget } from './transport.js';
+
+export const PLUGIN_ID = 'ssh';
+
+type NodeT = Static<typeof Node>;
+type FactsT = Static<typeof Facts>;
+
+export class SshPlugin extends BasePlugin {
+  readonly metadata = {
+    name: PLUGIN_ID, version: '0.1.0', description: 'Inventory, facts and command/script execution over OpenSSH (and locally).',
+    integrationTypes: ['inventory' as const, 'facts' as const, 'remote_execution' as const],
+  };
+  private inventory: Inventory = { targets: new Map(), groups: [] };
+  private readonly facts = new Map<string, FactsT & { expires: number }>();
+
+  constructor(private readonly cfg: SshConfig, private readonly logger: Logger) {
+    super();
+  }
+
+  async initialize(): Promise<void> {
+    this.reload();
+  }
+
+  /** Re-reads the inventory file (also on each health check, so edits are picked up). */
+  reload(): void {
+    this.inventory = this.cfg.inventoryFile ? loadInventoryFile(this.cfg.inventoryFile) : parseInventory(LOCALHOST_ONLY);
+  }
+
+  async healthCheck(): Promise<HealthStatus> {
+    try {
+      this.reload();
+    } catch (err) {
+      return { status: 'unhealthy', message: (err as Error).message };
+    }
+    return { status: 'healthy', message: `${this.inventory.targets.size} targets in inventory`, details: { inventoryFile: this.cfg.inventoryFile ?? null } };
+  }
+
+  capabilities(): PluginCapability<any, any>[] {
+    return [
+      implement(inventoryList, async (p) => ({ nodes: this.nodes().filter((n) => (!p.groups?.length || p.groups.some((g) => n.groups.includes(g))) && (!p.transport || n.transport === p.transport)) })),
+      implement(inventoryGet, async (p) => ({ node: this.nodes().find((n) => n.name === p.name || (n.alias ?? []).includes(p.name)) ?? null })),
+      implement(inventoryGroups, async () => ({
+        groups: this.inventory.groups.map((g) => ({ name: g.name, targets: g.targets, groups: g.groups, sources: [PLUGIN_ID] })),
+      })),
+      implement(inventoryFilter, async (p) => {
+        const re = p.name ? new RegExp(`^${p.name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`) : undefined;
+        return {
+          nodes: this.nodes().filter((n) => (!re || re.test(n.name))
+            && (!p.groups?.length || p.groups.some((g) => n.groups.includes(g)))
+            && (!p.transport || n.transport === p.transport)
+            && Object.entries(p.facts ?? {}).every(([k, v]) => String(this.inventory.targets.get(n.name)?.facts[k] ?? '') === v)),
+        };
+      }),
+      implement(infoFacts, async (p, ctx) => this.gatherFacts(p.node, ctx, false)),
+      implement(infoRefresh, async (p, ctx) => this.gatherFacts(p.node, ctx, true)),
+      implement(commandExecute, async (p, ctx) => this.runAll(ctx, () => ({ line: wrapCommand(p.command, { env: p.env, cwd: p.cwd, runAs: p.runAs }) }))),
+      implement(scriptExecute, async (p, ctx) => this.runAll(ctx, () => ({
+        line: wrapCommand(scriptRunner(p.arguments ?? [], p.interpreter), { env: p.env, runAs: p.runAs }), input: p.script,
+      }))),
+    ];
+  }
+
+  private nodes(): NodeT[] {
+    return [...this.inventory.targets.values()].map((t) => toNode(t)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private connection(node: TargetNode): TargetConnection {
+    return this.inventory.targets.get(node.name)?.connection ?? { name: node.name, transport: 'ssh', host: node.name };
+  }
+
+  /** Runs on every target of the context in parallel (maxParallel), streaming lines and emitting results. */
+  private async runAll(ctx: ExecutionContext, build: (c: TargetConnection) => { line: string; input?: string }): Promise<{ results: TargetOutcome[] }> {
+    const targets = ctx.targets ?? [];
+    const pool = new PQueue({ concurrency: this.cfg.maxParallel });
+    const results = await Promise.all(targets.map((node) => pool.add(async () => {
+      const c = this.connection(node);
+      const { line, input } = build(c);
+      const r = await runOnTarget(c, this.cfg, line, {
+        signal: ctx.signal, input,
+        onStdout: (l) => ctx.emit({ type: 'stdout', target: node.name, line: l }),
+        onStderr: (l) => ctx.emit({ type: 'stderr', target: node.name, line: l }),
+      });
+      const outcome = classify(node.name, c.transport, r, ctx.signal);
+      ctx.emit({ type: 'target_result', ...outcome });
+      return outcome;
+    }) as Promise<TargetOutcome>));
+    return { results };
+  }
+
+  private async gatherFacts(name: string, ctx: ExecutionContext, refresh: boolean): Promise<FactsT> {
+    const target = this.inventory.targets.get(name) ?? [...this.inventory.targets.values()].find((t) => t.alias.includes(name));
+    if (!target) throw new Errors.NodeNotFound(`The ssh inventory has no target '${name}'.`);
+    const cached = this.facts.get(target.name);
+    if (!refresh && cached && cached.expires > Date.now()) {
+      const { expires: _e, ...f } = cached;
+      return f;
+    }
+    const out: string[] = [];
+    const err: string[] = [];
+    const r = await runOnTarget(target.connection, this.cfg, 'sh -s', {
+      signal: ctx.signal, input: FACTS_SCRIPT, onStdout: (l) => out.push(l), onStderr: (l) => err.push(l),
+    });
+    const outcome = classify(target.name, target.connection.transport, r, ctx.signal);
+    if (outcome.status !== 'succeeded') {
+      const e = outcome.error!;
+      const Cls = e.category === 'unauthorized' ? Errors.Auth : e.category === 'forbidden' ? Errors.HostKey : e.category === 'unavailable' ? Errors.Connect : Errors.Upstream;
+      throw new Cls(`gathering facts on ${target.name} failed: ${e.detail}${err.length ? ` (${err.slice(-3).join(' | ')})` : ''}`);
+    }
+    const facts = parseFacts(target.name, out, PLUGIN_ID) as FactsT;
+    this.facts.set(target.name, { ...facts, expires: Date.now() + this.cfg.factsTtlSeconds * 1000 });
+    this.logger.debug({ node: target.name }, 'facts gathered');
+    return facts;
+  }
+}
+
+function toNode(t: InventoryTarget): NodeT {
+  return {
+    id: t.name, name: t.name, uri: t.uri, transport: t.connection.transport, groups: [...t.groups, 'all'],
+    sources: [{ source: PLUGIN_ID, id: t.name }],
+    ...(t.alias.length ? { alias: t.alias } : {}),
+    ...(Object.keys(t.vars).length ? { vars: t.vars } : {}),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Runs one command line on one target: over the system OpenSSH client (BatchMode, ConnectTimeout, strict host
+ * keys by default, argv arrays), or locally through sh for the `local` transport. Lines stream as they come.
+ */
+import { runProcess, type RunResult } from '../../../src/core/process-runner.js';
+import type { SshConfig } from './config.js';
+import type { TargetConnection } from './inventory.js';
+
+export interface TargetRun {
+  signal: AbortSignal;
+  input?: string;
+  graceMs?: number;
+  onStdout: (line: string) => void;
+  onStderr: (line: string) => void;
+}
+
+/** The OpenSSH argv for a target; the remote command is one argument after `--`. */
+export function sshArgv(c: TargetConnection, cfg: SshConfig, remote: string): string[] {
+  const args = [
+    '-o', 'BatchMode=yes',
+    '-o', `ConnectTimeout=${cfg.connectTimeoutSeconds}`,
+    '-o', `StrictHostKeyChecking=${c.hostKeyCheck ?? cfg.hostKeyCheck}`,
+    '-o', 'LogLevel=ERROR',
+    '-o', 'ServerAliveInterval=15',
+    '-o', 'ServerAliveCountMax=3',
+  ];
+  if (cfg.knownHostsFile) args.push('-o', `UserKnownHostsFile=${cfg.knownHostsFile}`);
+  if (c.privateKey) args.push('-i', c.privateKey, '-o', 'IdentitiesOnly=yes');
+  if (c.port) args.push('-p', String(c.port));
+  if (c.user) args.push('-l', c.user);
+  args.push('--', c.host, remote);
+  return args;
+}
+
+/** Runs `line` (a sh command line) on the target; keeps the last stderr lines for error classification. */
+export async function runOnTarget(c: TargetConnection, cfg: SshConfig, line: string, run: TargetRun): Promise<RunResult & { stderrTail: string[] }> {
+  const stderrTail: string[] = [];
+  const onStderr = (l: string) => {
+    stderrTail.push(l);
+    if (stderrTail.length > 20) stderrTail.shift();
+    run.onStderr(l);
+  };
+  const opts = { signal: run.signal, input: run.input, graceMs: run.graceMs, onStdout: run.onStdout, onStderr };
+  const result = c.transport === 'local'
+    ? await runProcess('/bin/sh', ['-c', line], opts)
+    : await runProcess(cfg.sshBinary, sshArgv(c, cfg, line), opts);
+  return { ...result, stderrTail };
+}
