@@ -75,8 +75,12 @@ export class StreamHub {
   /** Writes the SSE response for one execution (the only code that touches reply.raw). */
   sendSse(reply: FastifyReply, executionId: string, after: number): void {
     const closed = new AbortController();
-    reply.raw.on('close', () => closed.abort());
     const source = this.events(executionId, after, closed.signal);
+    // A generator parked at `yield` (the socket stopped pulling) only ends through return().
+    reply.raw.on('close', () => {
+      closed.abort();
+      void source.return(undefined);
+    });
     async function* frames() {
       for await (const e of source) {
         if (e === 'heartbeat') yield { comment: ' heartbeat' };
