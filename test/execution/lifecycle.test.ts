@@ -2,13 +2,9 @@
  * Execution lifecycle through the HTTP API with real processes (local transport of the ssh plugin):
  * 202 + Location, wait, output (JSON and text), idempotency, cancel, timeout, filters, journal.
  */
-import { execFileSync } from 'node:child_process';
 import t from 'tap';
 import { buildTestApp, waitForExecution } from '../helper.js';
-
-const marker = () => `capstan-test-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-// execFile, not a shell: a shell's own command line would hold the marker and match itself.
-const alive = (m: string) => { try { execFileSync('pgrep', ['-f', m], { stdio: 'pipe' }); return true; } catch { return false; } };
+import { groupsAlive, groupsOf, marker } from '../processes.js';
 
 async function untilStatus(app: any, id: string, status: string) {
   for (let i = 0; i < 200; i++) {
@@ -75,16 +71,21 @@ t.test('Idempotency-Key: same key + same body -> same execution; different body 
 t.test('cancel kills the whole process tree of a running execution', async (t) => {
   const app = await buildTestApp(t, { execution: { cancelGraceMs: 2000 } });
   const m = marker();
-  const { id } = (await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['localhost'], params: { command: `sh -c 'sleep 300; echo ${m}' & sleep 301 # ${m}; wait` } } })).json();
+  // A shell with a background child and a foreground child: the whole tree must die.
+  const { id } = (await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['localhost'], params: { command: `sleep 300 & sleep 301; wait; echo ${m}` } } })).json();
   await untilStatus(app, id, 'running');
-  for (let i = 0; i < 100 && !alive(m); i++) await app.executions.waitTerminal(id, 20, new AbortController().signal);
-  t.ok(alive(m), 'tree is running');
+  let groups: number[] = [];
+  for (let i = 0; i < 100 && groups.length === 0; i++) {
+    groups = groupsOf(m);
+    if (!groups.length) await app.executions.waitTerminal(id, 20, new AbortController().signal);
+  }
+  t.ok(groupsAlive(groups), 'tree is running');
   const c = await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel`, payload: {} });
   t.equal(c.statusCode, 202);
   const done = await waitForExecution(app, id);
   t.equal(done.status, 'canceled');
   t.equal(done.results[0].status, 'canceled');
-  t.notOk(alive(m), 'no process of the tree is left');
+  t.notOk(groupsAlive(groups), 'no process of the tree is left');
   const again = await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel`, payload: {} });
   t.equal(again.statusCode, 409, 'canceling a finished execution is a conflict');
 });
@@ -92,12 +93,19 @@ t.test('cancel kills the whole process tree of a running execution', async (t) =
 t.test('server-enforced timeout ends timed_out and kills the process', async (t) => {
   const app = await buildTestApp(t);
   const m = marker();
-  const { id } = (await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['localhost'], params: { command: `sleep 120 # ${m}` }, timeoutSeconds: 1 } })).json();
+  const { id } = (await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['localhost'], params: { command: `sleep 120; echo ${m}` }, timeoutSeconds: 2 } })).json();
+  await untilStatus(app, id, 'running');
+  let groups: number[] = [];
+  for (let i = 0; i < 100 && groups.length === 0; i++) {
+    groups = groupsOf(m);
+    if (!groups.length) await app.executions.waitTerminal(id, 20, new AbortController().signal);
+  }
+  t.ok(groupsAlive(groups), 'running before the timeout');
   const done = await waitForExecution(app, id, 30);
   t.equal(done.status, 'timed_out');
   t.equal(done.results[0].status, 'timed_out');
   t.match(done.reason, /timed out/);
-  t.notOk(alive(m));
+  t.notOk(groupsAlive(groups), 'the process tree is gone');
 });
 
 t.test('queued execution canceled at once; queue explains why runs wait; full queue -> 429', async (t) => {
