@@ -2,8 +2,8 @@
  * Hostile and sloppy input, through app.inject: every case answers a precise 4xx problem+json, never a 500,
  * and the server keeps answering afterwards.
  */
-import t from 'tap';
-import type { LightMyRequestResponse } from 'fastify';
+import t, { type Test } from 'tap';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { inventoryList } from '../../src/capabilities/index.js';
 import { implement } from '../../src/core/types.js';
 import { buildTestApp } from '../helper.js';
@@ -19,14 +19,14 @@ const app = await buildTestApp(t, { bodyLimit: 2048 }, {
 /** Every response of this file, checked at the end for 5xx. */
 const seen: { what: string; status: number }[] = [];
 
-async function send(what: string, opts: Parameters<typeof app.inject>[0]): Promise<LightMyRequestResponse> {
-  const res = await app.inject(opts as never);
+async function send(what: string, opts: InjectOptions): Promise<LightMyRequestResponse> {
+  const res = await app.inject(opts);
   seen.push({ what, status: res.statusCode });
   return res;
 }
 
 /** Asserts a well-formed problem+json answer and returns its body. */
-function problem(t: Tap.Test, res: LightMyRequestResponse, status: number, code?: string, label = ''): Record<string, any> {
+function problem(t: Test, res: LightMyRequestResponse, status: number, code?: string, label = ''): Record<string, any> {
   t.equal(res.statusCode, status, `${label} status ${status}`);
   t.match(res.headers['content-type'], /^application\/problem\+json/, `${label} content-type application/problem+json`);
   const body = res.json();

@@ -50,7 +50,7 @@ t.test('categories: statuses and retryability', async (t) => {
 });
 
 /** An app with routes that throw, built with the one factory, closed at teardown. */
-async function throwingApp(t: Tap.Test): Promise<FastifyInstance> {
+async function throwingApp(t: { teardown(fn: () => unknown): void }): Promise<FastifyInstance> {
   const app = await buildApp(testConfig(tempDir()));
   t.teardown(() => app.close());
   app.get('/test/plain-error', async () => {

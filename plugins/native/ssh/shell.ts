@@ -11,13 +11,23 @@ export interface Wrap {
   runAs?: string;
 }
 
-/** Builds the sh command line: `cd dir && VAR=v ... sh -c 'command'`, under `sudo -n -u user` when run-as. */
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Builds the sh command line run by the target's shell:
+ * - env: `export V='value' ...;` then the command, in the same shell (no sh -c, so the login shell's syntax stays);
+ * - runAs: `sudo -n -u 'user' -- env V='value' sh -c 'command'` (sudo resets the environment, so env goes inside);
+ * - cwd: `cd 'dir' || exit;` first, so nothing of the command runs when the directory is missing.
+ */
 export function wrapCommand(command: string, w: Wrap = {}): string {
-  const env = Object.entries(w.env ?? {}).map(([k, v]) => `${k}=${quote(v)}`);
+  const pairs = Object.entries(w.env ?? {});
+  const bad = pairs.find(([k]) => !ENV_NAME.test(k));
+  if (bad) throw new Error(`environment variable name ${JSON.stringify(bad[0])} is not a shell identifier`);
+  const env = pairs.map(([k, v]) => `${k}=${quote(v)}`);
   let line = command;
-  if (env.length || w.runAs) line = `${env.length ? `env ${env.join(' ')} ` : ''}sh -c ${quote(command)}`;
-  if (w.runAs) line = `sudo -n -u ${quote(w.runAs)} -- ${line}`;
-  if (w.cwd) line = `cd ${quote(w.cwd)} && ${line}`;
+  if (w.runAs) line = `sudo -n -u ${quote(w.runAs)} -- ${env.length ? `env ${env.join(' ')} ` : ''}sh -c ${quote(command)}`;
+  else if (env.length) line = `export ${env.join(' ')}; ${command}`;
+  if (w.cwd) line = `cd ${quote(w.cwd)} || exit; ${line}`;
   return line;
 }
 

@@ -1,0 +1,203 @@
+/**
+ * What the record resources (reports, events, alerts, packages, deployments, provisioning) share:
+ * aggregate reads over every provider merged into one page with a composite cursor, single reads that fall
+ * back to the other providers on a miss, execution submits, and the 404 of a record no source knows.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
+import type { SourceStatus } from '../core/registry.js';
+import type { ExecutionContext } from '../core/types.js';
+import { requestContext } from './common.js';
+import { sendAccepted, submitFromRequest } from './execution-submit.js';
+
+export const IdempotencyHeader = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Replays within 24 h return the original execution.' })),
+});
+
+/** Where a source stands: its own cursor at the start of the current page (absent: its first page) and how many items of that page were consumed. */
+export interface SourcePos {
+  c?: string;
+  n: number;
+}
+
+/** A composite cursor: each source's position, or null once it has nothing more. */
+export type CursorState = Record<string, SourcePos | null>;
+
+/** Opaque cursor text (base64url JSON) of a composite position. */
+export function encodeState(state: CursorState): string {
+  return Buffer.from(JSON.stringify(state)).toString('base64url');
+}
+
+/** Decodes a cursor this API issued; anything else is a 400 pointing at `pointer`. */
+export function decodeState(text: string | undefined, pointer: string): CursorState | undefined {
+  if (text === undefined) return undefined;
+  let v: unknown;
+  try {
+    v = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    v = undefined;
+  }
+  const isPos = (p: unknown) => p === null || (typeof p === 'object' && !Array.isArray(p)
+    && Number.isInteger((p as SourcePos).n) && (p as SourcePos).n >= 0 && ((p as SourcePos).c === undefined || typeof (p as SourcePos).c === 'string'));
+  if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isPos)) return v as CursorState;
+  throw new Errors.Validation(`'${text.slice(0, 64)}' is not a cursor this endpoint issued.`, { extra: { errors: [{ pointer, message: 'invalid cursor' }] } });
+}
+
+export interface FanOut {
+  results: { source: string; value: unknown }[];
+  sources: SourceStatus[];
+}
+
+/**
+ * Asks every provider. With `perSource` (continuation pages, event polling), each listed source gets its
+ * own params (its own cursor) through registry.invoke; otherwise one registry.invokeAll. Either way a
+ * failing source becomes its SourceStatus, never a failed call.
+ */
+export async function fanOut(app: FastifyInstance, name: string, ctx: ExecutionContext, base: Record<string, unknown>, perSource?: Map<string, Record<string, unknown>>): Promise<FanOut> {
+  const timeoutMs = app.config.capabilityTimeoutMs;
+  if (!perSource) return app.registry.invokeAll(name, base, ctx, { timeoutMs });
+  app.registry.validateParams(name, structuredClone(base));
+  const providers = app.registry.providers(name);
+  if (providers.length === 0) throw new Errors.CapabilityNoProvider(`No provider for capability '${name}'.`, { extra: { capability: name } });
+  const asked = providers.filter((p) => perSource.has(p.plugin));
+  const answers = await Promise.all(asked.map(async (p) => {
+    const started = performance.now();
+    const durationMs = () => Math.round((performance.now() - started) * 100) / 100;
+    try {
+      const { value } = await app.registry.invoke(name, perSource.get(p.plugin), ctx, { provider: p.plugin, timeoutMs });
+      return { value, status: { source: p.plugin, status: 'ok', durationMs: durationMs() } as SourceStatus };
+    } catch (err) {
+      const e = toCapstanError(err);
+      const error = { category: e.category, code: e.code, title: e.title, detail: e.message };
+      return { status: { source: p.plugin, status: e.category === 'timeout' ? 'timeout' : 'error', durationMs: durationMs(), error } as SourceStatus };
+    }
+  }));
+  return {
+    results: answers.flatMap((a) => ('value' in a ? [{ source: a.status.source, value: a.value }] : [])),
+    sources: answers.map((a) => a.status),
+  };
+}
+
+/** What an aggregate page reads from each provider's answer. */
+export interface PageSpec<T> {
+  capability: string;
+  /** The contract params, including `limit`, without the composite `cursor`. */
+  params: Record<string, unknown>;
+  /** The composite cursor of the request. */
+  cursor?: string;
+  /** The items of one provider's answer and its next cursor. */
+  read: (value: unknown) => { items: T[]; next: string | null };
+  /** The timestamp items are ordered by, newest first. */
+  time: (item: T) => string;
+}
+
+/**
+ * One page merged from every provider, newest first: a k-way merge of each provider's page (each already
+ * newest first, its order kept), stopping where a provider's buffered items run out while it has more, so
+ * the order stays exact across pages. The composite cursor keeps each source's own cursor plus how many of
+ * its page were consumed. A failed source keeps its position for the next page; on the last page (no ok
+ * source has more) it is dropped: repeat the same request to retry it.
+ */
+export async function aggregatePage<T>(app: FastifyInstance, request: FastifyRequest, spec: PageSpec<T>) {
+  const state = decodeState(spec.cursor, '/querystring/cursor');
+  const limit = Number(spec.params.limit ?? 100);
+  const ctx = requestContext(request);
+  let answer: FanOut;
+  if (!state) answer = await fanOut(app, spec.capability, ctx, spec.params);
+  else {
+    const perSource = new Map<string, Record<string, unknown>>();
+    for (const [source, pos] of Object.entries(state)) {
+      if (pos) perSource.set(source, { ...spec.params, limit: Math.min(1000, limit + pos.n), ...(pos.c === undefined ? {} : { cursor: pos.c }) });
+    }
+    answer = perSource.size ? await fanOut(app, spec.capability, ctx, spec.params, perSource) : { results: [], sources: [] };
+  }
+  const bufs = answer.results.map((r) => {
+    const pos = state?.[r.source] ?? { n: 0 };
+    const { items, next } = spec.read(r.value);
+    return { source: r.source, pos, items: items.slice(pos.n), next, taken: 0 };
+  });
+  const items: T[] = [];
+  while (items.length < limit) {
+    let best: (typeof bufs)[number] | undefined;
+    for (const b of bufs) {
+      if (b.taken < b.items.length && (!best || Date.parse(spec.time(b.items[b.taken])) > Date.parse(spec.time(best.items[best.taken])))) best = b;
+    }
+    if (!best) break;
+    items.push(best.items[best.taken++]);
+    if (best.taken === best.items.length && best.next !== null) break;
+  }
+  const nextState: CursorState = {};
+  for (const [source, pos] of Object.entries(state ?? {})) if (pos === null) nextState[source] = null;
+  for (const s of answer.sources) if (s.status !== 'ok') nextState[s.source] = state?.[s.source] ?? { n: 0 };
+  for (const b of bufs) {
+    nextState[b.source] = b.taken < b.items.length
+      ? { ...(b.pos.c === undefined ? {} : { c: b.pos.c }), n: b.pos.n + b.taken }
+      : b.next === null ? null : { c: b.next, n: 0 };
+  }
+  const more = bufs.some((b) => nextState[b.source] !== null);
+  return { items, nextCursor: more ? encodeState(nextState) : null, sources: answer.sources };
+}
+
+/**
+ * A single read: the best provider answers (registry.invoke, with its fallback on retryable failures); when
+ * its answer is a miss (`isHit` false: the source does not know the record), the remaining available
+ * providers are asked in priority order. Undefined when no source knows it.
+ */
+export async function firstHit<R>(app: FastifyInstance, request: FastifyRequest, capability: string, params: Record<string, unknown>, isHit: (value: R) => boolean): Promise<R | undefined> {
+  const ctx = requestContext(request);
+  const timeoutMs = app.config.capabilityTimeoutMs;
+  const first = await app.registry.invoke(capability, structuredClone(params), ctx, { timeoutMs });
+  if (isHit(first.value as R)) return first.value as R;
+  const rest = app.registry.available(capability);
+  for (const p of rest.slice(rest.findIndex((x) => x.plugin === first.provider) + 1)) {
+    try {
+      const { value } = await app.registry.invoke(capability, structuredClone(params), ctx, { provider: p.plugin, timeoutMs });
+      if (isHit(value as R)) return value as R;
+    } catch (err) {
+      const e = toCapstanError(err);
+      if (!e.retryable) throw e;
+      ctx.logger.warn({ capability, provider: p.plugin, err: e }, 'provider failed during a single read; trying the next one');
+    }
+  }
+  return undefined;
+}
+
+/**
+ * 404 for a record no source knows.
+ * TODO(lead): add `RecordNotFound: define('RECORD_NOT_FOUND', 'not_found', ...)` to the catalogue in
+ * core/errors.ts (and docs/errors.md), then throw `new Errors.RecordNotFound(...)` here; the code is the same.
+ */
+export function recordNotFound(kind: string, id: string, capability: string): CapstanError {
+  return new CapstanError('CAPSTAN_ERR_RECORD_NOT_FOUND', 'not_found', 'Record not found', `No source knows a ${kind} with id '${id}'.`, { extra: { capability, id } });
+}
+
+/** Submits an execution-mode capability from a `{ targets, params, timeoutSeconds? }` body: 202 + Location. */
+export async function submitCapability(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, capability: string,
+  body: { targets: string[]; params: object; timeoutSeconds?: number }) {
+  const submitted = await submitFromRequest(app, request, {
+    capability, targets: body.targets, params: body.params as Record<string, unknown>, timeoutSeconds: body.timeoutSeconds,
+  });
+  return sendAccepted(app, reply, submitted);
+}
+
+/**
+ * OpenAPI clients (openapi-fetch, ...) send object query parameters deepObject-style, `labels[team]=infra`:
+ * fold those keys back into objects before validation (a preValidation hook).
+ */
+export function foldDeepObjectQuery(...names: string[]) {
+  return async (request: FastifyRequest) => {
+    const query = request.query as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(query ?? {})) {
+      const m = /^([A-Za-z]+)\[([^\]]+)\]$/.exec(key);
+      // Unfolded keys fail validation (additionalProperties), prototype keys included.
+      if (!m || !names.includes(m[1]) || ['__proto__', 'constructor', 'prototype'].includes(m[2])) { out[key] = value; continue; }
+      const prev = out[m[1]];
+      const obj = (prev !== null && typeof prev === 'object' && !Array.isArray(prev) ? prev : {}) as Record<string, unknown>;
+      obj[m[2]] = Array.isArray(value) ? value[value.length - 1] : value;
+      out[m[1]] = obj;
+    }
+    request.query = out;
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * Named schemas of the record resources (reports, events, alerts, packages, deployments, provisioning):
+ * the aggregate page wrappers around the contracts' item schemas, the SSE frame of the events stream, and
+ * the request bodies built from the contracts' params. Registered once with addSchema after API_SCHEMAS.
+ */
+import { Type, type TObject, type TSchema } from '@sinclair/typebox';
+import { SourceStatus, TargetSelection, nextCursor, ref } from '../capabilities/common.js';
+import { Alert, Deployment, Event, Package, Report } from '../capabilities/records.js';
+import { AlertAcknowledgeParams, AlertResolveParams } from '../capabilities/alert.js';
+import { DeployExecuteParams, DeployRollbackParams } from '../capabilities/deploy.js';
+import { PackageInstallParams, PackageUninstallParams, PackageUpdateParams } from '../capabilities/package.js';
+import { DecommissionExecuteParams, ProvisionCreateParams } from '../capabilities/provision.js';
+
+const sources = () => Type.Array(ref(SourceStatus), { description: 'How each source answered (one failing source never fails the read).' });
+
+/** `{ items, nextCursor, sources }` around a contract's item schema. */
+function page(item: TSchema, $id: string, description: string) {
+  return Type.Object({ items: Type.Array(ref(item)), nextCursor: nextCursor(), sources: sources() }, { $id, description });
+}
+
+export const ReportPage = page(Report, 'ReportPage', 'Reports of every reports source, newest first (`startTime`), with per-source status.');
+export const EventPage = page(Event, 'EventPage', 'Events of every events source, newest first (`timestamp`), with per-source status.');
+export const AlertPage = page(Alert, 'AlertPage', 'Alerts of every monitoring source, newest first (`startsAt`), with per-source status.');
+export const DeploymentPage = page(Deployment, 'DeploymentPage', 'Deployments of every deployment source, newest first (`startedAt`), with per-source status.');
+export const PackageSearchPage = page(Package, 'PackageSearchPage', 'Packages available from the repositories, as each source found them (each item names its `source`).');
+
+export const PackagePage = Type.Object({
+  node: Type.String({ description: 'Node name.' }),
+  items: Type.Array(ref(Package)),
+  nextCursor: nextCursor(),
+  sources: sources(),
+}, { $id: 'PackagePage', description: 'The packages of a node as each source reports them (each item names its `source`), sorted by name.' });
+
+export const EventStreamFrame = Type.Object({
+  id: Type.Optional(Type.String({ description: 'On `event` frames: the stream cursor; resume with Last-Event-ID or ?after=.' })),
+  event: Type.Union([Type.Literal('event'), Type.Literal('source_status')]),
+  data: Type.Union([ref(Event), ref(SourceStatus)], { description: 'An Event (`event`), or a SourceStatus when a source starts or stops failing (`source_status`).' }),
+}, {
+  $id: 'EventStreamFrame',
+  description: 'text/event-stream frames: `event: event` with `id:` (the cursor) and an Event as JSON `data:`; `event: source_status` when a source fails or recovers; `: heartbeat` comments at least every 15 s of silence.',
+});
+
+/** The `{ targets, params, timeoutSeconds? }` body of a route that submits an execution-mode capability. */
+function executionRequest(params: TSchema, $id: string, capability: string) {
+  return Type.Object({
+    targets: ref(TargetSelection),
+    params: ref(params),
+    timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'Server-enforced timeout; default from config (3600).' })),
+  }, {
+    $id,
+    additionalProperties: false,
+    description: `Submits ${capability} on the targets (node or group names); answers 202 with the queued execution. Send an Idempotency-Key header to make retries safe.`,
+  });
+}
+
+/** A contract's params without the keys the path carries, as a named body schema. */
+function withoutPathKeys(params: TObject, keys: string[], $id: string, description: string, examples: unknown[]) {
+  const properties = Object.fromEntries(Object.entries(params.properties).filter(([k]) => !keys.includes(k)));
+  return Type.Object(properties, { $id, additionalProperties: false, description, examples });
+}
+
+export const AlertAcknowledgeBody = withoutPathKeys(AlertAcknowledgeParams, ['id'], 'AlertAcknowledgeBody',
+  'alert.acknowledge params without the alert id (in the path); the caller is recorded as `acknowledgement.by`.',
+  [{ comment: 'cleaning up logs', durationSeconds: 7200 }]);
+export const AlertResolveBody = withoutPathKeys(AlertResolveParams, ['id'], 'AlertResolveBody',
+  'alert.resolve params without the alert id (in the path).', [{ comment: 'logs rotated' }]);
+export const DeployRollbackBodyParams = withoutPathKeys(DeployRollbackParams, ['deploymentId'], 'DeployRollbackBodyParams',
+  'deploy.rollback params without the deployment id (in the path).', [{ application: 'storefront', environment: 'production' }]);
+
+export const PackageInstallRequest = executionRequest(PackageInstallParams, 'PackageInstallRequest', 'package.install');
+export const PackageUninstallRequest = executionRequest(PackageUninstallParams, 'PackageUninstallRequest', 'package.uninstall');
+export const PackageUpdateRequest = executionRequest(PackageUpdateParams, 'PackageUpdateRequest', 'package.update');
+export const DeployExecuteRequest = executionRequest(DeployExecuteParams, 'DeployExecuteRequest', 'deploy.execute');
+export const DeployRollbackRequest = executionRequest(DeployRollbackBodyParams, 'DeployRollbackRequest', 'deploy.rollback');
+export const ProvisionCreateRequest = executionRequest(ProvisionCreateParams, 'ProvisionCreateRequest', 'provision.create (targets: the nodes that drive the provisioner, e.g. localhost)');
+export const DecommissionExecuteRequest = executionRequest(DecommissionExecuteParams, 'DecommissionExecuteRequest', 'decommission.execute (targets: the nodes to decommission)');
+
+/** Every schema of this file, each after the ones it references; register after API_SCHEMAS. */
+export const RECORD_API_SCHEMAS: TSchema[] = [
+  ReportPage, EventPage, AlertPage, DeploymentPage, PackageSearchPage, PackagePage, EventStreamFrame,
+  AlertAcknowledgeBody, AlertResolveBody, DeployRollbackBodyParams,
+  PackageInstallRequest, PackageUninstallRequest, PackageUpdateRequest, DeployExecuteRequest, DeployRollbackRequest,
+  ProvisionCreateRequest, DecommissionExecuteRequest,
+];
