@@ -7,21 +7,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildOptions } from '../src/app.js';
-import { loadConfig, type DeepPartial } from '../src/config/load.js';
+import { loadConfig, type ConfigOverrides } from '../src/config/load.js';
 import type { Config } from '../src/config/schema.js';
 import { isTerminal } from '../src/execution/states.js';
 
+/** What the helpers need of a tap Test: somewhere to register cleanup. */
 export interface TestContext {
   teardown(fn: () => unknown): void;
-  testdir?: (fixture?: unknown) => string;
-  equal?: (...a: any[]) => void;
 }
 
-export type Overrides = DeepPartial<Config> & Record<string, unknown>;
+export type Overrides = ConfigOverrides;
 
 /** Config for tests: temp data dir, quiet logs, no periodic health checks, env ignored. */
 export function testConfig(dataDir: string, overrides: Overrides = {}): Readonly<Config> {
-  return loadConfig({ env: {}, overrides: { dataDir, logLevel: 'silent', healthIntervalMs: 0, ...overrides } as Overrides });
+  return loadConfig({ env: {}, overrides: { dataDir, logLevel: 'silent', healthIntervalMs: 0, ...overrides } });
 }
 
 export function tempDir(prefix = 'capstan-test-'): string {
@@ -29,7 +28,7 @@ export function tempDir(prefix = 'capstan-test-'): string {
 }
 
 export async function buildTestApp(t: TestContext, overrides: Overrides = {}, opts: BuildOptions = {}): Promise<FastifyInstance> {
-  const dir = (overrides.dataDir as string | undefined) ?? tempDir();
+  const dir = overrides.dataDir ?? tempDir();
   const app = await buildApp(testConfig(dir, { ...overrides, dataDir: dir }), opts);
   t.teardown(async () => {
     await app.close();

@@ -12,12 +12,15 @@ import { ConfigSchema, type Config } from './schema.js';
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
   /** Highest precedence; what tests pass. */
-  overrides?: DeepPartial<Config> & Record<string, unknown>;
+  overrides?: ConfigOverrides;
   /** Plugin ids, so CAPSTAN_PLUGINS_<ID>_<KEY> can be split when an id has a dash. */
   pluginIds?: string[];
 }
 
 export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+
+/** Partial config; plugin sections take any keys (each plugin validates its own). */
+export type ConfigOverrides = Omit<DeepPartial<Config>, 'plugins'> & { plugins?: Record<string, Record<string, unknown>> };
 
 type Tree = Record<string, unknown>;
 

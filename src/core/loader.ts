@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import { validateConfig } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import { Errors } from './errors.js';
+import type { PluginHelpers } from './helpers-api.js';
 import type { IntegrationManager } from './integration-manager.js';
 import type { BasePlugin, PluginManifest } from './types.js';
 
@@ -20,6 +21,8 @@ export interface NativePluginOptions<C = Record<string, unknown>> {
   config: C;
   logger: Logger;
   host: PluginHost;
+  /** Opt-in helpers: caches, retry, circuit breaker, execution logger. */
+  helpers: PluginHelpers;
 }
 
 /** The plugin's way into the core: add its BasePlugin (capabilities are registered from it). */
@@ -57,7 +60,7 @@ export async function discoverPlugins(dir: string): Promise<PluginModule[]> {
 }
 
 /** Registers enabled plugins; disabled ones are listed as such. */
-export async function registerPlugins(app: FastifyInstance, modules: PluginModule[], config: Readonly<Config>, integrations: IntegrationManager): Promise<void> {
+export async function registerPlugins(app: FastifyInstance, modules: PluginModule[], config: Readonly<Config>, integrations: IntegrationManager, helpers: PluginHelpers): Promise<void> {
   for (const mod of modules) {
     const { manifest } = mod;
     const raw = (config.plugins[manifest.id] ?? {}) as Record<string, unknown>;
@@ -78,6 +81,6 @@ export async function registerPlugins(app: FastifyInstance, modules: PluginModul
       },
     };
     // Encapsulated on purpose (no fastify-plugin): a plugin's hooks stay inside its own context.
-    await app.register(mod.default, { config: pluginConfig, logger, host });
+    await app.register(mod.default, { config: pluginConfig, logger, host, helpers });
   }
 }
