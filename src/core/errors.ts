@@ -114,6 +114,7 @@ export const Errors = {
   Auth: define('TARGET_AUTH_FAILED', 'unauthorized', 'Authentication to target failed', 'The target refused the credentials.'),
   HostKey: define('TARGET_HOST_KEY_MISMATCH', 'forbidden', 'Host key verification failed', "The target's host key is unknown or does not match the known one."),
   ToolMissing: define('TOOL_NOT_INSTALLED', 'unavailable', 'Required tool not installed', 'A command-line tool the plugin drives is not installed or not on PATH.'),
+  TaskNotFound: define('TASK_NOT_FOUND', 'not_found', 'Task or plan not found', 'The provider knows no task or plan of this name.'),
   NotImplemented: define('NOT_IMPLEMENTED', 'not_implemented', 'Not implemented', 'The provider does not implement this operation.'),
   Upstream: define('UPSTREAM_ERROR', 'unavailable', 'Upstream error', 'A tool or service the plugin drives answered with an error.'),
   Internal: define('INTERNAL', 'internal', 'Internal error', 'An unexpected error; details are in the server log under the request id.'),
