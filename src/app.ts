@@ -2,7 +2,7 @@
  * buildApp(config): the one factory used by the server and every test. Every Fastify option lives here;
  * nothing runs at import.
  */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import swagger from '@fastify/swagger';
@@ -14,14 +14,17 @@ import { IntegrationManager } from './core/integration-manager.js';
 import { discoverPlugins, registerPlugins, type PluginModule } from './core/loader.js';
 import { installJsonParser } from './core/json-parser.js';
 import { installProblemHandlers } from './core/problem.js';
+import { installRouteValidators } from './core/route-validators.js';
 import { CapabilityRegistry } from './core/registry.js';
 import { ExecutionQueue } from './execution/queue.js';
 import { ExecutionService } from './execution/service.js';
 import { StreamHub } from './execution/streaming.js';
 import { InventoryService } from './inventory/aggregate.js';
+import { helpers } from './helpers/index.js';
 import { genRequestId, loggerOptions } from './observability/logger.js';
 import { createMetrics, observeCore, type Metrics } from './observability/metrics.js';
 import { API_SCHEMAS } from './routes/schemas.js';
+import { RECORD_API_SCHEMAS } from './routes/record-schemas.js';
 import { registerRoutes } from './routes/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
@@ -63,7 +66,6 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     onConstructorPoisoning: 'error',
     return503OnClosing: true,
     forceCloseConnections: true,
-    ajv: { customOptions: { removeAdditional: false, useDefaults: true, coerceTypes: 'array', allErrors: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installProblemHandlers(app);
@@ -72,7 +74,9 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     reply.header('x-request-id', request.id);
   });
 
-  for (const s of [...SHARED_SCHEMAS, ...API_SCHEMAS]) app.addSchema(s);
+  const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS];
+  for (const s of named) app.addSchema(s);
+  installRouteValidators(app, named);
 
   const registry = new CapabilityRegistry(CONTRACTS, SHARED_SCHEMAS);
   const integrations = new IntegrationManager(registry, app.log as never, {
@@ -114,8 +118,14 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   installAuth(app, config);
   await registerRoutes(app);
 
-  const modules = opts.plugins ?? [...(await discoverPlugins(join(PROJECT_ROOT, config.pluginsDir))), ...(opts.extraPlugins ?? [])];
-  await registerPlugins(app, modules, config, integrations);
+  const modules = opts.plugins ?? [...(await discoverPlugins(resolve(PROJECT_ROOT, config.pluginsDir))), ...(opts.extraPlugins ?? [])];
+  try {
+    await registerPlugins(app, modules, config, integrations, helpers);
+  } catch (err) {
+    // The app never becomes usable, so nothing else would close the store it opened.
+    store.close();
+    throw err;
+  }
 
   app.addHook('onReady', async () => {
     await integrations.initializeAll();

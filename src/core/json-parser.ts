@@ -15,7 +15,8 @@ export function installJsonParser(app: FastifyInstance): void {
       done(null, sjson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' }));
     } catch (err) {
       const msg = (err as Error).message;
-      if (/prototype|constructor/i.test(msg) && !(err instanceof SyntaxError)) {
+      // secure-json-parse throws a SyntaxError for both cases; only its message tells them apart.
+      if (/forbidden (prototype|constructor) property/i.test(msg)) {
         done(new Errors.ForbiddenKey(`The body holds a forbidden key: ${msg}.`), undefined);
       } else {
         done(new Errors.MalformedJson(`The body is not valid JSON: ${msg}.`), undefined);
