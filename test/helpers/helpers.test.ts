@@ -71,10 +71,10 @@ t.test('withRetry retries only retryable categories, with capped exponential ful
   t.equal(calls, 3);
   t.equal(delays.length, 2);
   calls = 0;
-  await t.rejects(withRetry(async () => { calls++; throw new Errors.Validation('bad'); }, { attempts: 5, baseMs: 1 }), { category: 'validation' });
+  await t.rejects(withRetry(async () => { calls++; throw new Errors.Validation('bad'); }, { attempts: 5, baseMs: 1 }), new Errors.Validation('bad'));
   t.equal(calls, 1, 'a validation error is not retried');
   calls = 0;
-  await t.rejects(withRetry(async () => { calls++; throw new Errors.CapabilityTimeout('slow'); }, { attempts: 3, baseMs: 1 }), { category: 'timeout' });
+  await t.rejects(withRetry(async () => { calls++; throw new Errors.CapabilityTimeout('slow'); }, { attempts: 3, baseMs: 1 }), new Errors.CapabilityTimeout('slow'));
   t.equal(calls, 3, 'gives up after attempts');
 });
 
