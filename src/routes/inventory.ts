@@ -3,13 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
+import { globToRegExp } from '../core/glob.js';
 import { pageByKey, problems, requestContext } from './common.js';
 import { GroupPage, NodeDetail, NodePage } from './schemas.js';
-
-/** Shell-style glob (* and ?) to an anchored RegExp. */
-function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
-}
 
 const Page = {
   limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
@@ -34,7 +30,7 @@ export default async function inventoryRoutes(fastify: FastifyInstance): Promise
   }, async (request) => {
     const q = request.query;
     const { items, sources } = await app.inventory.nodes(requestContext(request));
-    const re = q.name ? globToRegExp(q.name) : undefined;
+    const re = q.name ? globToRegExp(q.name, 'i') : undefined;
     const filtered = items.filter((n) => (!re || re.test(n.name))
       && (!q.group || n.groups.includes(q.group))
       && (!q.transport || n.transport === q.transport)
