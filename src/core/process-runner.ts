@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { Errors } from './errors.js';
+import { currentTracker } from './process-tracking.js';
 
 /** Variables a child may inherit from the server; everything else must be passed explicitly. */
 export const INHERITED_ENV = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LC_CTYPE', 'TZ', 'TMPDIR', 'USER', 'LOGNAME', 'SSH_AUTH_SOCK'];
@@ -54,6 +55,8 @@ export async function runProcess(file: string, args: string[], opts: RunOptions)
     env: childEnv(opts.env), extendEnv: false, cwd: opts.cwd, detached: true, reject: false, buffer: false,
     stdin: opts.input === undefined ? 'ignore' : 'pipe', stdout: 'pipe', stderr: 'pipe', cleanup: true,
   });
+  const tracker = currentTracker();
+  if (child.pid) tracker?.started(child.pid);
   let aborted = false;
   let killTimer: NodeJS.Timeout | undefined;
   const onAbort = () => {
@@ -86,6 +89,7 @@ export async function runProcess(file: string, args: string[], opts: RunOptions)
   } finally {
     clearTimeout(killTimer);
     opts.signal.removeEventListener('abort', onAbort);
+    if (child.pid) tracker?.exited(child.pid);
   }
 }
 

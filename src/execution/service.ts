@@ -7,6 +7,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
+import { bootId, killStaleGroup, startTicks } from '../core/process-identity.js';
+import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import type { ExecutionContext, ExecutionEmit, Principal, TargetNode, TargetOutcome } from '../core/types.js';
 import type { InventoryService, NodeT } from '../inventory/aggregate.js';
@@ -119,7 +121,10 @@ export class ExecutionService {
     let requeued = 0;
     for (const row of left) {
       if (row.status === 'running') {
-        this.finish(row, 'interrupted', 'the server stopped while it was running', this.d.store.targetResults(row.id));
+        const killed = this.d.store.processes(row.id).filter((p) => killStaleGroup(p.pgid, p.bootId, p.startTicks)).length;
+        for (const p of this.d.store.processes(row.id)) this.d.store.removeProcess(row.id, p.pgid);
+        const reason = `the server stopped while it was running${killed ? `; ${killed} leftover process group(s) killed` : ''}`;
+        this.finish(row, 'interrupted', reason, this.d.store.targetResults(row.id));
         interrupted++;
       } else {
         const risk = this.d.registry.contractsList().find((c) => c.name === row.capability)?.riskLevel;
@@ -202,9 +207,9 @@ export class ExecutionService {
           signal: controller.signal, logger, executionId: id, emit, targets: nodes,
         };
         try {
-          const { value } = await this.d.registry.invoke(row.capability, structuredClone(row.params), ctx, {
+          const { value } = await trackProcesses(this.tracker(id), () => this.d.registry.invoke(row.capability, structuredClone(row.params), ctx, {
             provider, timeoutMs: row.timeoutSeconds * 1000 + this.d.config.cancelGraceMs + 5000,
-          });
+          }));
           for (const r of (value as { results: TargetOutcome[] }).results) if (!outcomes.has(r.target)) emit({ type: 'target_result', ...r });
         } catch (err) {
           if (controller.signal.aborted) return;
@@ -225,6 +230,15 @@ export class ExecutionService {
       this.active.delete(id);
       settle();
     }
+  }
+
+  /** Records the process groups a run starts, for cleanup after a crash. */
+  private tracker(executionId: string): ProcessTracker {
+    const boot = bootId();
+    return {
+      started: (pid) => this.d.store.addProcess({ executionId, pgid: pid, bootId: boot, startTicks: startTicks(pid) }),
+      exited: (pid) => this.d.store.removeProcess(executionId, pid),
+    };
   }
 
   /** Records a result for every node that never reported one. */

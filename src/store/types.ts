@@ -63,6 +63,13 @@ export interface JournalEntry {
   data: unknown;
 }
 
+export interface ProcessRow {
+  executionId: string;
+  pgid: number;
+  bootId: string | null;
+  startTicks: string | null;
+}
+
 export interface Store {
   /** Inserts a queued execution; when the idempotency key exists (within the window) returns the existing one. */
   createExecution(row: Omit<ExecutionRow, 'seq'>, idempotencySince?: string): { row: ExecutionRow; created: boolean };
@@ -81,6 +88,10 @@ export interface Store {
   lastSeq(executionId: string): number;
   appendJournal(e: Omit<JournalEntry, 'id'>): void;
   listJournal(node: string, limit: number, beforeId?: number): JournalEntry[];
+  /** Process groups a running execution started (removed when they end). */
+  addProcess(p: ProcessRow): void;
+  removeProcess(executionId: string, pgid: number): void;
+  processes(executionId: string): ProcessRow[];
   /** Cheap liveness probe for /health/ready. */
   ping(): boolean;
   close(): void;

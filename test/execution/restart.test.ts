@@ -4,7 +4,7 @@
  */
 import t from 'tap';
 import { tempDir } from '../helper.js';
-import { groupsOf, killGroups } from '../processes.js';
+import { groupsAlive, groupsOf, killGroups } from '../processes.js';
 import { startServer } from '../server-process.js';
 
 async function api(base: string, path: string, init: RequestInit = {}) {
@@ -17,8 +17,8 @@ t.test('SIGKILL mid-run: running -> interrupted, queued -> re-queued and run aft
   const env = { CAPSTAN_EXECUTION_CONCURRENCY: '1' };
   const first = await startServer(t, env, dataDir);
   const submit = (command: string) => api(first.baseUrl, '/api/v1/executions', { method: 'POST', body: JSON.stringify({ capability: 'command.execute', targets: ['localhost'], params: { command } }) });
-  // The crashed server's child lives in its own process group and outlives a SIGKILL of the server:
-  // the test ends it by its unique marker.
+  // The crashed server's child lives in its own process group and outlives a SIGKILL of the server: the
+  // restarted server must kill it; the teardown is only a safety net.
   const marker = `capstan-restart-${process.pid}`;
   let orphans: number[] = [];
   t.teardown(() => killGroups(orphans));
@@ -35,7 +35,8 @@ t.test('SIGKILL mid-run: running -> interrupted, queued -> re-queued and run aft
   const second = await startServer(t, env, dataDir);
   const r = (await api(second.baseUrl, `/api/v1/executions/${running.id}`)).body;
   t.equal(r.status, 'interrupted', 'the crashed run is interrupted, not stuck running');
-  t.match(r.reason, /stopped while it was running/);
+  t.match(r.reason, /stopped while it was running; 1 leftover process group\(s\) killed/);
+  t.notOk(groupsAlive(orphans), 'the crashed run\'s processes were killed at start');
   t.ok(r.finishedAt, 'finishedAt set');
   const q = (await api(second.baseUrl, `/api/v1/executions/${queued.id}/wait?timeout=60`)).body;
   t.equal(q.status, 'succeeded', 'the queued run was not lost');

@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExecutionStatus, StreamEventType } from '../../execution/states.js';
-import type { ExecutionFilter, ExecutionRow, JournalEntry, StoredEvent, Store, TargetResultRow } from '../types.js';
+import type { ExecutionFilter, ExecutionRow, JournalEntry, ProcessRow, StoredEvent, Store, TargetResultRow } from '../types.js';
 import { migrate } from './migrate.js';
 
 type Raw = Record<string, any>;
@@ -55,6 +55,9 @@ export class SqliteStore implements Store {
       insertJournal: db.prepare('INSERT INTO journal (node, at, kind, execution_id, summary, data) VALUES (?, ?, ?, ?, ?, ?)'),
       journal: db.prepare('SELECT * FROM journal WHERE node = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       ping: db.prepare('SELECT 1').pluck(),
+      addProcess: db.prepare('INSERT OR REPLACE INTO execution_processes (execution_id, pgid, boot_id, start_ticks) VALUES (?, ?, ?, ?)'),
+      removeProcess: db.prepare('DELETE FROM execution_processes WHERE execution_id = ? AND pgid = ?'),
+      processes: db.prepare('SELECT * FROM execution_processes WHERE execution_id = ?'),
     };
   }
 
@@ -157,6 +160,18 @@ export class SqliteStore implements Store {
     return (this.stmts.journal.all(node, beforeId, limit) as Raw[]).map((r) => ({
       id: r.id, node: r.node, at: r.at, kind: r.kind, executionId: r.execution_id, summary: r.summary, data: JSON.parse(r.data),
     }));
+  }
+
+  addProcess(p: ProcessRow): void {
+    this.stmts.addProcess.run(p.executionId, p.pgid, p.bootId, p.startTicks);
+  }
+
+  removeProcess(executionId: string, pgid: number): void {
+    this.stmts.removeProcess.run(executionId, pgid);
+  }
+
+  processes(executionId: string): ProcessRow[] {
+    return (this.stmts.processes.all(executionId) as Raw[]).map((r) => ({ executionId: r.execution_id, pgid: r.pgid, bootId: r.boot_id, startTicks: r.start_ticks }));
   }
 
   ping(): boolean {
