@@ -62,6 +62,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     genReqId: genRequestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimit,
+    // Node names and ids may be 255 characters (the contracts' limit); Fastify's default is 100.
+    routerOptions: { maxParamLength: 512 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     return503OnClosing: true,

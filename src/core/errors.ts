@@ -118,6 +118,7 @@ export const Errors = {
   NotImplemented: define('NOT_IMPLEMENTED', 'not_implemented', 'Not implemented', 'The provider does not implement this operation.'),
   Upstream: define('UPSTREAM_ERROR', 'unavailable', 'Upstream error', 'A tool or service the plugin drives answered with an error.'),
   Internal: define('INTERNAL', 'internal', 'Internal error', 'An unexpected error; details are in the server log under the request id.'),
+  RecordNotFound: define('RECORD_NOT_FOUND', 'not_found', 'Record not found', 'No source knows a report, alert, deployment or provisioned resource with this id.'),
   StoreUnavailable: define('STORE_UNAVAILABLE', 'unavailable', 'Store unavailable', 'The execution store cannot be read or written.'),
 } as const;
 

@@ -61,7 +61,7 @@ export default async function capabilityRoutes(fastify: FastifyInstance): Promis
       const body = request.body as { targets?: string[]; params?: Record<string, unknown>; timeoutSeconds?: number };
       return sendAccepted(app, reply, await submitFromRequest(app, request, { capability: name, targets: body.targets ?? [], params: body.params ?? {}, timeoutSeconds: body.timeoutSeconds }));
     }
-    const ctx = requestContext(request);
+    const ctx = requestContext(request, reply);
     if (request.query.all) {
       const { results, sources } = await app.registry.invokeAll(name, request.body, ctx, { timeoutMs: app.config.capabilityTimeoutMs });
       return { capability: name, items: results.map((r) => ({ source: r.source, result: r.value })), sources };

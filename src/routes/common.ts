@@ -2,17 +2,19 @@
  * Small helpers every resource file uses: documented problem responses, the query context of a request,
  * and opaque cursors.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Problem, ref } from '../capabilities/common.js';
 import { Errors } from '../core/errors.js';
 import type { ExecutionContext, Principal } from '../core/types.js';
 
 const problemSchema = ref(Problem);
 
-/** Documented problem+json responses for the given statuses (every route also gets 500). */
+/** Documented application/problem+json responses for the given statuses (every route also gets 500). */
 export function problems(...statuses: number[]): Record<number, typeof problemSchema> {
   const out: Record<number, typeof problemSchema> = {};
-  for (const s of [...statuses, 500]) out[s] = { ...problemSchema, description: `Problem (${s})` } as typeof problemSchema;
+  for (const s of [...statuses, 500]) {
+    out[s] = { description: `Problem (${s})`, content: { 'application/problem+json': { schema: problemSchema } } } as unknown as typeof problemSchema;
+  }
   return out;
 }
 
@@ -26,10 +28,13 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal ?? { id: 'anonymous', permissions: ['*'] };
 }
 
-/** Context of a query made by a request: aborted when the client goes away. */
-export function requestContext(request: FastifyRequest): ExecutionContext {
+/**
+ * Context of a query made by a request: aborted when the client goes away, i.e. the response closes before
+ * it was sent (the request stream closes as soon as a body is read, so it cannot tell).
+ */
+export function requestContext(request: FastifyRequest, reply: FastifyReply): ExecutionContext {
   const controller = new AbortController();
-  request.raw.once('close', () => { if (request.raw.destroyed) controller.abort(); });
+  reply.raw.once('close', () => { if (!reply.raw.writableFinished) controller.abort(); });
   return {
     correlationId: String(request.id), principal: principalOf(request), debug: false, signal: controller.signal,
     logger: request.log as never, emit: () => {},

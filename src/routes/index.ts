@@ -1,11 +1,17 @@
 /** Registers the resource files in an explicit order (no autoload). */
 import type { FastifyInstance } from 'fastify';
+import alertRoutes from './alerts.js';
 import capabilityRoutes from './capabilities.js';
+import deploymentRoutes from './deployments.js';
+import eventRoutes from './events.js';
 import executionRoutes from './executions.js';
 import healthRoutes from './health.js';
 import inventoryRoutes from './inventory.js';
 import nodeRoutes from './nodes.js';
+import packageRoutes from './packages.js';
 import pluginRoutes from './plugins.js';
+import provisioningRoutes from './provisioning.js';
+import reportRoutes from './reports.js';
 
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
@@ -14,4 +20,10 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(inventoryRoutes);
   await app.register(nodeRoutes);
   await app.register(executionRoutes);
+  await app.register(reportRoutes);
+  await app.register(eventRoutes);
+  await app.register(alertRoutes);
+  await app.register(packageRoutes);
+  await app.register(deploymentRoutes);
+  await app.register(provisioningRoutes);
 }

@@ -27,9 +27,9 @@ export default async function inventoryRoutes(fastify: FastifyInstance): Promise
       }, { additionalProperties: false }),
       response: { 200: ref(NodePage), ...problems(400) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const q = request.query;
-    const { items, sources } = await app.inventory.nodes(requestContext(request));
+    const { items, sources } = await app.inventory.nodes(requestContext(request, reply));
     const re = q.name ? globToRegExp(q.name, 'i') : undefined;
     const filtered = items.filter((n) => (!re || re.test(n.name))
       && (!q.group || n.groups.includes(q.group))
@@ -44,8 +44,8 @@ export default async function inventoryRoutes(fastify: FastifyInstance): Promise
       params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) }),
       response: { 200: ref(NodeDetail), ...problems(404) },
     },
-  }, async (request) => {
-    const { node, sources } = await app.inventory.node(request.params.id, requestContext(request));
+  }, async (request, reply) => {
+    const { node, sources } = await app.inventory.node(request.params.id, requestContext(request, reply));
     return { ...node, sourceStatus: sources };
   });
 
@@ -55,8 +55,8 @@ export default async function inventoryRoutes(fastify: FastifyInstance): Promise
       querystring: Type.Object(Page, { additionalProperties: false }),
       response: { 200: ref(GroupPage), ...problems(400) },
     },
-  }, async (request) => {
-    const { items, sources } = await app.inventory.groups(requestContext(request));
+  }, async (request, reply) => {
+    const { items, sources } = await app.inventory.groups(requestContext(request, reply));
     return { ...pageByKey(items, (g) => g.name, request.query.limit, request.query.cursor), sources };
   });
 }

@@ -1,5 +1,5 @@
 /** Per-node resources: facts (read, refresh) from the provider that knows the node, and the node journal. */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
@@ -13,8 +13,8 @@ export default async function nodeRoutes(fastify: FastifyInstance): Promise<void
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
   /** Facts from the best provider that knows the node (falls back to any provider). */
-  async function facts(request: FastifyRequest, id: string, capability: 'info.facts' | 'info.refresh') {
-    const ctx = requestContext(request);
+  async function facts(request: FastifyRequest, reply: FastifyReply, id: string, capability: 'info.facts' | 'info.refresh') {
+    const ctx = requestContext(request, reply);
     const { node } = await app.inventory.node(id, ctx);
     const providers = app.registry.available(capability);
     const own = providers.find((p) => node.sources.some((s) => s.source === p.plugin));
@@ -27,7 +27,7 @@ export default async function nodeRoutes(fastify: FastifyInstance): Promise<void
       operationId: 'getNodeFacts', tags: ['nodes'], summary: 'Facts of a node (cached by the provider)',
       params: IdParam, response: { 200: ref(Facts), ...problems(404, 503, 504) },
     },
-  }, async (request) => facts(request, request.params.id, 'info.facts'));
+  }, async (request, reply) => facts(request, reply, request.params.id, 'info.facts'));
 
   app.post('/api/v1/nodes/:id/facts', {
     schema: {
@@ -35,7 +35,7 @@ export default async function nodeRoutes(fastify: FastifyInstance): Promise<void
       params: IdParam, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
       response: { 200: ref(Facts), ...problems(400, 404, 503, 504) },
     },
-  }, async (request) => facts(request, request.params.id, 'info.refresh'));
+  }, async (request, reply) => facts(request, reply, request.params.id, 'info.refresh'));
 
   app.get('/api/v1/nodes/:id/journal', {
     schema: {

@@ -99,10 +99,9 @@ export interface PageSpec<T> {
  * its page were consumed. A failed source keeps its position for the next page; on the last page (no ok
  * source has more) it is dropped: repeat the same request to retry it.
  */
-export async function aggregatePage<T>(app: FastifyInstance, request: FastifyRequest, spec: PageSpec<T>) {
+export async function aggregatePage<T>(app: FastifyInstance, ctx: ExecutionContext, spec: PageSpec<T>) {
   const state = decodeState(spec.cursor, '/querystring/cursor');
   const limit = Number(spec.params.limit ?? 100);
-  const ctx = requestContext(request);
   let answer: FanOut;
   if (!state) answer = await fanOut(app, spec.capability, ctx, spec.params);
   else {
@@ -144,8 +143,7 @@ export async function aggregatePage<T>(app: FastifyInstance, request: FastifyReq
  * its answer is a miss (`isHit` false: the source does not know the record), the remaining available
  * providers are asked in priority order. Undefined when no source knows it.
  */
-export async function firstHit<R>(app: FastifyInstance, request: FastifyRequest, capability: string, params: Record<string, unknown>, isHit: (value: R) => boolean): Promise<R | undefined> {
-  const ctx = requestContext(request);
+export async function firstHit<R>(app: FastifyInstance, ctx: ExecutionContext, capability: string, params: Record<string, unknown>, isHit: (value: R) => boolean): Promise<R | undefined> {
   const timeoutMs = app.config.capabilityTimeoutMs;
   const first = await app.registry.invoke(capability, structuredClone(params), ctx, { timeoutMs });
   if (isHit(first.value as R)) return first.value as R;
@@ -169,7 +167,7 @@ export async function firstHit<R>(app: FastifyInstance, request: FastifyRequest,
  * core/errors.ts (and docs/errors.md), then throw `new Errors.RecordNotFound(...)` here; the code is the same.
  */
 export function recordNotFound(kind: string, id: string, capability: string): CapstanError {
-  return new CapstanError('CAPSTAN_ERR_RECORD_NOT_FOUND', 'not_found', 'Record not found', `No source knows a ${kind} with id '${id}'.`, { extra: { capability, id } });
+  return new Errors.RecordNotFound(`No source knows a ${kind} with id '${id}'.`, { extra: { capability, id } });
 }
 
 /** Submits an execution-mode capability from a `{ targets, params, timeoutSeconds? }` body: 202 + Location. */

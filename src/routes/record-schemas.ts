@@ -41,7 +41,7 @@ export const EventStreamFrame = Type.Object({
 });
 
 /** The `{ targets, params, timeoutSeconds? }` body of a route that submits an execution-mode capability. */
-function executionRequest(params: TSchema, $id: string, capability: string) {
+function executionRequest<P extends TSchema>(params: P, $id: string, capability: string) {
   return Type.Object({
     targets: ref(TargetSelection),
     params: ref(params),
@@ -54,9 +54,8 @@ function executionRequest(params: TSchema, $id: string, capability: string) {
 }
 
 /** A contract's params without the keys the path carries, as a named body schema. */
-function withoutPathKeys(params: TObject, keys: string[], $id: string, description: string, examples: unknown[]) {
-  const properties = Object.fromEntries(Object.entries(params.properties).filter(([k]) => !keys.includes(k)));
-  return Type.Object(properties, { $id, additionalProperties: false, description, examples });
+function withoutPathKeys<T extends TObject, K extends keyof T['properties'] & string>(params: T, keys: K[], $id: string, description: string, examples: unknown[]) {
+  return Type.Omit(params, keys, { $id, additionalProperties: false, description, examples });
 }
 
 export const AlertAcknowledgeBody = withoutPathKeys(AlertAcknowledgeParams, ['id'], 'AlertAcknowledgeBody',

@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
 import type { Report } from '../capabilities/records.js';
 import { ReportsGetParams, ReportsGetResult, ReportsListParams, ReportsQueryParams } from '../capabilities/reports.js';
-import { problems } from './common.js';
+import { problems, requestContext } from './common.js';
 import { aggregatePage, firstHit, recordNotFound } from './record-common.js';
 import { ReportPage } from './record-schemas.js';
 
@@ -34,13 +34,13 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
       querystring: ReportsQuerystring,
       response: { 200: ref(ReportPage), ...problems(400, 503) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { cursor, node, nodes, ...rest } = request.query;
     const query = QUERY_KEYS.some((k) => (request.query as Record<string, unknown>)[k] !== undefined);
     const params: Record<string, unknown> = query
       ? { ...rest, ...(node || nodes ? { nodes: [...new Set([...(nodes ?? []), ...(node ? [node] : [])])] } : {}) }
       : { limit: rest.limit, ...(node ? { node } : {}) };
-    return aggregatePage<ReportT>(app, request, {
+    return aggregatePage<ReportT>(app, requestContext(request, reply), {
       capability: query ? 'reports.query' : 'reports.list',
       params,
       cursor,
@@ -56,8 +56,8 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
       params: ref(ReportsGetParams),
       response: { 200: ref(ReportsGetResult), ...problems(400, 404, 503, 504) },
     },
-  }, async (request) => {
-    const found = await firstHit<Static<typeof ReportsGetResult>>(app, request, 'reports.get', { id: request.params.id }, (v) => v.report !== null);
+  }, async (request, reply) => {
+    const found = await firstHit<Static<typeof ReportsGetResult>>(app, requestContext(request, reply), 'reports.get', { id: request.params.id }, (v) => v.report !== null);
     if (!found) throw recordNotFound('report', request.params.id, 'reports.get');
     return found;
   });

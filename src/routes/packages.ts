@@ -1,0 +1,73 @@
+/**
+ * Packages: what a node has installed (package.list) and what the repositories offer (package.search), both
+ * over every source; install, uninstall and update run on targets as executions (202).
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { ref } from '../capabilities/common.js';
+import { PackageListParams, PackageSearchParams, type PackageListResult, type PackageSearchResult } from '../capabilities/package.js';
+import type { Package } from '../capabilities/records.js';
+import { problems, requestContext } from './common.js';
+import { IdempotencyHeader, fanOut, submitCapability } from './record-common.js';
+import { PackageInstallRequest, PackagePage, PackageSearchPage, PackageUninstallRequest, PackageUpdateRequest } from './record-schemas.js';
+import { Execution } from './schemas.js';
+
+type PackageT = Static<typeof Package>;
+
+/** package.search params with `query` spelled `q`, as search boxes send it. */
+const SearchQuerystring = Type.Object({
+  q: PackageSearchParams.properties.query,
+  node: PackageSearchParams.properties.node,
+  limit: PackageSearchParams.properties.limit,
+}, { additionalProperties: false, description: 'package.search params; `q` is its `query`.' });
+
+const EXECUTIONS = [
+  { verb: 'install', capability: 'package.install', body: PackageInstallRequest, operationId: 'installPackages', summary: 'Install packages on the targets (package.install)' },
+  { verb: 'uninstall', capability: 'package.uninstall', body: PackageUninstallRequest, operationId: 'uninstallPackages', summary: 'Remove packages from the targets (package.uninstall)' },
+  { verb: 'update', capability: 'package.update', body: PackageUpdateRequest, operationId: 'updatePackages', summary: 'Upgrade packages on the targets (package.update)' },
+] as const;
+
+export default async function packageRoutes(fastify: FastifyInstance): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+
+  app.get('/api/v1/packages', {
+    schema: {
+      operationId: 'listPackages', tags: ['records'], summary: 'Packages installed on a node, as every package source reports them (package.list)',
+      description: 'Aggregates every provider: each item names its `source`; `sources` tells how each answered. Not paginated (`nextCursor` is null).',
+      querystring: ref(PackageListParams),
+      response: { 200: ref(PackagePage), ...problems(400, 503) },
+    },
+  }, async (request, reply) => {
+    const { results, sources } = await fanOut(app, 'package.list', requestContext(request, reply), request.query);
+    const items = results.flatMap((r) => (r.value as Static<typeof PackageListResult>).packages);
+    // Sorted by name; for one name, sources keep their priority order (stable sort).
+    items.sort((a, b) => a.name.localeCompare(b.name));
+    return { node: request.query.node, items, nextCursor: null, sources };
+  });
+
+  app.get('/api/v1/packages/search', {
+    schema: {
+      operationId: 'searchPackages', tags: ['records'], summary: 'Search the package repositories by name (package.search)',
+      description: 'Asks every provider; answers at most `limit` packages, sources in priority order, each item naming its `source`. Not paginated.',
+      querystring: SearchQuerystring,
+      response: { 200: ref(PackageSearchPage), ...problems(400, 503) },
+    },
+  }, async (request, reply) => {
+    const { q, ...rest } = request.query;
+    const { results, sources } = await fanOut(app, 'package.search', requestContext(request, reply), { ...rest, query: q });
+    const items: PackageT[] = results.flatMap((r) => (r.value as Static<typeof PackageSearchResult>).packages).slice(0, rest.limit ?? 100);
+    return { items, nextCursor: null, sources };
+  });
+
+  for (const e of EXECUTIONS) {
+    app.post(`/api/v1/packages/${e.verb}`, {
+      schema: {
+        operationId: e.operationId, tags: ['records'], summary: e.summary,
+        description: `Submits ${e.capability} through the execution engine: 202 with the queued execution, a Location header and links to follow it.`,
+        headers: IdempotencyHeader, body: ref(e.body),
+        response: { 202: ref(Execution), 200: ref(Execution), ...problems(400, 404, 409, 413, 415, 429, 503) },
+      },
+    }, async (request, reply) => submitCapability(app, request, reply, e.capability, request.body as Static<typeof e.body>));
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * Record resources over fake providers: merged aggregate pages with per-source status and an exact
+ * composite cursor, single reads with fallback and 404, execution-mode routes answering 202, validation
+ * (400) and missing providers (503) named by capability.
+ */
+import t from 'tap';
+import type { FastifyInstance } from 'fastify';
+import { buildTestApp, waitForExecution, type TestContext } from '../helper.js';
+import { World, recordPlugins } from './fixtures/providers.js';
+
+async function setup(tt: TestContext, only?: string[]): Promise<{ app: FastifyInstance; world: World }> {
+  const world = new World();
+  return { world, app: await buildTestApp(tt, {}, { extraPlugins: recordPlugins(world, only) }) };
+}
+
+async function get(app: FastifyInstance, url: string) {
+  const res = await app.inject({ method: 'GET', url });
+  return { status: res.statusCode, type: String(res.headers['content-type']), body: res.json() };
+}
+
+async function post(app: FastifyInstance, url: string, payload?: unknown) {
+  const res = await app.inject({ method: 'POST', url, ...(payload === undefined ? {} : { payload: payload as object }) });
+  return { status: res.statusCode, type: String(res.headers['content-type']), location: res.headers.location, body: res.json() };
+}
+
+/** Every item, following nextCursor page by page. */
+async function allPages(app: FastifyInstance, url: string, limit: number) {
+  const items: any[] = [];
+  const sizes: number[] = [];
+  let cursor: string | null = null;
+  do {
+    const sep = url.includes('?') ? '&' : '?';
+    const { status, body }: { status: number; body: any } = await get(app, `${url}${sep}limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`);
+    if (status !== 200) throw new Error(`${url}: HTTP ${status} ${JSON.stringify(body)}`);
+    items.push(...body.items);
+    sizes.push(body.items.length);
+    cursor = body.nextCursor;
+  } while (cursor && sizes.length < 50);
+  return { items, sizes };
+}
+
+const AGGREGATES = [
+  { url: '/api/v1/reports', capability: 'reports.list', plugins: ['puppetdb', 'chef'], total: 12, time: 'startTime', other: 'alertmanager' },
+  { url: '/api/v1/events', capability: 'events.list', plugins: ['puppetdb', 'chef'], total: 10, time: 'timestamp', other: 'alertmanager' },
+  { url: '/api/v1/alerts', capability: 'alert.list', plugins: ['alertmanager', 'zabbix'], total: 5, time: 'startsAt', other: 'chef' },
+  { url: '/api/v1/deployments', capability: 'deploy.history', plugins: ['jenkins', 'gitlab'], total: 7, time: 'startedAt', other: 'chef' },
+];
+
+for (const f of AGGREGATES) {
+  t.test(`GET ${f.url}: one page merged from every source, newest first, with per-source status`, async (t) => {
+    const { app } = await setup(t, f.plugins);
+    const { status, body } = await get(app, f.url);
+    t.equal(status, 200);
+    t.equal(body.items.length, f.total, 'items of both sources');
+    t.same(new Set(body.items.map((i: any) => i.source)), new Set(f.plugins), 'each item names its source');
+    const times = body.items.map((i: any) => Date.parse(i[f.time]));
+    t.same(times, [...times].sort((a, b) => b - a), `sorted by ${f.time}, newest first`);
+    t.equal(body.nextCursor, null, 'one page holds everything');
+    t.same(body.sources.map((s: any) => s.status).sort(), ['ok', 'ok']);
+    t.ok(body.sources.every((s: any) => f.plugins.includes(s.source) && typeof s.durationMs === 'number'));
+  });
+
+  t.test(`GET ${f.url}: keyset pages across sources are exact (no gap, no duplicate, same order)`, async (t) => {
+    const { app } = await setup(t, f.plugins);
+    const whole = (await get(app, f.url)).body.items.map((i: any) => i.id);
+    for (const limit of [1, 2, 3]) {
+      const { items, sizes } = await allPages(app, f.url, limit);
+      t.same(items.map((i) => i.id), whole, `limit=${limit}: pages ${sizes.join('+')} concatenate to the whole list`);
+      t.ok(sizes.every((n) => n <= limit), 'no page exceeds limit');
+    }
+  });
+
+  t.test(`GET ${f.url}: one failing source -> 200 with its status error`, async (t) => {
+    const { app, world } = await setup(t, f.plugins);
+    world.failing.add(f.plugins[1]);
+    const { status, body } = await get(app, f.url);
+    t.equal(status, 200);
+    t.ok(body.items.length > 0 && body.items.every((i: any) => i.source === f.plugins[0]), 'the healthy source still answers');
+    const failed = body.sources.find((s: any) => s.source === f.plugins[1]);
+    t.match(failed, { status: 'error', error: { category: 'unavailable', code: 'CAPSTAN_ERR_UPSTREAM_ERROR', detail: /502/ } });
+    t.match(body.sources.find((s: any) => s.source === f.plugins[0]), { status: 'ok' });
+  });
+
+  t.test(`GET ${f.url}: invalid params -> 400 problem with errors; no provider -> 503 naming ${f.capability}`, async (t) => {
+    const { app } = await setup(t, [f.other]);
+    for (const q of ['limit=0', 'limit=abc', 'bogus=1', 'cursor=not-a-cursor']) {
+      const { status, type, body } = await get(app, `${f.url}?${q}`);
+      t.equal(status, 400, q);
+      t.match(type, /^application\/problem\+json/);
+      t.ok(body.code === 'CAPSTAN_ERR_REQUEST_VALIDATION' && Array.isArray(body.errors) && body.errors.length > 0, `${q}: errors listed`);
+    }
+    const { status, type, body } = await get(app, f.url);
+    t.equal(status, 503);
+    t.match(type, /^application\/problem\+json/);
+    t.match(body, { code: 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER', capability: f.capability, detail: new RegExp(f.capability.replace('.', '\\.')) });
+  });
+}
+
+t.test('reports: query criteria switch to reports.query; node joins nodes', async (t) => {
+  const { app, world } = await setup(t, ['puppetdb', 'chef']);
+  const { status, body } = await get(app, '/api/v1/reports?status=failed&node=db1.example.com');
+  t.equal(status, 200);
+  t.ok(body.items.length > 0 && body.items.every((r: any) => r.status === 'failed' && r.node === 'db1.example.com'));
+  t.equal(world.count('puppetdb', 'reports.query'), 1, 'reports.query asked');
+  t.equal(world.count('puppetdb', 'reports.list'), 0, 'reports.list not asked');
+  t.equal((await get(app, '/api/v1/reports?status=exploded')).status, 400, 'status outside the contract enum');
+});
+
+t.test('events: severities filter (events.query) and minSeverity (events.list)', async (t) => {
+  const { app, world } = await setup(t, ['puppetdb', 'chef']);
+  const q = await get(app, '/api/v1/events?severities=error&severities=warning');
+  t.ok(q.body.items.length > 0 && q.body.items.every((e: any) => ['error', 'warning'].includes(e.severity)));
+  t.equal(world.count('chef', 'events.query'), 1);
+  t.equal((await get(app, '/api/v1/events?minSeverity=loud')).status, 400);
+});
+
+t.test('alerts: labels as deepObject, get with fallback, acknowledge and resolve at the owning source, subscribe', async (t) => {
+  const { app, world } = await setup(t, ['alertmanager', 'zabbix']);
+  const byLabel = await get(app, '/api/v1/alerts?labels[team]=db&severity=warning');
+  t.equal(byLabel.status, 200);
+  t.same(byLabel.body.items.map((a: any) => `${a.name}@${a.source}`), ['MysqlReplicationLag@alertmanager', 'SwapUsage@zabbix'], 'both sources filtered by label and severity');
+
+  const one = await get(app, '/api/v1/alerts/zabbix-6f1e2d3d');
+  t.match(one, { status: 200, body: { alert: { id: 'zabbix-6f1e2d3d', source: 'zabbix' } } });
+  const missing = await get(app, '/api/v1/alerts/no-such-alert');
+  t.match(missing, { status: 404, body: { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', category: 'not_found', capability: 'alert.get' } });
+
+  const ack = await post(app, '/api/v1/alerts/zabbix-6f1e2d3d/acknowledge', { comment: 'swap tuned', durationSeconds: 3600 });
+  t.match(ack, { status: 200, body: { alert: { status: 'acknowledged', acknowledgement: { by: 'anonymous', comment: 'swap tuned' } } } });
+  t.equal(world.count('zabbix', 'alert.acknowledge'), 1, 'sent to the source that raised it');
+  t.equal(world.count('alertmanager', 'alert.acknowledge'), 0);
+  t.equal((await post(app, '/api/v1/alerts/zabbix-6f1e2d3d/acknowledge', { durationSeconds: 5 })).status, 400, 'durationSeconds below the contract minimum');
+  t.equal((await post(app, '/api/v1/alerts/no-such-alert/acknowledge', {})).status, 404);
+
+  const resolved = await post(app, '/api/v1/alerts/alertmanager-6f1e2d3c/resolve');
+  t.match(resolved, { status: 200, body: { alert: { status: 'resolved', source: 'alertmanager' } } }, 'a bare POST is an empty body');
+
+  const sub = await post(app, '/api/v1/alerts/subscriptions', { receiverUrl: 'https://chatops.example.com/hooks/alerts', filter: { severity: ['critical'] } });
+  t.match(sub, { status: 201, body: { subscription: { receiverUrl: 'https://chatops.example.com/hooks/alerts', source: 'alertmanager' } } });
+  const badSub = await post(app, '/api/v1/alerts/subscriptions', { receiverUrl: 'ftp://example.com/x' });
+  t.match(badSub, { status: 400, body: { code: 'CAPSTAN_ERR_REQUEST_VALIDATION' } });
+});
+
+t.test('single reads: best provider, then the others on a miss; null everywhere -> 404 problem', async (t) => {
+  const { app, world } = await setup(t);
+  // Equal priority orders providers by name: chef answers first and does not know puppetdb's reports.
+  t.match(await get(app, '/api/v1/reports/puppetdb-r002'), { status: 200, body: { report: { id: 'puppetdb-r002', source: 'puppetdb', logs: [{ level: 'notice' }] } } });
+  t.equal(world.count('chef', 'reports.get'), 1, 'best provider asked first');
+  for (const url of ['/api/v1/reports/nope', '/api/v1/deployments/nope', '/api/v1/provisioning/nope.example.com']) {
+    const { status, type, body } = await get(app, url);
+    t.equal(status, 404, url);
+    t.match(type, /^application\/problem\+json/);
+    t.match(body, { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', detail: /nope/ });
+  }
+  t.match(await get(app, '/api/v1/deployments/gitlab-dep-1001'), { status: 200, body: { deployment: { id: 'gitlab-dep-1001', source: 'gitlab' } } });
+  t.match(await get(app, '/api/v1/provisioning/web3.example.com'), { status: 200, body: { resource: { name: 'web3.example.com', status: 'running' } } });
+  t.match(await get(app, '/api/v1/provisioning/decommission/web1.example.com'), { status: 200, body: { node: 'web1.example.com', status: 'active' } });
+  t.match(await get(app, '/api/v1/provisioning/decommission/ghost.example.com'), { status: 200, body: { status: 'unknown' } });
+});
+
+t.test('packages: list and search over every source', async (t) => {
+  const { app, world } = await setup(t, ['puppetdb', 'apt']);
+  const list = await get(app, '/api/v1/packages?node=web1.example.com');
+  t.equal(list.status, 200);
+  t.equal(list.body.node, 'web1.example.com');
+  t.same(list.body.items.map((p: any) => `${p.name}@${p.source}`), ['curl@apt', 'nginx@puppetdb', 'openssl@apt', 'openssl@puppetdb'], 'sorted by name, sources in priority order');
+  t.equal(list.body.nextCursor, null);
+  t.equal((await get(app, '/api/v1/packages')).status, 400, 'node is required');
+  t.equal((await get(app, '/api/v1/packages?node=web1.example.com&status=broken')).status, 400);
+
+  world.failing.add('puppetdb');
+  const degraded = await get(app, '/api/v1/packages?node=web1.example.com');
+  t.equal(degraded.status, 200);
+  t.match(degraded.body.sources.find((s: any) => s.source === 'puppetdb'), { status: 'error' });
+
+  const search = await get(app, '/api/v1/packages/search?q=nginx&limit=1');
+  t.match(search, { status: 200, body: { items: [{ name: 'nginx', status: 'available', source: 'apt' }], nextCursor: null } });
+  t.equal(search.body.items.length, 1, 'limit applies to the merged list');
+  t.equal((await get(app, '/api/v1/packages/search')).status, 400, 'q is required');
+
+  const none = await setup(t, ['chef']);
+  t.match(await get(none.app, '/api/v1/packages/search?q=x'), { status: 503, body: { capability: 'package.search' } });
+});
+
+const EXECUTIONS = [
+  { url: '/api/v1/packages/install', capability: 'package.install', params: { packages: [{ name: 'nginx' }] }, bad: { packages: [{ name: '-rf' }] }, line: /Setting up nginx/, plugin: 'apt' },
+  { url: '/api/v1/packages/uninstall', capability: 'package.uninstall', params: { packages: ['telnet'], purge: true }, bad: { packages: [] }, line: /Removing telnet/, plugin: 'apt' },
+  { url: '/api/v1/packages/update', capability: 'package.update', params: { securityOnly: true }, bad: { securityOnly: 'yes' }, line: /Unpacking openssl/, plugin: 'apt' },
+  { url: '/api/v1/deployments', capability: 'deploy.execute', params: { application: 'storefront', version: '2.14.2', environment: 'production' }, bad: { application: 'storefront' }, line: /deployed to localhost/, plugin: 'jenkins' },
+  { url: '/api/v1/deployments/jenkins-dep-1000/rollback', capability: 'deploy.rollback', params: { application: 'storefront', environment: 'production' }, bad: { application: 'storefront', environment: 'production', deploymentId: 'x' }, line: /rolled back/, plugin: 'jenkins' },
+  { url: '/api/v1/provisioning', capability: 'provision.create', params: { name: 'web3.example.com', template: 'ubuntu-22.04', size: { cpus: 2, memoryMb: 4096 } }, bad: { name: 'bad_name!', template: 'ubuntu-22.04' }, line: /Creation complete/, plugin: 'terraform' },
+  { url: '/api/v1/provisioning/decommission', capability: 'decommission.execute', params: { action: 'deregister', reason: 'replaced by web3' }, bad: { action: 'vaporize' }, line: /deregistered localhost/, plugin: 'terraform' },
+];
+
+for (const e of EXECUTIONS) {
+  t.test(`POST ${e.url}: ${e.capability} -> 202 with Location and the queued execution`, async (t) => {
+    const { app, world } = await setup(t, [e.plugin]);
+    const res = await post(app, e.url, { targets: ['localhost'], params: e.params, timeoutSeconds: 60 });
+    t.equal(res.status, 202);
+    t.match(res.body, { capability: e.capability, status: 'queued', targets: ['localhost'], nodes: ['localhost'], timeoutSeconds: 60 });
+    t.equal(res.location, `/api/v1/executions/${res.body.id}`);
+    t.equal(res.body.links.stream, `/api/v1/executions/${res.body.id}/stream`);
+    if (e.capability === 'deploy.rollback') t.equal(res.body.params.deploymentId, 'jenkins-dep-1000', 'the path id becomes deploymentId');
+    const done = await waitForExecution(app, res.body.id);
+    t.match(done, { status: 'succeeded', provider: e.plugin, results: [{ target: 'localhost', status: 'succeeded', exitCode: 0 }] });
+    const out = await get(app, `/api/v1/executions/${res.body.id}/output`);
+    t.match(JSON.stringify(out.body), e.line);
+    t.equal(world.count(e.plugin, e.capability), 1);
+
+    for (const body of [{ targets: ['localhost'], params: e.bad }, { targets: [], params: e.params }, { targets: ['localhost'], params: e.params, extra: 1 }]) {
+      const bad = await post(app, e.url, body);
+      t.equal(bad.status, 400, `rejected: ${JSON.stringify(body)}`);
+      t.ok(Array.isArray(bad.body.errors) && bad.body.errors.length > 0, 'errors listed');
+    }
+    t.match(await post(app, e.url, { targets: ['no-such-node'], params: e.params }), { status: 400, body: { code: 'CAPSTAN_ERR_TARGET_UNRESOLVED' } });
+  });
+}
+
+t.test('execution-mode routes without a provider -> 503 naming the capability', async (t) => {
+  const { app } = await setup(t, ['chef']);
+  for (const e of EXECUTIONS) {
+    const res = await post(app, e.url, { targets: ['localhost'], params: e.params });
+    t.equal(res.status, 503, e.url);
+    t.match(res.body, { code: 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER', capability: e.capability });
+  }
+});
