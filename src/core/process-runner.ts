@@ -19,7 +19,7 @@ export interface RunOptions {
   cwd?: string;
   /** Written to stdin, which is then closed; stdin is /dev/null when absent. */
   input?: string;
-  /** Time between SIGTERM and SIGKILL of the group when aborted (ms). */
+  /** Time between SIGTERM and SIGKILL of the group when aborted (ms); default: the execution's grace, else 5 s. */
   graceMs?: number;
   onStdout?: (line: string) => void;
   onStderr?: (line: string) => void;
@@ -63,7 +63,7 @@ export async function runProcess(file: string, args: string[], opts: RunOptions)
     aborted = true;
     if (child.pid) {
       killGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), opts.graceMs ?? 5000);
+      killTimer = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), opts.graceMs ?? tracker?.graceMs ?? 5000);
       killTimer.unref();
     }
   };

@@ -9,6 +9,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 export interface ProcessTracker {
   started(pid: number): void;
   exited(pid: number): void;
+  /** SIGTERM -> SIGKILL delay for processes of this run (config execution.cancelGraceMs). */
+  graceMs?: number;
 }
 
 const storage = new AsyncLocalStorage<ProcessTracker>();

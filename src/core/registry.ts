@@ -31,6 +31,11 @@ export interface InvokeOptions {
   provider?: string;
   /** Per-provider time limit; default 30 s. */
   timeoutMs?: number;
+  /**
+   * When the caller aborts (cancel), how long the handler may take to stop its work and report before the
+   * call gives up on it; default 10 s. A handler that settles in time has its answer kept.
+   */
+  abortSettleMs?: number;
 }
 
 export type InvocationOutcome = 'ok' | 'error' | 'timeout';
@@ -124,7 +129,7 @@ export class CapabilityRegistry {
     let last: CapstanError | undefined;
     for (const p of providers) {
       try {
-        return { provider: p.plugin, value: await this.call(p, params, ctx, opts.timeoutMs) };
+        return { provider: p.plugin, value: await this.call(p, params, ctx, opts.timeoutMs, opts.abortSettleMs) };
       } catch (err) {
         last = toCapstanError(err);
         if (!last.retryable) throw last;
@@ -165,7 +170,7 @@ export class CapabilityRegistry {
     return { results, sources };
   }
 
-  private async call(p: ProviderEntry, params: unknown, ctx: ExecutionContext, timeoutMs = 30_000): Promise<unknown> {
+  private async call(p: ProviderEntry, params: unknown, ctx: ExecutionContext, timeoutMs = 30_000, abortSettleMs = 10_000): Promise<unknown> {
     const name = p.capability.name;
     const started = performance.now();
     const timeout = AbortSignal.timeout(timeoutMs);
@@ -174,12 +179,23 @@ export class CapabilityRegistry {
     let outcome: InvocationOutcome = 'error';
     try {
       const value = await new Promise<unknown>((resolve, reject) => {
-        const onAbort = () => reject(timeout.aborted
-          ? new Errors.CapabilityTimeout(`'${p.plugin}' did not answer '${name}' within ${timeoutMs} ms.`, { extra: { capability: name, provider: p.plugin } })
-          : new Errors.PluginUnavailable('The call was aborted.'));
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        p.capability.handler(params, child).then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+        let settleTimer: NodeJS.Timeout | undefined;
+        const onAbort = () => {
+          // Our own time limit: the provider is misbehaving, stop waiting for it now.
+          if (timeout.aborted) {
+            reject(new Errors.CapabilityTimeout(`'${p.plugin}' did not answer '${name}' within ${timeoutMs} ms.`, { extra: { capability: name, provider: p.plugin } }));
+            return;
+          }
+          // The caller aborted (cancel, execution timeout): give the handler time to kill its work and report.
+          settleTimer = setTimeout(() => reject(new Errors.PluginUnavailable(`'${p.plugin}' did not stop '${name}' within ${abortSettleMs} ms of the abort.`)), abortSettleMs);
+          settleTimer.unref();
+        };
+        if (signal.aborted) onAbort();
+        else signal.addEventListener('abort', onAbort, { once: true });
+        p.capability.handler(params, child).then(resolve, reject).finally(() => {
+          clearTimeout(settleTimer);
+          signal.removeEventListener('abort', onAbort);
+        });
       });
       const issues = this.validator.check(p.capability.result, value);
       if (issues.length) {

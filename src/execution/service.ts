@@ -209,6 +209,7 @@ export class ExecutionService {
         try {
           const { value } = await trackProcesses(this.tracker(id), () => this.d.registry.invoke(row.capability, structuredClone(row.params), ctx, {
             provider, timeoutMs: row.timeoutSeconds * 1000 + this.d.config.cancelGraceMs + 5000,
+            abortSettleMs: this.d.config.cancelGraceMs + 5000,
           }));
           for (const r of (value as { results: TargetOutcome[] }).results) if (!outcomes.has(r.target)) emit({ type: 'target_result', ...r });
         } catch (err) {
@@ -236,6 +237,7 @@ export class ExecutionService {
   private tracker(executionId: string): ProcessTracker {
     const boot = bootId();
     return {
+      graceMs: this.d.config.cancelGraceMs,
       started: (pid) => this.d.store.addProcess({ executionId, pgid: pid, bootId: boot, startTicks: startTicks(pid) }),
       exited: (pid) => this.d.store.removeProcess(executionId, pid),
     };

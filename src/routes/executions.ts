@@ -73,7 +73,8 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
   app.post('/api/v1/executions/:id/cancel', {
     schema: {
       operationId: 'cancelExecution', tags: ['executions'], summary: 'Cancel: a queued run ends at once, a running one has its process trees killed',
-      params: IdParam, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      // No body schema: Fastify cannot make a body optional, and a bare `curl -X POST` must work.
+      params: IdParam,
       response: { 202: ref(Execution), ...problems(404, 409) },
     },
   }, async (request, reply) => {

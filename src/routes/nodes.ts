@@ -32,7 +32,8 @@ export default async function nodeRoutes(fastify: FastifyInstance): Promise<void
   app.post('/api/v1/nodes/:id/facts', {
     schema: {
       operationId: 'refreshNodeFacts', tags: ['nodes'], summary: 'Gather the facts of a node again',
-      params: IdParam, body: Type.Optional(Type.Object({}, { additionalProperties: false })),
+      // No body schema: Fastify cannot make a body optional, and a bare `curl -X POST` must work.
+      params: IdParam,
       response: { 200: ref(Facts), ...problems(400, 404, 503, 504) },
     },
   }, async (request, reply) => facts(request, reply, request.params.id, 'info.refresh'));

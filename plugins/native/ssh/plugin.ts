@@ -2,6 +2,7 @@
  * The ssh plugin: inventory from a Bolt v2 inventory file, facts with one script per node, and command /
  * script execution over OpenSSH (or locally), every line streamed, targets in parallel.
  */
+import { setMaxListeners } from 'node:events';
 import type { Static } from '@sinclair/typebox';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
@@ -9,7 +10,7 @@ import {
   commandExecute, infoFacts, infoRefresh, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, scriptExecute,
   type Facts, type Node,
 } from '../../../src/capabilities/index.js';
-import { Errors } from '../../../src/core/errors.js';
+import { Errors, toCapstanError } from '../../../src/core/errors.js';
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type PluginCapability, type TargetNode, type TargetOutcome } from '../../../src/core/types.js';
 import { classify } from './classify.js';
 import type { SshConfig } from './config.js';
@@ -66,20 +67,29 @@ export class SshPlugin extends BasePlugin {
           nodes: this.nodes().filter((n) => (!re || re.test(n.name))
             && (!p.groups?.length || p.groups.some((g) => n.groups.includes(g)))
             && (!p.transport || n.transport === p.transport)
-            && Object.entries(p.facts ?? {}).every(([k, v]) => String(this.inventory.targets.get(n.name)?.facts[k] ?? '') === v)),
+            && Object.entries(p.facts ?? {}).every(([path, v]) => this.factValue(n.name, path) === v)),
         };
       }),
       implement(infoFacts, async (p, ctx) => this.gatherFacts(p.node, ctx, false)),
       implement(infoRefresh, async (p, ctx) => this.gatherFacts(p.node, ctx, true)),
-      implement(commandExecute, async (p, ctx) => this.runAll(ctx, () => ({ line: wrapCommand(p.command, { env: p.env, cwd: p.cwd, runAs: p.runAs }) }))),
-      implement(scriptExecute, async (p, ctx) => this.runAll(ctx, () => ({
-        line: wrapCommand(scriptRunner(p.arguments ?? [], p.interpreter), { env: p.env, runAs: p.runAs }), input: p.script,
+      // runAs: the request's, else the target's `run-as` from the inventory.
+      implement(commandExecute, async (p, ctx) => this.runAll(ctx, (c) => ({ line: wrapCommand(p.command, { env: p.env, cwd: p.cwd, runAs: p.runAs ?? c.runAs }) }))),
+      implement(scriptExecute, async (p, ctx) => this.runAll(ctx, (c) => ({
+        line: wrapCommand(scriptRunner(p.arguments ?? [], p.interpreter), { env: p.env, runAs: p.runAs ?? c.runAs }), input: p.script,
       }))),
     ];
   }
 
   private nodes(): NodeT[] {
     return [...this.inventory.targets.values()].map((t) => toNode(t)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** A fact by dot path (`os.family`): the inventory's facts first, then gathered facts still in the cache. */
+  private factValue(name: string, path: string): string | undefined {
+    const dig = (o: unknown) => path.split('.').reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+    const cached = this.facts.get(name);
+    const v = dig(this.inventory.targets.get(name)?.facts) ?? (cached && cached.expires > Date.now() ? dig(cached) : undefined);
+    return v === undefined || v === null ? undefined : String(v);
   }
 
   private connection(node: TargetNode): TargetConnection {
@@ -90,15 +100,24 @@ export class SshPlugin extends BasePlugin {
   private async runAll(ctx: ExecutionContext, build: (c: TargetConnection) => { line: string; input?: string }): Promise<{ results: TargetOutcome[] }> {
     const targets = ctx.targets ?? [];
     const pool = new PQueue({ concurrency: this.cfg.maxParallel });
+    // Each running target listens on the one signal; past 10 Node would warn of a leak that is not one.
+    setMaxListeners(Math.min(targets.length, this.cfg.maxParallel) + 10, ctx.signal);
     const results = await Promise.all(targets.map((node) => pool.add(async () => {
-      const c = this.connection(node);
-      const { line, input } = build(c);
-      const r = await runOnTarget(c, this.cfg, line, {
-        signal: ctx.signal, input,
-        onStdout: (l) => ctx.emit({ type: 'stdout', target: node.name, line: l }),
-        onStderr: (l) => ctx.emit({ type: 'stderr', target: node.name, line: l }),
-      });
-      const outcome = classify(node.name, c.transport, r, ctx.signal);
+      let outcome: TargetOutcome;
+      try {
+        const c = this.connection(node);
+        const { line, input } = build(c);
+        const r = await runOnTarget(c, this.cfg, line, {
+          signal: ctx.signal, input,
+          onStdout: (l) => ctx.emit({ type: 'stdout', target: node.name, line: l }),
+          onStderr: (l) => ctx.emit({ type: 'stderr', target: node.name, line: l }),
+        });
+        outcome = classify(node.name, c.transport, r, ctx.signal);
+      } catch (err) {
+        // One target's failure to start (ssh missing, bad argument) must not drop the others' results.
+        const e = toCapstanError(err);
+        outcome = { target: node.name, status: 'failed', exitCode: null, error: { category: e.category, code: e.code, title: e.title, detail: e.message } };
+      }
       ctx.emit({ type: 'target_result', ...outcome });
       return outcome;
     }) as Promise<TargetOutcome>));
