@@ -19,7 +19,7 @@ export function renderErrorsDoc(): string {
     '',
   ];
   for (const e of CATALOGUE) {
-    lines.push(`### ${e.code}`, '', `${e.title}. Category \`${e.category}\` (HTTP ${CATEGORIES[e.category].status}).`, '', e.description, '');
+    lines.push(`### ${e.code}`, '', `${e.title}. Category \`${e.category}\` (HTTP ${e.status ?? CATEGORIES[e.category].status}).`, '', e.description, '');
   }
   return lines.join('\n');
 }

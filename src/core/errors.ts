@@ -63,19 +63,21 @@ export interface CatalogueEntry {
   category: ErrorCategory;
   title: string;
   description: string;
+  /** HTTP status when it differs from the category's. */
+  status?: number;
 }
 
 type ErrorClass = new (detail: string, opts?: CapstanErrorOptions) => CapstanError;
 
 export const CATALOGUE: CatalogueEntry[] = [];
 
-function define(code: string, category: ErrorCategory, title: string, description: string): ErrorClass {
+function define(code: string, category: ErrorCategory, title: string, description: string, status?: number): ErrorClass {
   const full = `CAPSTAN_ERR_${code}`;
   if (CATALOGUE.some((e) => e.code === full)) throw new Error(`duplicate error code ${full}`);
-  CATALOGUE.push({ code: full, category, title, description });
+  CATALOGUE.push({ code: full, category, title, description, ...(status ? { status } : {}) });
   return class extends CapstanError {
     constructor(detail: string, opts?: CapstanErrorOptions) {
-      super(full, category, title, detail, opts);
+      super(full, category, title, detail, status && opts?.status === undefined ? { ...opts, status } : opts);
     }
   };
 }
@@ -111,8 +113,9 @@ export const Errors = {
   ExecutionFailed: define('EXECUTION_FAILED', 'execution_failed', 'Execution failed', 'The command, script or task ran and failed on the target (non-zero exit).'),
   ExecutionTimeout: define('EXECUTION_TIMEOUT', 'timeout', 'Execution timed out', 'The execution exceeded its timeout and was killed.'),
   Connect: define('TARGET_CONNECT_FAILED', 'unavailable', 'Connection to target failed', 'The target could not be reached (refused, unreachable, timeout connecting).'),
-  Auth: define('TARGET_AUTH_FAILED', 'unauthorized', 'Authentication to target failed', 'The target refused the credentials.'),
-  HostKey: define('TARGET_HOST_KEY_MISMATCH', 'forbidden', 'Host key verification failed', "The target's host key is unknown or does not match the known one."),
+  // A target refusing Capstan is a gateway failure (502), not the API client's own 401/403.
+  Auth: define('TARGET_AUTH_FAILED', 'unauthorized', 'Authentication to target failed', 'The target refused the credentials (HTTP 502 when a request fails on it).', 502),
+  HostKey: define('TARGET_HOST_KEY_MISMATCH', 'forbidden', 'Host key verification failed', "The target's host key is unknown or does not match the known one (HTTP 502 when a request fails on it).", 502),
   ToolMissing: define('TOOL_NOT_INSTALLED', 'unavailable', 'Required tool not installed', 'A command-line tool the plugin drives is not installed or not on PATH.'),
   TaskNotFound: define('TASK_NOT_FOUND', 'not_found', 'Task or plan not found', 'The provider knows no task or plan of this name.'),
   NotImplemented: define('NOT_IMPLEMENTED', 'not_implemented', 'Not implemented', 'The provider does not implement this operation.'),
