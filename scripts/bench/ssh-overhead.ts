@@ -51,7 +51,7 @@ async function main(): Promise<void> {
     // The baseline uses the plugin's own argv builder with the same plugin config (defaults filled).
     const cfg: SshConfig = {
       sshBinary: 'ssh', connectTimeoutSeconds: SshConfigSchema.properties.connectTimeoutSeconds.default,
-      maxParallel: 32, factsTtlSeconds: 300, ...pluginCfg,
+      maxParallel: 32, factsTtlSeconds: 300, remoteKillGraceSeconds: 5, ...pluginCfg,
     };
     const script = join(tb.dir, 'baseline.sh');
     writeFileSync(script, [

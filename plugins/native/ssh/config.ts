@@ -14,6 +14,8 @@ export const SshConfigSchema = Type.Object({
   knownHostsFile: Type.Optional(Type.String({ minLength: 1 })),
   /** Targets run in parallel within one execution. Default 32. */
   maxParallel: Type.Integer({ default: 32, minimum: 1, maximum: 1000 }),
+  /** After a cancel over ssh, seconds between SIGTERM and SIGKILL of the remote command. Default 5. */
+  remoteKillGraceSeconds: Type.Integer({ default: 5, minimum: 0, maximum: 300 }),
   /** How long gathered facts are served from cache. Default 300 s. */
   factsTtlSeconds: Type.Integer({ default: 300, minimum: 0 }),
 }, { additionalProperties: false });

@@ -16,7 +16,7 @@ import { classify } from './classify.js';
 import type { SshConfig } from './config.js';
 import { FACTS_SCRIPT, parseFacts } from './facts.js';
 import { LOCALHOST_ONLY, loadInventoryFile, parseInventory, type Inventory, type InventoryTarget, type TargetConnection } from './inventory.js';
-import { scriptRunner, wrapCommand } from './shell.js';
+import { scriptRunner, withWatchdog, wrapCommand } from './shell.js';
 import { runOnTarget } from './transport.js';
 
 export const PLUGIN_ID = 'ssh';
@@ -107,7 +107,9 @@ export class SshPlugin extends BasePlugin {
       try {
         const c = this.connection(node);
         const { line, input } = build(c);
-        const r = await runOnTarget(c, this.cfg, line, {
+        // Over ssh the remote side must learn of a cancel itself: see withWatchdog.
+        const remote = c.transport === 'ssh' ? withWatchdog(line, this.cfg.remoteKillGraceSeconds) : line;
+        const r = await runOnTarget(c, this.cfg, remote, {
           signal: ctx.signal, input,
           onStdout: (l) => ctx.emit({ type: 'stdout', target: node.name, line: l }),
           onStderr: (l) => ctx.emit({ type: 'stderr', target: node.name, line: l }),

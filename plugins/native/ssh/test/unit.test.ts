@@ -11,7 +11,7 @@ import { classify, sshFailure, type Ended } from '../classify.js';
 import { SshConfigSchema } from '../config.js';
 import { FACTS_SCRIPT, osFamily, parseFacts } from '../facts.js';
 import { LOCALHOST_ONLY, connectionOf, loadInventoryFile, parseInventory } from '../inventory.js';
-import { quote, scriptRunner, wrapCommand } from '../shell.js';
+import { quote, scriptRunner, withWatchdog, wrapCommand } from '../shell.js';
 import { sshArgv } from '../transport.js';
 
 const CONFIG_INVALID = { code: 'CAPSTAN_ERR_CONFIG_INVALID' };
@@ -268,8 +268,23 @@ t.test('scriptRunner', async (t) => {
   });
 });
 
+t.test('withWatchdog: passes stdin, output and exit code through; kills the command when its parent goes', async (t) => {
+  const ok = await execa('sh', ['-c', withWatchdog('read x; echo "got $x"; echo err >&2; exit 3', 1)], { input: 'abc\n', reject: false, env: { SHELL: '/bin/sh' } });
+  t.equal(ok.stdout, 'got abc');
+  t.equal(ok.stderr, 'err');
+  t.equal(ok.exitCode, 3);
+  // A parent that dies (as the sshd session does when the client is gone) leaves the command to the watchdog.
+  const mark = `wd-${process.pid}-${Date.now()}`;
+  const parent = execa('sh', ['-c', `sh -c ${quote(withWatchdog(`sleep 60; : ${mark}`, 1))} & sleep 0.5; exit 0`], { reject: false, env: { SHELL: '/bin/sh' } });
+  await parent;
+  const alive = () => execa('pgrep', ['-f', mark], { reject: false }).then((r) => r.exitCode === 0);
+  const deadline = Date.now() + 8000;
+  while ((await alive()) && Date.now() < deadline) await execa('sleep', ['0.2']);
+  t.notOk(await alive(), 'the orphaned command was killed');
+});
+
 t.test('sshArgv', async (t) => {
-  const cfg = { sshBinary: 'ssh', connectTimeoutSeconds: 7, hostKeyCheck: 'yes' as const, maxParallel: 4, factsTtlSeconds: 0, knownHostsFile: '/kh' };
+  const cfg = { sshBinary: 'ssh', connectTimeoutSeconds: 7, hostKeyCheck: 'yes' as const, maxParallel: 4, factsTtlSeconds: 0, knownHostsFile: '/kh', remoteKillGraceSeconds: 5 };
   const argv = sshArgv({ name: 'n', transport: 'ssh', host: 'h1', port: 2222, user: 'u', privateKey: '/k' }, cfg, 'echo "a b"');
   t.same(argv.slice(-3), ['--', 'h1', 'echo "a b"'], 'the remote command is one argument after the host, after --');
   const opts = argv.join(' ');
