@@ -111,9 +111,32 @@ async function replay() {
   console.log(`4. replay of ${count.toLocaleString()} lines over SSE: ${fmt(sse, 0)} ms (${fmt(count / (sse / 1000), 0)} lines/s); reading the ${rows.toLocaleString()} rows from SQLite directly: ${fmt(direct, 0)} ms; ratio ${fmt(sse / direct)}x`);
 }
 
+/** A client that stops reading: the server must hold back (read the store lazily), not buffer the stream. */
+async function slowClient() {
+  const { app, base } = await makeApp();
+  const n = 200_000;
+  const { id } = (await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['bench-1'], params: { command: `lines:${n}:0` } } })).json();
+  await app.inject({ url: `/api/v1/executions/${id}/wait?timeout=300` });
+  for (let i = 0; i < 3; i++) global.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  let received = 0;
+  const req = http.get(`${base}/api/v1/executions/${id}/stream`, (res) => {
+    res.once('data', (c: Buffer) => { received += c.length; res.pause(); });
+  });
+  // Give the server every chance to (wrongly) push the whole backlog into memory.
+  await new Promise((r) => setTimeout(r, 3000));
+  for (let i = 0; i < 3; i++) global.gc?.();
+  const during = process.memoryUsage().heapUsed;
+  req.destroy();
+  await new Promise((r) => setTimeout(r, 200));
+  await app.close();
+  console.log(`5. slow client: a paused SSE reader of a ${n.toLocaleString()}-line run (~${fmt((n * 60) / 1048576, 0)} MiB as SSE) grows the server heap by ${fmt((during - before) / 1048576)} MiB in 3 s (${received} bytes read by the client before it paused)`);
+}
+
 console.log(`Capstan execution benchmark — node ${process.version}, ${new Date().toISOString()}`);
 // Memory first, in a clean heap, so garbage of the other scenarios does not blur it.
 await memory();
 await admission();
 await latency();
 await replay();
+await slowClient();
