@@ -172,7 +172,7 @@ export const Group = Type.Object({
 });
 
 export const TargetSelection = Type.Array(
-  Type.String({ minLength: 1, maxLength: 255, pattern: '^[^-\\s][^\\s]*$' }),
+  Type.String({ minLength: 1, maxLength: 255, pattern: '^[^-@\\s][^\\s]*$' }),
   {
     $id: 'TargetSelection',
     minItems: 1,

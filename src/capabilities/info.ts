@@ -5,7 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { Facts, defineContract, ref } from './common.js';
 
-const node = () => Type.String({ minLength: 1, maxLength: 255, pattern: '^[^-\\s][^\\s]*$', description: 'Node name.' });
+const node = () => Type.String({ minLength: 1, maxLength: 255, pattern: '^[^-@\\s][^\\s]*$', description: 'Node name.' });
 
 export const InfoFactsParams = Type.Object({ node: node() }, {
   $id: 'InfoFactsParams',

@@ -3,6 +3,7 @@
  * process group so cancel/timeout kills the whole tree (SIGTERM, then SIGKILL after a grace period), and
  * every stdout/stderr line delivered as it arrives.
  */
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
@@ -78,6 +79,7 @@ export async function runProcess(file: string, args: string[], opts: RunOptions)
     if ((result as { failed?: boolean }).failed && result.exitCode === undefined && !result.signal && !aborted) {
       const cause = (result as { cause?: unknown }).cause;
       const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+      if (code === 'ENOENT' && opts.cwd && !existsSync(opts.cwd)) throw new Errors.Upstream(`working directory '${opts.cwd}' does not exist.`, { cause });
       if (code === 'ENOENT') throw new Errors.ToolMissing(`'${file}' is not installed or not on PATH.`, { cause });
       throw new Errors.Internal(`could not start '${file}': ${(cause as Error | undefined)?.message ?? 'unknown error'}`, { cause });
     }

@@ -18,8 +18,8 @@ export interface Aggregate<T> {
   sources: SourceStatus[];
 }
 
-/** Target names: no option injection (`-x`), no whitespace or control characters. */
-export const TARGET_NAME = /^[^-\s][^\s\x00-\x1f\x7f]{0,254}$/;
+/** Target names: no option injection (`-x`), no `@file` (read as a target list by Bolt), no whitespace or control characters. */
+export const TARGET_NAME = /^[^-@\s][^\s\x00-\x1f\x7f]{0,254}$/;
 
 export class InventoryService {
   constructor(private readonly registry: CapabilityRegistry, private readonly timeoutMs: number) {}

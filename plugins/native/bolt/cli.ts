@@ -7,6 +7,12 @@ import type { BoltConfig } from './config.js';
 
 export interface BoltRun {
   signal: AbortSignal;
+  /**
+   * User-supplied positional values (a command line, script arguments), passed after `--`. Bolt parses
+   * options anywhere on its command line, so without it an argument such as `-t other` or `--run-as=root`
+   * would be read as an option (other targets, escalation) or refused as an unknown one.
+   */
+  positional?: string[];
   onStdout?: (line: string) => void;
   onStderr?: (line: string) => void;
   graceMs?: number;
@@ -35,7 +41,8 @@ export function runArgs(cfg: BoltConfig, targets: string[], runAs?: string): str
 export async function runBolt(cfg: BoltConfig, args: string[], run: BoltRun): Promise<BoltOutput> {
   const out: string[] = [];
   const stderr: string[] = [];
-  const r = await runProcess(cfg.binary, [...args, ...commonArgs(cfg)], {
+  const argv = [...args, ...commonArgs(cfg), ...(run.positional ? ['--', ...run.positional] : [])];
+  const r = await runProcess(cfg.binary, argv, {
     signal: run.signal, graceMs: run.graceMs, cwd: cfg.projectDir,
     onStdout: (l) => { out.push(l); run.onStdout?.(l); },
     onStderr: (l) => { stderr.push(l); run.onStderr?.(l); },

@@ -7,10 +7,10 @@ const int = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? Math.
 
 function ipAddresses(net: Obj): string[] {
   const out = new Set<string>();
-  if (str(net.ip)) out.add(net.ip);
+  for (const k of ['ip', 'ip6']) if (str(net[k])) out.add(net[k]);
   for (const iface of Object.values((net.interfaces ?? {}) as Obj)) {
     for (const b of [...((iface as Obj).bindings ?? []), ...((iface as Obj).bindings6 ?? [])]) if (str(b?.address)) out.add(b.address);
-    if (str((iface as Obj).ip)) out.add((iface as Obj).ip);
+    for (const k of ['ip', 'ip6']) if (str((iface as Obj)[k])) out.add((iface as Obj)[k]);
   }
   return [...out];
 }

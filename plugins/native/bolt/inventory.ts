@@ -12,7 +12,8 @@ export type GroupT = Static<typeof Group>;
 interface DetailTarget {
   name: string;
   uri?: string;
-  alias?: string[];
+  /** Bolt prints an alias as the inventory gave it: one string or a list. */
+  alias?: string[] | string | null;
   config?: { transport?: string };
   vars?: Record<string, unknown>;
   facts?: Record<string, unknown>;
@@ -32,12 +33,17 @@ export function parseInventoryShow(doc: unknown, source: string): BoltInventory 
   for (const raw of targets as (DetailTarget | string)[]) {
     const t: DetailTarget = typeof raw === 'string' ? { name: raw } : raw;
     const groups = (t.groups ?? []).filter((g) => g !== 'all');
-    for (const g of groups) members.set(g, [...(members.get(g) ?? []), t.name]);
+    for (const g of groups) {
+      const list = members.get(g);
+      if (list) list.push(t.name);
+      else members.set(g, [t.name]);
+    }
+    const alias = typeof t.alias === 'string' ? [t.alias] : Array.isArray(t.alias) ? t.alias : [];
     const os = (t.facts as { os?: { family?: string; name?: string; release?: { full?: string } } } | undefined)?.os;
     nodes.push({
       id: t.name, name: t.name, uri: t.uri ?? t.name, transport: t.config?.transport ?? 'ssh', groups: [...groups, 'all'],
       sources: [{ source, id: t.name }],
-      ...(t.alias?.length ? { alias: t.alias } : {}),
+      ...(alias.length ? { alias } : {}),
       ...(t.vars && Object.keys(t.vars).length ? { vars: t.vars } : {}),
       ...(os ? { facts: { osFamily: os.family, osName: os.name, osRelease: os.release?.full } } : {}),
     });

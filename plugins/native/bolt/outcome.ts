@@ -1,26 +1,44 @@
 /** One Bolt result item -> the lines it carries and a TargetOutcome with a standard error category. */
+import { Errors } from '../../../src/core/errors.js';
 import type { TargetOutcome } from '../../../src/core/types.js';
-import { boltError } from './errors.js';
+import { targetError } from './errors.js';
 import type { BoltResult } from './json-stream.js';
 
 const lines = (v: unknown) => (typeof v === 'string' && v.length ? v.replace(/\n$/, '').split('\n') : []);
+
+/** Output keys of command and script results: streamed as lines, so not repeated in `value`. */
+const OUTPUT_KEYS = new Set(['stdout', 'stderr', 'merged_output']);
 
 export function itemLines(item: BoltResult): { stdout: string[]; stderr: string[] } {
   const v = item.value ?? {};
   return { stdout: lines(v.stdout ?? v._output), stderr: lines(v.stderr) };
 }
 
-export function itemOutcome(item: BoltResult): TargetOutcome {
+/**
+ * The value kept with a target's result. A command's or script's output is already stored line by line
+ * under the execution's output cap; copying it (twice: stdout and merged_output) into the result would
+ * bypass that cap and triple the stored bytes. Task values are the task's own result and stay whole.
+ */
+function keptValue(item: BoltResult, keepOutput: boolean): Record<string, unknown> {
   const v = item.value ?? {};
+  if (keepOutput || (item.action !== 'command' && item.action !== 'script')) return v;
+  return Object.fromEntries(Object.entries(v).filter(([k]) => !OUTPUT_KEYS.has(k)));
+}
+
+/** `keepOutput`: keep stdout/stderr in `value` (plan results, whose per-target lines are not streamed). */
+export function itemOutcome(item: BoltResult, keepOutput = false): TargetOutcome {
+  const v = item.value ?? {};
+  const value = keptValue(item, keepOutput);
   const exit = typeof v.exit_code === 'number' ? v.exit_code : undefined;
-  if (item.status === 'success') return { target: item.target, status: 'succeeded', exitCode: exit ?? 0, value: v };
-  if (item.status === 'skipped') return { target: item.target, status: 'skipped', exitCode: null, value: v };
-  const err = v._error ? boltError(v._error) : undefined;
+  if (item.status === 'success') return { target: item.target, status: 'succeeded', exitCode: exit ?? 0, value };
+  if (item.status === 'skipped') return { target: item.target, status: 'skipped', exitCode: null, value };
+  // Bolt marks a result failed exactly when it has an `_error`; a failure without one is still a failure.
+  const err = v._error ? targetError(v._error) : new Errors.ExecutionFailed(`Bolt reported the ${item.action ?? 'action'} failed on ${item.target}`);
   const detailExit = (v._error?.details as { exit_code?: unknown } | undefined)?.exit_code;
   return {
     target: item.target, status: 'failed',
     exitCode: typeof detailExit === 'number' ? detailExit : exit ?? null,
-    value: v,
-    ...(err ? { error: { category: err.category, code: err.code, title: err.title, detail: err.message } } : {}),
+    value,
+    error: { category: err.category, code: err.code, title: err.title, detail: err.message },
   };
 }

@@ -3,7 +3,7 @@
  * script / task / plan runs and task listing, all through the bolt CLI with `--format json`. Results reach
  * the stream the moment Bolt prints each one; Bolt's stderr log lines stream as target `bolt`.
  */
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Static } from '@sinclair/typebox';
@@ -19,7 +19,7 @@ import type { Breaker, Cache, PluginHelpers } from '../../../src/core/helpers-ap
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
 import { runArgs, runBolt } from './cli.js';
 import type { BoltConfig } from './config.js';
-import { boltError } from './errors.js';
+import { boltError, targetError } from './errors.js';
 import { normalizeFacts } from './facts.js';
 import { parseInventoryShow, type BoltInventory, type NodeT } from './inventory.js';
 import { itemReader, parseBoltStdout, type BoltResult } from './json-stream.js';
@@ -28,8 +28,15 @@ import { itemLines, itemOutcome } from './outcome.js';
 export const PLUGIN_ID = 'bolt';
 type FactsT = Static<typeof Facts>;
 
-/** Bolt splits --targets on commas: a name holding one would address other targets. */
-const SAFE_TARGET = /^[^-,\s][^,\s]*$/;
+/**
+ * Bolt splits --targets on commas and whitespace (a name holding one would address other targets), reads
+ * `@file` as a list of targets from that file and `-` from stdin, and takes a leading `-` as an option.
+ */
+const SAFE_TARGET = /^[^-@,\s][^,\s]*$/;
+
+/** Bolt's console log layout ends every line with an SGR reset (`%m\e[0m`): not part of the message. */
+const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
+const logLine = (line: string) => line.replace(ANSI, '');
 
 export class BoltPlugin extends BasePlugin {
   readonly metadata = {
@@ -48,6 +55,11 @@ export class BoltPlugin extends BasePlugin {
   }
 
   async healthCheck(): Promise<HealthStatus> {
+    // Checked first: the project is bolt's working directory, and a missing one fails the spawn with the
+    // same ENOENT as a missing executable.
+    if (this.cfg.projectDir && !(await stat(this.cfg.projectDir).then((s) => s.isDirectory(), () => false))) {
+      return { status: 'unhealthy', message: `bolt project directory '${this.cfg.projectDir}' does not exist or is not a directory` };
+    }
     try {
       const r = await runBolt(this.cfg, ['--version'], { signal: AbortSignal.timeout(5000) });
       const version = r.stdout.trim().split('\n')[0];
@@ -77,13 +89,10 @@ export class BoltPlugin extends BasePlugin {
         return f;
       }),
       implement(commandExecute, async (p, ctx) => {
-        if (p.env || p.cwd) {
-          // Bolt's `command run` takes neither; fold them into the command line rather than drop them.
-          const env = Object.entries(p.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
-          const cmd = `${p.cwd ? `cd ${shellQuote(p.cwd)} && ` : ''}${env ? `env ${env} ` : ''}${p.command}`;
-          return this.run(ctx, ['command', 'run', cmd], p.runAs);
-        }
-        return this.run(ctx, ['command', 'run', p.command], p.runAs);
+        // Bolt's `command run` has no working directory option: the command runs after a `cd`, through
+        // `eval` so that the whole command line (`a; b`, `a || b`) runs there or not at all.
+        const cmd = p.cwd ? `cd ${shellQuote(p.cwd)} && eval ${shellQuote(p.command)}` : p.command;
+        return this.run(ctx, ['command', 'run', ...envArgs(p.env)], p.runAs, [cmd]);
       }),
       implement(scriptExecute, async (p, ctx) => {
         const dir = await mkdtemp(join(tmpdir(), 'capstan-bolt-'));
@@ -92,7 +101,7 @@ export class BoltPlugin extends BasePlugin {
         try {
           await writeFile(file, body, { mode: 0o700 });
           await chmod(file, 0o700);
-          return await this.run(ctx, ['script', 'run', file, ...(p.arguments ?? [])], p.runAs);
+          return await this.run(ctx, ['script', 'run', file, ...envArgs(p.env)], p.runAs, p.arguments ?? []);
         } finally {
           await rm(dir, { recursive: true, force: true });
         }
@@ -115,11 +124,11 @@ export class BoltPlugin extends BasePlugin {
   private query(args: string[], ctx: ExecutionContext): Promise<unknown> {
     return this.breaker.call(async () => {
       const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(this.cfg.queryTimeoutSeconds * 1000)]);
-      const r = await runBolt(this.cfg, args, { signal, onStderr: (l) => ctx.logger.debug({ bolt: l }, 'bolt stderr') });
+      const r = await runBolt(this.cfg, args, { signal, onStderr: (l) => ctx.logger.debug({ bolt: logLine(l) }, 'bolt stderr') });
       if (r.aborted) throw new Errors.CapabilityTimeout(`bolt ${args.slice(0, 2).join(' ')} did not finish in ${this.cfg.queryTimeoutSeconds} s`);
       const parsed = parseBoltStdout(r.stdout);
       if (parsed.kind === 'fatal') throw boltError(parsed.error);
-      if (parsed.kind === 'unparseable') throw new Errors.Upstream(`bolt ${args.slice(0, 2).join(' ')} exited ${r.exitCode} without JSON: ${r.stderr.slice(-3).join(' | ') || parsed.text.slice(0, 200)}`);
+      if (parsed.kind === 'unparseable') throw new Errors.Upstream(`bolt ${args.slice(0, 2).join(' ')} exited ${r.exitCode} without JSON: ${r.stderr.slice(-3).map(logLine).join(' | ') || parsed.text.slice(0, 200)}`);
       if (parsed.kind === 'document') return parsed.doc;
       return parsed.value;
     });
@@ -128,22 +137,33 @@ export class BoltPlugin extends BasePlugin {
   private async gatherFacts(node: string, ctx: ExecutionContext): Promise<FactsT> {
     checkTargets([node]);
     const doc = await this.query(['task', 'run', 'facts', ...runArgs(this.cfg, [node])], ctx) as { items?: BoltResult[]; _error?: { kind: string; msg: string } };
-    const item = doc.items?.find((i) => i.target === node) ?? doc.items?.[0];
-    if (!item) throw doc._error ? boltError(doc._error) : new Errors.NodeNotFound(`bolt returned no facts for '${node}'.`);
+    const items = doc.items ?? [];
+    // An alias answers under the target's own name (one item); a group or glob expands to several targets,
+    // whose facts must not be filed under this one name.
+    const item = items.find((i) => i.target === node) ?? (items.length === 1 ? items[0] : undefined);
+    if (!item) {
+      if (items.length > 1) throw new Errors.TargetInvalid(`'${node}' names ${items.length} targets in Bolt's inventory; facts are gathered per node.`, { extra: { targets: [node] } });
+      throw doc._error ? boltError(doc._error) : new Errors.NodeNotFound(`bolt returned no facts for '${node}'.`);
+    }
     if (item.status !== 'success') {
-      const o = itemOutcome(item);
-      throw o.error ? rebuild(o.error) : new Errors.Upstream(`bolt facts task failed on ${node}`);
+      throw item.value?._error ? targetError(item.value._error) : new Errors.ExecutionFailed(`bolt facts task failed on ${node}`);
     }
     return normalizeFacts(node, item.value, PLUGIN_ID) as FactsT;
   }
 
   /** Runs a bolt action on the context's targets, emitting each result as Bolt prints it. */
-  private async run(ctx: ExecutionContext, action: string[], runAs?: string): Promise<{ results: TargetOutcome[] }> {
+  private async run(ctx: ExecutionContext, action: string[], runAs?: string, positional?: string[]): Promise<{ results: TargetOutcome[] }> {
     const targets = (ctx.targets ?? []).map((t) => t.name);
     checkTargets(targets);
+    const asked = new Set(targets);
     const seen = new Map<string, TargetOutcome>();
     const report = (item: BoltResult) => {
       if (seen.has(item.target)) return;
+      // Only the targets of this execution belong to it, whatever bolt ran.
+      if (!asked.has(item.target)) {
+        ctx.logger.warn({ target: item.target }, 'bolt reported a result for a target that was not asked for; ignored');
+        return;
+      }
       const { stdout, stderr } = itemLines(item);
       for (const line of stdout) ctx.emit({ type: 'stdout', target: item.target, line });
       for (const line of stderr) ctx.emit({ type: 'stderr', target: item.target, line });
@@ -152,7 +172,7 @@ export class BoltPlugin extends BasePlugin {
       ctx.emit({ type: 'target_result', ...o });
     };
     const r = await runBolt(this.cfg, [...action, ...runArgs(this.cfg, targets, runAs)], {
-      signal: ctx.signal, onStdout: itemReader(report), onStderr: (line) => ctx.emit({ type: 'stderr', target: 'bolt', line }),
+      signal: ctx.signal, positional, onStdout: itemReader(report), onStderr: (line) => ctx.emit({ type: 'stderr', target: 'bolt', line: logLine(line) }),
     });
     const parsed = parseBoltStdout(r.stdout);
     if (parsed.kind === 'document') for (const item of parsed.doc.items ?? []) report(item);
@@ -160,7 +180,7 @@ export class BoltPlugin extends BasePlugin {
     if (r.aborted) missing = undefined;
     else if (parsed.kind === 'fatal') missing = boltError(parsed.error);
     else if (parsed.kind === 'document' && parsed.doc._error) missing = boltError(parsed.doc._error);
-    else if (parsed.kind !== 'document') missing = new Errors.Upstream(`bolt exited ${r.exitCode} without a result document: ${r.stderr.slice(-3).join(' | ')}`);
+    else if (parsed.kind !== 'document') missing = new Errors.Upstream(`bolt exited ${r.exitCode} without a result document: ${r.stderr.slice(-3).map(logLine).join(' | ') || r.stdout.trim().slice(0, 500)}`);
     for (const t of targets) {
       if (seen.has(t)) continue;
       const o: TargetOutcome = r.aborted
@@ -176,22 +196,31 @@ export class BoltPlugin extends BasePlugin {
   private async runPlan(plan: string, parameters: Record<string, unknown>, ctx: ExecutionContext): Promise<{ results: TargetOutcome[] }> {
     const targets = (ctx.targets ?? []).map((t) => t.name);
     checkTargets(targets);
-    const params = { targets: targets.join(','), ...parameters };
+    // The resolved targets win: a `targets` parameter must not point the plan somewhere else.
+    const params = { ...parameters, targets: targets.join(',') };
     const r = await runBolt(this.cfg, ['plan', 'run', plan, '--params', JSON.stringify(params)], {
-      signal: ctx.signal, onStderr: (line) => ctx.emit({ type: 'stderr', target: 'bolt', line }),
+      signal: ctx.signal, onStderr: (line) => ctx.emit({ type: 'stderr', target: 'bolt', line: logLine(line) }),
     });
     for (const line of r.stdout.split('\n')) if (line) ctx.emit({ type: 'stdout', target: 'bolt', line });
     const parsed = parseBoltStdout(r.stdout);
     const perTarget = new Map<string, TargetOutcome>();
     if (parsed.kind === 'value' && Array.isArray(parsed.value)) {
-      for (const item of parsed.value as BoltResult[]) if (item && typeof item.target === 'string') perTarget.set(item.target, itemOutcome(item));
+      for (const item of parsed.value as BoltResult[]) if (item && typeof item.target === 'string') perTarget.set(item.target, itemOutcome(item, true));
+    }
+    // A failed step (`bolt/run-failure`, exit 2) carries its result set: targets that failed in it report
+    // their own error and exit code; every other target fails with the plan's error.
+    const failedStep = parsed.kind === 'fatal' ? (parsed.error.details as { result_set?: unknown } | undefined)?.result_set : undefined;
+    if (Array.isArray(failedStep)) {
+      for (const item of failedStep as BoltResult[]) {
+        if (item && typeof item.target === 'string' && item.status === 'failure') perTarget.set(item.target, itemOutcome(item, true));
+      }
     }
     const failure = r.aborted ? undefined : parsed.kind === 'fatal' ? boltError(parsed.error)
       : parsed.kind === 'document' && parsed.doc._error ? boltError(parsed.doc._error)
       : r.exitCode !== 0 ? new Errors.ExecutionFailed(`plan ${plan} exited ${r.exitCode}`) : undefined;
     const results = targets.map((t): TargetOutcome => perTarget.get(t)
       ?? (r.aborted ? { target: t, status: abortStatus(ctx.signal), exitCode: null }
-        : failure ? { target: t, status: 'failed', exitCode: r.exitCode, error: summary(failure) }
+        : failure ? { target: t, status: 'failed', exitCode: null, error: summary(failure) }
         : { target: t, status: 'succeeded', exitCode: 0, value: parsed.kind === 'value' ? parsed.value : undefined }));
     for (const o of results) ctx.emit({ type: 'target_result', ...o });
     return { results };
@@ -211,12 +240,9 @@ function summary(e: CapstanError) {
   return { category: e.category, code: e.code, title: e.title, detail: e.message };
 }
 
-/** Re-throws a target's error summary as a catalogued error of the same category for a query answer. */
-function rebuild(e: { category: string; detail: string }): CapstanError {
-  if (e.category === 'unauthorized') return new Errors.Auth(e.detail);
-  if (e.category === 'forbidden') return new Errors.HostKey(e.detail);
-  if (e.category === 'unavailable') return new Errors.Connect(e.detail);
-  return new Errors.Upstream(e.detail);
+/** `--env-var NAME=value` per variable: Bolt sets them for the command or script on the target. */
+function envArgs(env: Record<string, string> | undefined): string[] {
+  return Object.entries(env ?? {}).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]);
 }
 
 function shellQuote(s: string): string {
