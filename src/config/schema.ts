@@ -5,6 +5,9 @@
  */
 import { Type, type Static } from '@sinclair/typebox';
 
+/** Node timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once. */
+export const MAX_TIMER_SECONDS = 2_147_483;
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Settings common to every plugin under `plugins.<id>`; each plugin adds its own keys. */
@@ -35,8 +38,8 @@ export const ConfigSchema = Type.Object({
     concurrency: Type.Integer({ default: 8, minimum: 1, description: 'Executions running at once, globally.' }),
     perNodeConcurrency: Type.Integer({ default: 1, minimum: 1, description: 'Mutating executions running at once on one node.' }),
     maxQueued: Type.Integer({ default: 1000, minimum: 1, description: 'Queued executions before POST answers 429.' }),
-    defaultTimeoutSeconds: Type.Integer({ default: 3600, minimum: 1, description: 'Timeout of an execution that sets none.' }),
-    maxTimeoutSeconds: Type.Integer({ default: 86_400, minimum: 1, description: 'Largest timeout a request may ask for.' }),
+    defaultTimeoutSeconds: Type.Integer({ default: 3600, minimum: 1, maximum: MAX_TIMER_SECONDS, description: 'Timeout of an execution that sets none.' }),
+    maxTimeoutSeconds: Type.Integer({ default: 86_400, minimum: 1, maximum: MAX_TIMER_SECONDS, description: 'Largest timeout a request may ask for (at most 24.8 days, the longest timer Node keeps).' }),
     cancelGraceMs: Type.Integer({ default: 5_000, minimum: 0, description: 'Between SIGTERM and SIGKILL when canceling.' }),
     maxOutputBytes: Type.Integer({ default: 16_777_216, minimum: 1024, description: 'Output kept per execution; past it a truncation marker is stored.' }),
     heartbeatSeconds: Type.Integer({ default: 15, minimum: 1, maximum: 15, description: 'SSE heartbeat interval.' }),

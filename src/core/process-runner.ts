@@ -4,7 +4,6 @@
  * every stdout/stderr line delivered as it arrives.
  */
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { Errors } from './errors.js';
@@ -95,9 +94,34 @@ export async function runProcess(file: string, args: string[], opts: RunOptions)
   }
 }
 
+/** Longest line kept whole; a longer one is delivered in pieces of this size (memory stays bounded). */
+export const MAX_LINE_CHARS = 64 * 1024;
+
+/**
+ * Splits a stream into lines (LF or CRLF) as chunks arrive. Unlike readline it never holds more than
+ * MAX_LINE_CHARS of one line: a 700 MB line without a newline must not exhaust the heap.
+ */
 async function pump(stream: Readable | null | undefined, onLine?: (line: string) => void): Promise<void> {
   if (!stream) return;
   stream.setEncoding('utf8');
-  const rl = createInterface({ input: stream, crlfDelay: Infinity });
-  for await (const line of rl) onLine?.(line);
+  // A complete line: pieces of at most MAX_LINE_CHARS, CR of a CRLF dropped.
+  const emit = (line: string) => {
+    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+    for (let i = 0; i < text.length || i === 0; i += MAX_LINE_CHARS) onLine?.(text.slice(i, i + MAX_LINE_CHARS));
+  };
+  let buf = '';
+  for await (const chunk of stream as AsyncIterable<string>) {
+    buf += chunk;
+    let nl: number;
+    while ((nl = buf.indexOf('\n')) >= 0) {
+      emit(buf.slice(0, nl));
+      buf = buf.slice(nl + 1);
+    }
+    // An unfinished line never grows past the limit in memory.
+    while (buf.length > MAX_LINE_CHARS) {
+      onLine?.(buf.slice(0, MAX_LINE_CHARS));
+      buf = buf.slice(MAX_LINE_CHARS);
+    }
+  }
+  if (buf.length) emit(buf);
 }

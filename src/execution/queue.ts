@@ -35,6 +35,10 @@ export class ExecutionQueue {
   private readonly running = new Map<string, QueueItem>();
   private readonly nodeLoad = new Map<string, number>();
   private idleWaiters: (() => void)[] = [];
+  private paused = false;
+
+  /** Told of a run that threw past its own error handling. */
+  onError?: (id: string, err: unknown) => void;
 
   constructor(readonly opts: QueueOptions) {
     this.pq = new PQueue({ concurrency: opts.concurrency });
@@ -87,6 +91,11 @@ export class ExecutionQueue {
     return { running: this.running.size, queued: this.waiting.length };
   }
 
+  /** Stops admitting waiting runs (shutdown): they stay queued in the store and are re-queued at the next start. */
+  pause(): void {
+    this.paused = true;
+  }
+
   /** Resolves when nothing runs and nothing waits. */
   onIdle(): Promise<void> {
     if (this.running.size === 0 && this.waiting.length === 0) return Promise.resolve();
@@ -100,7 +109,7 @@ export class ExecutionQueue {
 
   /** Admits, in order, every waiting run that fits; a run blocked on a node lets later runs pass. */
   private pump(): void {
-    for (let i = 0; i < this.waiting.length && this.running.size < this.opts.concurrency;) {
+    for (let i = 0; !this.paused && i < this.waiting.length && this.running.size < this.opts.concurrency;) {
       const item = this.waiting[i];
       if (this.busyNodes(item).length) {
         i++;
@@ -122,6 +131,9 @@ export class ExecutionQueue {
     void this.pq.add(async () => {
       try {
         await item.run();
+      } catch (err) {
+        // run() records its own failures; anything reaching here must not become an unhandled rejection.
+        this.onError?.(item.id, err);
       } finally {
         this.running.delete(item.id);
         if (item.mutating) for (const n of item.nodes) this.nodeLoad.set(n, (this.nodeLoad.get(n) ?? 1) - 1);

@@ -46,6 +46,8 @@ export interface ExecutionDeps {
 
 export class ExecutionService {
   private readonly active = new Map<string, Active>();
+  /** Runs ended in this process; late events of their providers are dropped. Bounded: oldest forgotten. */
+  private readonly finished = new Set<string>();
   private closing = false;
 
   constructor(private readonly d: ExecutionDeps) {}
@@ -66,6 +68,11 @@ export class ExecutionService {
     this.d.registry.available(req.capability);
     const ctx = this.queryContext(req);
     const nodes = await this.d.inventory.resolveTargets(req.targets, ctx);
+    if (nodes.length === 0) {
+      throw new Errors.TargetUnresolved(`The targets ${req.targets.join(', ')} expand to no node.`, { extra: { targets: req.targets } });
+    }
+    // The server may have started closing while the inventory answered.
+    if (this.closing) throw new Errors.PluginUnavailable('The server is shutting down; submit again after it restarts.');
     this.d.queue.assertRoom();
     const { row, created } = this.d.store.createExecution({
       id: randomUUID(), capability: req.capability, status: 'queued', targets: req.targets, nodes: nodes.map((n) => n.name),
@@ -139,6 +146,8 @@ export class ExecutionService {
   /** Stops admitting, aborts running runs (they end `interrupted`), and waits for them to settle. */
   async shutdown(): Promise<void> {
     this.closing = true;
+    // Runs still waiting stay `queued` in the store; recover() re-queues them at the next start.
+    this.d.queue.pause();
     const running = [...this.active.values()];
     for (const a of running) {
       a.reason ??= 'shutdown';
@@ -179,6 +188,7 @@ export class ExecutionService {
   }
 
   private async run(id: string): Promise<void> {
+    if (this.closing) return;
     const row = this.d.store.getExecution(id);
     if (!row || row.status !== 'queued') return;
     const controller = new AbortController();
@@ -199,7 +209,7 @@ export class ExecutionService {
       this.append(id, 'start', { capability: row.capability, targets: row.targets, nodes: row.nodes, startedAt });
       this.append(id, 'status', { status: 'running' });
       const emit = this.emitter(id, outcomes);
-      const byProvider = await this.assignProviders(row, logger);
+      const byProvider = await this.assignProviders(row, logger, controller.signal);
       this.d.store.updateExecution(id, { provider: [...byProvider.keys()].join(',') || null });
       await Promise.all([...byProvider].map(async ([provider, nodes]) => {
         const ctx: ExecutionContext = {
@@ -258,10 +268,11 @@ export class ExecutionService {
   }
 
   /** Picks, for each node, the best available provider that knows it (else the best one overall). */
-  private async assignProviders(row: ExecutionRow, logger: Logger): Promise<Map<string, TargetNode[]>> {
+  private async assignProviders(row: ExecutionRow, logger: Logger, signal: AbortSignal): Promise<Map<string, TargetNode[]>> {
     const providers = this.d.registry.available(row.capability).map((p) => p.plugin);
     const ctx = this.queryContext({ principal: { id: row.principal, permissions: ['*'] }, correlationId: row.correlationId });
-    const { items } = await this.d.inventory.nodes({ ...ctx, logger });
+    // The run's own signal: a cancel or timeout also stops a slow inventory answer.
+    const { items } = await this.d.inventory.nodes({ ...ctx, logger, signal });
     const known = new Map<string, NodeT>(items.map((n) => [n.name, n]));
     const out = new Map<string, TargetNode[]>();
     for (const name of row.nodes) {
@@ -277,6 +288,11 @@ export class ExecutionService {
     let truncated = false;
     const max = this.d.config.maxOutputBytes;
     return (e) => {
+      // A provider that outlived the abort grace must not change a run that already ended.
+      if (this.finished.has(id)) {
+        this.d.logger.warn({ executionId: id, event: e.type }, 'dropped an event reported after the execution ended');
+        return;
+      }
       if (e.type === 'target_result') {
         const { type: _t, ...outcome } = e;
         outcomes.set(outcome.target, outcome);
@@ -297,6 +313,8 @@ export class ExecutionService {
 
   private finish(row: ExecutionRow, status: ExecutionStatus, reason: string | null, outcomes: TargetOutcome[]): void {
     const finishedAt = new Date().toISOString();
+    this.finished.add(row.id);
+    if (this.finished.size > 10_000) this.finished.delete(this.finished.values().next().value as string);
     this.d.store.updateExecution(row.id, { status, finishedAt, reason });
     this.append(row.id, 'status', { status, ...(reason ? { reason } : {}) });
     this.append(row.id, 'complete', { status, finishedAt, results: outcomes.map((o) => ({ target: o.target, status: o.status, exitCode: o.exitCode })) });
@@ -318,6 +336,15 @@ function failure(target: string, e: CapstanError): TargetOutcome {
   };
 }
 
+/** JSON with object keys sorted at every level, so key order never changes a fingerprint. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
+}
+
 function hash(v: unknown): string {
-  return createHash('sha256').update(JSON.stringify(v)).digest('hex');
+  return createHash('sha256').update(canonical(v)).digest('hex');
 }

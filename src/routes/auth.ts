@@ -12,7 +12,10 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
   if (!token) return;
   const expected = Buffer.from(`Bearer ${token}`);
   app.addHook('onRequest', async (request) => {
-    if (!request.url.startsWith('/api/')) return;
+    // The matched route, not the raw URL: the router decodes `/%61pi/...` to `/api/...`. Unmatched requests
+    // (404s) are checked too, so probing for routes needs the token as well.
+    const route = request.routeOptions.url;
+    if (route !== undefined && !route.startsWith('/api/')) return;
     const given = Buffer.from(request.headers.authorization ?? '');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
       throw new Errors.Unauthorized('Send Authorization: Bearer <token>.');

@@ -7,7 +7,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { anyObject, ref } from '../capabilities/common.js';
 import type { CapabilityContract } from '../core/types.js';
-import { problems, requestContext } from './common.js';
+import { pageByKey, problems, requestContext, defaulted } from './common.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
 import { AggregateResult, CapabilityInfo, CapabilityList, Execution, InvokeResult } from './schemas.js';
 
@@ -25,12 +25,17 @@ export default async function capabilityRoutes(fastify: FastifyInstance): Promis
   app.get('/api/v1/capabilities', {
     schema: {
       operationId: 'listCapabilities', tags: ['capabilities'], summary: 'The capability catalog with providers by priority',
-      querystring: Type.Object({ provided: Type.Optional(Type.Boolean({ description: 'Only capabilities with at least one provider.' })) }, { additionalProperties: false }),
+      querystring: Type.Object({
+        provided: Type.Optional(Type.Boolean({ description: 'Only capabilities with at least one provider.' })),
+        limit: defaulted(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+        cursor: Type.Optional(Type.String({ maxLength: 200 })),
+      }, { additionalProperties: false }),
       response: { 200: ref(CapabilityList), ...problems(400) },
     },
   }, async (request) => {
     const items = app.registry.contractsList().map(info);
-    return { items: request.query.provided ? items.filter((i) => i.providers.length > 0) : items };
+    const wanted = request.query.provided ? items.filter((i) => i.providers.length > 0) : items;
+    return pageByKey(wanted, (c) => c.name, request.query.limit, request.query.cursor);
   });
 
   app.get('/api/v1/capabilities/:name', {
@@ -51,7 +56,7 @@ export default async function capabilityRoutes(fastify: FastifyInstance): Promis
         all: Type.Optional(Type.Boolean({ description: 'Ask every provider and aggregate, with per-source status.' })),
       }, { additionalProperties: false }),
       body: anyObject(),
-      response: { 200: Type.Union([ref(InvokeResult), ref(AggregateResult)]), 202: ref(Execution), ...problems(400, 404, 409, 429, 503, 504) },
+      response: { 200: Type.Union([ref(InvokeResult), ref(AggregateResult), ref(Execution)], { description: 'A query answer, an aggregate, or (Idempotency-Key replay of an execution capability) the original execution.' }), 202: ref(Execution), ...problems(400, 404, 409, 429, 503, 504) },
     },
   }, async (request, reply) => {
     const name = request.params.name;

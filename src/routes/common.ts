@@ -3,6 +3,7 @@
  * and opaque cursors.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Type, type TSchema } from '@sinclair/typebox';
 import { Problem, ref } from '../capabilities/common.js';
 import { Errors } from '../core/errors.js';
 import type { ExecutionContext, Principal } from '../core/types.js';
@@ -60,7 +61,17 @@ export function decodeCursor<T extends string | number>(c: string | undefined, k
 /** Keyset page over a list sorted by `key`: items after the cursor key, limited. */
 export function pageByKey<T>(items: T[], key: (t: T) => string, limit: number, cursor?: string): { items: T[]; nextCursor: string | null } {
   const after = decodeCursor<string>(cursor, 'string');
-  const rest = after === undefined ? items : items.filter((i) => key(i) > after);
+  // Code-unit order, the same order `>` uses below (localeCompare would disagree for case and punctuation).
+  const sorted = [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  const rest = after === undefined ? sorted : sorted.filter((i) => key(i) > after);
   const page = rest.slice(0, limit);
   return { items: page, nextCursor: rest.length > limit ? encodeCursor(key(page[page.length - 1])) : null };
+}
+
+/**
+ * A query parameter with a default: optional in the document (clients may leave it out) while handlers see
+ * it as always present, which it is at run time because validation fills the default in.
+ */
+export function defaulted<T extends TSchema>(schema: T): T {
+  return Type.Optional(schema) as unknown as T;
 }

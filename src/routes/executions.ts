@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
 import { EXECUTION_STATUSES, isTerminal, type ExecutionStatus as Status } from '../execution/states.js';
-import { decodeCursor, encodeCursor, problems } from './common.js';
+import { decodeCursor, encodeCursor, problems, defaulted } from './common.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
 import { executionView } from './execution-view.js';
 import { Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc } from './schemas.js';
@@ -32,7 +32,7 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
     schema: {
       operationId: 'listExecutions', tags: ['executions'], summary: 'List executions, newest first',
       querystring: Type.Object({
-        limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+        limit: defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
         cursor: Type.Optional(Type.String({ maxLength: 200 })),
         status: Type.Optional(Type.Array(Type.Unsafe<Status>({ type: 'string', enum: [...EXECUTION_STATUSES] }), { description: 'Repeat or comma-free list of statuses.' })),
         capability: Type.Optional(Type.String({ maxLength: 100 })),
@@ -60,7 +60,7 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
       operationId: 'waitExecution', tags: ['executions'], summary: 'Long-poll until the execution is terminal (or the timeout passes)',
       description: 'Answers 200 with the execution once terminal; when `timeout` seconds pass first it answers 200 with the still-running execution (check `status`).',
       params: IdParam,
-      querystring: Type.Object({ timeout: Type.Integer({ minimum: 0, maximum: 300, default: 30 }) }, { additionalProperties: false }),
+      querystring: Type.Object({ timeout: defaulted(Type.Integer({ minimum: 0, maximum: 300, default: 30 })) }, { additionalProperties: false }),
       response: { 200: ref(Execution), ...problems(400, 404) },
     },
   }, async (request) => {
@@ -88,8 +88,8 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
       description: 'JSON pages of events after `after`; with `Accept: text/plain` (or format=text), the stdout/stderr lines as text, prefixed by target when several.',
       params: IdParam,
       querystring: Type.Object({
-        after: Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq > after.' }),
-        limit: Type.Integer({ minimum: 1, maximum: 10000, default: 1000 }),
+        after: defaulted(Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq > after.' })),
+        limit: defaulted(Type.Integer({ minimum: 1, maximum: 10000, default: 1000 })),
         format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('text')])),
       }, { additionalProperties: false }),
       response: { 200: { ...ref(OutputPage), description: 'Events (JSON); text/plain lines when asked.' }, ...problems(400, 404) },
@@ -130,7 +130,8 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
   }, async (request, reply) => {
     const row = app.executions.get(request.params.id);
     const header = request.headers['last-event-id'];
-    const after = request.query.after ?? (header ? Number(header) : 0);
+    // The header wins: a browser EventSource reconnects to the same URL (with its ?after=) and sends Last-Event-ID.
+    const after = header ? Number(header) : request.query.after ?? 0;
     app.hub.sendSse(reply, row.id, after);
     return reply;
   });

@@ -3,12 +3,12 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
-import { globToRegExp } from '../core/glob.js';
-import { pageByKey, problems, requestContext } from './common.js';
+import { compileGlob } from '../core/glob.js';
+import { pageByKey, problems, requestContext, defaulted } from './common.js';
 import { GroupPage, NodeDetail, NodePage } from './schemas.js';
 
 const Page = {
-  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+  limit: defaulted(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
   cursor: Type.Optional(Type.String({ maxLength: 1024 })),
 };
 
@@ -30,7 +30,7 @@ export default async function inventoryRoutes(fastify: FastifyInstance): Promise
   }, async (request, reply) => {
     const q = request.query;
     const { items, sources } = await app.inventory.nodes(requestContext(request, reply));
-    const re = q.name ? globToRegExp(q.name, 'i') : undefined;
+    const re = q.name ? compileGlob(q.name, { caseInsensitive: true }) : undefined;
     const filtered = items.filter((n) => (!re || re.test(n.name))
       && (!q.group || n.groups.includes(q.group))
       && (!q.transport || n.transport === q.transport)

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import { Facts, ref } from '../capabilities/common.js';
-import { decodeCursor, encodeCursor, problems, requestContext } from './common.js';
+import { decodeCursor, encodeCursor, problems, requestContext, defaulted } from './common.js';
 import { JournalPage } from './schemas.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) });
@@ -42,7 +42,7 @@ export default async function nodeRoutes(fastify: FastifyInstance): Promise<void
     schema: {
       operationId: 'getNodeJournal', tags: ['nodes'], summary: 'What was done to a node, newest first',
       params: IdParam,
-      querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), cursor: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ limit: defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), cursor: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
       response: { 200: ref(JournalPage), ...problems(400) },
     },
   }, async (request) => {

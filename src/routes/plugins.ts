@@ -3,13 +3,20 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ref } from '../capabilities/common.js';
 import { Errors } from '../core/errors.js';
-import { problems } from './common.js';
+import { pageByKey, problems, defaulted } from './common.js';
 import { PluginInfo, PluginList } from './schemas.js';
 
 export default async function pluginRoutes(app: FastifyInstance): Promise<void> {
   app.get('/api/v1/plugins', {
-    schema: { operationId: 'listPlugins', tags: ['plugins'], summary: 'List plugins', response: { 200: ref(PluginList), ...problems() } },
-  }, async () => ({ items: app.integrations.list() }));
+    schema: {
+      operationId: 'listPlugins', tags: ['plugins'], summary: 'List plugins (by name)',
+      querystring: Type.Object({ limit: defaulted(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
+      response: { 200: ref(PluginList), ...problems(400) },
+    },
+  }, async (request) => {
+    const { limit, cursor } = request.query as { limit: number; cursor?: string };
+    return pageByKey(app.integrations.list(), (p) => p.name, limit, cursor);
+  });
 
   app.get('/api/v1/plugins/:name', {
     schema: {

@@ -3,6 +3,7 @@
  * once with addSchema next to the capability contracts' shared schemas.
  */
 import { Type, type TSchema } from '@sinclair/typebox';
+import { MAX_TIMER_SECONDS } from '../config/schema.js';
 import { ERROR_CATEGORIES } from '../core/errors.js';
 import { EXECUTION_STATUSES, STREAM_EVENT_TYPES } from '../execution/states.js';
 import { Group, Node, SourceStatus, TargetResult, TargetSelection, anyObject, dateTime, nextCursor, ref } from '../capabilities/common.js';
@@ -18,7 +19,7 @@ export const ExecutionCreate = Type.Object({
   capability: Type.String({ pattern: '^[a-z]+\\.[a-z]+$', description: 'An execution-mode capability, e.g. command.execute.' }),
   targets: ref(TargetSelection),
   params: anyObject({ description: "The capability's params (see its contract in GET /api/v1/capabilities/{name})." }),
-  timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, description: 'Server-enforced timeout; default from config (3600).' })),
+  timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TIMER_SECONDS, description: 'Server-enforced timeout; default from config (3600); at most execution.maxTimeoutSeconds.' })),
 }, {
   $id: 'ExecutionCreate', additionalProperties: false,
   description: 'Starts work on targets. Send an Idempotency-Key header to make retries safe.',
@@ -105,7 +106,7 @@ export const PluginInfo = Type.Object({
   error: Type.Optional(Type.String()),
 }, { $id: 'PluginInfo', description: 'A plugin, its lifecycle state, health and capabilities.' });
 
-export const PluginList = Type.Object({ items: Type.Array(ref(PluginInfo)) }, { $id: 'PluginList' });
+export const PluginList = Type.Object({ items: Type.Array(ref(PluginInfo)), nextCursor: nextCursor() }, { $id: 'PluginList' });
 
 export const CapabilityInfo = Type.Object({
   name: Type.String(), category: Type.String(), description: Type.String(),
@@ -117,7 +118,7 @@ export const CapabilityInfo = Type.Object({
   resultSchema: Type.String({ description: 'Name of the result schema (components/schemas).' }),
 }, { $id: 'CapabilityInfo', description: 'A capability of the catalog with its providers by priority.' });
 
-export const CapabilityList = Type.Object({ items: Type.Array(ref(CapabilityInfo)) }, { $id: 'CapabilityList' });
+export const CapabilityList = Type.Object({ items: Type.Array(ref(CapabilityInfo)), nextCursor: nextCursor() }, { $id: 'CapabilityList' });
 
 export const InvokeResult = Type.Object({
   capability: Type.String(),
