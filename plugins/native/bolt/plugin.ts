@@ -14,7 +14,7 @@ import {
 } from '../../../src/capabilities/index.js';
 import { abortStatus } from '../../../src/core/abort.js';
 import { CapstanError, Errors } from '../../../src/core/errors.js';
-import { globToRegExp } from '../../../src/core/glob.js';
+import { compileGlob } from '../../../src/core/glob.js';
 import type { Breaker, Cache, PluginHelpers } from '../../../src/core/helpers-api.js';
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
 import { runArgs, runBolt } from './cli.js';
@@ -79,7 +79,7 @@ export class BoltPlugin extends BasePlugin {
       implement(inventoryGet, async (p, ctx) => ({ node: byName(await this.loadInventory(ctx), p.name) })),
       implement(inventoryGroups, async (_p, ctx) => ({ groups: (await this.loadInventory(ctx)).groups })),
       implement(inventoryFilter, async (p, ctx) => {
-        const re = p.name ? globToRegExp(p.name) : undefined;
+        const re = p.name ? compileGlob(p.name) : undefined;
         return { nodes: (await this.loadInventory(ctx)).nodes.filter((n) => (!re || re.test(n.name)) && matches(n, p)) };
       }),
       implement(infoFacts, async (p, ctx) => this.facts.get(p.node, () => this.gatherFacts(p.node, ctx))),

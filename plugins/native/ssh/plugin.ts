@@ -11,6 +11,7 @@ import {
   type Facts, type Node,
 } from '../../../src/capabilities/index.js';
 import { Errors, toCapstanError } from '../../../src/core/errors.js';
+import { compileGlob } from '../../../src/core/glob.js';
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type PluginCapability, type TargetNode, type TargetOutcome } from '../../../src/core/types.js';
 import { classify } from './classify.js';
 import type { SshConfig } from './config.js';
@@ -62,7 +63,7 @@ export class SshPlugin extends BasePlugin {
         groups: this.inventory.groups.map((g) => ({ name: g.name, targets: g.targets, groups: g.groups, sources: [PLUGIN_ID] })),
       })),
       implement(inventoryFilter, async (p) => {
-        const re = p.name ? new RegExp(`^${p.name.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`) : undefined;
+        const re = p.name ? compileGlob(p.name) : undefined;
         return {
           nodes: this.nodes().filter((n) => (!re || re.test(n.name))
             && (!p.groups?.length || p.groups.some((g) => n.groups.includes(g)))
