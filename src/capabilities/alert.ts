@@ -8,17 +8,8 @@ import { Alert, alertSeverity, alertStatus } from './records.js';
 
 const alertId = () => Type.String({ minLength: 1, maxLength: 255, description: 'Alert id (Alertmanager fingerprint).' });
 
-const exampleAlert = {
-  id: '6f1e2d3c4b5a6978',
-  name: 'HighDiskUsage',
-  severity: 'warning',
-  status: 'firing',
-  labels: { alertname: 'HighDiskUsage', instance: 'web1.example.com:9100', severity: 'warning' },
-  annotations: { summary: 'Disk / is 91% full on web1.example.com' },
-  startsAt: '2026-11-25T08:12:00Z',
-  source: 'alertmanager',
-  node: 'web1.example.com',
-};
+/** The record's own documented example (records.ts), reused so the two never drift apart. */
+const exampleAlert = (Alert.examples as Record<string, unknown>[])[0];
 
 const acknowledged = {
   ...exampleAlert,

@@ -8,17 +8,8 @@ import { Deployment } from './records.js';
 
 const NAME = { minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' };
 
-const exampleDeployment = {
-  id: 'dep-2026-11-25-0007',
-  application: 'storefront',
-  version: '2.14.1',
-  environment: 'production',
-  status: 'succeeded',
-  startedAt: '2026-11-25T10:02:00Z',
-  finishedAt: '2026-11-25T10:06:31Z',
-  targets: ['web1.example.com', 'web2.example.com'],
-  source: 'jenkins',
-};
+/** The record's own documented example (records.ts), reused so the two never drift apart. */
+const exampleDeployment = (Deployment.examples as Record<string, unknown>[])[0];
 
 export const DeployExecuteParams = Type.Object({
   application: Type.String({ ...NAME, description: 'Application to deploy.' }),

@@ -8,15 +8,8 @@ import { Event, eventSeverity as severity } from './records.js';
 
 const eventTypes = () => Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 50, description: 'Only events of these types.' }));
 
-const exampleEvent = {
-  id: 'evt-000123',
-  node: 'web1.example.com',
-  timestamp: '2026-11-25T09:30:12Z',
-  type: 'resource_change',
-  severity: 'notice',
-  message: "Service[nginx] ensure changed 'stopped' to 'running'",
-  source: 'puppetdb',
-};
+/** The record's own documented example (records.ts), reused so the two never drift apart. */
+const exampleEvent = (Event.examples as Record<string, unknown>[])[0];
 
 export const EventsListParams = Type.Object({
   node: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Only events of this node.' })),

@@ -6,15 +6,8 @@ import { Type } from '@sinclair/typebox';
 import { cursorParam, dateTime, defineContract, limitParam, nextCursor, ref } from './common.js';
 import { Report, reportStatus } from './records.js';
 
-const exampleReport = {
-  id: '2b5f5c1e9a0d3c7e8f6a4b2d1c0e9f8a7b6c5d4e',
-  node: 'web1.example.com',
-  source: 'puppetdb',
-  status: 'changed',
-  startTime: '2026-11-25T09:30:00Z',
-  endTime: '2026-11-25T09:30:41Z',
-  environment: 'production',
-};
+/** The record's own documented example (records.ts), reused so the two never drift apart. */
+const exampleReport = (Report.examples as Record<string, unknown>[])[0];
 
 export const ReportsListParams = Type.Object({
   node: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Only reports of this node.' })),
