@@ -28,6 +28,15 @@ export const ConfigSchema = Type.Object({
   bodyLimit: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'Largest accepted request body in bytes.' }),
   /** Optional bearer token; when set, every /api route requires `Authorization: Bearer <token>`. */
   token: Type.Optional(Type.String({ minLength: 8, description: 'When set, /api requires Authorization: Bearer <token> (CAPSTAN_TOKEN).' })),
+  /**
+   * Named API tokens with permissions (YAML only). Permissions: capability names, `family.*`, `risk:<level>`
+   * or `*`. `token` above is an extra token named `admin` with `*`. Default: none.
+   */
+  tokens: Type.Array(Type.Object({
+    name: Type.String({ pattern: '^[A-Za-z0-9._@-]{1,64}$', description: 'Who the token stands for (logs, executions).' }),
+    token: Type.String({ minLength: 16, description: 'The bearer secret.' }),
+    permissions: Type.Array(Type.String({ pattern: '^(\\*|[a-z]+\\.(\\*|[a-z]+)|risk:(read|write|execute|admin))$' }), { default: ['*'] }),
+  }, { additionalProperties: false }), { default: [], description: 'Named API tokens with permissions (YAML).' }),
   plugins: Type.Record(Type.String(), PluginCommonConfig, { default: {}, description: 'Per-plugin settings keyed by plugin id.' }),
   pluginsDir: Type.String({ default: 'plugins/native', description: 'Where native plugins are discovered, relative to the project root.' }),
   pluginInitTimeoutMs: Type.Integer({ default: 15_000, minimum: 1, description: 'Time each plugin gets to initialize.' }),

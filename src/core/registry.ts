@@ -6,6 +6,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { CapstanError, Errors, toCapstanError } from './errors.js';
 import type { CapabilityContract, ExecutionContext, PluginCapability } from './types.js';
+import { authorize } from './permissions.js';
 import { SchemaValidator } from './validator.js';
 
 export const DEFAULT_PRIORITY = 50;
@@ -124,6 +125,7 @@ export class CapabilityRegistry {
 
   /** Calls the best provider; on a retryable failure (unavailable, timeout, rate_limited) tries the next. */
   async invoke(name: string, params: unknown, ctx: ExecutionContext, opts: InvokeOptions = {}): Promise<{ provider: string; value: unknown }> {
+    authorize(ctx.principal, this.contract(name));
     const providers = this.available(name, opts.provider);
     this.validateParams(name, params);
     let last: CapstanError | undefined;
@@ -141,7 +143,7 @@ export class CapabilityRegistry {
 
   /** Calls every available provider in parallel; a failing source never fails the call. */
   async invokeAll(name: string, params: unknown, ctx: ExecutionContext, opts: InvokeOptions = {}): Promise<{ results: { source: string; value: unknown }[]; sources: SourceStatus[] }> {
-    this.contract(name);
+    authorize(ctx.principal, this.contract(name));
     this.validateParams(name, params);
     const providers = this.providers(name);
     if (providers.length === 0) {

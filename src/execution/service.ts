@@ -9,6 +9,7 @@ import type { Config } from '../config/schema.js';
 import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
 import { bootId, killStaleGroup, startTicks } from '../core/process-identity.js';
 import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
+import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import type { ExecutionContext, ExecutionEmit, Principal, TargetNode, TargetOutcome } from '../core/types.js';
 import type { InventoryService, NodeT } from '../inventory/aggregate.js';
@@ -55,6 +56,7 @@ export class ExecutionService {
   async submit(req: SubmitRequest): Promise<{ row: ExecutionRow; created: boolean }> {
     if (this.closing) throw new Errors.PluginUnavailable('The server is shutting down; submit again after it restarts.');
     const contract = this.d.registry.contract(req.capability);
+    authorize(req.principal, contract);
     if (contract.mode !== 'execution') {
       throw new Errors.CapabilityNotInvokable(`'${req.capability}' is a query; call POST /api/v1/capabilities/${req.capability}/invoke.`, { extra: { capability: req.capability } });
     }
@@ -171,9 +173,10 @@ export class ExecutionService {
     return new Date(Date.now() - this.d.config.idempotencyHours * 3600_000).toISOString();
   }
 
-  private queryContext(req: Pick<SubmitRequest, 'principal' | 'correlationId'>): ExecutionContext {
+  /** Context of the server's own lookups for a run (inventory): the requester was authorized at submit. */
+  private queryContext(req: Pick<SubmitRequest, 'correlationId'>): ExecutionContext {
     return {
-      correlationId: req.correlationId, principal: req.principal, debug: false, signal: new AbortController().signal,
+      correlationId: req.correlationId, principal: SYSTEM_PRINCIPAL, debug: false, signal: new AbortController().signal,
       logger: this.d.logger, emit: () => {},
     };
   }
@@ -270,7 +273,7 @@ export class ExecutionService {
   /** Picks, for each node, the best available provider that knows it (else the best one overall). */
   private async assignProviders(row: ExecutionRow, logger: Logger, signal: AbortSignal): Promise<Map<string, TargetNode[]>> {
     const providers = this.d.registry.available(row.capability).map((p) => p.plugin);
-    const ctx = this.queryContext({ principal: { id: row.principal, permissions: ['*'] }, correlationId: row.correlationId });
+    const ctx = this.queryContext({ correlationId: row.correlationId });
     // The run's own signal: a cancel or timeout also stops a slow inventory answer.
     const { items } = await this.d.inventory.nodes({ ...ctx, logger, signal });
     const known = new Map<string, NodeT>(items.map((n) => [n.name, n]));

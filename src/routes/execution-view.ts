@@ -12,7 +12,7 @@ export function executionView(app: FastifyInstance, row: ExecutionRow) {
   return {
     id: row.id, capability: row.capability, status: row.status, targets: row.targets, nodes: row.nodes,
     params: row.params as Record<string, unknown>, provider: row.provider, timeoutSeconds: row.timeoutSeconds,
-    createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, reason: row.reason,
+    createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, reason: row.reason, principal: row.principal,
     results: app.store.targetResults(row.id).map(({ executionId: _e, ...r }) => r),
     ...(queue ? { queue } : {}),
     links: executionLinks(row.id),

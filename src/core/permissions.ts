@@ -1,0 +1,25 @@
+/**
+ * Who may use which capability. A principal's permissions are capability names (`command.execute`), family
+ * wildcards (`inventory.*`), risk grants (`risk:read` = every capability whose riskLevel is read) or `*`.
+ * A capability is allowed when every one of its requiredPermissions is granted.
+ */
+import { Errors } from './errors.js';
+import type { CapabilityContract, Principal } from './types.js';
+
+/** Internal lookups the server makes on its own behalf (inventory while resolving targets, ...). */
+export const SYSTEM_PRINCIPAL: Principal = { id: 'system', permissions: ['*'] };
+
+export function grants(principal: Principal, permission: string, contract: Pick<CapabilityContract, 'riskLevel'>): boolean {
+  const p = principal.permissions;
+  return p.includes('*') || p.includes(permission) || p.includes(`${permission.split('.')[0]}.*`) || p.includes(`risk:${contract.riskLevel}`);
+}
+
+/** Throws Forbidden (403) naming what is missing. */
+export function authorize(principal: Principal, contract: CapabilityContract): void {
+  const missing = contract.requiredPermissions.filter((perm) => !grants(principal, perm, contract));
+  if (missing.length) {
+    throw new Errors.Forbidden(`'${principal.id}' may not use '${contract.name}' (missing: ${missing.join(', ')}).`, {
+      extra: { capability: contract.name, missingPermissions: missing },
+    });
+  }
+}
