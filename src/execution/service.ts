@@ -206,12 +206,14 @@ export class ExecutionService {
     }, row.timeoutSeconds * 1000);
     const logger = this.d.logger.child({ executionId: id, capability: row.capability });
     const outcomes = new Map<string, TargetOutcome>();
+    // One emitter (one output budget) and one process tracker for the whole run, whatever fails where.
+    const emit = this.emitter(id, outcomes);
+    const tracker = this.tracker(id);
     try {
       const startedAt = new Date().toISOString();
       this.d.store.updateExecution(id, { status: 'running', startedAt });
       this.append(id, 'start', { capability: row.capability, targets: row.targets, nodes: row.nodes, startedAt });
       this.append(id, 'status', { status: 'running' });
-      const emit = this.emitter(id, outcomes);
       const byProvider = await this.assignProviders(row, logger, controller.signal);
       this.d.store.updateExecution(id, { provider: [...byProvider.keys()].join(',') || null });
       await Promise.all([...byProvider].map(async ([provider, nodes]) => {
@@ -220,7 +222,7 @@ export class ExecutionService {
           signal: controller.signal, logger, executionId: id, emit, targets: nodes,
         };
         try {
-          const { value } = await trackProcesses(this.tracker(id), () => this.d.registry.invoke(row.capability, structuredClone(row.params), ctx, {
+          const { value } = await trackProcesses(tracker, () => this.d.registry.invoke(row.capability, structuredClone(row.params), ctx, {
             provider, timeoutMs: row.timeoutSeconds * 1000 + this.d.config.cancelGraceMs + 5000,
             abortSettleMs: this.d.config.cancelGraceMs + 5000,
           }));
@@ -235,10 +237,10 @@ export class ExecutionService {
     } catch (err) {
       const e = toCapstanError(err);
       logger.error({ err: e }, 'execution failed before running');
-      for (const n of row.nodes) if (!outcomes.has(n)) this.emitter(id, outcomes)({ type: 'target_result', ...failure(n, e) });
+      for (const n of row.nodes) if (!outcomes.has(n)) emit({ type: 'target_result', ...failure(n, e) });
     } finally {
       clearTimeout(timer);
-      const status = finalStatus(this.completeOutcomes(id, row, outcomes, active.reason), active.reason);
+      const status = finalStatus(this.completeOutcomes(row, outcomes, emit, active.reason), active.reason);
       const current = this.d.store.getExecution(id)!;
       this.finish(current, status, current.reason ?? (active.reason === 'shutdown' ? 'the server shut down while it was running' : null), [...outcomes.values()]);
       this.active.delete(id);
@@ -257,8 +259,7 @@ export class ExecutionService {
   }
 
   /** Records a result for every node that never reported one. */
-  private completeOutcomes(id: string, row: ExecutionRow, outcomes: Map<string, TargetOutcome>, reason?: AbortReason): TargetOutcome[] {
-    const emit = this.emitter(id, outcomes);
+  private completeOutcomes(row: ExecutionRow, outcomes: Map<string, TargetOutcome>, emit: (e: ExecutionEmit) => void, reason?: AbortReason): TargetOutcome[] {
     for (const n of row.nodes) {
       if (outcomes.has(n)) continue;
       const status = missingTargetStatus(reason);

@@ -15,7 +15,6 @@ export interface BoltRun {
   positional?: string[];
   onStdout?: (line: string) => void;
   onStderr?: (line: string) => void;
-  graceMs?: number;
 }
 
 export interface BoltOutput extends RunResult {
@@ -43,7 +42,7 @@ export async function runBolt(cfg: BoltConfig, args: string[], run: BoltRun): Pr
   const stderr: string[] = [];
   const argv = [...args, ...commonArgs(cfg), ...(run.positional ? ['--', ...run.positional] : [])];
   const r = await runProcess(cfg.binary, argv, {
-    signal: run.signal, graceMs: run.graceMs, cwd: cfg.projectDir,
+    signal: run.signal, cwd: cfg.projectDir,
     onStdout: (l) => { out.push(l); run.onStdout?.(l); },
     onStderr: (l) => { stderr.push(l); run.onStderr?.(l); },
   });

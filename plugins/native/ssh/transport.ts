@@ -9,7 +9,6 @@ import type { TargetConnection } from './inventory.js';
 export interface TargetRun {
   signal: AbortSignal;
   input?: string;
-  graceMs?: number;
   onStdout: (line: string) => void;
   onStderr: (line: string) => void;
 }
@@ -40,7 +39,7 @@ export async function runOnTarget(c: TargetConnection, cfg: SshConfig, line: str
     if (stderrTail.length > 20) stderrTail.shift();
     run.onStderr(l);
   };
-  const opts = { signal: run.signal, input: run.input, graceMs: run.graceMs, onStdout: run.onStdout, onStderr };
+  const opts = { signal: run.signal, input: run.input, onStdout: run.onStdout, onStderr };
   const result = c.transport === 'local'
     ? await runProcess('/bin/sh', ['-c', line], opts)
     : await runProcess(cfg.sshBinary, sshArgv(c, cfg, line), opts);
