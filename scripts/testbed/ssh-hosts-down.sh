@@ -53,24 +53,23 @@ fi
 
 if [ ${#targets[@]} -gt 0 ]; then
   mapfile -t targets < <(printf '%s\n' "${targets[@]}" | sort -un)
-  kill -TERM "${targets[@]}" 2>/dev/null
-  left=("${targets[@]}")
-  for _ in $(seq 1 50); do
-    still=()
-    for p in "${left[@]}"; do alive "$p" && still+=("$p"); done
-    left=("${still[@]}")
-    [ ${#left[@]} -eq 0 ] && break
-    sleep 0.1
-  done
-  if [ ${#left[@]} -gt 0 ]; then
-    kill -KILL "${left[@]}" 2>/dev/null
-    for _ in $(seq 1 20); do
+  # wait_gone TRIES: prunes `left` to the pids still alive, polling every 0.1 s at most TRIES times.
+  wait_gone() {
+    local still p
+    for _ in $(seq 1 "$1"); do
       still=()
       for p in "${left[@]}"; do alive "$p" && still+=("$p"); done
       left=("${still[@]}")
-      [ ${#left[@]} -eq 0 ] && break
+      [ ${#left[@]} -eq 0 ] && return
       sleep 0.1
     done
+  }
+  kill -TERM "${targets[@]}" 2>/dev/null
+  left=("${targets[@]}")
+  wait_gone 50
+  if [ ${#left[@]} -gt 0 ]; then
+    kill -KILL "${left[@]}" 2>/dev/null
+    wait_gone 20
   fi
   if [ ${#left[@]} -gt 0 ]; then
     echo "ssh-hosts-down: still running after SIGKILL: ${left[*]}" >&2
