@@ -132,7 +132,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.addHook('onReady', async () => {
     await integrations.initializeAll();
     integrations.startHealthChecks();
-    executions.recover();
+    await executions.recover();
   });
   app.addHook('preClose', async () => {
     await executions.shutdown();

@@ -17,7 +17,26 @@ export async function events(app: FastifyInstance, id: string): Promise<StoredEv
   return res.json().items;
 }
 
-/** The lines of one stream (stdout or stderr), of one target or all, in order. */
+/**
+ * The lines of one stream (stdout or stderr), of one target or all, in order, as a client rebuilds them:
+ * partial pieces (`partial: true`, no newline yet) are joined with the pieces that continue them; a last
+ * piece no newline followed is a line of its own. With several targets, pieces are joined per target.
+ */
 export function lines(evs: StoredEvent[], type: 'stdout' | 'stderr', target?: string): string[] {
-  return evs.filter((e) => e.type === type && (!target || e.data.target === target)).map((e) => e.data.line);
+  const out: string[] = [];
+  const open = new Map<string, number>();
+  for (const e of evs) {
+    if (e.type !== type || (target && e.data.target !== target)) continue;
+    const at = open.get(e.data.target);
+    if (at === undefined) out.push(e.data.line);
+    else out[at] += e.data.line;
+    if (e.data.partial) open.set(e.data.target, at ?? out.length - 1);
+    else open.delete(e.data.target);
+  }
+  return out;
+}
+
+/** The pieces of one stream exactly as stored: `[line, partial]`. */
+export function pieces(evs: StoredEvent[], type: 'stdout' | 'stderr', target?: string): [string, boolean][] {
+  return evs.filter((e) => e.type === type && (!target || e.data.target === target)).map((e) => [e.data.line, e.data.partial === true]);
 }

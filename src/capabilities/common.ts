@@ -187,7 +187,8 @@ export const TargetResult = Type.Object({
   status: Type.Union([
     Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('canceled'), Type.Literal('timed_out'), Type.Literal('skipped'),
   ]),
-  exitCode: Type.Union([Type.Integer(), Type.Null()], { description: 'Exit code, or null when nothing exited.' }),
+  exitCode: Type.Union([Type.Integer(), Type.Null()], { description: 'Exit code, or null when nothing exited; 128 + n when signal n killed the process (137 = SIGKILL), as a shell reports it.' }),
+  signal: Type.Optional(Type.String({ pattern: '^SIG[A-Z0-9]+$', description: 'The signal that killed the top-level process, when the transport knows it (local targets).' })),
   value: Type.Optional(Type.Unknown({ description: 'Structured value for this target (task output, parsed result).' })),
   error: Type.Optional(ref(ErrorSummary)),
   durationMs: Type.Optional(Type.Number({ minimum: 0 })),
@@ -196,6 +197,10 @@ export const TargetResult = Type.Object({
   description: 'The outcome of an execution on one target.',
   examples: [
     { target: 'web1.example.com', status: 'succeeded', exitCode: 0, durationMs: 812 },
+    {
+      target: 'localhost', status: 'failed', exitCode: 137, signal: 'SIGKILL', durationMs: 2_310,
+      error: { category: 'execution_failed', code: 'CAPSTAN_ERR_EXECUTION_FAILED', title: 'Command failed on the target', detail: 'killed by signal SIGKILL (exit code 137)' },
+    },
     {
       target: 'web2.example.com', status: 'failed', exitCode: null, durationMs: 10_004,
       error: { category: 'unavailable', code: 'CAPSTAN_ERR_TARGET_CONNECT_FAILED', title: 'Connection to target failed', detail: 'Connection refused' },

@@ -123,6 +123,7 @@ export const Errors = {
   Internal: define('INTERNAL', 'internal', 'Internal error', 'An unexpected error; details are in the server log under the request id.'),
   RecordNotFound: define('RECORD_NOT_FOUND', 'not_found', 'Record not found', 'No source knows a report, alert, deployment or provisioned resource with this id.'),
   StoreUnavailable: define('STORE_UNAVAILABLE', 'unavailable', 'Store unavailable', 'The execution store cannot be read or written.'),
+  OutputDocumentTooLarge: define('OUTPUT_DOCUMENT_TOO_LARGE', 'unavailable', 'Tool output document too large', 'A tool printed a structured document (one JSON line) larger than the configured bound; the plugin refuses to guess its content. Raise the plugin\'s maxDocumentBytes.'),
 } as const;
 
 /** Wraps anything thrown into a CapstanError (unknown errors become `internal`). */

@@ -44,6 +44,8 @@ export interface TargetOutcome {
   target: string;
   status: 'succeeded' | 'failed' | 'canceled' | 'timed_out' | 'skipped';
   exitCode: number | null;
+  /** Name of the signal that killed the target's top-level process (`SIGKILL`); exitCode is then 128 + n. */
+  signal?: string;
   /** Structured value the provider got for this target (task output, parsed result). */
   value?: unknown;
   /** A problem object (category, code, title, detail) when the target failed. */
@@ -53,7 +55,10 @@ export interface TargetOutcome {
 
 /** What a running handler may report while it works. */
 export type ExecutionEmit =
-  | { type: 'stdout' | 'stderr'; target: string; line: string }
+  /** An output piece: a whole line, or (`partial`) text no newline follows yet, continued by the next piece. */
+  | { type: 'stdout' | 'stderr'; target: string; line: string; partial?: boolean }
+  /** Something the framework did on the target's behalf (ended output holders, processes left alive). */
+  | { type: 'notice'; target: string; message: string }
   | ({ type: 'target_result' } & TargetOutcome);
 
 /** The context every handler receives (never globals). */

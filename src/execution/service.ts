@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
 import { bootId, killStaleGroup, startTicks } from '../core/process-identity.js';
+import { killRecordedScope, setCgroupsEnabled } from '../core/process-scope.js';
 import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { CapabilityRegistry } from '../core/registry.js';
@@ -51,7 +52,9 @@ export class ExecutionService {
   private readonly finished = new Set<string>();
   private closing = false;
 
-  constructor(private readonly d: ExecutionDeps) {}
+  constructor(private readonly d: ExecutionDeps) {
+    setCgroupsEnabled(d.config.cgroups);
+  }
 
   async submit(req: SubmitRequest): Promise<{ row: ExecutionRow; created: boolean }> {
     if (this.closing) throw new Errors.PluginUnavailable('The server is shutting down; submit again after it restarts.');
@@ -124,15 +127,22 @@ export class ExecutionService {
   }
 
   /** At start: runs left `running` by a crash become `interrupted`; queued ones are re-queued in order. */
-  recover(): { interrupted: number; requeued: number } {
+  async recover(): Promise<{ interrupted: number; requeued: number }> {
     const left = this.d.store.listByStatus(['running', 'queued']);
     let interrupted = 0;
     let requeued = 0;
     for (const row of left) {
       if (row.status === 'running') {
-        const killed = this.d.store.processes(row.id).filter((p) => killStaleGroup(p.pgid, p.bootId, p.startTicks)).length;
-        for (const p of this.d.store.processes(row.id)) this.d.store.removeProcess(row.id, p.pgid);
-        const reason = `the server stopped while it was running${killed ? `; ${killed} leftover process group(s) killed` : ''}`;
+        let killed = 0;
+        for (const p of this.d.store.processes(row.id)) {
+          // The group leader check first (it needs the leader alive to compare start times), then the scope:
+          // its cgroup and cookie also reach what left the group. Only within the same boot.
+          const group = killStaleGroup(p.pgid, p.bootId, p.startTicks);
+          const scope = p.bootId === bootId() && (p.cgroup || p.cookie) ? await killRecordedScope(p) : 0;
+          if (group || scope) killed++;
+          this.d.store.removeProcess(row.id, p.pgid);
+        }
+        const reason = `the server stopped while it was running${killed ? `; the leftover processes of ${killed} process scope(s) were killed` : ''}`;
         this.finish(row, 'interrupted', reason, this.d.store.targetResults(row.id));
         interrupted++;
       } else {
@@ -252,8 +262,11 @@ export class ExecutionService {
   private tracker(executionId: string): ProcessTracker {
     const boot = bootId();
     return {
+      label: executionId,
       graceMs: this.d.config.cancelGraceMs,
-      started: (pid) => this.d.store.addProcess({ executionId, pgid: pid, bootId: boot, startTicks: startTicks(pid) }),
+      drainMs: this.d.config.drainSeconds * 1000,
+      partialFlushMs: this.d.config.partialLineFlushMs,
+      started: (pid, scope) => this.d.store.addProcess({ executionId, pgid: pid, bootId: boot, startTicks: startTicks(pid), ...scope }),
       exited: (pid) => this.d.store.removeProcess(executionId, pid),
     };
   }
@@ -304,14 +317,19 @@ export class ExecutionService {
         this.append(id, 'target_result', outcome as unknown as Record<string, unknown>);
         return;
       }
+      if (e.type === 'notice') {
+        this.append(id, 'notice', { target: e.target, message: e.message });
+        return;
+      }
       if (truncated) return;
-      bytes += Buffer.byteLength(e.line) + 1;
+      bytes += Buffer.byteLength(e.line) + (e.partial ? 0 : 1);
       if (bytes > max) {
         truncated = true;
         this.append(id, 'truncated', { limitBytes: max, message: `output exceeded ${max} bytes; further lines were dropped` });
         return;
       }
-      this.append(id, e.type, { target: e.target, line: e.line });
+      // `partial` only when true: a whole line keeps the shape clients already read.
+      this.append(id, e.type, e.partial ? { target: e.target, line: e.line, partial: true } : { target: e.target, line: e.line });
     };
   }
 

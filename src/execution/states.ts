@@ -22,5 +22,5 @@ export function canTransition(from: ExecutionStatus, to: ExecutionStatus): boole
 }
 
 /** SSE / stored event types, in the order a run produces them. */
-export const STREAM_EVENT_TYPES = ['start', 'stdout', 'stderr', 'target_result', 'status', 'truncated', 'complete'] as const;
+export const STREAM_EVENT_TYPES = ['start', 'stdout', 'stderr', 'notice', 'target_result', 'status', 'truncated', 'complete'] as const;
 export type StreamEventType = (typeof STREAM_EVENT_TYPES)[number];

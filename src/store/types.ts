@@ -68,6 +68,10 @@ export interface ProcessRow {
   pgid: number;
   bootId: string | null;
   startTicks: string | null;
+  /** The process's cgroup scope (null in the process-group fallback). */
+  cgroup: string | null;
+  /** CAPSTAN_RUN value in the environment of the scope's processes. */
+  cookie: string | null;
 }
 
 export interface Store {

@@ -27,6 +27,8 @@ function lastMatching(lines: string[], re: RegExp): string {
 
 export interface Ended {
   exitCode: number | null;
+  /** The signal that killed the top-level process (local transport; exitCode is then 128 + n). */
+  signal?: string | null;
   aborted: boolean;
   durationMs: number;
   stderrTail: string[];
@@ -44,6 +46,10 @@ export function classify(target: string, transport: Transport, r: Ended, signal:
   if (r.exitCode === 0) return { target, status: 'succeeded', exitCode: 0, durationMs };
   const sshError = transport === 'ssh' && r.exitCode === 255 ? sshFailure(r.stderrTail) : undefined;
   if (sshError) return { target, status: 'failed', exitCode: null, durationMs, error: summary(sshError) };
+  if (r.signal) {
+    const e = new Errors.ExecutionFailed(`killed by signal ${r.signal} (exit code ${r.exitCode})`);
+    return { target, status: 'failed', exitCode: r.exitCode, signal: r.signal, durationMs, error: summary(e) };
+  }
   const e = new Errors.ExecutionFailed(`exited with code ${r.exitCode}`);
   return { target, status: 'failed', exitCode: r.exitCode, durationMs, error: summary(e) };
 }

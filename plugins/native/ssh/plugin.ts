@@ -112,8 +112,9 @@ export class SshPlugin extends BasePlugin {
         const remote = c.transport === 'ssh' ? withWatchdog(line, this.cfg.remoteKillGraceSeconds) : line;
         const r = await runOnTarget(c, this.cfg, remote, {
           signal: ctx.signal, input,
-          onStdout: (l) => ctx.emit({ type: 'stdout', target: node.name, line: l }),
-          onStderr: (l) => ctx.emit({ type: 'stderr', target: node.name, line: l }),
+          onStdout: (l, partial) => ctx.emit({ type: 'stdout', target: node.name, line: l, partial }),
+          onStderr: (l, partial) => ctx.emit({ type: 'stderr', target: node.name, line: l, partial }),
+          onNotice: (message) => ctx.emit({ type: 'notice', target: node.name, message }),
         });
         outcome = classify(node.name, c.transport, r, ctx.signal);
       } catch (err) {

@@ -9,8 +9,10 @@ import type { TargetConnection } from './inventory.js';
 export interface TargetRun {
   signal: AbortSignal;
   input?: string;
-  onStdout: (line: string) => void;
-  onStderr: (line: string) => void;
+  /** Output pieces (see RunOptions.onStdout): `partial` when no newline follows yet. */
+  onStdout: (text: string, partial: boolean) => void;
+  onStderr: (text: string, partial: boolean) => void;
+  onNotice?: (message: string) => void;
 }
 
 /** The OpenSSH argv for a target; the remote command is one argument after `--`. */
@@ -34,12 +36,12 @@ export function sshArgv(c: TargetConnection, cfg: SshConfig, remote: string): st
 /** Runs `line` (a sh command line) on the target; keeps the last stderr lines for error classification. */
 export async function runOnTarget(c: TargetConnection, cfg: SshConfig, line: string, run: TargetRun): Promise<RunResult & { stderrTail: string[] }> {
   const stderrTail: string[] = [];
-  const onStderr = (l: string) => {
+  const onStderr = (l: string, partial: boolean) => {
     stderrTail.push(l);
     if (stderrTail.length > 20) stderrTail.shift();
-    run.onStderr(l);
+    run.onStderr(l, partial);
   };
-  const opts = { signal: run.signal, input: run.input, onStdout: run.onStdout, onStderr };
+  const opts = { signal: run.signal, input: run.input, onStdout: run.onStdout, onStderr, onNotice: run.onNotice };
   const result = c.transport === 'local'
     ? await runProcess('/bin/sh', ['-c', line], opts)
     : await runProcess(cfg.sshBinary, sshArgv(c, cfg, line), opts);

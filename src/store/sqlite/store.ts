@@ -44,9 +44,9 @@ export class SqliteStore implements Store {
       insertNode: db.prepare('INSERT OR IGNORE INTO execution_nodes (execution_seq, node) VALUES (?, ?)'),
       byId: db.prepare('SELECT * FROM executions WHERE id = ?'),
       byKey: db.prepare('SELECT * FROM executions WHERE idempotency_key = ? AND created_at >= ? ORDER BY seq DESC LIMIT 1'),
-      upsertResult: db.prepare(`INSERT INTO target_results (execution_id, target, status, exit_code, value, error, duration_ms)
-        VALUES (@executionId, @target, @status, @exitCode, @value, @error, @durationMs)
-        ON CONFLICT (execution_id, target) DO UPDATE SET status = excluded.status, exit_code = excluded.exit_code,
+      upsertResult: db.prepare(`INSERT INTO target_results (execution_id, target, status, exit_code, signal, value, error, duration_ms)
+        VALUES (@executionId, @target, @status, @exitCode, @signal, @value, @error, @durationMs)
+        ON CONFLICT (execution_id, target) DO UPDATE SET status = excluded.status, exit_code = excluded.exit_code, signal = excluded.signal,
         value = excluded.value, error = excluded.error, duration_ms = excluded.duration_ms`),
       results: db.prepare('SELECT * FROM target_results WHERE execution_id = ? ORDER BY rowid'),
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM execution_events WHERE execution_id = ?').pluck(),
@@ -55,7 +55,7 @@ export class SqliteStore implements Store {
       insertJournal: db.prepare('INSERT INTO journal (node, at, kind, execution_id, summary, data) VALUES (?, ?, ?, ?, ?, ?)'),
       journal: db.prepare('SELECT * FROM journal WHERE node = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       ping: db.prepare('SELECT 1').pluck(),
-      addProcess: db.prepare('INSERT OR REPLACE INTO execution_processes (execution_id, pgid, boot_id, start_ticks) VALUES (?, ?, ?, ?)'),
+      addProcess: db.prepare('INSERT OR REPLACE INTO execution_processes (execution_id, pgid, boot_id, start_ticks, cgroup, cookie) VALUES (?, ?, ?, ?, ?, ?)'),
       removeProcess: db.prepare('DELETE FROM execution_processes WHERE execution_id = ? AND pgid = ?'),
       processes: db.prepare('SELECT * FROM execution_processes WHERE execution_id = ?'),
     };
@@ -120,7 +120,7 @@ export class SqliteStore implements Store {
 
   upsertTargetResult(r: TargetResultRow): void {
     this.stmts.upsertResult.run({
-      executionId: r.executionId, target: r.target, status: r.status, exitCode: r.exitCode,
+      executionId: r.executionId, target: r.target, status: r.status, exitCode: r.exitCode, signal: r.signal ?? null,
       value: r.value === undefined ? null : JSON.stringify(r.value), error: r.error ? JSON.stringify(r.error) : null,
       durationMs: r.durationMs ?? null,
     });
@@ -129,6 +129,7 @@ export class SqliteStore implements Store {
   targetResults(executionId: string): TargetResultRow[] {
     return (this.stmts.results.all(executionId) as Raw[]).map((r) => ({
       executionId: r.execution_id, target: r.target, status: r.status, exitCode: r.exit_code,
+      ...(r.signal ? { signal: r.signal } : {}),
       ...(r.value !== null ? { value: JSON.parse(r.value) } : {}),
       ...(r.error !== null ? { error: JSON.parse(r.error) } : {}),
       ...(r.duration_ms !== null ? { durationMs: r.duration_ms } : {}),
@@ -163,7 +164,7 @@ export class SqliteStore implements Store {
   }
 
   addProcess(p: ProcessRow): void {
-    this.stmts.addProcess.run(p.executionId, p.pgid, p.bootId, p.startTicks);
+    this.stmts.addProcess.run(p.executionId, p.pgid, p.bootId, p.startTicks, p.cgroup, p.cookie);
   }
 
   removeProcess(executionId: string, pgid: number): void {
@@ -171,7 +172,9 @@ export class SqliteStore implements Store {
   }
 
   processes(executionId: string): ProcessRow[] {
-    return (this.stmts.processes.all(executionId) as Raw[]).map((r) => ({ executionId: r.execution_id, pgid: r.pgid, bootId: r.boot_id, startTicks: r.start_ticks }));
+    return (this.stmts.processes.all(executionId) as Raw[]).map((r) => ({
+      executionId: r.execution_id, pgid: r.pgid, bootId: r.boot_id, startTicks: r.start_ticks, cgroup: r.cgroup ?? null, cookie: r.cookie ?? null,
+    }));
   }
 
   ping(): boolean {
