@@ -6,6 +6,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { Store, StoredEvent } from '../store/types.js';
+import { startSse } from './sse.js';
 import { isTerminal } from './states.js';
 
 const PAGE = 500;
@@ -87,6 +88,6 @@ export class StreamHub {
         else yield { id: String(e.seq), event: e.type, data: JSON.stringify(e.data) };
       }
     }
-    reply.sse(frames());
+    startSse(reply, frames());
   }
 }

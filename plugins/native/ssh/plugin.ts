@@ -2,7 +2,11 @@
  * The ssh plugin: inventory from a Bolt v2 inventory file, facts with one script per node, and command /
  * script execution over OpenSSH (or locally), every line streamed, targets in parallel.
  */
+import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
+import { rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
 import type { Static } from '@sinclair/typebox';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
@@ -17,7 +21,9 @@ import { classify } from './classify.js';
 import type { SshConfig } from './config.js';
 import { FACTS_SCRIPT, parseFacts } from './facts.js';
 import { LOCALHOST_ONLY, loadInventoryFile, parseInventory, type Inventory, type InventoryTarget, type TargetConnection } from './inventory.js';
-import { scriptRunner, withWatchdog, wrapCommand } from './shell.js';
+import { DEFAULT_DRAIN_MS } from '../../../src/core/process-runner.js';
+import { currentTracker } from '../../../src/core/process-tracking.js';
+import { scriptDirName, scriptRunner, withWatchdog, wrapCommand } from './shell.js';
 import { runOnTarget } from './transport.js';
 
 export const PLUGIN_ID = 'ssh';
@@ -75,8 +81,9 @@ export class SshPlugin extends BasePlugin {
       implement(infoRefresh, async (p, ctx) => this.gatherFacts(p.node, ctx, true)),
       // runAs: the request's, else the target's `run-as` from the inventory.
       implement(commandExecute, async (p, ctx) => this.runAll(ctx, (c) => ({ line: wrapCommand(p.command, { env: p.env, cwd: p.cwd, runAs: p.runAs ?? c.runAs }) }))),
-      implement(scriptExecute, async (p, ctx) => this.runAll(ctx, (c) => ({
-        line: wrapCommand(scriptRunner(p.arguments ?? [], p.interpreter), { env: p.env, runAs: p.runAs ?? c.runAs }), input: p.script,
+      implement(scriptExecute, async (p, ctx) => this.runAll(ctx, (c, nonce) => ({
+        line: wrapCommand(scriptRunner(p.arguments ?? [], p.interpreter, scriptDirName(nonce)), { env: p.env, runAs: p.runAs ?? c.runAs }),
+        input: p.script, scriptDir: scriptDirName(nonce),
       }))),
     ];
   }
@@ -98,7 +105,7 @@ export class SshPlugin extends BasePlugin {
   }
 
   /** Runs on every target of the context in parallel (maxParallel), streaming lines and emitting results. */
-  private async runAll(ctx: ExecutionContext, build: (c: TargetConnection) => { line: string; input?: string }): Promise<{ results: TargetOutcome[] }> {
+  private async runAll(ctx: ExecutionContext, build: (c: TargetConnection, nonce: string) => Built): Promise<{ results: TargetOutcome[] }> {
     const targets = ctx.targets ?? [];
     const pool = new PQueue({ concurrency: this.cfg.maxParallel });
     // Each running target listens on the one signal; past 10 Node would warn of a leak that is not one.
@@ -107,16 +114,14 @@ export class SshPlugin extends BasePlugin {
       let outcome: TargetOutcome;
       try {
         const c = this.connection(node);
-        const { line, input } = build(c);
-        // Over ssh the remote side must learn of a cancel itself: see withWatchdog.
-        const remote = c.transport === 'ssh' ? withWatchdog(line, this.cfg.remoteKillGraceSeconds) : line;
-        const r = await runOnTarget(c, this.cfg, remote, {
-          signal: ctx.signal, input,
-          onStdout: (l, partial) => ctx.emit({ type: 'stdout', target: node.name, line: l, partial }),
-          onStderr: (l, partial) => ctx.emit({ type: 'stderr', target: node.name, line: l, partial }),
-          onNotice: (message) => ctx.emit({ type: 'notice', target: node.name, message }),
-        });
-        outcome = classify(node.name, c.transport, r, ctx.signal);
+        const nonce = randomBytes(9).toString('base64url');
+        const built = build(c, nonce);
+        try {
+          outcome = await this.runTarget(ctx, node.name, c, built, nonce);
+        } finally {
+          // After a SIGKILL no trap ran: the server removes a local script directory itself.
+          if (built.scriptDir && c.transport === 'local') removeLocalScriptDir(built.scriptDir);
+        }
       } catch (err) {
         // One target's failure to start (ssh missing, bad argument) must not drop the others' results.
         const e = toCapstanError(err);
@@ -126,6 +131,26 @@ export class SshPlugin extends BasePlugin {
       return outcome;
     }) as Promise<TargetOutcome>));
     return { results };
+  }
+
+  /** One target: over ssh wrapped in the remote watchdog, whose stderr notices become notice events. */
+  private async runTarget(ctx: ExecutionContext, target: string, c: TargetConnection, built: Built, nonce: string): Promise<TargetOutcome> {
+    const noticePrefix = `capstan-notice:${nonce}`;
+    const notice = (message: string) => ctx.emit({ type: 'notice', target, message });
+    // Over ssh the remote side must apply the run rules itself: see withWatchdog.
+    const remote = c.transport === 'ssh' ? withWatchdog(built.line, {
+      graceSeconds: this.cfg.remoteKillGraceSeconds, drainSeconds: (currentTracker()?.drainMs ?? DEFAULT_DRAIN_MS) / 1000,
+      cookie: `${ctx.executionId ?? 'query'}.${nonce}`, noticePrefix, cleanupDir: built.scriptDir,
+    }) : built.line;
+    const r = await runOnTarget(c, this.cfg, remote, {
+      signal: ctx.signal, input: built.input, onNotice: notice,
+      onStdout: (l, partial) => ctx.emit({ type: 'stdout', target, line: l, partial }),
+      onStderr: (l, partial) => {
+        if (!partial && l.startsWith(`${noticePrefix} `)) notice(l.slice(noticePrefix.length + 1));
+        else ctx.emit({ type: 'stderr', target, line: l, partial });
+      },
+    });
+    return classify(target, c.transport, r, ctx.signal);
   }
 
   private async gatherFacts(name: string, ctx: ExecutionContext, refresh: boolean): Promise<FactsT> {
@@ -152,6 +177,17 @@ export class SshPlugin extends BasePlugin {
     this.logger.debug({ node: target.name }, 'facts gathered');
     return facts;
   }
+}
+
+/** What a capability runs on one target: the sh command line, its stdin, and a script directory to clean up. */
+interface Built {
+  line: string;
+  input?: string;
+  scriptDir?: string;
+}
+
+function removeLocalScriptDir(name: string): void {
+  for (const dir of new Set([os.tmpdir(), process.env.TMPDIR ?? '/tmp', '/tmp'])) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
 function toNode(t: InventoryTarget): NodeT {
