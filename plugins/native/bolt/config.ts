@@ -19,6 +19,14 @@ export const BoltConfigSchema = Type.Object({
   factsTtlSeconds: Type.Integer({ default: 300, minimum: 0 }),
   /** Time a query (inventory, task show, facts) may take. Default 60 s. */
   queryTimeoutSeconds: Type.Integer({ default: 60, minimum: 1 }),
+  /**
+   * Largest JSON document read from Bolt's stdout, in bytes (UTF-8). Bolt prints each target's result, a
+   * plan's result and the whole inventory as ONE line; each is read whole up to this size. A larger one is
+   * dropped (its memory is not held) and its targets, plan or query fail with
+   * CAPSTAN_ERR_OUTPUT_DOCUMENT_TOO_LARGE. Default 67108864 (64 MiB); at most 256 MiB (V8 strings end near
+   * 512 MiB and parsing needs several times the document's size).
+   */
+  maxDocumentBytes: Type.Integer({ default: 67_108_864, minimum: 1024, maximum: 268_435_456 }),
 }, { additionalProperties: false });
 
 export type BoltConfig = Static<typeof BoltConfigSchema>;

@@ -4,14 +4,31 @@ import type { TargetOutcome } from '../../../src/core/types.js';
 import { targetError } from './errors.js';
 import type { BoltResult } from './json-stream.js';
 
-const lines = (v: unknown) => (typeof v === 'string' && v.length ? v.replace(/\n$/, '').split('\n') : []);
+/** An output piece as the execution stores it: a whole line, or (`partial`) text no newline follows. */
+export interface Piece {
+  line: string;
+  partial?: true;
+}
+
+/**
+ * A target's output text as pieces: one per line (split on `\n`), and a last piece without a newline after
+ * it marked `partial`, so that joining the pieces gives the text back exactly.
+ */
+export function pieces(v: unknown): Piece[] {
+  if (typeof v !== 'string' || !v.length) return [];
+  const parts = v.split('\n');
+  const last = parts.pop()!;
+  const out: Piece[] = parts.map((line) => ({ line }));
+  if (last) out.push({ line: last, partial: true });
+  return out;
+}
 
 /** Output keys of command and script results: streamed as lines, so not repeated in `value`. */
 const OUTPUT_KEYS = new Set(['stdout', 'stderr', 'merged_output']);
 
-export function itemLines(item: BoltResult): { stdout: string[]; stderr: string[] } {
+export function itemLines(item: BoltResult): { stdout: Piece[]; stderr: Piece[] } {
   const v = item.value ?? {};
-  return { stdout: lines(v.stdout ?? v._output), stderr: lines(v.stderr) };
+  return { stdout: pieces(v.stdout ?? v._output), stderr: pieces(v.stderr) };
 }
 
 /**

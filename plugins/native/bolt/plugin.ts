@@ -16,13 +16,15 @@ import { abortStatus } from '../../../src/core/abort.js';
 import { CapstanError, Errors } from '../../../src/core/errors.js';
 import { compileGlob } from '../../../src/core/glob.js';
 import type { Breaker, Cache, PluginHelpers } from '../../../src/core/helpers-api.js';
-import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
-import { runArgs, runBolt } from './cli.js';
+import {
+  BasePlugin, implement, type ExecutionContext, type ExecutionEmit, type HealthStatus, type PluginCapability, type TargetOutcome,
+} from '../../../src/core/types.js';
+import { documentTooLarge, runArgs, runBolt, type BoltRun } from './cli.js';
 import type { BoltConfig } from './config.js';
 import { boltError, targetError } from './errors.js';
 import { normalizeFacts } from './facts.js';
 import { parseInventoryShow, type BoltInventory, type NodeT } from './inventory.js';
-import { itemReader, parseBoltStdout, type BoltResult } from './json-stream.js';
+import { parseBoltStdout, type BoltDocument, type BoltResult } from './json-stream.js';
 import { itemLines, itemOutcome } from './outcome.js';
 
 export const PLUGIN_ID = 'bolt';
@@ -37,6 +39,17 @@ const SAFE_TARGET = /^[^-@,\s][^,\s]*$/;
 /** Bolt's console log layout ends every line with an SGR reset (`%m\e[0m`): not part of the message. */
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 const logLine = (line: string) => line.replace(ANSI, '');
+
+/** Bolt's stderr log as output of target `bolt`: each piece with its `partial` flag, so the text is exact. */
+const stderrPiece = (text: string, partial: boolean): ExecutionEmit => ({ type: 'stderr', target: 'bolt', line: logLine(text), ...(partial ? { partial: true } : {}) });
+
+/** Stderr pieces and runner notices of a run, as events of target `bolt`. */
+function runOutput(ctx: ExecutionContext): Pick<BoltRun, 'onStderr' | 'onNotice'> {
+  return {
+    onStderr: (text, partial) => ctx.emit(stderrPiece(text, partial)),
+    onNotice: (message) => ctx.emit({ type: 'notice', target: 'bolt', message }),
+  };
+}
 
 export class BoltPlugin extends BasePlugin {
   readonly metadata = {
@@ -110,7 +123,8 @@ export class BoltPlugin extends BasePlugin {
       implement(planExecute, async (p, ctx) => this.runPlan(p.plan, p.parameters ?? {}, ctx)),
       implement(taskList, async (_p, ctx) => {
         const r = await this.query(['task', 'show'], ctx);
-        const tasks = (r as { tasks?: [string, string | null][] }).tasks ?? [];
+        const tasks = (r as { tasks?: [string, string | null][] } | null)?.tasks;
+        if (!Array.isArray(tasks)) throw new Errors.Upstream('bolt task show did not return a `tasks` list.');
         return { tasks: tasks.map(([name, description]) => ({ name, description: description ?? null })) };
       }),
     ];
@@ -120,24 +134,38 @@ export class BoltPlugin extends BasePlugin {
     return this.inventory.get('all', async () => parseInventoryShow(await this.query(['inventory', 'show', '--detail', '--targets', 'all'], ctx), PLUGIN_ID));
   }
 
-  /** A read-only bolt call whose whole stdout is one JSON document; guarded by the circuit breaker. */
-  private query(args: string[], ctx: ExecutionContext): Promise<unknown> {
-    return this.breaker.call(async () => {
+  /**
+   * A read-only bolt call whose stdout is one JSON document; guarded by the circuit breaker. Results of a
+   * streamed run document (the facts task) are collected into `items` as they arrive.
+   */
+  private async query(args: string[], ctx: ExecutionContext, items?: BoltResult[]): Promise<unknown> {
+    const what = `bolt ${args.slice(0, 2).join(' ')}`;
+    const { r, parsed } = await this.breaker.call(async () => {
       const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(this.cfg.queryTimeoutSeconds * 1000)]);
-      const r = await runBolt(this.cfg, args, { signal, onStderr: (l) => ctx.logger.debug({ bolt: logLine(l) }, 'bolt stderr') });
-      if (r.aborted) throw new Errors.CapabilityTimeout(`bolt ${args.slice(0, 2).join(' ')} did not finish in ${this.cfg.queryTimeoutSeconds} s`);
+      const r = await runBolt(this.cfg, args, {
+        signal, onItem: (i) => items?.push(i),
+        onStderr: (text, partial) => ctx.logger.debug({ bolt: logLine(text), ...(partial ? { partial } : {}) }, 'bolt stderr'),
+        onNotice: (message) => ctx.logger.warn({ notice: message }, 'bolt query notice'),
+      });
+      if (r.aborted) throw new Errors.CapabilityTimeout(`${what} did not finish in ${this.cfg.queryTimeoutSeconds} s`);
+      // Bolt answered; a document past our own bound is a configuration matter, not Bolt failing: thrown
+      // below, outside the breaker, so it never hides behind an open circuit.
+      if (r.oversized.length) return { r, parsed: undefined };
       const parsed = parseBoltStdout(r.stdout);
       if (parsed.kind === 'fatal') throw boltError(parsed.error);
-      if (parsed.kind === 'unparseable') throw new Errors.Upstream(`bolt ${args.slice(0, 2).join(' ')} exited ${r.exitCode} without JSON: ${r.stderr.slice(-3).map(logLine).join(' | ') || parsed.text.slice(0, 200)}`);
-      if (parsed.kind === 'document') return parsed.doc;
-      return parsed.value;
+      if (parsed.kind === 'unparseable') throw new Errors.Upstream(`${what} exited ${r.exitCode} without JSON: ${r.stderr.slice(-3).map(logLine).join(' | ') || parsed.text.slice(0, 200) || '(nothing on stdout)'}`);
+      return { r, parsed };
     });
+    if (!parsed) throw documentTooLarge(this.cfg, r.oversized, `${what} output`);
+    if (parsed.kind === 'document') return parsed.doc;
+    return parsed.kind === 'value' ? parsed.value : undefined;
   }
 
   private async gatherFacts(node: string, ctx: ExecutionContext): Promise<FactsT> {
     checkTargets([node]);
-    const doc = await this.query(['task', 'run', 'facts', ...runArgs(this.cfg, [node])], ctx) as { items?: BoltResult[]; _error?: { kind: string; msg: string } };
-    const items = doc.items ?? [];
+    const streamed: BoltResult[] = [];
+    const doc = (await this.query(['task', 'run', 'facts', ...runArgs(this.cfg, [node])], ctx, streamed) ?? {}) as BoltDocument;
+    const items = [...streamed, ...(doc.items ?? [])];
     // An alias answers under the target's own name (one item); a group or glob expands to several targets,
     // whose facts must not be filed under this one name.
     const item = items.find((i) => i.target === node) ?? (items.length === 1 ? items[0] : undefined);
@@ -148,6 +176,8 @@ export class BoltPlugin extends BasePlugin {
     if (item.status !== 'success') {
       throw item.value?._error ? targetError(item.value._error) : new Errors.ExecutionFailed(`bolt facts task failed on ${node}`);
     }
+    const raw = item.value as unknown;
+    if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Errors.Upstream(`bolt's facts task returned no facts object for '${node}'.`);
     return normalizeFacts(node, item.value, PLUGIN_ID) as FactsT;
   }
 
@@ -165,15 +195,13 @@ export class BoltPlugin extends BasePlugin {
         return;
       }
       const { stdout, stderr } = itemLines(item);
-      for (const line of stdout) ctx.emit({ type: 'stdout', target: item.target, line });
-      for (const line of stderr) ctx.emit({ type: 'stderr', target: item.target, line });
+      for (const piece of stdout) ctx.emit({ type: 'stdout', target: item.target, ...piece });
+      for (const piece of stderr) ctx.emit({ type: 'stderr', target: item.target, ...piece });
       const o = itemOutcome(item);
       seen.set(item.target, o);
       ctx.emit({ type: 'target_result', ...o });
     };
-    const r = await runBolt(this.cfg, [...action, ...runArgs(this.cfg, targets, runAs)], {
-      signal: ctx.signal, positional, onStdout: itemReader(report), onStderr: (line) => ctx.emit({ type: 'stderr', target: 'bolt', line: logLine(line) }),
-    });
+    const r = await runBolt(this.cfg, [...action, ...runArgs(this.cfg, targets, runAs)], { signal: ctx.signal, positional, onItem: report, ...runOutput(ctx) });
     const parsed = parseBoltStdout(r.stdout);
     if (parsed.kind === 'document') for (const item of parsed.doc.items ?? []) report(item);
     let missing: CapstanError | undefined;
@@ -181,6 +209,13 @@ export class BoltPlugin extends BasePlugin {
     else if (parsed.kind === 'fatal') missing = boltError(parsed.error);
     else if (parsed.kind === 'document' && parsed.doc._error) missing = boltError(parsed.doc._error);
     else if (parsed.kind !== 'document') missing = new Errors.Upstream(`bolt exited ${r.exitCode} without a result document: ${r.stderr.slice(-3).map(logLine).join(' | ') || r.stdout.trim().slice(0, 500)}`);
+    if (r.oversized.length) {
+      // The dropped lines were results (the only lines of a run this large): targets without a result get
+      // the loud error, with whatever else Bolt said.
+      const tooLarge = documentTooLarge(this.cfg, r.oversized, "a target's result");
+      ctx.emit({ type: 'notice', target: 'bolt', message: tooLarge.message });
+      if (!r.aborted) missing = missing ? documentTooLarge(this.cfg, r.oversized, `a target's result; bolt also reported: ${missing.message}`) : tooLarge;
+    }
     for (const t of targets) {
       if (seen.has(t)) continue;
       const o: TargetOutcome = r.aborted
@@ -198,30 +233,40 @@ export class BoltPlugin extends BasePlugin {
     checkTargets(targets);
     // The resolved targets win: a `targets` parameter must not point the plan somewhere else.
     const params = { ...parameters, targets: targets.join(',') };
-    const r = await runBolt(this.cfg, ['plan', 'run', plan, '--params', JSON.stringify(params)], {
-      signal: ctx.signal, onStderr: (line) => ctx.emit({ type: 'stderr', target: 'bolt', line: logLine(line) }),
-    });
+    const r = await runBolt(this.cfg, ['plan', 'run', plan, '--params', JSON.stringify(params)], { signal: ctx.signal, ...runOutput(ctx) });
     for (const line of r.stdout.split('\n')) if (line) ctx.emit({ type: 'stdout', target: 'bolt', line });
     const parsed = parseBoltStdout(r.stdout);
+    const tooLarge = r.oversized.length ? documentTooLarge(this.cfg, r.oversized, `the result of plan ${plan}`) : undefined;
+    if (tooLarge) ctx.emit({ type: 'notice', target: 'bolt', message: tooLarge.message });
     const perTarget = new Map<string, TargetOutcome>();
     if (parsed.kind === 'value' && Array.isArray(parsed.value)) {
       for (const item of parsed.value as BoltResult[]) if (item && typeof item.target === 'string') perTarget.set(item.target, itemOutcome(item, true));
     }
     // A failed step (`bolt/run-failure`, exit 2) carries its result set: targets that failed in it report
     // their own error and exit code; every other target fails with the plan's error.
-    const failedStep = parsed.kind === 'fatal' ? (parsed.error.details as { result_set?: unknown } | undefined)?.result_set : undefined;
+    const failedStep = parsed.kind === 'fatal' && r.exitCode !== 0 ? (parsed.error.details as { result_set?: unknown } | undefined)?.result_set : undefined;
     if (Array.isArray(failedStep)) {
       for (const item of failedStep as BoltResult[]) {
         if (item && typeof item.target === 'string' && item.status === 'failure') perTarget.set(item.target, itemOutcome(item, true));
       }
     }
-    const failure = r.aborted ? undefined : parsed.kind === 'fatal' ? boltError(parsed.error)
-      : parsed.kind === 'document' && parsed.doc._error ? boltError(parsed.doc._error)
-      : r.exitCode !== 0 ? new Errors.ExecutionFailed(`plan ${plan} exited ${r.exitCode}`) : undefined;
+    // Bolt exits 0 exactly when the plan succeeded, and then stdout is the plan's result, whatever its shape
+    // (`null` when it returned nothing). No result at all, or one dropped for its size, is never a success.
+    let failure: CapstanError | undefined;
+    if (r.aborted) failure = undefined;
+    else if (tooLarge) failure = tooLarge;
+    else if (r.exitCode !== 0) {
+      failure = parsed.kind === 'fatal' ? boltError(parsed.error)
+        : parsed.kind === 'document' && parsed.doc._error ? boltError(parsed.doc._error)
+        : new Errors.ExecutionFailed(`plan ${plan} exited ${r.exitCode}${parsed.kind === 'unparseable' && parsed.text ? `: ${parsed.text.slice(0, 500)}` : ''}`);
+    } else if (parsed.kind === 'unparseable') {
+      failure = new Errors.Upstream(`plan ${plan} exited 0 without a JSON result: ${parsed.text.slice(0, 500) || r.stderr.slice(-3).map(logLine).join(' | ') || '(nothing on stdout)'}`);
+    }
+    const value = parsed.kind === 'value' ? parsed.value : parsed.kind === 'document' ? parsed.doc : parsed.kind === 'fatal' ? parsed.error : undefined;
     const results = targets.map((t): TargetOutcome => perTarget.get(t)
       ?? (r.aborted ? { target: t, status: abortStatus(ctx.signal), exitCode: null }
         : failure ? { target: t, status: 'failed', exitCode: null, error: summary(failure) }
-        : { target: t, status: 'succeeded', exitCode: 0, value: parsed.kind === 'value' ? parsed.value : undefined }));
+        : { target: t, status: 'succeeded', exitCode: 0, value }));
     for (const o of results) ctx.emit({ type: 'target_result', ...o });
     return { results };
   }

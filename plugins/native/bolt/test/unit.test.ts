@@ -139,13 +139,13 @@ t.test('boltError / targetError: every _error kind to its category', async (t) =
 t.test('itemOutcome / itemLines: one result to a target outcome and its lines', async (t) => {
   const ok = itemOutcome(JSON.parse(OK));
   t.same(ok, { target: 'web1', status: 'succeeded', exitCode: 0, value: { exit_code: 0 } }, 'command output is streamed as lines, not repeated in value');
-  t.same(itemLines(JSON.parse(OK)), { stdout: ['hi'], stderr: [] });
+  t.same(itemLines(JSON.parse(OK)), { stdout: [{ line: 'hi' }], stderr: [] });
 
   const failed = itemOutcome(JSON.parse(FAILED));
   t.same([failed.status, failed.exitCode, failed.error?.category, failed.error?.code], ['failed', 3, 'execution_failed', 'CAPSTAN_ERR_EXECUTION_FAILED']);
   t.equal(failed.error?.detail, 'The command failed with exit code 3');
   t.same(Object.keys(failed.value as object), ['exit_code', '_error'], 'the _error is kept in value');
-  t.same(itemLines(JSON.parse(FAILED)), { stdout: ['hi'], stderr: ['oops'] });
+  t.same(itemLines(JSON.parse(FAILED)), { stdout: [{ line: 'hi' }], stderr: [{ line: 'oops' }] });
 
   const unreachable = itemOutcome(JSON.parse(UNREACHABLE));
   t.same([unreachable.status, unreachable.exitCode, unreachable.error?.category], ['failed', null, 'unavailable'], 'no exit code when it never ran');
@@ -164,14 +164,18 @@ t.test('itemOutcome / itemLines: one result to a target outcome and its lines', 
   const tf = itemOutcome(taskFail);
   t.same([tf.status, tf.exitCode, tf.error?.category], ['failed', 4, 'execution_failed'], 'task-error: exit code from details');
   t.equal((tf.value as any)._output, 'about to fail\n', 'a task value stays whole');
-  t.same(itemLines(taskFail).stdout, ['about to fail'], '_output lines');
+  t.same(itemLines(taskFail).stdout, [{ line: 'about to fail' }], '_output lines');
 
   const noExit = itemOutcome({ target: 'x', action: 'task', object: 't', status: 'failure', value: { _error: { kind: 'demo/oops', msg: 'custom' } } });
   t.same([noExit.exitCode, noExit.error?.category], [null, 'execution_failed']);
   const bare = itemOutcome({ target: 'x', action: 'command', object: 'c', status: 'failure', value: {} });
   t.same([bare.status, bare.error?.category], ['failed', 'execution_failed'], 'a failure without _error still carries an error');
   t.same(itemOutcome({ target: 'x', status: 'skipped', value: {} } as BoltResult), { target: 'x', status: 'skipped', exitCode: null, value: {} });
-  t.same(itemLines({ target: 'x', status: 'success', value: { stdout: 'a\n\nb', stderr: '' } }).stdout, ['a', '', 'b'], 'blank lines kept, last partial line kept');
+  t.same(itemLines({ target: 'x', status: 'success', value: { stdout: 'a\n\nb', stderr: '' } }).stdout, [{ line: 'a' }, { line: '' }, { line: 'b', partial: true }], 'blank lines kept; a last line without newline is a partial piece');
+  for (const text of ['a\n\nb', 'a\n', '\n', 'x', 'a\r\nb\r\n', '\n\nend']) {
+    const back = itemLines({ target: 'x', status: 'success', value: { stdout: text } }).stdout.map((p) => p.line + (p.partial ? '' : '\n')).join('');
+    t.equal(back, text, `${JSON.stringify(text)}: the pieces give the text back exactly`);
+  }
 });
 
 t.test('normalizeFacts: facter-shaped facts to the Facts contract, raw kept', async (t) => {
@@ -252,7 +256,7 @@ t.test('parseInventoryShow: targets, groups and transport from `inventory show -
 
 const cfg = (over: Partial<BoltConfig> = {}): BoltConfig => ({
   binary: 'bolt', concurrency: 100, connectTimeoutSeconds: 10, inventoryTtlSeconds: 60, inventoryStaleSeconds: 300,
-  factsTtlSeconds: 300, queryTimeoutSeconds: 60, ...over,
+  factsTtlSeconds: 300, queryTimeoutSeconds: 60, maxDocumentBytes: 67_108_864, ...over,
 });
 
 t.test('argv: --format json, project and inventory from config, targets as one argument', async (t) => {
@@ -261,7 +265,7 @@ t.test('argv: --format json, project and inventory from config, targets as one a
   t.same(runArgs(cfg(), ['web1', 'web2']), ['--targets', 'web1,web2', '--concurrency', '100', '--connect-timeout', '10']);
   t.same(runArgs(cfg({ concurrency: 7, connectTimeoutSeconds: 3 }), ['a'], 'deploy'), ['--targets', 'a', '--concurrency', '7', '--connect-timeout', '3', '--run-as', 'deploy']);
   const defaults = Object.fromEntries(Object.entries(BoltConfigSchema.properties).map(([k, s]) => [k, (s as { default?: unknown }).default]));
-  t.same(defaults, { binary: 'bolt', projectDir: undefined, inventoryFile: undefined, concurrency: 100, connectTimeoutSeconds: 10, inventoryTtlSeconds: 60, inventoryStaleSeconds: 300, factsTtlSeconds: 300, queryTimeoutSeconds: 60 }, 'documented defaults');
+  t.same(defaults, { binary: 'bolt', projectDir: undefined, inventoryFile: undefined, concurrency: 100, connectTimeoutSeconds: 10, inventoryTtlSeconds: 60, inventoryStaleSeconds: 300, factsTtlSeconds: 300, queryTimeoutSeconds: 60, maxDocumentBytes: 67_108_864 }, 'documented defaults');
 });
 
 t.test('targets Bolt would misread are refused before any process starts', async (t) => {
