@@ -111,7 +111,7 @@ export async function runProcess(file: string, args: string[], opts: RunOptions)
   const tracker = currentTracker();
   const graceMs = opts.graceMs ?? tracker?.graceMs ?? 5000;
   const env = childEnv(opts.env);
-  const scope = new ProcessScope(tracker?.label);
+  const scope = new ProcessScope(tracker?.label, { cgroups: tracker?.cgroups });
   // The cgroup prelude execs the command: a missing binary would show as the shell's exit 127.
   if (scope.cgroup && !executable(file, env)) {
     scope.release();

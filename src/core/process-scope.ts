@@ -37,16 +37,9 @@ interface CgroupSupport {
 }
 
 let support: CgroupSupport | null | undefined;
-let disabled = false;
-
-/** Turns cgroup scopes off for this process (config `execution.cgroups: false`, or tests of the fallback). */
-export function setCgroupsEnabled(enabled: boolean): void {
-  disabled = !enabled;
-}
 
 /** The cgroup v2 support of this server, probed once: null when it cannot create and kill cgroups. */
 export function cgroupSupport(): CgroupSupport | null {
-  if (disabled) return null;
   if (support !== undefined) return support;
   support = null;
   try {
@@ -148,10 +141,13 @@ export class ProcessScope {
   readonly cgroup: string | null;
   private pgid: number | null = null;
 
-  /** `label` makes the id readable (an execution id); the id is unique either way. */
-  constructor(label?: string) {
+  /**
+   * `label` makes the id readable (an execution id); the id is unique either way. `cgroups: false` uses the
+   * fallback even where cgroups work (config execution.cgroups).
+   */
+  constructor(label?: string, opts: { cgroups?: boolean } = {}) {
     this.id = `${label ?? `p${process.pid}`}.${++counter}.${randomUUID().slice(0, 8)}`;
-    const cg = cgroupSupport();
+    const cg = opts.cgroups === false ? null : cgroupSupport();
     let dir: string | null = null;
     if (cg) {
       try {
@@ -233,17 +229,23 @@ export class ProcessScope {
    */
   release(): number[] {
     if (!this.cgroup) return [];
-    const left = cgroupPids(this.cgroup);
     const home = cgroupSupport()?.home;
-    for (const p of left) {
-      try {
-        if (home) writeFileSync(home, String(p));
-      } catch {
-        /* it exited meanwhile */
+    const moved = new Set<number>();
+    // Again while members remain: one forking while it is moved leaves its child behind in the scope.
+    for (let round = 0; round < 3 && home; round++) {
+      const left = cgroupPids(this.cgroup);
+      if (!left.length) break;
+      for (const p of left) {
+        try {
+          writeFileSync(home, String(p));
+          moved.add(p);
+        } catch {
+          /* it exited meanwhile */
+        }
       }
     }
     removeCgroup(this.cgroup);
-    return left;
+    return [...moved];
   }
 }
 

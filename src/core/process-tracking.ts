@@ -17,6 +17,8 @@ export interface ProcessTracker {
   graceMs?: number;
   /** Time output holders get after the top-level process exited (ms; config execution.drainSeconds). */
   drainMs?: number;
+  /** Use a cgroup scope where the server can create one (config execution.cgroups; default true). */
+  cgroups?: boolean;
   /** Delay before a line still being printed is delivered as a partial piece (ms; execution.partialLineFlushMs). */
   partialFlushMs?: number;
 }

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
 import { bootId, killStaleGroup, startTicks } from '../core/process-identity.js';
-import { killRecordedScope, setCgroupsEnabled } from '../core/process-scope.js';
+import { killRecordedScope } from '../core/process-scope.js';
 import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { CapabilityRegistry } from '../core/registry.js';
@@ -52,9 +52,7 @@ export class ExecutionService {
   private readonly finished = new Set<string>();
   private closing = false;
 
-  constructor(private readonly d: ExecutionDeps) {
-    setCgroupsEnabled(d.config.cgroups);
-  }
+  constructor(private readonly d: ExecutionDeps) {}
 
   async submit(req: SubmitRequest): Promise<{ row: ExecutionRow; created: boolean }> {
     if (this.closing) throw new Errors.PluginUnavailable('The server is shutting down; submit again after it restarts.');
@@ -263,6 +261,7 @@ export class ExecutionService {
     const boot = bootId();
     return {
       label: executionId,
+      cgroups: this.d.config.cgroups,
       graceMs: this.d.config.cancelGraceMs,
       drainMs: this.d.config.drainSeconds * 1000,
       partialFlushMs: this.d.config.partialLineFlushMs,

@@ -10,6 +10,7 @@ import { EXECUTION_STATUSES, isTerminal, type ExecutionStatus as Status } from '
 import { decodeCursor, encodeCursor, problems, defaulted } from './common.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
 import { executionView } from './execution-view.js';
+import { outputText } from './output-text.js';
 import { Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc } from './schemas.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -85,7 +86,9 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
   app.get('/api/v1/executions/:id/output', {
     schema: {
       operationId: 'getExecutionOutput', tags: ['executions'], summary: 'Stored output and events, by sequence range (JSON or text/plain)',
-      description: 'JSON pages of events after `after`; with `Accept: text/plain` (or format=text), the stdout/stderr lines as text, prefixed by target when several.',
+      description: 'JSON pages of events after `after`; with `Accept: text/plain` (or format=text), the stdout/stderr output as text: '
+        + 'each piece once, a newline after every piece that ended a line and none after a `partial` one (so a prompt or a `\\r` progress bar '
+        + 'reads as printed), lines prefixed by `[target] ` when there are several targets. `X-Next-After` gives the cursor of the next page.',
       params: IdParam,
       querystring: Type.Object({
         after: defaulted(Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq > after.' })),
@@ -103,11 +106,8 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
     const more = events.length > limit;
     const wantsText = request.query.format === 'text' || (!request.query.format && /^text\/plain/.test(request.headers.accept ?? ''));
     if (wantsText) {
-      const multi = row.nodes.length > 1;
-      const lines = page.filter((e) => e.type === 'stdout' || e.type === 'stderr')
-        .map((e) => (multi ? `[${e.data.target}] ${e.data.line}` : String(e.data.line)));
       reply.header('x-next-after', String(last)).type('text/plain; charset=utf-8');
-      return reply.send((lines.length ? lines.join('\n') + '\n' : '') as never);
+      return reply.send(outputText(page, row.nodes.length > 1) as never);
     }
     return {
       items: page.map((e) => ({ seq: e.seq, type: e.type, at: e.at, data: e.data })),

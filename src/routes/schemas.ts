@@ -63,8 +63,35 @@ export const OutputEvent = Type.Object({
   seq: Type.Integer({ minimum: 1, description: 'Sequence number; the SSE id.' }),
   type: lit(STREAM_EVENT_TYPES),
   at: dateTime(),
-  data: anyObject({ description: '`{target, line}` for stdout/stderr; a TargetResult for target_result; `{status}` for status.' }),
+  data: anyObject({
+    description: '`OutputPiece` (`{target, line, partial?}`) for stdout/stderr; `{target, message}` for notice; a TargetResult for '
+      + 'target_result; `{status, reason?}` for status; `{limitBytes, message}` for truncated.',
+  }),
 }, { $id: 'OutputEvent', description: 'One stored event of an execution.' });
+
+export const OutputPiece = Type.Object({
+  target: Type.String({ description: 'Node name (`bolt` for the Bolt CLI\'s own messages).' }),
+  line: Type.String({ description: 'Text of the piece, without its newline (and without the CR of a CRLF).' }),
+  partial: Type.Optional(Type.Literal(true, {
+    description: 'Present (true) when no newline followed this text yet: a prompt, a `\\r` progress bar, a line over 64 KiB, or the '
+      + 'last text of a stream without a final newline. It is sent at most execution.partialLineFlushMs (200 ms) after it was printed; '
+      + 'the next piece of the same target and stream continues the same line. Joining the pieces, with a newline after each piece '
+      + 'without `partial`, gives the output exactly once.',
+  })),
+}, {
+  $id: 'OutputPiece',
+  description: 'The data of a stdout or stderr event: one whole line, or a partial piece of a line still being printed.',
+  examples: [{ target: 'web1', line: 'waiting for the lock... ', partial: true }, { target: 'web1', line: 'acquired' }],
+});
+
+export const NoticeData = Type.Object({
+  target: Type.String(),
+  message: Type.String({ description: 'What the server did on the target\'s behalf, in one sentence.' }),
+}, {
+  $id: 'NoticeData',
+  description: 'The data of a notice event: e.g. processes that still held the output after the command exited were ended, or processes could not be ended.',
+  examples: [{ target: 'web1', message: 'the command exited but 1 process(es) still held its output after 2 s; 1 ended (SIGTERM, then SIGKILL after 5 s)' }],
+});
 
 export const OutputPage = Type.Object({
   items: Type.Array(ref(OutputEvent)),
@@ -78,7 +105,8 @@ export const StreamEventDoc = Type.Object({
   data: anyObject(),
 }, {
   $id: 'StreamEvent',
-  description: 'text/event-stream frames: `id:`, `event:` (start, stdout, stderr, target_result, status, truncated, complete) and JSON `data:`; `: heartbeat` comments every 15 s.',
+  description: 'text/event-stream frames: `id:`, `event:` (start, stdout, stderr, notice, target_result, status, truncated, complete) and JSON `data:` '
+    + '(an OutputPiece for stdout/stderr: a line still being printed arrives as a `partial` piece within 200 ms); `: heartbeat` comments every 15 s.',
 });
 
 export const QueueState = Type.Object({
@@ -163,7 +191,7 @@ export const Health = Type.Object({
 export const ErrorCategoryDoc = Type.Unsafe<string>({ $id: 'ErrorCategory', type: 'string', enum: [...ERROR_CATEGORIES] });
 
 export const API_SCHEMAS: TSchema[] = [
-  ExecutionStatus, ExecutionCreate, ExecutionLinks, QueueInfo, Execution, ExecutionList, OutputEvent, OutputPage, StreamEventDoc,
+  ExecutionStatus, ExecutionCreate, ExecutionLinks, QueueInfo, Execution, ExecutionList, OutputEvent, OutputPiece, NoticeData, OutputPage, StreamEventDoc,
   QueueState, PluginHealth, PluginInfo, PluginList, CapabilityInfo, CapabilityList, InvokeResult, AggregateResult,
   NodePage, NodeDetail, GroupPage, JournalEntry, JournalPage, Health, ErrorCategoryDoc,
 ];
