@@ -35,7 +35,7 @@ t.test('SIGKILL mid-run: running -> interrupted, queued -> re-queued and run aft
   const second = await startServer(t, env, dataDir);
   const r = (await api(second.baseUrl, `/api/v1/executions/${running.id}`)).body;
   t.equal(r.status, 'interrupted', 'the crashed run is interrupted, not stuck running');
-  t.match(r.reason, /stopped while it was running; 1 leftover process group\(s\) killed/);
+  t.match(r.reason, /stopped while it was running; the leftover processes of 1 process scope\(s\) were killed/);
   t.notOk(groupsAlive(orphans), 'the crashed run\'s processes were killed at start');
   t.ok(r.finishedAt, 'finishedAt set');
   const q = (await api(second.baseUrl, `/api/v1/executions/${queued.id}/wait?timeout=60`)).body;
