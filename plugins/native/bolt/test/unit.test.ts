@@ -8,12 +8,13 @@ import pino from 'pino';
 import t from 'tap';
 import { helpers } from '../../../../src/helpers/index.js';
 import type { ExecutionContext } from '../../../../src/core/types.js';
-import { commonArgs, runArgs } from '../cli.js';
+import { loadConfig, validateConfig } from '../../../../src/config/load.js';
+import { commonArgs, documentTooLarge, runArgs } from '../cli.js';
 import { BoltConfigSchema, type BoltConfig } from '../config.js';
 import { boltError, targetError } from '../errors.js';
 import { normalizeFacts } from '../facts.js';
 import { parseInventoryShow } from '../inventory.js';
-import { itemReader, parseBoltStdout, type BoltResult } from '../json-stream.js';
+import { itemReader, parseBoltStdout, StdoutReader, type BoltResult } from '../json-stream.js';
 import { itemLines, itemOutcome } from '../outcome.js';
 import { BoltPlugin } from '../plugin.js';
 
@@ -95,6 +96,36 @@ t.test('parseBoltStdout: the whole stdout, whatever the exit code', async (t) =>
   t.same(parseBoltStdout("The inventoryfile '/nope' does not exist\n"), { kind: 'unparseable', text: "The inventoryfile '/nope' does not exist" }, 'errors printed before the outputter exists are plain text');
   t.same(parseBoltStdout(''), { kind: 'unparseable', text: '' });
   t.equal(parseBoltStdout('{ "items": [\n' + OK + '\n,\n').kind, 'unparseable', 'a document cut off (bolt killed) is not a document');
+});
+
+t.test('StdoutReader: results go out as their lines arrive and are not kept; the rest still parses', async (t) => {
+  const seen: string[] = [];
+  const reader = new StdoutReader((r) => seen.push(r.target));
+  for (const line of streamed([OK, FAILED, UNREACHABLE]).split('\n')) reader.push(line);
+  t.same(seen, ['web1', 'web2', 'ghost'], 'every result, in order');
+  t.same(parseBoltStdout(reader.text()), { kind: 'document', doc: { items: [], target_count: 3, elapsed_time: 0 } }, 'the kept text is the document without its results');
+  t.equal(reader.overflowBytes, 0);
+
+  const closed = new StdoutReader((r) => seen.push(r.target));
+  for (const line of closedWithError([OK], UNKNOWN_TASK).split('\n')) closed.push(line);
+  const parsed = parseBoltStdout(closed.text());
+  t.ok(parsed.kind === 'document' && parsed.doc._error?.kind === 'bolt/unknown-task' && parsed.doc.items?.length === 0, 'a closing _error is kept');
+
+  const plan = new StdoutReader(() => t.fail('a plan result is not a streamed item'));
+  const value = JSON.stringify([JSON.parse(OK)]);
+  plan.push(value);
+  t.equal(plan.text(), value, 'outside a document (plans, inventories, fatal errors) every line is kept as printed');
+
+  const oneLine = new StdoutReader(() => t.fail('not streamed'));
+  oneLine.push(`{ "items": [${OK}], "target_count": 1, "elapsed_time": 0 }`);
+  const whole = parseBoltStdout(oneLine.text());
+  t.ok(whole.kind === 'document' && whole.doc.items?.[0].target === 'web1', 'a document on one line is parsed at the end, items included');
+
+  const bounded = new StdoutReader(() => {}, 10);
+  bounded.push('0123456789');
+  bounded.push('abc');
+  bounded.push('de');
+  t.same([bounded.text(), bounded.overflowBytes], ['0123456789', 5], 'kept text bounded; what did not fit is counted, never kept in part');
 });
 
 t.test('boltError / targetError: every _error kind to its category', async (t) => {
@@ -266,6 +297,17 @@ t.test('argv: --format json, project and inventory from config, targets as one a
   t.same(runArgs(cfg({ concurrency: 7, connectTimeoutSeconds: 3 }), ['a'], 'deploy'), ['--targets', 'a', '--concurrency', '7', '--connect-timeout', '3', '--run-as', 'deploy']);
   const defaults = Object.fromEntries(Object.entries(BoltConfigSchema.properties).map(([k, s]) => [k, (s as { default?: unknown }).default]));
   t.same(defaults, { binary: 'bolt', projectDir: undefined, inventoryFile: undefined, concurrency: 100, connectTimeoutSeconds: 10, inventoryTtlSeconds: 60, inventoryStaleSeconds: 300, factsTtlSeconds: 300, queryTimeoutSeconds: 60, maxDocumentBytes: 67_108_864 }, 'documented defaults');
+});
+
+t.test('maxDocumentBytes: default 64 MiB, from the environment through the loader, and the error past it', async (t) => {
+  const own = (env: Record<string, string>) => validateConfig(BoltConfigSchema, loadConfig({ env, pluginIds: ['bolt'] }).plugins.bolt ?? {}, 'plugins.bolt') as BoltConfig;
+  t.equal(own({}).maxDocumentBytes, 67_108_864, 'default');
+  t.equal(own({ CAPSTAN_PLUGINS_BOLT_MAX_DOCUMENT_BYTES: '1048576' }).maxDocumentBytes, 1_048_576, 'CAPSTAN_PLUGINS_BOLT_MAX_DOCUMENT_BYTES');
+  t.throws(() => own({ CAPSTAN_PLUGINS_BOLT_MAX_DOCUMENT_BYTES: '12' }), /maxDocumentBytes/, 'below the minimum: refused with its path');
+  const e = documentTooLarge(cfg({ maxDocumentBytes: 65_536 }), [263_412, 90_000], 'results');
+  t.same([e.code, e.category], ['CAPSTAN_ERR_OUTPUT_DOCUMENT_TOO_LARGE', 'unavailable']);
+  t.equal(e.message, "bolt printed 2 JSON documents (results) of 263412 bytes, 90000 bytes, over the bolt plugin's maxDocumentBytes of 65536 bytes; they were dropped, not guessed. Raise plugins.bolt.maxDocumentBytes (env CAPSTAN_PLUGINS_BOLT_MAX_DOCUMENT_BYTES).");
+  t.same(e.extra, { documentBytes: [263_412, 90_000], maxDocumentBytes: 65_536, configKey: 'plugins.bolt.maxDocumentBytes' });
 });
 
 t.test('targets Bolt would misread are refused before any process starts', async (t) => {
