@@ -41,14 +41,6 @@ function parseItem(line: string): BoltResult | undefined {
   }
 }
 
-/** Returns a line handler that calls `onItem` for each result line. */
-export function itemReader(onItem: (r: BoltResult) => void): (line: string) => void {
-  return (line) => {
-    const item = parseItem(line);
-    if (item) onItem(item);
-  };
-}
-
 /** The head line of a streamed run document. */
 const HEAD = /^\{\s*"items"\s*:\s*\[$/;
 

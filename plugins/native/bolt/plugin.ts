@@ -1,7 +1,7 @@
 /**
  * The Bolt plugin, reference implementation of the capability contracts: inventory, facts, command /
  * script / task / plan runs and task listing, all through the bolt CLI with `--format json`. Results reach
- * the stream the moment Bolt prints each one; Bolt's stderr log lines stream as target `bolt`.
+ * the stream the moment Bolt prints each one; Bolt's stderr log streams as pieces (`partial` kept) of target `bolt`.
  */
 import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

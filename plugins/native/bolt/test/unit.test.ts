@@ -14,7 +14,7 @@ import { BoltConfigSchema, type BoltConfig } from '../config.js';
 import { boltError, targetError } from '../errors.js';
 import { normalizeFacts } from '../facts.js';
 import { parseInventoryShow } from '../inventory.js';
-import { itemReader, parseBoltStdout, StdoutReader, type BoltResult } from '../json-stream.js';
+import { parseBoltStdout, StdoutReader, type BoltResult } from '../json-stream.js';
 import { itemLines, itemOutcome } from '../outcome.js';
 import { BoltPlugin } from '../plugin.js';
 
@@ -34,9 +34,10 @@ const closedWithError = (items: string[], error: object) =>
 
 const UNKNOWN_TASK = { kind: 'bolt/unknown-task', msg: "Could not find a task named 'nope'. For a list of available tasks, run 'bolt task show'.", details: {} };
 
-t.test('itemReader: each result the moment its line arrives, in the streamed format', async (t) => {
+t.test('StdoutReader: each result the moment its line arrives, in the streamed format', async (t) => {
   const seen: BoltResult[] = [];
-  const read = itemReader((r) => seen.push(r));
+  const reader = new StdoutReader((r) => seen.push(r));
+  const read = (line: string) => reader.push(line);
   const doc = streamed([OK, FAILED, UNREACHABLE]);
   const out = doc.split('\n');
   read(out[0]);
@@ -48,17 +49,22 @@ t.test('itemReader: each result the moment its line arrives, in the streamed for
   t.same(seen[1].value._error?.details, { exit_code: 3 });
 
   const more: string[] = [];
-  const read2 = itemReader((r) => more.push(r.target));
+  const reader2 = new StdoutReader((r) => more.push(r.target));
+  const read2 = (line: string) => reader2.push(line);
+  read2('{ "items": [');
   read2(`${OK},`);
   read2(`  ${FAILED}  `);
   read2('{ "target": "spaced", "status": "success", "value": {} }');
   read2('{"target":"truncated","status":"succ');
   read2('{"target":42,"status":"success","value":{}}');
+  read2('],');
+  read2('{"target":"after the items","status":"success","value":{}}');
   read2('"target_count": 1, "elapsed_time": 0 }');
   read2('"_error": ');
   read2(JSON.stringify(UNKNOWN_TASK));
   read2('CLI arguments ["connect-timeout"] might be overridden by Inventory');
-  t.same(more, ['web1', 'web2', 'spaced'], 'a trailing comma and padding are tolerated; partial, non-string or non-result lines are ignored');
+  t.same(more, ['web1', 'web2', 'spaced'], 'a trailing comma and padding are tolerated; partial, non-string or non-result lines, and lines outside the items, are not results');
+  t.match(reader2.text(), /"target":"truncated"[\s\S]*"target":42[\s\S]*after the items/, 'what is not a result is kept for the final parse');
 });
 
 t.test('parseBoltStdout: the whole stdout, whatever the exit code', async (t) => {
