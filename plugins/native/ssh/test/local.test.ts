@@ -109,7 +109,7 @@ t.test('embedded default: localhost over the local transport', async (t) => {
     t.equal(interpDone.status, 'failed');
     t.same([interpDone.results[0].exitCode, interpDone.results[0].error.category], [4, 'execution_failed'], "the script's exit code");
     const evs = await events(app, interp.id);
-    t.match(lines(evs, 'stdout')[0], /^via \S*capstan\.\w+ with x y$/, 'run by the interpreter from a temporary file');
+    t.match(lines(evs, 'stdout')[0], /^via \S*\/capstan\.[\w-]+\/script with x y$/, 'run by the interpreter from a temporary file');
     t.same(lines(evs, 'stderr'), ['oops']);
   });
 
