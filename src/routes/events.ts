@@ -11,6 +11,7 @@ import { EventsListParams, EventsQueryParams, EventsStreamParams, type EventsStr
 import type { Event } from '../capabilities/records.js';
 import { Errors } from '../core/errors.js';
 import type { ExecutionContext } from '../core/types.js';
+import { sseResponse, startSse } from '../execution/sse.js';
 import { problems, requestContext } from './common.js';
 import { aggregatePage, decodeState, encodeState, fanOut, type CursorState, type FanOut, type SourcePos } from './record-common.js';
 import { EventPage, EventStreamFrame } from './record-schemas.js';
@@ -165,7 +166,7 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
       querystring: ref(EventsStreamParams),
       headers: LastEventId,
       response: {
-        200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: ref(EventStreamFrame) } } },
+        200: sseResponse(ref(EventStreamFrame)),
         ...problems(400, 503),
       },
     },
@@ -183,7 +184,7 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
     request.raw.once('close', stop);
     reply.raw.once('close', stop);
     const heartbeatMs = Math.min(15, app.config.execution.heartbeatSeconds) * 1000;
-    reply.sse(follow({ app, ctx: requestContext(request, reply), base, start, closed: closed.signal, heartbeatMs }));
+    startSse(reply, follow({ app, ctx: requestContext(request, reply), base, start, closed: closed.signal, heartbeatMs }));
     return reply;
   });
 }
