@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor, problems, defaulted } from './common.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
 import { executionView } from './execution-view.js';
 import { outputText } from './output-text.js';
+import { sseResponse } from '../execution/sse.js';
 import { Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc } from './schemas.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -123,7 +124,7 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) }),
       querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
       response: {
-        200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: ref(StreamEventDoc) } } },
+        200: sseResponse(ref(StreamEventDoc)),
         ...problems(400, 404),
       },
     },

@@ -10,7 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { stringify } from 'yaml';
 import { buildTestApp, waitForExecution } from '../../../../test/helper.js';
 import { sshTestbedUnavailableReason, startSshHosts } from '../../../../test/testbed/ssh-hosts.js';
@@ -20,7 +20,7 @@ const NET = '127.0.53';
 const EXEC = { cancelGraceMs: 1000, drainSeconds: 1 };
 
 /** A directory every test user can use for gates (the ssh user is not root). */
-function gateDir(t: Tap.Test): string {
+function gateDir(t: Test): string {
   const d = mkdtempSync(join(os.tmpdir(), 'capstan-fidelity-'));
   chmodSync(d, 0o777);
   t.teardown(() => rmSync(d, { recursive: true, force: true }));
@@ -44,7 +44,7 @@ interface Kind {
   signals: boolean;
 }
 
-function cases(t: Tap.Test, kind: Kind, appOf: () => FastifyInstance): void {
+function cases(t: Test, kind: Kind, appOf: () => FastifyInstance): void {
   const { target } = kind;
   const run = (command: string, extra: Record<string, unknown> = {}) => submit(appOf(), { capability: 'command.execute', targets: [target], params: { command }, ...extra });
 
