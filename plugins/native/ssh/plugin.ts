@@ -23,7 +23,8 @@ import { FACTS_SCRIPT, parseFacts } from './facts.js';
 import { LOCALHOST_ONLY, loadInventoryFile, parseInventory, type Inventory, type InventoryTarget, type TargetConnection } from './inventory.js';
 import { DEFAULT_DRAIN_MS } from '../../../src/core/process-runner.js';
 import { currentTracker } from '../../../src/core/process-tracking.js';
-import { scriptDirName, scriptRunner, withWatchdog, wrapCommand } from './shell.js';
+import { withWatchdog } from '../../../src/core/target-watchdog.js';
+import { scriptDirName, scriptRunner, wrapCommand } from './shell.js';
 import { runOnTarget } from './transport.js';
 
 export const PLUGIN_ID = 'ssh';

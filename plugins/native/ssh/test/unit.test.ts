@@ -11,7 +11,8 @@ import { classify, sshFailure, type Ended } from '../classify.js';
 import { SshConfigSchema } from '../config.js';
 import { FACTS_SCRIPT, osFamily, parseFacts } from '../facts.js';
 import { LOCALHOST_ONLY, connectionOf, loadInventoryFile, parseInventory } from '../inventory.js';
-import { quote, scriptDirName, scriptRunner, withWatchdog, wrapCommand, type WatchdogOptions } from '../shell.js';
+import { withWatchdog, type WatchdogOptions } from '../../../../src/core/target-watchdog.js';
+import { quote, scriptDirName, scriptRunner, wrapCommand } from '../shell.js';
 import { sshArgv } from '../transport.js';
 
 const CONFIG_INVALID = { code: 'CAPSTAN_ERR_CONFIG_INVALID' };
@@ -275,21 +276,6 @@ const wd = (o: Partial<WatchdogOptions> = {}): WatchdogOptions => ({
   graceSeconds: 1, drainSeconds: 1, cookie: `unit${process.pid}c${Math.random().toString(36).slice(2)}`, noticePrefix: 'capstan-notice:unit', ...o,
 });
 
-t.test('withWatchdog: passes stdin, output and exit code through; kills the command when its parent goes', async (t) => {
-  const ok = await execa('sh', ['-c', withWatchdog('read x; echo "got $x"; echo err >&2; exit 3', wd())], { input: 'abc\n', reject: false, env: { SHELL: '/bin/sh' } });
-  t.equal(ok.stdout, 'got abc');
-  t.equal(ok.stderr, 'err');
-  t.equal(ok.exitCode, 3);
-  // A parent that dies (as the sshd session does when the client is gone) leaves the command to the watchdog.
-  const mark = `wd-${process.pid}-${Date.now()}`;
-  const parent = execa('sh', ['-c', `sh -c ${quote(withWatchdog(`sleep 60; : ${mark}`, wd()))} & sleep 0.5; exit 0`], { reject: false, env: { SHELL: '/bin/sh' } });
-  await parent;
-  const alive = () => execa('pgrep', ['-f', mark], { reject: false }).then((r) => r.exitCode === 0);
-  const deadline = Date.now() + 8000;
-  while ((await alive()) && Date.now() < deadline) await execa('sleep', ['0.2']);
-  t.notOk(await alive(), 'the orphaned command was killed');
-});
-
 /** Waits (bounded) until no process's command line holds `mark`. */
 async function gone(mark: string, ms = 10_000): Promise<boolean> {
   const alive = () => execa('pgrep', ['-f', mark], { reject: false }).then((r) => r.exitCode === 0);
@@ -298,36 +284,8 @@ async function gone(mark: string, ms = 10_000): Promise<boolean> {
   return !(await alive());
 }
 
-t.test('withWatchdog: the run rules on the target side', async (t) => {
+t.test('withWatchdog and scriptRunner together', async (t) => {
   const env = { SHELL: '/bin/sh', PATH: process.env.PATH ?? '/usr/bin:/bin' };
-
-  t.test('a background child holding the output is ended after the drain, with a notice; the exit code is the command\'s', async (t) => {
-    const mark = `wdh${process.pid}x${Date.now()}`;
-    const started = Date.now();
-    const r = await execa('sh', ['-c', withWatchdog(`sh -c 'sleep 30; : ${mark}' & echo started; exit 4`, wd({ drainSeconds: 1 }))], { reject: false, env });
-    t.equal(r.stdout, 'started');
-    t.equal(r.exitCode, 4, 'the top-level exit code');
-    t.ok(Date.now() - started < 10_000, `ended after the drain, not after 30 s (${Date.now() - started} ms)`);
-    t.match(r.stderr, /^capstan-notice:unit the command exited but \d+ process\(es\) still held its output after 1 s/m, 'notice line on stderr');
-    t.ok(await gone(mark), 'the holder is gone');
-  });
-
-  t.test('a detached daemon (output redirected) survives a normal end', async (t) => {
-    const mark = `wdd${process.pid}x${Date.now()}`;
-    const dir = t.testdir();
-    const r = await execa('sh', ['-c', withWatchdog(`nohup sh -c 'sleep 30; : ${mark}' >${dir}/app.log 2>&1 & echo ok`, wd())], { reject: false, env });
-    t.same([r.stdout, r.stderr, r.exitCode], ['ok', '', 0], 'no notice: nothing held the output');
-    t.equal((await execa('pgrep', ['-f', mark], { reject: false })).exitCode, 0, 'the daemon still runs');
-    await execa('pkill', ['-f', mark], { reject: false });
-  });
-
-  t.test('when the session goes, processes that left the process group (setsid, double fork) are ended too', async (t) => {
-    const mark = `wde${process.pid}x${Date.now()}`;
-    const cmd = `setsid sh -c 'sleep 60; : ${mark}a' </dev/null >/dev/null 2>&1 & (sh -c 'sleep 60; : ${mark}b' </dev/null >/dev/null 2>&1 &); sleep 60`;
-    await execa('sh', ['-c', `sh -c ${quote(withWatchdog(cmd, wd()))} & sleep 0.5; exit 0`], { reject: false, env });
-    t.ok(await gone(`${mark}a`), 'the setsid child is gone');
-    t.ok(await gone(`${mark}b`), 'the double-forked child is gone');
-  });
 
   t.test('the script directory is removed when the session goes (SIGKILLed script)', async (t) => {
     const tmp = t.testdir();
