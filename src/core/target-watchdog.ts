@@ -11,7 +11,7 @@ export interface WatchdogOptions {
   graceSeconds: number;
   /** How long processes still holding output may go on after the command exited (s). */
   drainSeconds: number;
-  /** Value of CAPSTAN_RUN in the command's environment: finds processes that left its process group. */
+  /** Value of CAPSTAN_TARGET_RUN in the command's environment: finds processes that left its process group. */
   cookie: string;
   /** Prefix of the watchdog's own stderr lines (`<prefix> <message>`), read back as notices. */
   noticePrefix: string;
@@ -26,7 +26,7 @@ export interface WatchdogOptions {
  * process holds its output; Bolt stops reading at the command's exit and leaves such processes running.
  * The watchdog:
  * - starts the command line in the user's login shell, in its own session when `setsid` exists, with
- *   `CAPSTAN_RUN=<cookie>` in its environment; stdin is passed through on fd 3 (an asynchronous list would
+ *   `CAPSTAN_TARGET_RUN=<cookie>` in its environment (beside the server-side `CAPSTAN_RUN`, which it keeps); stdin is passed through on fd 3 (an asynchronous list would
  *   otherwise read /dev/null);
  * - checks every second that its parent (the sshd session, or the tool's process) is alive; when it is gone, every process of the
  *   run (the command's process group, and every process carrying the cookie, which survives setsid and
@@ -40,15 +40,16 @@ export interface WatchdogOptions {
 export function withWatchdog(line: string, o: WatchdogOptions): string {
   const dirs = o.cleanupDir ? `"\${TMPDIR:-/tmp}"/${quote(o.cleanupDir)} /tmp/${quote(o.cleanupDir)}` : '';
   const script = [
+    // The command line gets a leading space: one starting with `-` must be a command, not options of the shell.
     'exec 3<&0',
     'out=$(readlink /proc/$$/fd/1 2>/dev/null); err=$(readlink /proc/$$/fd/2 2>/dev/null)',
-    'if command -v setsid >/dev/null 2>&1; then CAPSTAN_RUN="$2" setsid "${SHELL:-/bin/sh}" -c "$1" <&3 3<&- &',
-    'else CAPSTAN_RUN="$2" "${SHELL:-/bin/sh}" -c "$1" <&3 3<&- & fi',
+    'if command -v setsid >/dev/null 2>&1; then CAPSTAN_TARGET_RUN="$2" setsid "${SHELL:-/bin/sh}" -c " $1" <&3 3<&- &',
+    'else CAPSTAN_TARGET_RUN="$2" "${SHELL:-/bin/sh}" -c " $1" <&3 3<&- & fi',
     'pid=$!',
     'exec 3<&-',
     'parent=$PPID',
     // Each helper runs with stderr on /dev/null (exec, so no saved copy of the session's fds is left open).
-    'cookied() { grep -lsxzF "CAPSTAN_RUN=$2" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3; }',
+    'cookied() { grep -lsxzF "CAPSTAN_TARGET_RUN=$2" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3; }',
     "pat() { printf %s \"$1\" | sed 's/[][*?\\\\]/\\\\&/g'; }",
     'holders() { [ -n "$out$err" ] || return 0; find /proc/[0-9]*/fd -maxdepth 1 \\( -lname "$(pat "$out")" -o -lname "$(pat "$err")" \\) 2>/dev/null | cut -d/ -f3 | sort -u | grep -vx -e "$$" -e "$parent"; }',
     'endall() { kill -"$1" -"$pid" 2>/dev/null || kill -"$1" "$pid" 2>/dev/null; for p in $(exec 2>/dev/null; cookied x "$2"); do kill -"$1" "$p" 2>/dev/null; done; }',

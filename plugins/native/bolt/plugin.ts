@@ -3,6 +3,7 @@
  * script / task / plan runs and task listing, all through the bolt CLI with `--format json`. Results reach
  * the stream the moment Bolt prints each one; Bolt's stderr log streams as pieces (`partial` kept) of target `bolt`.
  */
+import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,10 @@ import {
 import { abortStatus } from '../../../src/core/abort.js';
 import { CapstanError, Errors } from '../../../src/core/errors.js';
 import { compileGlob } from '../../../src/core/glob.js';
+import { DEFAULT_DRAIN_MS } from '../../../src/core/process-runner.js';
+import { currentTracker } from '../../../src/core/process-tracking.js';
+import { shQuote } from '../../../src/core/sh-quote.js';
+import { withWatchdog } from '../../../src/core/target-watchdog.js';
 import type { Breaker, Cache, PluginHelpers } from '../../../src/core/helpers-api.js';
 import {
   BasePlugin, implement, type ExecutionContext, type ExecutionEmit, type HealthStatus, type PluginCapability, type TargetOutcome,
@@ -104,8 +109,9 @@ export class BoltPlugin extends BasePlugin {
       implement(commandExecute, async (p, ctx) => {
         // Bolt's `command run` has no working directory option: the command runs after a `cd`, through
         // `eval` so that the whole command line (`a; b`, `a || b`) runs there or not at all.
-        const cmd = p.cwd ? `cd ${shellQuote(p.cwd)} && eval ${shellQuote(p.command)}` : p.command;
-        return this.run(ctx, ['command', 'run', ...envArgs(p.env)], p.runAs, [cmd]);
+        const cmd = p.cwd ? `cd ${shQuote(p.cwd)} && eval ${shQuote(p.command)}` : p.command;
+        const guard = targetGuard(ctx);
+        return this.run(ctx, ['command', 'run', ...envArgs(p.env)], p.runAs, [guard ? guard.wrap(cmd) : cmd], guard?.noticePrefix);
       }),
       implement(scriptExecute, async (p, ctx) => {
         const dir = await mkdtemp(join(tmpdir(), 'capstan-bolt-'));
@@ -182,7 +188,7 @@ export class BoltPlugin extends BasePlugin {
   }
 
   /** Runs a bolt action on the context's targets, emitting each result as Bolt prints it. */
-  private async run(ctx: ExecutionContext, action: string[], runAs?: string, positional?: string[]): Promise<{ results: TargetOutcome[] }> {
+  private async run(ctx: ExecutionContext, action: string[], runAs?: string, positional?: string[], noticePrefix?: string): Promise<{ results: TargetOutcome[] }> {
     const targets = (ctx.targets ?? []).map((t) => t.name);
     checkTargets(targets);
     const asked = new Set(targets);
@@ -196,7 +202,11 @@ export class BoltPlugin extends BasePlugin {
       }
       const { stdout, stderr } = itemLines(item);
       for (const piece of stdout) ctx.emit({ type: 'stdout', target: item.target, ...piece });
-      for (const piece of stderr) ctx.emit({ type: 'stderr', target: item.target, ...piece });
+      for (const piece of stderr) {
+        // The target-side watchdog's own lines are notices, not the command's stderr.
+        if (noticePrefix && !piece.partial && piece.line.startsWith(`${noticePrefix} `)) ctx.emit({ type: 'notice', target: item.target, message: piece.line.slice(noticePrefix.length + 1) });
+        else ctx.emit({ type: 'stderr', target: item.target, ...piece });
+      }
       const o = itemOutcome(item);
       seen.set(item.target, o);
       ctx.emit({ type: 'target_result', ...o });
@@ -290,6 +300,26 @@ function envArgs(env: Record<string, string> | undefined): string[] {
   return Object.entries(env ?? {}).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]);
 }
 
-function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
+/** Bolt transports whose targets run commands in a POSIX shell (winrm runs PowerShell). */
+const POSIX_TRANSPORTS = new Set(['ssh', 'local', 'docker', 'podman', 'lxd', 'jail']);
+
+/**
+ * The run rules on Bolt's targets: Bolt stops reading a command's output when it exits and leaves whatever
+ * still holds it running, and a canceled Bolt leaves remote processes behind. A command for POSIX targets is
+ * therefore wrapped in the target-side watchdog (src/core/target-watchdog.ts): drain, then end output
+ * holders with a notice; end the whole run, escapes included, when Bolt goes. Undefined (no wrapping) when
+ * a target's transport is not a POSIX shell.
+ */
+function targetGuard(ctx: ExecutionContext): { wrap: (cmd: string) => string; noticePrefix: string } | undefined {
+  if (!(ctx.targets ?? []).every((t) => POSIX_TRANSPORTS.has(t.transport ?? 'ssh'))) return undefined;
+  const nonce = randomBytes(9).toString('base64url');
+  const tracker = currentTracker();
+  const noticePrefix = `capstan-notice:${nonce}`;
+  return {
+    noticePrefix,
+    wrap: (cmd) => withWatchdog(cmd, {
+      graceSeconds: Math.max(1, Math.ceil((tracker?.graceMs ?? 5000) / 1000)), drainSeconds: (tracker?.drainMs ?? DEFAULT_DRAIN_MS) / 1000,
+      cookie: `${ctx.executionId ?? 'query'}.${nonce}`, noticePrefix,
+    }),
+  };
 }

@@ -1,21 +1,48 @@
 /**
- * The run rules through Bolt (the fake bolt CLI, local targets): cancel and timeout end every process the
- * run started, also those that left Bolt's process groups (setsid, double fork), with the cgroup scope and
- * with the process-group + cookie fallback; a canceled script.execute leaves no script copy behind.
+ * The run rules through Bolt (the fake bolt CLI, local targets): a background child still holding a command's
+ * output is ended after the drain with a notice (the target-side watchdog), a detached daemon survives, cancel
+ * and timeout end every process the run started, also those that left Bolt's process groups (setsid, double
+ * fork), with the cgroup scope and with the process-group + cookie fallback; a canceled script.execute leaves
+ * no script copy behind.
  */
 import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import t from 'tap';
 import { buildTestApp, waitForExecution } from '../../../../test/helper.js';
 import { pgrep } from '../../ssh/test/fixtures/helpers.js';
-import { boltOverrides, submit, teardownOf, until, writeProject } from './fixtures/helpers.js';
+import { boltOverrides, events, lines, submit, teardownOf, until, writeProject } from './fixtures/helpers.js';
 
 const marker = (p: string) => `${p}${process.pid}x${Math.random().toString(36).slice(2, 8)}`;
 
 for (const cgroups of [true, false]) {
   t.test(`bolt runs (execution.cgroups ${cgroups})`, async (t) => {
     const project = writeProject(t.testdir());
-    const app = await buildTestApp(teardownOf(t), { ...boltOverrides(project), execution: { cancelGraceMs: 1000, cgroups } });
+    const app = await buildTestApp(teardownOf(t), { ...boltOverrides(project), execution: { cancelGraceMs: 1000, drainSeconds: 1, cgroups } });
+    const kill = async (mark: string) => { for (const p of await pgrep(mark)) try { process.kill(p, 'SIGKILL'); } catch { /* gone */ } };
+
+    t.test('a background child holding the output is ended after the drain, with a notice; the exit code is the command\'s', async (t) => {
+      const mark = marker('hold');
+      t.teardown(() => kill(mark));
+      const started = Date.now();
+      const created = await submit(app, { capability: 'command.execute', targets: ['localhost'], params: { command: `sh -c 'sleep 30; : ${mark}' & echo started; exit 3` } });
+      const done = await waitForExecution(app, created.id, 60);
+      t.ok(Date.now() - started < 15_000, `ended in ${Date.now() - started} ms`);
+      t.match(done.results[0], { target: 'localhost', status: 'failed', exitCode: 3 });
+      const evs = await events(app, created.id);
+      t.same(lines(evs, 'stdout', 'localhost'), ['started']);
+      t.match(evs.find((e) => e.type === 'notice')?.data, { target: 'localhost', message: /still held its output after 1 s on the target/ }, 'the notice, not a stderr line');
+      t.notOk(lines(evs, 'stderr', 'localhost').some((l) => l.includes('capstan-notice')), 'the watchdog line is not in the output');
+      await until('the holder gone', async () => (await pgrep(mark)).length === 0, 10_000);
+    });
+
+    t.test('a detached daemon survives a bolt command that ends normally', async (t) => {
+      const mark = marker('daemon');
+      t.teardown(() => kill(mark));
+      const created = await submit(app, { capability: 'command.execute', targets: ['localhost'], params: { command: `nohup sh -c 'sleep 60; : ${mark}' >/dev/null 2>&1 & echo ok` } });
+      t.equal((await waitForExecution(app, created.id, 60)).status, 'succeeded');
+      await until('the daemon running', async () => (await pgrep(`sleep 60; : ${mark}`)).length === 1, 5000);
+      t.pass('the daemon still runs');
+    });
     for (const how of ['cancel', 'timeout'] as const) {
       t.test(`${how} ends the setsid and double-forked children of a bolt command`, async (t) => {
         const mark = marker(how);

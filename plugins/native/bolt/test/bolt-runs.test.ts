@@ -39,7 +39,10 @@ t.test('command.execute: per-target lines and results, bolt log lines, the argv'
   t.equal(types.filter((x) => x === 'target_result').length, 4, 'one target_result per target');
   t.equal(types[types.length - 1], 'complete');
   const [line] = calls(project, /^command run/);
-  t.match(line, /^command run --targets (\w+,){3}\w+ --concurrency 100 --connect-timeout 10 --format json --project \S+ -- echo "out-\$\(\(40\+2\)\)"; echo err-line >&2$/, 'argv: --format json, the project, then the command after --');
+  t.match(line, /^command run --targets (\w+,){3}\w+ --concurrency 100 --connect-timeout 10 --format json --project \S+ -- exec sh -c 'exec 3<&0$/,
+    'argv: --format json, the project, then the command (inside the target-side watchdog, a multi-line sh script) after --');
+  t.ok(calls(project).some((l) => /capstan-watchdog 'echo "out-\$\(\(40\+2\)\)"; echo err-line >&2' '[\w.-]+'$/.test(l)),
+    'the command itself is one quoted word of the watchdog');
   t.same(line.match(/--targets (\S+)/)![1].split(',').sort(), ['localhost', 'web1', 'web2', 'web3']);
 });
 
@@ -61,7 +64,9 @@ t.test('command.execute: exit codes, unreachable targets and a missing program k
 
   knobs(project, {});
   const missing = await cmd(['web1'], 'no_such_program_capstan');
-  t.match(missing.results.web1, { status: 'failed', error: { category: 'execution_failed', detail: /No such file or directory - no_such_program_capstan/ } }, 'exception-error -> execution_failed');
+  // Commands reach Bolt inside the target-side watchdog (a shell), so a missing program is the shell's 127.
+  t.match(missing.results.web1, { status: 'failed', exitCode: 127, error: { category: 'execution_failed', detail: /exit code 127/ } }, 'a missing program -> execution_failed, 127');
+  t.match(lines(missing.evs, 'stderr', 'web1').join('\n'), /no_such_program_capstan/, "the shell's message names it");
 });
 
 t.test('command.execute and script.execute: env (--env-var) and cwd', async (t) => {
@@ -111,7 +116,7 @@ t.test('script.execute: a temporary script with arguments, interpreter, exit cod
 
   const dash = await cmd(['web1'], '-tdb1');
   t.same(Object.keys(dash.results), ['web1'], 'a command that looks like an option is a command, not -t');
-  t.match(dash.results.web1, { status: 'failed', error: { category: 'execution_failed', detail: /No such file or directory - -tdb1/ } });
+  t.match(dash.results.web1, { status: 'failed', exitCode: 127, error: { category: 'execution_failed' } }, 'run as a program named -tdb1 (not found), not as shell options');
 
   const interp = await run({ capability: 'script.execute', targets: ['web1'], params: { script: 'echo "via sh: $1"; exit 5\n', interpreter: 'sh', arguments: ['x'] } });
   t.match(interp.results.web1, { status: 'failed', exitCode: 5, error: { category: 'execution_failed' } });
