@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const app = await buildApp(config);
-  closeWithGrace({ delay: 15_000 }, async ({ err, signal }) => {
+  // Ending runs takes the cancel grace (SIGTERM -> SIGKILL) plus a few seconds of settling: the graceful stop
+  // must never give up before, or it exits 1 and leaves rows `running`.
+  closeWithGrace({ delay: Math.max(15_000, config.execution.cancelGraceMs + 10_000) }, async ({ err, signal }) => {
     if (err) app.log.error({ err }, 'closing after an error');
     else app.log.info({ signal }, 'closing');
     await app.close();

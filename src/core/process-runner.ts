@@ -13,7 +13,7 @@
  */
 import { accessSync, constants, existsSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import { execa } from 'execa';
 import { Errors } from './errors.js';
@@ -90,9 +90,9 @@ export function signalExitCode(signal: string): number | null {
   return n === undefined ? null : 128 + n;
 }
 
-/** Whether `file` can be executed (a path, or a name found on PATH). */
-function executable(file: string, env: Record<string, string>): boolean {
-  const candidates = file.includes('/') ? [file] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, file));
+/** Whether `file` can be executed (a path, relative to `cwd` as the child sees it, or a name found on PATH). */
+function executable(file: string, env: Record<string, string>, cwd?: string): boolean {
+  const candidates = file.includes('/') ? [resolve(cwd ?? '.', file)] : (env.PATH ?? '').split(delimiter).filter(Boolean).map((d) => join(d, file));
   return candidates.some((c) => {
     try {
       accessSync(c, constants.X_OK);
@@ -113,7 +113,7 @@ export async function runProcess(file: string, args: string[], opts: RunOptions)
   const env = childEnv(opts.env);
   const scope = new ProcessScope(tracker?.label, { cgroups: tracker?.cgroups });
   // The cgroup prelude execs the command: a missing binary would show as the shell's exit 127.
-  if (scope.cgroup && !executable(file, env)) {
+  if (scope.cgroup && !executable(file, env, opts.cwd)) {
     scope.release();
     throw new Errors.ToolMissing(`'${file}' is not installed or not on PATH.`);
   }

@@ -10,16 +10,17 @@
  * `env -i`): that is the documented limit of the fallback.
  *
  * The scope also knows which of its processes still hold the run's output: those whose stdout or stderr is
- * still a socket (Node's stdio channels are socket pairs; a shell pipeline inside the run uses pipes and a
- * properly detached daemon has redirected both to files).
+ * still the channel the child got (its fd 1/2 links, read at start), or, when the child was gone before they
+ * could be read, a socket (Node's stdio channels are socket pairs; a shell pipeline inside the run uses
+ * pipes and a properly detached daemon has redirected both to files).
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { COOKIE_ENV, fdLink, pidsWithCookie, procSnapshot, procStat, sameProcess } from './proc-table.js';
 
-/** Environment variable that marks every process of a scope. */
-export const COOKIE_ENV = 'CAPSTAN_RUN';
+export { COOKIE_ENV } from './proc-table.js';
 
 /** What a crash recovery needs to end a scope's leftovers. */
 export interface ScopeRecord {
@@ -62,47 +63,6 @@ export function cgroupSupport(): CgroupSupport | null {
   return support;
 }
 
-export interface ProcStat {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  state: string;
-}
-
-/** Parses /proc/<pid>/stat (the command name may hold spaces and parentheses). */
-export function procStat(pid: number): ProcStat | null {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    return { pid, state: f[0], ppid: Number(f[1]), pgid: Number(f[2]) };
-  } catch {
-    return null;
-  }
-}
-
-function allPids(): number[] {
-  try {
-    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number);
-  } catch {
-    return [];
-  }
-}
-
-function hasCookie(pid: number, needle: Buffer): boolean {
-  try {
-    const env = readFileSync(`/proc/${pid}/environ`);
-    return env.indexOf(needle) >= 0;
-  } catch {
-    return false;
-  }
-}
-
-/** Pids of live (non-zombie) processes whose environment holds `CAPSTAN_RUN=<cookie>` (a prefix match when `prefix`). */
-export function pidsWithCookie(cookie: string, prefix = false): number[] {
-  const needle = Buffer.from(`${COOKIE_ENV}=${cookie}${prefix ? '' : '\0'}`);
-  return allPids().filter((p) => p !== process.pid && hasCookie(p, needle) && procStat(p)?.state !== 'Z');
-}
-
 function cgroupPids(dir: string): number[] {
   try {
     return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number)
@@ -110,18 +70,6 @@ function cgroupPids(dir: string): number[] {
   } catch {
     return [];
   }
-}
-
-/** True when the process's stdout or stderr is a socket, i.e. (inside a scope) still the run's output channel. */
-export function holdsOutput(pid: number): boolean {
-  for (const fd of [1, 2]) {
-    try {
-      if (readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith('socket:')) return true;
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return false;
 }
 
 function signalAll(pids: number[], sig: NodeJS.Signals): void {
@@ -140,6 +88,10 @@ export class ProcessScope {
   readonly id: string;
   readonly cgroup: string | null;
   private pgid: number | null = null;
+  /** Start time of the group leader: a pgid whose leader pid was reused is no longer ours. */
+  private leaderStart: string | null = null;
+  /** fd 1/2 links of the child at start (empty when it was gone before they could be read). */
+  private channels = new Set<string>();
 
   /**
    * `label` makes the id readable (an execution id); the id is unique either way. `cgroups: false` uses the
@@ -179,30 +131,33 @@ export class ProcessScope {
   /** Called once the child started: its pid leads its own process group (spawned detached). */
   attach(pid: number): void {
     this.pgid = pid;
+    const st = procStat(pid);
+    this.leaderStart = st?.start ?? null;
+    if (st && st.state !== 'Z') for (const fd of [1, 2]) {
+      const link = fdLink(pid, fd);
+      if (link?.startsWith('socket:') || link?.startsWith('pipe:')) this.channels.add(link);
+    }
   }
 
   /** Live processes of the scope. */
   members(): number[] {
-    // The cgroup holds every descendant; the /proc scan is for the fallback (and a failed cgroup entry).
+    // The cgroup holds every descendant; the /proc snapshot is for the fallback (and a failed cgroup entry).
     if (this.cgroup) {
       const inside = cgroupPids(this.cgroup);
       if (inside.length || this.pgid === null || procStat(this.pgid) === null) return inside;
     }
-    const found = new Set<number>(this.cgroup ? cgroupPids(this.cgroup) : []);
-    if (this.pgid !== null) {
-      for (const p of allPids()) {
-        const st = procStat(p);
-        if (st && st.pgid === this.pgid && st.state !== 'Z') found.add(p);
-      }
-    }
-    for (const p of pidsWithCookie(this.id)) found.add(p);
-    found.delete(process.pid);
-    return [...found];
+    // Once the leader's pid belongs to another process, its group id can no longer be this group's.
+    const leader = this.pgid === null ? null : procStat(this.pgid);
+    const groupOk = this.pgid !== null && (leader === null || leader.start === this.leaderStart);
+    return procSnapshot().filter((e) => e.cookie === this.id || (groupOk && e.pgid === this.pgid)).map((e) => e.pid);
   }
 
   /** Processes of the scope that still hold the run's output (stdout or stderr). */
   holders(): number[] {
-    return this.members().filter(holdsOutput);
+    return this.members().filter((pid) => [1, 2].some((fd) => {
+      const link = fdLink(pid, fd);
+      return link !== null && (this.channels.size ? this.channels.has(link) : link.startsWith('socket:'));
+    }));
   }
 
   /**
@@ -210,9 +165,15 @@ export class ProcessScope {
    * left (`cgroup.kill` when ending the whole cgroup scope). Returns the pids still alive afterwards.
    */
   async terminate(graceMs: number, only?: number[]): Promise<number[]> {
-    const live = () => (only ? only.filter((p) => { const s = procStat(p); return s !== null && s.state !== 'Z'; }) : this.members());
+    // Each pid with its start time: a signal only ever reaches the very process that was a member.
+    const known = new Map<number, string>();
+    const live = () => {
+      const members = new Set(this.members());
+      const pids = only ? only.filter((p) => members.has(p)) : [...members];
+      for (const p of pids) if (!known.has(p)) known.set(p, procStat(p)?.start ?? '');
+      return pids.filter((p) => sameProcess(p, known.get(p)!));
+    };
     signalAll(live(), 'SIGTERM');
-    if (!only && this.pgid !== null) signalAll([-this.pgid], 'SIGTERM');
     await until(() => live().length === 0, graceMs);
     for (let round = 0; round < 3 && live().length; round++) {
       // Repeated: a process forking while it is killed can add a member after the first pass.
@@ -269,7 +230,7 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!cond()) {
     if (Date.now() >= deadline) return false;
-    await delay(Math.min(25, Math.max(1, deadline - Date.now())));
+    await delay(Math.min(50, Math.max(1, deadline - Date.now())));
   }
   return true;
 }
@@ -279,7 +240,7 @@ async function until(cond: () => boolean, ms: number): Promise<boolean> {
  * cgroup. Returns how many processes were found alive.
  */
 export async function killRecordedScope(rec: { cgroup: string | null; cookie: string | null }): Promise<number> {
-  const byCookie = () => (rec.cookie ? pidsWithCookie(rec.cookie) : []);
+  const byCookie = () => (rec.cookie ? pidsWithCookie(rec.cookie, false, 0) : []);
   const pids = new Set([...(rec.cgroup ? cgroupPids(rec.cgroup) : []), ...byCookie()]);
   if (rec.cgroup && existsSync(rec.cgroup)) killCgroup(rec.cgroup);
   signalAll(byCookie(), 'SIGKILL');
@@ -288,4 +249,28 @@ export async function killRecordedScope(rec: { cgroup: string | null; cookie: st
     removeCgroup(rec.cgroup);
   }
   return pids.size;
+}
+
+/**
+ * Removes empty scope cgroups left by a crash or by a member that could not be moved out. Only empty ones: a
+ * populated cgroup cannot be removed, so another server's live scopes are never touched.
+ */
+export function sweepEmptyCgroups(): number {
+  const base = cgroupSupport()?.base;
+  if (!base) return 0;
+  let removed = 0;
+  try {
+    for (const d of readdirSync(base, { withFileTypes: true })) {
+      if (!d.isDirectory()) continue;
+      try {
+        rmdirSync(join(base, d.name));
+        removed++;
+      } catch {
+        /* populated: in use */
+      }
+    }
+  } catch {
+    /* base gone */
+  }
+  return removed;
 }

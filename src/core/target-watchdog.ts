@@ -37,24 +37,51 @@ export interface WatchdogOptions {
  * Limits (README): needs Linux /proc for the holder and cookie searches (elsewhere only the process group is
  * ended); processes of another user (run-as) are ended only as far as the ssh user may signal them.
  */
+/**
+ * Finds the watchdog's notice in a stderr line. The command may have left its last stderr line unfinished,
+ * so the notice can follow other text on the same line: that text is returned as `before` (no newline
+ * followed it). Undefined when the line holds no notice.
+ */
+export function splitNotice(line: string, noticePrefix: string): { before: string; message: string } | undefined {
+  const at = line.indexOf(`${noticePrefix} `);
+  if (at < 0) return undefined;
+  return { before: line.slice(0, at), message: line.slice(at + noticePrefix.length + 1) };
+}
+
 export function withWatchdog(line: string, o: WatchdogOptions): string {
   const dirs = o.cleanupDir ? `"\${TMPDIR:-/tmp}"/${quote(o.cleanupDir)} /tmp/${quote(o.cleanupDir)}` : '';
   const script = [
     // The command line gets a leading space: one starting with `-` must be a command, not options of the shell.
     'exec 3<&0',
+    'ck=$2',
     'out=$(readlink /proc/$$/fd/1 2>/dev/null); err=$(readlink /proc/$$/fd/2 2>/dev/null)',
-    'if command -v setsid >/dev/null 2>&1; then CAPSTAN_TARGET_RUN="$2" setsid "${SHELL:-/bin/sh}" -c " $1" <&3 3<&- &',
-    'else CAPSTAN_TARGET_RUN="$2" "${SHELL:-/bin/sh}" -c " $1" <&3 3<&- & fi',
+    // Only a pipe or socket is the session's output; a file or a terminal is shared with other processes.
+    'case $out in pipe:*|socket:*) ;; *) out=;; esac; case $err in pipe:*|socket:*) ;; *) err=;; esac',
+    'sid=; command -v setsid >/dev/null 2>&1 && sid=setsid',
+    'CAPSTAN_TARGET_RUN="$2" $sid "${SHELL:-/bin/sh}" -c " $1" <&3 3<&- &',
     'pid=$!',
     'exec 3<&-',
-    'parent=$PPID',
+    // Ancestors (sshd session, sudo, Bolt) are never holders: they hold the output too, or read it. The
+    // session is gone when the parent or the grandparent is (sudo between sshd and the watchdog lives on).
+    "ppidof() { sed -n 's/^.*) [^ ]* \\([0-9]*\\).*$/\\1/p' \"/proc/$1/stat\" 2>/dev/null; }",
+    'anc=; a=$PPID; while [ -n "$a" ] && [ "$a" -gt 1 ]; do anc="$anc $a"; a=$(ppidof "$a"); done',
+    'parent=$PPID; grand=$(ppidof "$PPID"); [ -n "$grand" ] && [ "$grand" -gt 1 ] || grand=$PPID',
     // Each helper runs with stderr on /dev/null (exec, so no saved copy of the session's fds is left open).
     'cookied() { grep -lsxzF "CAPSTAN_TARGET_RUN=$2" /proc/[0-9]*/environ 2>/dev/null | cut -d/ -f3; }',
     "pat() { printf %s \"$1\" | sed 's/[][*?\\\\]/\\\\&/g'; }",
-    'holders() { [ -n "$out$err" ] || return 0; find /proc/[0-9]*/fd -maxdepth 1 \\( -lname "$(pat "$out")" -o -lname "$(pat "$err")" \\) 2>/dev/null | cut -d/ -f3 | sort -u | grep -vx -e "$$" -e "$parent"; }',
-    'endall() { kill -"$1" -"$pid" 2>/dev/null || kill -"$1" "$pid" 2>/dev/null; for p in $(exec 2>/dev/null; cookied x "$2"); do kill -"$1" "$p" 2>/dev/null; done; }',
+    // A process of the run: it carries the cookie, or is in the command's process group (a sibling sharing the
+    // session's stderr is not one).
+    "ours() { grep -qsxzF \"CAPSTAN_TARGET_RUN=$ck\" \"/proc/$1/environ\" 2>/dev/null || [ \"$(sed -n 's/^.*) [^ ]* [0-9]* \\([0-9]*\\).*$/\\1/p' \"/proc/$1/stat\" 2>/dev/null)\" = \"$pid\" ]; }",
+    // A holder has the session's stdout or stderr open for writing (fdinfo access mode 1 or 2); the reader
+    // (sshd, Bolt) has the same pipe open read-only and is never one.
+    'holders() { [ -n "$out$err" ] || return 0; find /proc/[0-9]*/fd -maxdepth 1 \\( -lname "$(pat "${out:-/}")" -o -lname "$(pat "${err:-/}")" \\) 2>/dev/null |',
+    "  while IFS= read -r f; do p=${f#/proc/}; p=${p%%/*}; case \" $$ $anc \" in *\" $p \"*) continue;; esac; ours \"$p\" || continue",
+    "    case $(sed -n 's/^flags:[[:space:]]*//p' \"/proc/$p/fdinfo/${f##*/}\" 2>/dev/null) in *[1256]) echo \"$p\";; esac; done | sort -u; }",
+    'endall() { kill -"$1" -"$pid" 2>/dev/null || { [ -z "$sid" ] && kill -"$1" "$pid" 2>/dev/null; }; for p in $(exec 2>/dev/null; cookied x "$2"); do kill -"$1" "$p" 2>/dev/null; done; }',
     'alive() { for p in "$@"; do kill -0 "$p" 2>/dev/null && return 0; done; return 1; }',
-    '{ while kill -0 "$parent" 2>/dev/null; do sleep 1; done',
+    // Existence, not `kill -0`: the grandparent may be another user's (sshd's privileged monitor is root's).
+    'up() { if [ -d /proc/self ]; then [ -e "/proc/$1" ]; else kill -0 "$1" 2>/dev/null; fi; }',
+    '{ while up "$parent" && up "$grand"; do sleep 1; done',
     `  endall TERM "$2"; sleep ${o.graceSeconds}; endall KILL "$2"${dirs ? `; rm -rf ${dirs}` : ''}`,
     '} </dev/null >/dev/null 2>&1 &',
     'w=$!',

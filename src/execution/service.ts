@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
 import { bootId, killStaleGroup, startTicks } from '../core/process-identity.js';
-import { killRecordedScope } from '../core/process-scope.js';
+import { killRecordedScope, sweepEmptyCgroups } from '../core/process-scope.js';
 import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { CapabilityRegistry } from '../core/registry.js';
@@ -149,7 +149,8 @@ export class ExecutionService {
         requeued++;
       }
     }
-    if (left.length) this.d.logger.warn({ interrupted, requeued }, 'recovered executions after restart');
+    const swept = sweepEmptyCgroups();
+    if (left.length || swept) this.d.logger.warn({ interrupted, requeued, emptyCgroupsRemoved: swept }, 'recovered executions after restart');
     return { interrupted, requeued };
   }
 

@@ -7,7 +7,7 @@
 import { execa } from 'execa';
 import t from 'tap';
 import { shQuote as quote } from '../../src/core/sh-quote.js';
-import { withWatchdog, type WatchdogOptions } from '../../src/core/target-watchdog.js';
+import { splitNotice, withWatchdog, type WatchdogOptions } from '../../src/core/target-watchdog.js';
 
 const wd = (o: Partial<WatchdogOptions> = {}): WatchdogOptions => ({
   graceSeconds: 1, drainSeconds: 1, cookie: `unit${process.pid}c${Math.random().toString(36).slice(2)}`, noticePrefix: 'capstan-notice:unit', ...o,
@@ -67,4 +67,34 @@ t.test('withWatchdog: the run rules on the target side', async (t) => {
     t.ok(await gone(`${mark}b`), 'the double-forked child is gone');
   });
 
+
+  t.test('the reader of the output is never a holder, whoever sits between it and the watchdog (sudo, Bolt)', async (t) => {
+    const mark = `wdr${process.pid}x${Date.now()}`;
+    // `; :` keeps an intermediate shell alive as the watchdog's parent (as sudo is); cat reads the pipe.
+    const r = await execa('sh', ['-c', `sh -c ${quote(`${withWatchdog(`sh -c 'sleep 30; : ${mark}' & echo started`, wd())}; :`)} | cat; echo "cat:$?"`], { reject: false, env });
+    t.same(r.stdout.split('\n'), ['started', 'cat:0'], 'the reader (cat) got the output and was not signalled');
+    t.match(r.stderr, /still held its output/);
+    t.ok(await gone(mark), 'the real holder is gone');
+  });
+
+  t.test('the session counts as gone when the grandparent goes while the parent (sudo) lives on', async (t) => {
+    const mark = `wdg${process.pid}x${Date.now()}`;
+    const inner = `${withWatchdog(`setsid sh -c 'sleep 60; : ${mark}' </dev/null >/dev/null 2>&1 & sleep 60`, wd())}; :`;
+    await execa('sh', ['-c', `sh -c ${quote(inner)} & sleep 0.5; exit 0`], { reject: false, env });
+    t.ok(await gone(mark), 'the escaped child is gone');
+  });
+
+  t.test('a stderr file shared with other processes is not the session output', async (t) => {
+    const dir = t.testdir();
+    const mark = `wdf${process.pid}x${Date.now()}`;
+    const r = await execa('sh', ['-c', `${withWatchdog(`sh -c 'sleep 30; : ${mark}' & echo started`, wd())} 2>${dir}/err.log | cat`], { reject: false, env });
+    t.equal(r.stdout, 'started');
+    t.ok(await gone(mark), 'the stdout holder is ended');
+  });
+});
+
+t.test('splitNotice: a notice line, and one that follows an unfinished stderr line', async (t) => {
+  t.same(splitNotice('capstan-notice:n1 ended 1', 'capstan-notice:n1'), { before: '', message: 'ended 1' });
+  t.same(splitNotice('warn: capstan-notice:n1 ended 1', 'capstan-notice:n1'), { before: 'warn: ', message: 'ended 1' });
+  t.equal(splitNotice('capstan-notice:other ended', 'capstan-notice:n1'), undefined, 'another run\'s nonce is output');
 });

@@ -19,7 +19,7 @@ import { compileGlob } from '../../../src/core/glob.js';
 import { DEFAULT_DRAIN_MS } from '../../../src/core/process-runner.js';
 import { currentTracker } from '../../../src/core/process-tracking.js';
 import { shQuote } from '../../../src/core/sh-quote.js';
-import { withWatchdog } from '../../../src/core/target-watchdog.js';
+import { splitNotice, withWatchdog } from '../../../src/core/target-watchdog.js';
 import type { Breaker, Cache, PluginHelpers } from '../../../src/core/helpers-api.js';
 import {
   BasePlugin, implement, type ExecutionContext, type ExecutionEmit, type HealthStatus, type PluginCapability, type TargetOutcome,
@@ -204,8 +204,12 @@ export class BoltPlugin extends BasePlugin {
       for (const piece of stdout) ctx.emit({ type: 'stdout', target: item.target, ...piece });
       for (const piece of stderr) {
         // The target-side watchdog's own lines are notices, not the command's stderr.
-        if (noticePrefix && !piece.partial && piece.line.startsWith(`${noticePrefix} `)) ctx.emit({ type: 'notice', target: item.target, message: piece.line.slice(noticePrefix.length + 1) });
-        else ctx.emit({ type: 'stderr', target: item.target, ...piece });
+        const notice = noticePrefix && !piece.partial ? splitNotice(piece.line, noticePrefix) : undefined;
+        if (!notice) ctx.emit({ type: 'stderr', target: item.target, ...piece });
+        else {
+          if (notice.before) ctx.emit({ type: 'stderr', target: item.target, line: notice.before, partial: true });
+          ctx.emit({ type: 'notice', target: item.target, message: notice.message });
+        }
       }
       const o = itemOutcome(item);
       seen.set(item.target, o);
@@ -300,18 +304,22 @@ function envArgs(env: Record<string, string> | undefined): string[] {
   return Object.entries(env ?? {}).flatMap(([k, v]) => ['--env-var', `${k}=${v}`]);
 }
 
-/** Bolt transports whose targets run commands in a POSIX shell (winrm runs PowerShell). */
-const POSIX_TRANSPORTS = new Set(['ssh', 'local', 'docker', 'podman', 'lxd', 'jail']);
+/**
+ * Bolt transports whose commands reach a POSIX shell as one command string, with a parent that ends with the
+ * session: ssh and local. winrm runs PowerShell; docker, podman, lxd and jail split the command into argv
+ * themselves (no shell) and run it with no living parent in the container.
+ */
+const WATCHED_TRANSPORTS = new Set(['ssh', 'local']);
 
 /**
  * The run rules on Bolt's targets: Bolt stops reading a command's output when it exits and leaves whatever
  * still holds it running, and a canceled Bolt leaves remote processes behind. A command for POSIX targets is
  * therefore wrapped in the target-side watchdog (src/core/target-watchdog.ts): drain, then end output
  * holders with a notice; end the whole run, escapes included, when Bolt goes. Undefined (no wrapping) when
- * a target's transport is not a POSIX shell.
+ * a target's transport is not ssh or local.
  */
 function targetGuard(ctx: ExecutionContext): { wrap: (cmd: string) => string; noticePrefix: string } | undefined {
-  if (!(ctx.targets ?? []).every((t) => POSIX_TRANSPORTS.has(t.transport ?? 'ssh'))) return undefined;
+  if (!(ctx.targets ?? []).every((t) => WATCHED_TRANSPORTS.has(t.transport ?? 'ssh'))) return undefined;
   const nonce = randomBytes(9).toString('base64url');
   const tracker = currentTracker();
   const noticePrefix = `capstan-notice:${nonce}`;

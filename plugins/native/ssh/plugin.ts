@@ -23,7 +23,7 @@ import { FACTS_SCRIPT, parseFacts } from './facts.js';
 import { LOCALHOST_ONLY, loadInventoryFile, parseInventory, type Inventory, type InventoryTarget, type TargetConnection } from './inventory.js';
 import { DEFAULT_DRAIN_MS } from '../../../src/core/process-runner.js';
 import { currentTracker } from '../../../src/core/process-tracking.js';
-import { withWatchdog } from '../../../src/core/target-watchdog.js';
+import { splitNotice, withWatchdog } from '../../../src/core/target-watchdog.js';
 import { scriptDirName, scriptRunner, wrapCommand } from './shell.js';
 import { runOnTarget } from './transport.js';
 
@@ -147,8 +147,13 @@ export class SshPlugin extends BasePlugin {
       signal: ctx.signal, input: built.input, onNotice: notice,
       onStdout: (l, partial) => ctx.emit({ type: 'stdout', target, line: l, partial }),
       onStderr: (l, partial) => {
-        if (!partial && l.startsWith(`${noticePrefix} `)) notice(l.slice(noticePrefix.length + 1));
-        else ctx.emit({ type: 'stderr', target, line: l, partial });
+        // The watchdog's notice may follow an unfinished stderr line of the command on the same line.
+        const found = !partial && c.transport === 'ssh' ? splitNotice(l, noticePrefix) : undefined;
+        if (!found) ctx.emit({ type: 'stderr', target, line: l, partial });
+        else {
+          if (found.before) ctx.emit({ type: 'stderr', target, line: found.before, partial: true });
+          notice(found.message);
+        }
       },
     });
     return classify(target, c.transport, r, ctx.signal);
