@@ -5,7 +5,7 @@
  *   bar, a prompt, `printf` without `\n`) as a *partial* piece at most `flushMs` after its first character
  *   arrived. A partial piece is exact text that no newline follows yet; the next piece of the same stream
  *   continues the same line. Joining the pieces (a `\n` after each non-partial one) gives the output back
- *   byte for byte, except that the CR of a CRLF line end is dropped. A line never holds more than
+ *   byte for byte (a CR stays: `\r` progress redraws and CRLF line ends are output too). A line never holds more than
  *   `maxPieceChars` in memory: longer ones are delivered as several partial pieces.
  * - `WholeLines` for structured output (one JSON document per line, as Bolt prints): each line whole, up to
  *   `maxBytes` (UTF-8); a longer line is skipped up to its newline and counted, never cut into pieces that
@@ -41,7 +41,7 @@ export class LivePieces implements LineReader {
     while ((nl = chunk.indexOf('\n', from)) >= 0) {
       const line = this.pending + chunk.slice(from, nl);
       this.pending = '';
-      this.deliverLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+      this.deliverLine(line);
       from = nl + 1;
     }
     this.pending += chunk.slice(from);
@@ -66,15 +66,8 @@ export class LivePieces implements LineReader {
 
   private flushPartial(): void {
     this.timer = undefined;
-    // A trailing CR may be the first half of a CRLF: keep it back so a line end stays one line end.
-    const hold = this.pending.endsWith('\r') ? 1 : 0;
-    const text = this.pending.slice(0, this.pending.length - hold);
-    this.pending = this.pending.slice(this.pending.length - hold);
-    if (text) this.sink(text, true);
-    if (this.pending) {
-      this.timer = setTimeout(() => this.flushPartial(), this.flushMs);
-      this.timer.unref();
-    }
+    if (this.pending) this.sink(this.pending, true);
+    this.pending = '';
   }
 
   private deliverLine(line: string): void {

@@ -71,7 +71,7 @@ export const OutputEvent = Type.Object({
 
 export const OutputPiece = Type.Object({
   target: Type.String({ description: 'Node name (`bolt` for the Bolt CLI\'s own messages).' }),
-  line: Type.String({ description: 'Text of the piece, without its newline (and without the CR of a CRLF).' }),
+  line: Type.String({ description: 'Text of the piece, without its newline (a CR before it, as in CRLF, is kept: the text is exact).' }),
   partial: Type.Optional(Type.Literal(true, {
     description: 'Present (true) when no newline followed this text yet: a prompt, a `\\r` progress bar, a line over 64 KiB, or the '
       + 'last text of a stream without a final newline. It is sent at most execution.partialLineFlushMs (200 ms) after it was printed; '

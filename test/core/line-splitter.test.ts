@@ -1,6 +1,6 @@
 /**
  * The output readers of the process runner: live pieces (whole lines at once, a line still being printed as a
- * partial piece after the flush delay, CRLF kept one line end, long lines in bounded pieces) and whole
+ * partial piece after the flush delay, every byte kept (CRs too), long lines in bounded pieces) and whole
  * structured lines (never cut; past the bound dropped whole and counted).
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -14,12 +14,12 @@ function live(flushMs = 20, max = 8) {
 }
 const rebuild = (got: [string, boolean][]) => got.map(([s, p]) => s + (p ? '' : '\n')).join('');
 
-t.test('whole lines at once, across chunks; CRLF becomes LF', async (t) => {
+t.test('whole lines at once, across chunks; a CR of CRLF is kept (exact bytes)', async (t) => {
   const { r, got } = live(1000, 100);
   r.push('one\ntw');
   r.push('o\r\nthree\n');
   r.end();
-  t.same(got, [['one', false], ['two', false], ['three', false]]);
+  t.same(got, [['one', false], ['two\r', false], ['three', false]]);
 });
 
 t.test('a pending line is flushed as a partial piece after the delay, and continued', async (t) => {
@@ -40,17 +40,17 @@ t.test('the delay counts from the first pending character: a redrawing progress 
   t.ok(got.length >= 1, `pieces while chunks kept coming: ${JSON.stringify(got)}`);
   r.push('\n');
   r.end();
-  t.equal(rebuild(got), '00%\r10%\r20%\r30%\r40%\r50%\n', 'exact, the last CR of the CRLF dropped');
+  t.equal(rebuild(got), '00%\r10%\r20%\r30%\r40%\r50%\r\n', 'exact, every CR kept');
 });
 
-t.test('a trailing CR is held back so a CRLF split by the flush stays one line end', async (t) => {
+t.test('a CRLF split by the flush is still every byte once', async (t) => {
   const { r, got } = live(10, 100);
   r.push('done\r');
   await delay(40);
   r.push('\nnext\n');
   r.end();
-  t.same(got, [['done', true], ['', false], ['next', false]]);
-  t.equal(rebuild(got), 'done\nnext\n');
+  t.same(got, [['done\r', true], ['', false], ['next', false]]);
+  t.equal(rebuild(got), 'done\r\nnext\n');
 });
 
 t.test('long lines come in bounded partial pieces; the end without newline is partial', async (t) => {
@@ -74,4 +74,14 @@ t.test('WholeLines: documents whole across many chunks; oversized ones dropped w
   utf8.push('ééé\n');
   utf8.end();
   t.same(utf8.oversized.map((o) => o.bytes), [6], 'the bound counts UTF-8 bytes');
+});
+
+t.test('outputText: exact single-target text; multi-target lines written whole', async (t) => {
+  const { outputText } = await import('../../src/routes/output-text.js');
+  const ev = (seq: number, target: string, line: string, partial = false) => ({
+    executionId: 'x', seq, type: 'stdout' as const, at: '', data: partial ? { target, line, partial } : { target, line },
+  });
+  t.equal(outputText([ev(1, 'a', 'waiting... ', true), ev(2, 'a', 'acquired'), ev(3, 'a', 'tail', true)], false), 'waiting... acquired\ntail');
+  t.equal(outputText([ev(1, 'a', 'waiting... ', true), ev(2, 'b', 'hello'), ev(3, 'a', 'acquired'), ev(4, 'b', 'open', true)], true),
+    '[b] hello\n[a] waiting... acquired\n[b] open', "a's line is not cut by b's");
 });
