@@ -3,6 +3,8 @@
  * would match itself) and by process group, so a surviving child of a killed shell is still seen.
  */
 import { execFileSync } from 'node:child_process';
+import { execa } from 'execa';
+import type { WatchdogOptions } from '../src/core/target-watchdog.js';
 
 export const marker = (prefix = 'capstan-test') => `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
 
@@ -42,3 +44,17 @@ export function groupsAlive(groups: number[]): boolean {
 export function killGroups(groups: number[]): void {
   for (const g of groups) try { process.kill(-g, 'SIGKILL'); } catch { /* gone */ }
 }
+
+/** Waits (bounded) until no process's command line holds `mark` (pgrep -f); true when none is left. */
+export async function noProcessMatching(mark: string, ms = 10_000): Promise<boolean> {
+  const alive = () => execa('pgrep', ['-f', mark], { reject: false }).then((r) => r.exitCode === 0);
+  const deadline = Date.now() + ms;
+  while ((await alive()) && Date.now() < deadline) await execa('sleep', ['0.1']);
+  return !(await alive());
+}
+
+/** Target-side watchdog options for tests: 1 s grace and drain, a unique cookie, a fixed notice prefix. */
+export function testWatchdogOptions(o: Partial<WatchdogOptions> = {}): WatchdogOptions {
+  return { graceSeconds: 1, drainSeconds: 1, cookie: `unit${process.pid}c${Math.random().toString(36).slice(2)}`, noticePrefix: 'capstan-notice:unit', ...o };
+}
+

@@ -7,11 +7,10 @@
 import { execa } from 'execa';
 import t from 'tap';
 import { shQuote as quote } from '../../src/core/sh-quote.js';
-import { splitNotice, withWatchdog, type WatchdogOptions } from '../../src/core/target-watchdog.js';
+import { splitNotice, withWatchdog } from '../../src/core/target-watchdog.js';
+import { noProcessMatching, testWatchdogOptions } from '../processes.js';
 
-const wd = (o: Partial<WatchdogOptions> = {}): WatchdogOptions => ({
-  graceSeconds: 1, drainSeconds: 1, cookie: `unit${process.pid}c${Math.random().toString(36).slice(2)}`, noticePrefix: 'capstan-notice:unit', ...o,
-});
+const wd = testWatchdogOptions;
 
 t.test('withWatchdog: passes stdin, output and exit code through; kills the command when its parent goes', async (t) => {
   const ok = await execa('sh', ['-c', withWatchdog('read x; echo "got $x"; echo err >&2; exit 3', wd())], { input: 'abc\n', reject: false, env: { SHELL: '/bin/sh' } });
@@ -28,13 +27,7 @@ t.test('withWatchdog: passes stdin, output and exit code through; kills the comm
   t.notOk(await alive(), 'the orphaned command was killed');
 });
 
-/** Waits (bounded) until no process's command line holds `mark`. */
-async function gone(mark: string, ms = 10_000): Promise<boolean> {
-  const alive = () => execa('pgrep', ['-f', mark], { reject: false }).then((r) => r.exitCode === 0);
-  const deadline = Date.now() + ms;
-  while ((await alive()) && Date.now() < deadline) await execa('sleep', ['0.1']);
-  return !(await alive());
-}
+const gone = noProcessMatching;
 
 t.test('withWatchdog: the run rules on the target side', async (t) => {
   const env = { SHELL: '/bin/sh', PATH: process.env.PATH ?? '/usr/bin:/bin' };

@@ -11,7 +11,8 @@ import { classify, sshFailure, type Ended } from '../classify.js';
 import { SshConfigSchema } from '../config.js';
 import { FACTS_SCRIPT, osFamily, parseFacts } from '../facts.js';
 import { LOCALHOST_ONLY, connectionOf, loadInventoryFile, parseInventory } from '../inventory.js';
-import { withWatchdog, type WatchdogOptions } from '../../../../src/core/target-watchdog.js';
+import { withWatchdog } from '../../../../src/core/target-watchdog.js';
+import { noProcessMatching, testWatchdogOptions } from '../../../../test/processes.js';
 import { quote, scriptDirName, scriptRunner, wrapCommand } from '../shell.js';
 import { sshArgv } from '../transport.js';
 
@@ -272,17 +273,9 @@ t.test('scriptRunner', async (t) => {
   });
 });
 
-const wd = (o: Partial<WatchdogOptions> = {}): WatchdogOptions => ({
-  graceSeconds: 1, drainSeconds: 1, cookie: `unit${process.pid}c${Math.random().toString(36).slice(2)}`, noticePrefix: 'capstan-notice:unit', ...o,
-});
+const wd = testWatchdogOptions;
 
-/** Waits (bounded) until no process's command line holds `mark`. */
-async function gone(mark: string, ms = 10_000): Promise<boolean> {
-  const alive = () => execa('pgrep', ['-f', mark], { reject: false }).then((r) => r.exitCode === 0);
-  const deadline = Date.now() + ms;
-  while ((await alive()) && Date.now() < deadline) await execa('sleep', ['0.1']);
-  return !(await alive());
-}
+const gone = noProcessMatching;
 
 t.test('withWatchdog and scriptRunner together', async (t) => {
   const env = { SHELL: '/bin/sh', PATH: process.env.PATH ?? '/usr/bin:/bin' };
