@@ -200,5 +200,5 @@ t.test('target names: the API refuses options before resolving them', async (t) 
   }
   const comma = await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['web1,web2'], params: { command: 'id' } } });
   t.equal(comma.json().code, 'CAPSTAN_ERR_TARGET_UNRESOLVED', 'a comma list is not a target of the inventory');
-  t.same(calls(project, /run/), [], 'no run reached bolt');
+  t.same(calls(project, /^\w+ run /), [], 'no run reached bolt');
 });
