@@ -33,6 +33,12 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Extra environment on top of the allow-listed inherited variables. */
   env?: Record<string, string>;
+  /**
+   * False: the child gets only `env` (and the scope's cookie), none of the server's variables; for a child
+   * that switches to another OS account (HOME, USER or SSH_AUTH_SOCK of the server would be wrong there).
+   * Default true.
+   */
+  inheritEnv?: boolean;
   cwd?: string;
   /** Written to stdin, which is then closed; stdin is /dev/null when absent. */
   input?: string;
@@ -110,7 +116,7 @@ export async function runProcess(file: string, args: string[], opts: RunOptions)
   if (opts.signal.aborted) return { exitCode: null, signal: null, aborted: true, durationMs: 0, ...none };
   const tracker = currentTracker();
   const graceMs = opts.graceMs ?? tracker?.graceMs ?? 5000;
-  const env = childEnv(opts.env);
+  const env = opts.inheritEnv === false ? { ...opts.env } : childEnv(opts.env);
   const scope = new ProcessScope(tracker?.label, { cgroups: tracker?.cgroups });
   // The cgroup prelude execs the command: a missing binary would show as the shell's exit 127.
   if (scope.cgroup && !executable(file, env, opts.cwd)) {

@@ -102,15 +102,21 @@ export interface PluginCapability<P extends TSchema = TSchema, R extends TSchema
   handler: CapabilityHandler<P, R>;
   /** Higher wins; default 50. Overridable per plugin by config `plugins.<id>.priority`. */
   priority?: number;
+  /**
+   * Execution capabilities: whether running on `node` executes as the server's own OS account (a local
+   * transport that does not switch to another account), which the ExecutionService allows only to the admin
+   * permission `*` (src/core/server-account.ts). Default: `node.transport === 'local'`.
+   */
+  runsAsServer?: (node: TargetNode) => boolean;
 }
 
 /** Builds a PluginCapability from a contract, so a plugin never restates schemas. */
 export function implement<P extends TSchema, R extends TSchema>(
   contract: CapabilityContract<P, R>,
   handler: CapabilityHandler<P, R>,
-  opts: { priority?: number } = {},
+  opts: { priority?: number; runsAsServer?: (node: TargetNode) => boolean } = {},
 ): PluginCapability<P, R> {
-  return { ...contract, handler, priority: opts.priority };
+  return { ...contract, handler, priority: opts.priority, ...(opts.runsAsServer ? { runsAsServer: opts.runsAsServer } : {}) };
 }
 
 export interface PluginMetadata {

@@ -11,6 +11,7 @@ import { bootId, killStaleGroup, startTicks } from '../core/process-identity.js'
 import { killRecordedScope, sweepEmptyCgroups } from '../core/process-scope.js';
 import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
+import { authorizeTargets } from '../core/server-account.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import type { ExecutionContext, ExecutionEmit, Principal, TargetNode, TargetOutcome } from '../core/types.js';
 import type { InventoryService, NodeT } from '../inventory/aggregate.js';
@@ -74,6 +75,8 @@ export class ExecutionService {
     if (nodes.length === 0) {
       throw new Errors.TargetUnresolved(`The targets ${req.targets.join(', ')} expand to no node.`, { extra: { targets: req.targets } });
     }
+    // Runs as the server's own OS account (local transport) can read its secrets: admin only.
+    authorizeTargets(req.principal, contract, nodes, this.d.registry.providers(req.capability));
     // The server may have started closing while the inventory answered.
     if (this.closing) throw new Errors.PluginUnavailable('The server is shutting down; submit again after it restarts.');
     this.d.queue.assertRoom();

@@ -2,6 +2,7 @@
  * Named tokens carry permissions; every capability checks its requiredPermissions against them, whether it
  * is called as a read route, through /invoke, or submitted as an execution.
  */
+import { join } from 'node:path';
 import t from 'tap';
 import { grants } from '../../src/core/permissions.js';
 import { buildTestApp, waitForExecution } from '../helper.js';
@@ -21,7 +22,10 @@ t.test('grants: exact names, family wildcards, risk levels, *', async (t) => {
 });
 
 t.test('tokens with permissions through the HTTP API', async (t) => {
+  // `remote` is an ssh target nothing listens for: runs there fail at once, but a non-admin may start them.
+  const dir = t.testdir({ 'inventory.yaml': 'targets:\n  - localhost\n  - { name: remote, uri: "127.0.0.1:1" }\n' });
   const app = await buildTestApp(t, {
+    plugins: { ssh: { inventoryFile: join(dir, 'inventory.yaml'), connectTimeoutSeconds: 2 } },
     token: ADMIN,
     tokens: [
       { name: 'reader', token: READER, permissions: ['risk:read'] },
@@ -42,10 +46,13 @@ t.test('tokens with permissions through the HTTP API', async (t) => {
 
   const inv = await app.inject({ url: '/api/v1/inventory', headers: as(RUNNER) });
   t.equal(inv.statusCode, 403, 'runner has no inventory permission');
-  const ran = await app.inject({ method: 'POST', url: '/api/v1/executions', headers: as(RUNNER), payload: run });
-  t.equal(ran.statusCode, 202, 'runner may run: target resolution is the server\'s own lookup');
+  const local = await app.inject({ method: 'POST', url: '/api/v1/executions', headers: as(RUNNER), payload: run });
+  t.equal(local.statusCode, 403, 'runner may not run on localhost: that is the server\'s own account');
+  t.same(local.json().missingPermissions, ['*']);
+  const ran = await app.inject({ method: 'POST', url: '/api/v1/executions', headers: as(RUNNER), payload: { ...run, targets: ['remote'] } });
+  t.equal(ran.statusCode, 202, 'runner may run elsewhere: target resolution is the server\'s own lookup');
   const done = await app.inject({ url: `/api/v1/executions/${ran.json().id}/wait?timeout=30`, headers: as(ADMIN) });
-  t.equal(done.json().status, 'succeeded');
+  t.equal(done.json().status, 'failed', 'nothing listens there');
   t.equal(done.json().principal, 'runner', 'the execution records who submitted it');
   t.equal((await app.inject({ method: 'POST', url: '/api/v1/executions', headers: as(ADMIN), payload: run })).statusCode, 202, 'admin token may do everything');
   const list = (await app.inject({ url: '/api/v1/executions', headers: as(ADMIN) })).json();
