@@ -16,6 +16,14 @@ export const SshConfigSchema = Type.Object({
   maxParallel: Type.Integer({ default: 32, minimum: 1, maximum: 1000 }),
   /** After a cancel over ssh, seconds between SIGTERM and SIGKILL of the remote command. Default 5. */
   remoteKillGraceSeconds: Type.Integer({ default: 5, minimum: 0, maximum: 300 }),
+  /**
+   * OS account that commands on `local` transport targets run as (the server must run as root and switches with
+   * setpriv). Default: none, local runs are the server's own account and need the admin permission `*`.
+   */
+  localUser: Type.Optional(Type.String({
+    minLength: 1, maxLength: 32, pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',
+    description: 'OS account local-transport runs switch to (server as root); without it local runs need the admin permission *.',
+  })),
   /** How long gathered facts are served from cache. Default 300 s. */
   factsTtlSeconds: Type.Integer({ default: 300, minimum: 0 }),
 }, { additionalProperties: false });

@@ -15,5 +15,6 @@ export const manifest: PluginManifest = {
 };
 
 export default async function sshPlugin(_app: FastifyInstance, opts: NativePluginOptions<SshConfig>): Promise<void> {
-  opts.host.add(new SshPlugin(opts.config, opts.logger));
+  // The config file is named by the server's environment only (CAPSTAN_CONFIG): the localUser check needs it.
+  opts.host.add(new SshPlugin(opts.config, opts.logger, { dataDir: opts.host.dataDir, configFile: process.env.CAPSTAN_CONFIG }));
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { rmSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Static } from '@sinclair/typebox';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
@@ -21,6 +21,7 @@ import { classify } from './classify.js';
 import type { SshConfig } from './config.js';
 import { FACTS_SCRIPT, parseFacts } from './facts.js';
 import { LOCALHOST_ONLY, loadInventoryFile, parseInventory, type Inventory, type InventoryTarget, type TargetConnection } from './inventory.js';
+import { resolveLocalUser, type LocalAccount } from './local-user.js';
 import { DEFAULT_DRAIN_MS } from '../../../src/core/process-runner.js';
 import { currentTracker } from '../../../src/core/process-tracking.js';
 import { splitNotice, withWatchdog } from '../../../src/core/target-watchdog.js';
@@ -28,6 +29,13 @@ import { scriptDirName, scriptRunner, wrapCommand } from './shell.js';
 import { runOnTarget } from './transport.js';
 
 export const PLUGIN_ID = 'ssh';
+
+/** What of the server the localUser check must know: the files only the server's account may read. */
+export interface ServerFiles {
+  dataDir: string;
+  /** The YAML config file (CAPSTAN_CONFIG), when one is used. */
+  configFile?: string;
+}
 
 type NodeT = Static<typeof Node>;
 type FactsT = Static<typeof Facts>;
@@ -39,13 +47,35 @@ export class SshPlugin extends BasePlugin {
   };
   private inventory: Inventory = { targets: new Map(), groups: [] };
   private readonly facts = new Map<string, FactsT & { expires: number }>();
+  /** plugins.ssh.localUser once checked; undefined: local runs are the server's own account. */
+  private account: LocalAccount | undefined;
 
-  constructor(private readonly cfg: SshConfig, private readonly logger: Logger) {
+  constructor(private readonly cfg: SshConfig, private readonly logger: Logger, private readonly server: ServerFiles = { dataDir: 'data' }) {
     super();
   }
 
   async initialize(): Promise<void> {
     this.reload();
+    if (this.cfg.localUser) {
+      this.account = await resolveLocalUser(this.cfg.localUser, { serverUid: process.getuid?.() ?? -1, secrets: this.secrets() });
+      this.logger.info({ localUser: this.account.name, uid: this.account.uid }, 'local runs switch to the localUser account');
+    }
+  }
+
+  /** What the localUser account must not reach: the server's environment, config, data, ssh keys and agent. */
+  private secrets(): string[] {
+    const home = os.homedir();
+    const keys = [...this.inventory.targets.values()].map((t) => t.connection.privateKey).filter((k): k is string => !!k)
+      .map((k) => (k === '~' || k.startsWith('~/') ? join(home, k.slice(1)) : k));
+    return [...new Set([
+      `/proc/${process.pid}/environ`, resolve(this.server.dataDir), ...(this.server.configFile ? [resolve(this.server.configFile)] : []),
+      join(home, '.ssh'), ...(process.env.SSH_AUTH_SOCK ? [process.env.SSH_AUTH_SOCK] : []), ...keys.map((k) => resolve(k)),
+    ])];
+  }
+
+  /** Whether a run on the node is the server's own account: a local target without localUser. */
+  private runsAsServer(node: TargetNode): boolean {
+    return !this.account && this.connection(node).transport === 'local';
   }
 
   /** Re-reads the inventory file (also on each health check, so edits are picked up). */
@@ -81,11 +111,13 @@ export class SshPlugin extends BasePlugin {
       implement(infoFacts, async (p, ctx) => this.gatherFacts(p.node, ctx, false)),
       implement(infoRefresh, async (p, ctx) => this.gatherFacts(p.node, ctx, true)),
       // runAs: the request's, else the target's `run-as` from the inventory.
-      implement(commandExecute, async (p, ctx) => this.runAll(ctx, (c) => ({ line: wrapCommand(p.command, { env: p.env, cwd: p.cwd, runAs: p.runAs ?? c.runAs }) }))),
+      // Local targets without localUser run as the server's account: the ExecutionService asks for `*` then.
+      implement(commandExecute, async (p, ctx) => this.runAll(ctx, (c) => ({ line: wrapCommand(p.command, { env: p.env, cwd: p.cwd, runAs: p.runAs ?? c.runAs }) })),
+        { runsAsServer: (n) => this.runsAsServer(n) }),
       implement(scriptExecute, async (p, ctx) => this.runAll(ctx, (c, nonce) => ({
         line: wrapCommand(scriptRunner(p.arguments ?? [], p.interpreter, scriptDirName(nonce)), { env: p.env, runAs: p.runAs ?? c.runAs }),
         input: p.script, scriptDir: scriptDirName(nonce),
-      }))),
+      })), { runsAsServer: (n) => this.runsAsServer(n) }),
     ];
   }
 
@@ -144,7 +176,7 @@ export class SshPlugin extends BasePlugin {
       cookie: `${ctx.executionId ?? 'query'}.${nonce}`, noticePrefix, cleanupDir: built.scriptDir,
     }) : built.line;
     const r = await runOnTarget(c, this.cfg, remote, {
-      signal: ctx.signal, input: built.input, onNotice: notice,
+      signal: ctx.signal, input: built.input, onNotice: notice, account: this.account,
       onStdout: (l, partial) => ctx.emit({ type: 'stdout', target, line: l, partial }),
       onStderr: (l, partial) => {
         // The watchdog's notice may follow an unfinished stderr line of the command on the same line.
@@ -169,8 +201,10 @@ export class SshPlugin extends BasePlugin {
     }
     const out: string[] = [];
     const err: string[] = [];
+    // A fixed script with nothing of the request in it: info.facts / info.refresh suffice, also on local
+    // targets; with localUser it runs as that account like every local run.
     const r = await runOnTarget(target.connection, this.cfg, 'sh -s', {
-      signal: ctx.signal, input: FACTS_SCRIPT, onStdout: (l) => out.push(l), onStderr: (l) => err.push(l),
+      signal: ctx.signal, input: FACTS_SCRIPT, onStdout: (l) => out.push(l), onStderr: (l) => err.push(l), account: this.account,
     });
     const outcome = classify(target.name, target.connection.transport, r, ctx.signal);
     if (outcome.status !== 'succeeded') {

@@ -1,10 +1,12 @@
 /**
  * Runs one command line on one target: over the system OpenSSH client (BatchMode, ConnectTimeout, strict host
- * keys by default, argv arrays), or locally through sh for the `local` transport. Lines stream as they come.
+ * keys by default, argv arrays), or locally through sh for the `local` transport (as the server's account, or
+ * switched to plugins.ssh.localUser). Lines stream as they come.
  */
 import { runProcess, type RunResult } from '../../../src/core/process-runner.js';
 import type { SshConfig } from './config.js';
 import type { TargetConnection } from './inventory.js';
+import { accountCwd, accountEnv, switchArgv, type LocalAccount } from './local-user.js';
 
 export interface TargetRun {
   signal: AbortSignal;
@@ -13,6 +15,8 @@ export interface TargetRun {
   onStdout: (text: string, partial: boolean) => void;
   onStderr: (text: string, partial: boolean) => void;
   onNotice?: (message: string) => void;
+  /** Local transport: the account to switch to (plugins.ssh.localUser); absent = the server's own account. */
+  account?: LocalAccount;
 }
 
 /** The OpenSSH argv for a target; the remote command is one argument after `--`. */
@@ -42,8 +46,13 @@ export async function runOnTarget(c: TargetConnection, cfg: SshConfig, line: str
     run.onStderr(l, partial);
   };
   const opts = { signal: run.signal, input: run.input, onStdout: run.onStdout, onStderr, onNotice: run.onNotice };
-  const result = c.transport === 'local'
-    ? await runProcess('/bin/sh', ['-c', line], opts)
-    : await runProcess(cfg.sshBinary, sshArgv(c, cfg, line), opts);
+  let result: RunResult;
+  if (c.transport === 'ssh') result = await runProcess(cfg.sshBinary, sshArgv(c, cfg, line), opts);
+  else if (!run.account) result = await runProcess('/bin/sh', ['-c', line], opts);
+  else {
+    // Only the account's own environment (plus the runner's cookie), started in its home directory.
+    const sw = switchArgv(run.account, '/bin/sh', ['-c', line]);
+    result = await runProcess(sw.file, sw.args, { ...opts, env: accountEnv(run.account), inheritEnv: false, cwd: accountCwd(run.account) });
+  }
   return { ...result, stderrTail };
 }
