@@ -16,6 +16,7 @@ import { installJsonParser } from './core/json-parser.js';
 import { installProblemHandlers } from './core/problem.js';
 import { installRouteValidators } from './core/route-validators.js';
 import { CapabilityRegistry } from './core/registry.js';
+import { ExecutionObserver } from './execution/observer.js';
 import { ExecutionQueue } from './execution/queue.js';
 import { ExecutionService } from './execution/service.js';
 import { StreamHub } from './execution/streaming.js';
@@ -90,7 +91,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   const hub = new StreamHub(store, config.execution.heartbeatSeconds * 1000);
   const queue = new ExecutionQueue(config.execution);
   const inventory = new InventoryService(registry, config.capabilityTimeoutMs);
-  const executions = new ExecutionService({ store, queue, hub, registry, inventory, logger: app.log as never, config: config.execution });
+  const observer = new ExecutionObserver(metrics, app.log as never);
+  const executions = new ExecutionService({ store, queue, hub, registry, inventory, logger: app.log as never, config: config.execution, observer });
   metrics.gauge('capstan_executions_queued', 'Executions waiting in the queue.', [], (g) => g.set(queue.size.queued));
   metrics.gauge('capstan_executions_running', 'Executions running now.', [], (g) => g.set(queue.size.running));
   metrics.gauge('capstan_sse_subscribers', 'Open SSE streams.', [], (g) => g.set(hub.activeSubscribers));

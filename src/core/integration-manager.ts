@@ -90,7 +90,7 @@ export class IntegrationManager {
         await this.check(name, e);
         this.logger.info({ plugin: name, health: e.health.status }, 'plugin ready');
       } catch (err) {
-        this.fail(name, e, toCapstanError(err).message);
+        this.fail(name, e, toCapstanError(err).message, err);
       }
     }
   }
@@ -144,11 +144,12 @@ export class IntegrationManager {
     }
   }
 
-  private fail(name: string, e: Entry, message: string): void {
+  /** `err`, when the plugin threw, is logged with its stack (and its causes'). */
+  private fail(name: string, e: Entry, message: string, err?: unknown): void {
     e.state = 'failed';
     e.error = message;
     e.health = { status: 'unhealthy', message, checkedAt: new Date().toISOString() };
-    this.logger.error({ plugin: name, error: message }, 'plugin failed to initialize; continuing without it');
+    this.logger.error({ plugin: name, error: message, ...(err === undefined ? {} : { err }) }, 'plugin failed to initialize; continuing without it');
   }
 
   /** Topological order by metadata.dependencies; unknown deps are left for initializeAll to report. */

@@ -5,6 +5,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { CapstanError, Errors, toCapstanError } from './errors.js';
+import { executionOutcome, failedOutcome, type InvocationOutcome } from './invocation-outcome.js';
 import type { CapabilityContract, ExecutionContext, PluginCapability } from './types.js';
 import { authorize } from './permissions.js';
 import { SchemaValidator } from './validator.js';
@@ -39,7 +40,7 @@ export interface InvokeOptions {
   abortSettleMs?: number;
 }
 
-export type InvocationOutcome = 'ok' | 'error' | 'timeout';
+export type { InvocationOutcome } from './invocation-outcome.js';
 export type InvocationObserver = (capability: string, provider: string, outcome: InvocationOutcome, durationMs: number) => void;
 
 export class CapabilityRegistry {
@@ -178,6 +179,7 @@ export class CapabilityRegistry {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);
     const child: ExecutionContext = { ...ctx, signal, logger: ctx.logger.child({ plugin: p.plugin, capability: name }) };
+    const execution = this.contracts.get(name)?.mode === 'execution';
     let outcome: InvocationOutcome = 'error';
     try {
       const value = await new Promise<unknown>((resolve, reject) => {
@@ -203,10 +205,11 @@ export class CapabilityRegistry {
       if (issues.length) {
         throw new Errors.CapabilityResult(`'${p.plugin}' answered '${name}' with an invalid result: ${issues.map((i) => `${i.pointer} ${i.message}`).join('; ')}`);
       }
-      outcome = 'ok';
+      // An execution handler returns normally for failed, timed-out and canceled runs too.
+      outcome = execution ? executionOutcome(ctx, value) : 'ok';
       return value;
     } catch (err) {
-      if (err instanceof CapstanError && err.category === 'timeout') outcome = 'timeout';
+      outcome = failedOutcome(ctx, execution, err);
       throw err;
     } finally {
       const d = ms(started);

@@ -17,6 +17,7 @@ import type { ExecutionContext, ExecutionEmit, Principal, TargetNode, TargetOutc
 import type { InventoryService, NodeT } from '../inventory/aggregate.js';
 import type { ExecutionRow, Store } from '../store/types.js';
 import { finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
+import type { ExecutionObserver } from './observer.js';
 import type { ExecutionQueue } from './queue.js';
 import { isTerminal, type ExecutionStatus } from './states.js';
 import type { StreamHub } from './streaming.js';
@@ -45,6 +46,8 @@ export interface ExecutionDeps {
   inventory: InventoryService;
   logger: Logger;
   config: Config['execution'];
+  /** Log lines and metrics of each transition (src/execution/observer.ts). */
+  observer?: ExecutionObserver;
 }
 
 export class ExecutionService {
@@ -194,6 +197,8 @@ export class ExecutionService {
   }
 
   private enqueue(row: ExecutionRow, mutating: boolean, force = false): void {
+    // Logged first: the queue may start the run at once.
+    this.d.observer?.queued(row, force);
     this.d.queue.enqueue({ id: row.id, nodes: row.nodes, mutating, run: () => this.run(row.id) }, force);
   }
 
@@ -224,9 +229,11 @@ export class ExecutionService {
     try {
       const startedAt = new Date().toISOString();
       this.d.store.updateExecution(id, { status: 'running', startedAt });
+      this.d.observer?.running(row, startedAt);
       this.append(id, 'start', { capability: row.capability, targets: row.targets, nodes: row.nodes, startedAt });
       this.append(id, 'status', { status: 'running' });
       const byProvider = await this.assignProviders(row, logger, controller.signal);
+      this.d.observer?.assigned(id, byProvider);
       this.d.store.updateExecution(id, { provider: [...byProvider.keys()].join(',') || null });
       await Promise.all([...byProvider].map(async ([provider, nodes]) => {
         const ctx: ExecutionContext = {
@@ -242,7 +249,8 @@ export class ExecutionService {
         } catch (err) {
           if (controller.signal.aborted) return;
           const e = toCapstanError(err);
-          logger.warn({ err: e, provider }, 'provider failed');
+          // With its stack (and its cause's): an internal error here is a bug in the provider.
+          logger[e.category === 'internal' ? 'error' : 'warn']({ err: e, provider }, 'provider failed');
           for (const n of nodes) if (!outcomes.has(n.name)) emit({ type: 'target_result', ...failure(n.name, e) });
         }
       }));
@@ -341,6 +349,7 @@ export class ExecutionService {
     this.finished.add(row.id);
     if (this.finished.size > 10_000) this.finished.delete(this.finished.values().next().value as string);
     this.d.store.updateExecution(row.id, { status, finishedAt, reason });
+    this.d.observer?.finished(row, status, reason, outcomes, finishedAt);
     this.append(row.id, 'status', { status, ...(reason ? { reason } : {}) });
     this.append(row.id, 'complete', { status, finishedAt, results: outcomes.map((o) => ({ target: o.target, status: o.status, exitCode: o.exitCode })) });
     for (const node of row.nodes) {
