@@ -13,7 +13,10 @@ import { CONTRACTS, SHARED_SCHEMAS } from './capabilities/index.js';
 import { IntegrationManager } from './core/integration-manager.js';
 import { discoverPlugins, registerPlugins, type PluginModule } from './core/loader.js';
 import { installJsonParser } from './core/json-parser.js';
-import { installProblemHandlers } from './core/problem.js';
+import { frameworkErrorHandler, installProblemHandlers } from './core/problem.js';
+import { clientErrorHandler, unmetExpectationHandler } from './core/client-error.js';
+import { installClosingGuard } from './core/closing.js';
+import { installWellFormedOutput } from './core/well-formed-output.js';
 import { installRouteValidators } from './core/route-validators.js';
 import { CapabilityRegistry } from './core/registry.js';
 import { ExecutionObserver } from './execution/observer.js';
@@ -67,15 +70,22 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     routerOptions: { maxParamLength: 512 },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
-    return503OnClosing: true,
+    // Error answers Fastify would write itself are problem+json too: before routing (frameworkErrors), from
+    // Node's HTTP parser (clientErrorHandler), and while closing (core/closing.ts instead of return503OnClosing).
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
+    return503OnClosing: false,
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installProblemHandlers(app);
   installJsonParser(app);
+  installWellFormedOutput(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
+  installClosingGuard(app);
+  app.server.on('checkExpectation', unmetExpectationHandler(app.log));
 
   const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS];
   for (const s of named) app.addSchema(s);

@@ -124,6 +124,13 @@ export const Errors = {
   RecordNotFound: define('RECORD_NOT_FOUND', 'not_found', 'Record not found', 'No source knows a report, alert, deployment or provisioned resource with this id.'),
   StoreUnavailable: define('STORE_UNAVAILABLE', 'unavailable', 'Store unavailable', 'The execution store cannot be read or written.'),
   OutputDocumentTooLarge: define('OUTPUT_DOCUMENT_TOO_LARGE', 'unavailable', 'Tool output document too large', 'A tool printed a structured document (one JSON line) larger than the configured bound; the plugin refuses to guess its content. Raise the plugin\'s maxDocumentBytes.'),
+  JsonTooDeep: define('REQUEST_JSON_TOO_DEEP', 'validation', 'JSON body nested too deeply', 'The JSON body nests objects and arrays deeper than 64 levels (the top-level value counts as one).'),
+  NotUnicode: define('REQUEST_NOT_UNICODE', 'validation', 'Body is not Unicode text', 'The body is not well-formed UTF-8, or a string or member name in it holds a lone UTF-16 surrogate escape such as `\\ud800`; `errors` names the value by JSON pointer.'),
+  MalformedHttp: define('REQUEST_MALFORMED_HTTP', 'validation', 'Malformed HTTP request', 'The HTTP request could not be parsed (bad request line, a control character in a header, bad framing). Answered before routing: `instance` is the request target when it could be read (else `urn:capstan:request:<requestId>`), and the connection is closed.'),
+  HeadersTooLarge: define('REQUEST_HEADERS_TOO_LARGE', 'validation', 'Request headers too large', 'The request line and headers exceed the server limit (16 KiB, Node\'s default; HTTP 431). The connection is closed.', 431),
+  RequestTimeout: define('REQUEST_TIMEOUT', 'timeout', 'Request not received in time', 'The client did not send the complete request (headers and body) within the server\'s time limit (HTTP 408). The connection is closed.', 408),
+  ExpectationFailed: define('REQUEST_EXPECTATION_FAILED', 'validation', 'Expectation not supported', 'The request carries an `Expect` header other than `100-continue`, which the server cannot meet (HTTP 417).', 417),
+  ServerClosing: define('SERVER_CLOSING', 'unavailable', 'Server shutting down', 'The server is shutting down and takes no new requests; retry after the Retry-After delay (another instance, or this one once restarted). The connection is closed.'),
 } as const;
 
 /** Wraps anything thrown into a CapstanError (unknown errors become `internal`). */

@@ -26,17 +26,22 @@ export function problemType(code: string): string {
 }
 
 export function toProblem(err: CapstanError, request: FastifyRequest): ProblemDocument {
+  return problemDocument(err, String(request.id), request.url);
+}
+
+/** The problem document of an error for a request known by its id and target (also where no FastifyRequest exists). */
+export function problemDocument(err: CapstanError, requestId: string, instance: string): ProblemDocument {
   const hidden = err.statusCode >= 500 && err.category === 'internal';
   return {
     ...err.extra,
     type: problemType(err.code),
     title: err.title,
     status: err.statusCode,
-    detail: hidden ? `Unexpected error; quote request id ${request.id} to the operator.` : err.message,
-    instance: request.url,
+    detail: hidden ? `Unexpected error; quote request id ${requestId} to the operator.` : err.message,
+    instance,
     category: err.category,
     code: err.code,
-    requestId: String(request.id),
+    requestId,
   };
 }
 
@@ -52,6 +57,10 @@ export function fromFastifyError(err: FastifyError): CapstanError {
     return new Errors.Validation(`${where} is invalid: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}`, { extra: { errors } });
   }
   switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      // Both are answered before routing, documented as 400 like any other invalid path parameter.
+      return new Errors.Validation(`The path is invalid: ${err.message}.`, { status: 400, extra: { errors: [{ pointer: '/params', message: err.message }] } });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new Errors.BodyTooLarge(err.message, { status: 413 });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -74,13 +83,33 @@ export function sendProblem(reply: FastifyReply, err: CapstanError): FastifyRepl
   return reply.code(body.status).type(PROBLEM_CONTENT_TYPE).send(body);
 }
 
+/**
+ * Fastify's `frameworkErrors` option: errors Fastify meets before routing (a path that is not valid
+ * percent-encoding, a path parameter over `maxParamLength`). Without it Fastify writes its own JSON.
+ * No hook runs on this path, so the request id is echoed here.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.header('x-request-id', request.id);
+  const err = fromFastifyError(error);
+  request.log.info({ code: err.code, status: err.statusCode, detail: err.message }, 'request rejected before routing');
+  return sendProblem(reply, err);
+}
+
 /** Installs the error and not-found handlers on the root instance. */
 export function installProblemHandlers(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const err = fromFastifyError(error);
     if (err.category === 'internal') request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: err.code, status: err.statusCode, detail: err.message }, 'request rejected');
-    return sendProblem(reply, err);
+    try {
+      return sendProblem(reply, err);
+    } catch (failure) {
+      // A handler that throws hands the error to Fastify's default handler (`{"error","message","statusCode"}`):
+      // answer a 500 problem as ready text instead, which no serializer touches.
+      request.log.error({ err: failure }, 'sending the problem failed');
+      const body = JSON.stringify(problemDocument(new Errors.Internal('sending the problem failed'), String(request.id), request.url));
+      return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(body);
+    }
   });
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, new Errors.RouteNotFound(`No route for ${request.method} ${request.url.split('?')[0]}.`)));

@@ -7,6 +7,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { CapstanError, Errors, toCapstanError } from './errors.js';
 import { executionOutcome, failedOutcome, type InvocationOutcome } from './invocation-outcome.js';
 import type { CapabilityContract, ExecutionContext, PluginCapability } from './types.js';
+import { findString } from './json-text.js';
 import { authorize } from './permissions.js';
 import { SchemaValidator } from './validator.js';
 
@@ -100,9 +101,16 @@ export class CapabilityRegistry {
     return [...(this.providersByName.get(name) ?? [])];
   }
 
-  /** Validates params against the contract (applying defaults); throws CapabilityParams. */
+  /**
+   * Validates params against the contract (applying defaults); throws CapabilityParams. Beyond the schema,
+   * no string in params (value or member name) may hold a NUL character: params become process arguments,
+   * environment values, file names and command lines, none of which can carry one, so such a run could only
+   * fail later.
+   */
   validateParams(name: string, params: unknown): void {
     const issues = this.validator.check(this.contract(name).params, params);
+    const nul = findString(params, (s) => s.includes('\0'));
+    if (nul !== undefined) issues.push({ pointer: nul || '/', message: 'must not contain a NUL character (U+0000)' });
     if (issues.length) {
       throw new Errors.CapabilityParams(`params of '${name}' do not match its contract: ${issues.map((i) => `${i.pointer} ${i.message}`).join('; ')}`, {
         extra: { capability: name, errors: issues },

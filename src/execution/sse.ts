@@ -9,6 +9,9 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { EventMessage } from 'fastify-sse-v2';
+import { toCapstanError } from '../core/errors.js';
+import { stringifyWellFormed } from '../core/json-text.js';
+import { toProblem } from '../core/problem.js';
 
 /** Headers every SSE response carries. */
 export const SSE_HEADERS = {
@@ -19,7 +22,22 @@ export const SSE_HEADERS = {
 /** Sets SSE_HEADERS and hands the frames to fastify-sse-v2 (which copies the reply's headers onto the raw response). */
 export function startSse(reply: FastifyReply, frames: AsyncIterable<EventMessage>): void {
   reply.headers(SSE_HEADERS);
-  reply.sse(frames);
+  reply.sse(endingWithProblem(reply, frames));
+}
+
+/**
+ * The frames, and when they fail after the stream started (its 200 and headers are sent), one last
+ * `event: problem` frame whose data is the problem document, then the end of the stream: the client
+ * reconnects with Last-Event-ID. Unguarded, the failure would reach no listener and end the process.
+ */
+async function* endingWithProblem(reply: FastifyReply, frames: AsyncIterable<EventMessage>): AsyncGenerator<EventMessage> {
+  try {
+    yield* frames;
+  } catch (failure) {
+    const err = toCapstanError(failure);
+    reply.log.error({ err: failure }, 'stream failed after it started');
+    yield { event: 'problem', data: stringifyWellFormed(toProblem(err, reply.request)) };
+  }
 }
 
 /**
@@ -28,7 +46,7 @@ export function startSse(reply: FastifyReply, frames: AsyncIterable<EventMessage
  */
 export function sseResponse<S extends object>(schema: S, description = 'text/event-stream') {
   return {
-    description,
+    description: `${description}. A stream that fails after it started ends with an \`event: problem\` frame whose data is a Problem; reconnect with Last-Event-ID.`,
     headers: {
       'X-Accel-Buffering': {
         type: 'string', const: SSE_HEADERS['X-Accel-Buffering'],

@@ -5,6 +5,7 @@
  * reads (backpressure: the next page is read only when the socket drained), never buffers in memory.
  */
 import type { FastifyReply } from 'fastify';
+import { stringifyWellFormed } from '../core/json-text.js';
 import type { Store, StoredEvent } from '../store/types.js';
 import { startSse } from './sse.js';
 import { isTerminal } from './states.js';
@@ -85,7 +86,7 @@ export class StreamHub {
     async function* frames() {
       for await (const e of source) {
         if (e === 'heartbeat') yield { comment: ' heartbeat' };
-        else yield { id: String(e.seq), event: e.type, data: JSON.stringify(e.data) };
+        else yield { id: String(e.seq), event: e.type, data: stringifyWellFormed(e.data) };
       }
     }
     startSse(reply, frames());

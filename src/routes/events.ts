@@ -10,6 +10,7 @@ import { ref } from '../capabilities/common.js';
 import { EventsListParams, EventsQueryParams, EventsStreamParams, type EventsStreamResult } from '../capabilities/events.js';
 import type { Event } from '../capabilities/records.js';
 import { Errors } from '../core/errors.js';
+import { stringifyWellFormed } from '../core/json-text.js';
 import type { ExecutionContext } from '../core/types.js';
 import { sseResponse, startSse } from '../execution/sse.js';
 import { problems, requestContext } from './common.js';
@@ -89,7 +90,7 @@ async function* follow({ app, ctx, base, start, closed, heartbeatMs }: Follow): 
     for (const s of got.sources) {
       const prev = lastStatus.get(s.source);
       lastStatus.set(s.source, s.status);
-      if (prev !== s.status && (prev !== undefined || s.status !== 'ok')) { lastWrite = Date.now(); yield { event: 'source_status', data: JSON.stringify(s) }; }
+      if (prev !== s.status && (prev !== undefined || s.status !== 'ok')) { lastWrite = Date.now(); yield { event: 'source_status', data: stringifyWellFormed(s) }; }
     }
     // Per source: the new events (past the ones already sent from this cursor) and the position after each.
     let full = false;
@@ -112,7 +113,7 @@ async function* follow({ app, ctx, base, start, closed, heartbeatMs }: Follow): 
       const next = q.shift()!;
       state[next.source] = next.after;
       lastWrite = Date.now();
-      yield { id: encodeState(state), event: 'event', data: JSON.stringify(next.e) };
+      yield { id: encodeState(state), event: 'event', data: stringifyWellFormed(next.e) };
     }
     if (full) continue;
     const wakeAt = Date.now() + EVENTS_POLL_MS;
