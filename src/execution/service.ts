@@ -88,9 +88,13 @@ export class ExecutionService {
     return { row, created: true };
   }
 
-  /** Cancels a queued run at once, or aborts a running one (its process trees are killed). */
-  cancel(id: string, by: string): ExecutionRow {
+  /**
+   * Cancels a queued run at once, or aborts a running one (its process trees are killed). The principal needs
+   * the permissions of the run's capability, as it would to submit it.
+   */
+  cancel(id: string, principal: Principal, by: string): ExecutionRow {
     const row = this.get(id);
+    authorize(principal, this.d.registry.contract(row.capability));
     if (isTerminal(row.status)) {
       throw new Errors.ExecutionNotCancelable(`Execution ${id} already ended as '${row.status}'.`, { extra: { status: row.status } });
     }
