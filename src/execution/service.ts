@@ -14,6 +14,8 @@ import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import type { ExecutionContext, ExecutionEmit, Principal, TargetNode, TargetOutcome } from '../core/types.js';
 import type { InventoryService, NodeT } from '../inventory/aggregate.js';
+import { secretParams } from '../capabilities/index.js';
+import type { SecretScrubber } from '../observability/secret-scrubber.js';
 import type { ExecutionRow, Store } from '../store/types.js';
 import { finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
 import type { ExecutionQueue } from './queue.js';
@@ -44,6 +46,8 @@ export interface ExecutionDeps {
   inventory: InventoryService;
   logger: Logger;
   config: Config['execution'];
+  /** Holds each run's secret params while it runs, so log lines never show them. */
+  secrets: SecretScrubber;
 }
 
 export class ExecutionService {
@@ -218,6 +222,7 @@ export class ExecutionService {
       controller.abort('timeout' satisfies AbortReason);
     }, row.timeoutSeconds * 1000);
     const logger = this.d.logger.child({ executionId: id, capability: row.capability });
+    const releaseSecrets = this.d.secrets.hold(secretParams(row.capability, row.params as Record<string, unknown>));
     const outcomes = new Map<string, TargetOutcome>();
     // One emitter (one output budget) and one process tracker for the whole run, whatever fails where.
     const emit = this.emitter(id, outcomes);
@@ -257,6 +262,7 @@ export class ExecutionService {
       const current = this.d.store.getExecution(id)!;
       this.finish(current, status, current.reason ?? (active.reason === 'shutdown' ? 'the server shut down while it was running' : null), [...outcomes.values()]);
       this.active.delete(id);
+      releaseSecrets();
       settle();
     }
   }
