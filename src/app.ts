@@ -26,6 +26,7 @@ import { StreamHub } from './execution/streaming.js';
 import { InventoryService } from './inventory/aggregate.js';
 import { helpers } from './helpers/index.js';
 import { genRequestId, loggerOptions } from './observability/logger.js';
+import { SecretScrubber } from './observability/secret-scrubber.js';
 import { createMetrics, observeCore, type Metrics } from './observability/metrics.js';
 import { API_SCHEMAS } from './routes/schemas.js';
 import { RECORD_API_SCHEMAS } from './routes/record-schemas.js';
@@ -61,8 +62,11 @@ declare module 'fastify' {
 }
 
 export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}): Promise<FastifyInstance> {
+  // Secret params of running executions are scrubbed from every log line.
+  const secrets = new SecretScrubber();
+  const logger = loggerOptions(config.logLevel, (line) => secrets.scrub(line));
   const app = Fastify({
-    logger: opts.logStream ? { ...loggerOptions(config.logLevel), stream: opts.logStream } : loggerOptions(config.logLevel),
+    logger: opts.logStream ? { ...logger, stream: opts.logStream } : logger,
     genReqId: genRequestId,
     logController: new LogController({ requestIdLogLabel: 'requestId' }),
     bodyLimit: config.bodyLimit,
@@ -102,7 +106,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   const queue = new ExecutionQueue(config.execution);
   const inventory = new InventoryService(registry, config.capabilityTimeoutMs);
   const observer = new ExecutionObserver(metrics, app.log as never);
-  const executions = new ExecutionService({ store, queue, hub, registry, inventory, logger: app.log as never, config: config.execution, observer });
+  const executions = new ExecutionService({ store, queue, hub, registry, inventory, logger: app.log as never, config: config.execution, observer, secrets });
   metrics.gauge('capstan_executions_queued', 'Executions waiting in the queue.', [], (g) => g.set(queue.size.queued));
   metrics.gauge('capstan_executions_running', 'Executions running now.', [], (g) => g.set(queue.size.running));
   metrics.gauge('capstan_sse_subscribers', 'Open SSE streams.', [], (g) => g.set(hub.activeSubscribers));

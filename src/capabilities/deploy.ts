@@ -5,6 +5,7 @@
 import { Type } from '@sinclair/typebox';
 import { ExecutionResult, anyObject, cursorParam, defineContract, limitParam, nextCursor, ref } from './common.js';
 import { Deployment } from './records.js';
+import { sensitiveKeys } from './sensitive.js';
 
 const NAME = { minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9][A-Za-z0-9._/-]*$' };
 
@@ -20,7 +21,10 @@ export const DeployExecuteParams = Type.Object({
     description: 'How to roll out across the targets.',
   })),
   batchSize: Type.Optional(Type.Integer({ minimum: 1, description: 'Targets per batch for rolling and canary deployments.' })),
-  parameters: Type.Optional(anyObject({ description: 'Extra parameters for the deployment tool (pipeline or job parameters).' })),
+  parameters: Type.Optional(anyObject({
+    ...sensitiveKeys(),
+    description: 'Extra parameters for the deployment tool (pipeline or job parameters). Values of keys named like secrets (`x-sensitive-keys`) are write-only: answers show `***`.',
+  })),
 }, {
   $id: 'DeployExecuteParams',
   additionalProperties: false,

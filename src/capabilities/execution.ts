@@ -5,6 +5,7 @@
  */
 import { Type } from '@sinclair/typebox';
 import { ExecutionResult, anyObject, defineContract, ref } from './common.js';
+import { sensitive, sensitiveKeys } from './sensitive.js';
 
 /** Bolt-style task and plan names: `module` or `module::name`. */
 export const TASK_NAME_PATTERN = '^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)*$';
@@ -19,7 +20,12 @@ const runAs = () => Type.Optional(Type.String({
 const env = () => Type.Optional(Type.Record(
   Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
   Type.String({ maxLength: 32768 }),
-  { additionalProperties: false, maxProperties: 100, description: 'Extra environment variables; names are shell identifiers.' },
+  {
+    additionalProperties: false,
+    maxProperties: 100,
+    ...sensitive(),
+    description: 'Extra environment variables; names are shell identifiers. Write-only: the run gets the values, answers show `***` for each.',
+  },
 ));
 
 export const CommandExecuteParams = Type.Object({
@@ -54,7 +60,10 @@ export const ScriptExecuteParams = Type.Object({
 
 export const TaskExecuteParams = Type.Object({
   task: Type.String({ maxLength: 255, pattern: TASK_NAME_PATTERN, description: 'Task name, `module` or `module::task`.' }),
-  parameters: Type.Optional(anyObject({ description: "Task parameters, checked against the task's metadata by the provider." })),
+  parameters: Type.Optional(anyObject({
+    ...sensitiveKeys(),
+    description: "Task parameters, checked against the task's metadata by the provider. Values of keys named like secrets (`x-sensitive-keys`) are write-only: answers show `***`.",
+  })),
   runAs: runAs(),
 }, {
   $id: 'TaskExecuteParams',
@@ -65,7 +74,10 @@ export const TaskExecuteParams = Type.Object({
 
 export const PlanExecuteParams = Type.Object({
   plan: Type.String({ maxLength: 255, pattern: TASK_NAME_PATTERN, description: 'Plan name, `module` or `module::plan`.' }),
-  parameters: Type.Optional(anyObject({ description: 'Plan parameters (the resolved targets are passed separately).' })),
+  parameters: Type.Optional(anyObject({
+    ...sensitiveKeys(),
+    description: 'Plan parameters (the resolved targets are passed separately). Values of keys named like secrets (`x-sensitive-keys`) are write-only: answers show `***`.',
+  })),
 }, {
   $id: 'PlanExecuteParams',
   additionalProperties: false,

@@ -15,6 +15,7 @@ import { PROVISION_CONTRACTS, PROVISION_SCHEMAS } from './provision.js';
 import { PACKAGE_CONTRACTS, PACKAGE_SCHEMAS } from './package.js';
 import { DEPLOY_CONTRACTS, DEPLOY_SCHEMAS } from './deploy.js';
 import { ALERT_CONTRACTS, ALERT_SCHEMAS } from './alert.js';
+import { mask, redactBySchema, secretsBySchema } from './sensitive.js';
 
 export * from './common.js';
 export * from './records.js';
@@ -27,6 +28,7 @@ export * from './provision.js';
 export * from './package.js';
 export * from './deploy.js';
 export * from './alert.js';
+export * from './sensitive.js';
 
 /** Every standardized capability contract. */
 export const CONTRACTS: CapabilityContract[] = [
@@ -64,4 +66,22 @@ const byName = new Map(CONTRACTS.map((c) => [c.name, c]));
 /** The contract of a capability, or undefined for an unknown name. */
 export function contractByName(name: string): CapabilityContract | undefined {
   return byName.get(name);
+}
+
+const byId = new Map(SHARED_SCHEMAS.map((s) => [String(s.$id), s]));
+const lookup = (id: string) => byId.get(id);
+
+/**
+ * A capability's params as every answer shows them: the values its contract marks secret (`x-sensitive`,
+ * `x-sensitive-keys`) replaced by REDACTED. Params of an unknown capability are masked whole (fail closed).
+ */
+export function redactParams(name: string, params: Record<string, unknown>): Record<string, unknown> {
+  const contract = byName.get(name);
+  return (contract ? redactBySchema(contract.params, params, lookup) : mask(params)) as Record<string, unknown>;
+}
+
+/** The secret strings in a capability's params (see redactParams), e.g. to keep them out of the logs. */
+export function secretParams(name: string, params: Record<string, unknown>): string[] {
+  const contract = byName.get(name);
+  return contract ? secretsBySchema(contract.params, params, lookup) : [];
 }

@@ -6,6 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { ExecutionResult, anyObject, dateTime, defineContract, ref, stringMap } from './common.js';
 import { ProvisionedResource } from './records.js';
+import { sensitiveKeys } from './sensitive.js';
 
 const hostname = (description: string) => Type.String({
   minLength: 1,
@@ -35,7 +36,10 @@ export const ProvisionCreateParams = Type.Object({
   network: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Network or subnet to attach to.' })),
   groups: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 100, description: 'Inventory groups the new node joins.' })),
   tags: Type.Optional(stringMap({ maxProperties: 50, description: 'Tags or labels set on the resource.' })),
-  variables: Type.Optional(anyObject({ description: 'Extra provider variables (Terraform input variables, ...).' })),
+  variables: Type.Optional(anyObject({
+    ...sensitiveKeys(),
+    description: 'Extra provider variables (Terraform input variables, ...). Values of keys named like secrets (`x-sensitive-keys`) are write-only: answers show `***`.',
+  })),
 }, {
   $id: 'ProvisionCreateParams',
   additionalProperties: false,

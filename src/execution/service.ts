@@ -15,6 +15,8 @@ import { authorizeTargets } from '../core/server-account.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import type { ExecutionContext, ExecutionEmit, Principal, TargetNode, TargetOutcome } from '../core/types.js';
 import type { InventoryService, NodeT } from '../inventory/aggregate.js';
+import { secretParams } from '../capabilities/index.js';
+import type { SecretScrubber } from '../observability/secret-scrubber.js';
 import type { ExecutionRow, Store } from '../store/types.js';
 import { finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
 import type { ExecutionObserver } from './observer.js';
@@ -48,6 +50,8 @@ export interface ExecutionDeps {
   config: Config['execution'];
   /** Log lines and metrics of each transition (src/execution/observer.ts). */
   observer?: ExecutionObserver;
+  /** Holds each run's secret params while it runs, so log lines never show them. */
+  secrets: SecretScrubber;
 }
 
 export class ExecutionService {
@@ -59,7 +63,7 @@ export class ExecutionService {
   constructor(private readonly d: ExecutionDeps) {}
 
   async submit(req: SubmitRequest): Promise<{ row: ExecutionRow; created: boolean }> {
-    if (this.closing) throw new Errors.PluginUnavailable('The server is shutting down; submit again after it restarts.');
+    if (this.closing) throw new Errors.ServerClosing('The server is shutting down; submit again after it restarts.');
     const contract = this.d.registry.contract(req.capability);
     authorize(req.principal, contract);
     if (contract.mode !== 'execution') {
@@ -81,7 +85,7 @@ export class ExecutionService {
     // Runs as the server's own OS account (local transport) can read its secrets: admin only.
     authorizeTargets(req.principal, contract, nodes, this.d.registry.providers(req.capability));
     // The server may have started closing while the inventory answered.
-    if (this.closing) throw new Errors.PluginUnavailable('The server is shutting down; submit again after it restarts.');
+    if (this.closing) throw new Errors.ServerClosing('The server is shutting down; submit again after it restarts.');
     this.d.queue.assertRoom();
     const { row, created } = this.d.store.createExecution({
       id: randomUUID(), capability: req.capability, status: 'queued', targets: req.targets, nodes: nodes.map((n) => n.name),
@@ -94,9 +98,13 @@ export class ExecutionService {
     return { row, created: true };
   }
 
-  /** Cancels a queued run at once, or aborts a running one (its process trees are killed). */
-  cancel(id: string, by: string): ExecutionRow {
+  /**
+   * Cancels a queued run at once, or aborts a running one (its process trees are killed). The principal needs
+   * the permissions of the run's capability, as it would to submit it.
+   */
+  cancel(id: string, principal: Principal, by: string): ExecutionRow {
     const row = this.get(id);
+    authorize(principal, this.d.registry.contract(row.capability));
     if (isTerminal(row.status)) {
       throw new Errors.ExecutionNotCancelable(`Execution ${id} already ended as '${row.status}'.`, { extra: { status: row.status } });
     }
@@ -222,6 +230,7 @@ export class ExecutionService {
       controller.abort('timeout' satisfies AbortReason);
     }, row.timeoutSeconds * 1000);
     const logger = this.d.logger.child({ executionId: id, capability: row.capability });
+    const releaseSecrets = this.d.secrets.hold(secretParams(row.capability, row.params as Record<string, unknown>));
     const outcomes = new Map<string, TargetOutcome>();
     // One emitter (one output budget) and one process tracker for the whole run, whatever fails where.
     const emit = this.emitter(id, outcomes);
@@ -264,6 +273,7 @@ export class ExecutionService {
       const current = this.d.store.getExecution(id)!;
       this.finish(current, status, current.reason ?? (active.reason === 'shutdown' ? 'the server shut down while it was running' : null), [...outcomes.values()]);
       this.active.delete(id);
+      releaseSecrets();
       settle();
     }
   }

@@ -13,9 +13,11 @@ export function genRequestId(req: IncomingMessage): string {
   return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
 }
 
-export function loggerOptions(level: string): LoggerOptions {
+/** pino options; `scrub` rewrites each serialized line before it is written (secret values of running executions). */
+export function loggerOptions(level: string, scrub?: (line: string) => string): LoggerOptions {
   return {
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    ...(scrub ? { hooks: { streamWrite: scrub } } : {}),
   };
 }

@@ -10,6 +10,7 @@ import {
   AlertAcknowledgeResult, AlertGetParams, AlertGetResult, AlertListParams, AlertResolveResult, AlertSubscribeParams, AlertSubscribeResult,
 } from '../capabilities/alert.js';
 import type { Alert } from '../capabilities/records.js';
+import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { ExecutionContext } from '../core/types.js';
 import { problems, requestContext } from './common.js';
 import { aggregatePage, firstHit, foldDeepObjectQuery, recordNotFound } from './record-common.js';
@@ -32,10 +33,14 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
     return found.alert;
   }
 
-  /** Calls a write capability at the alert's own source when it provides it, else at the best provider. */
+  /**
+   * Calls a write capability at the alert's own source when it provides it, else at the best provider. The
+   * caller needs that capability's permission only: finding the source is the server's own lookup.
+   */
   async function atSource(ctx: ExecutionContext, capability: 'alert.acknowledge' | 'alert.resolve', params: Record<string, unknown>) {
+    authorize(ctx.principal, app.registry.contract(capability));
     const id = String(params.id);
-    const source = app.registry.providers('alert.get').length ? (await locate(ctx, id)).source : undefined;
+    const source = app.registry.providers('alert.get').length ? (await locate({ ...ctx, principal: SYSTEM_PRINCIPAL }, id)).source : undefined;
     const own = app.registry.available(capability).find((p) => p.plugin === source);
     const { value } = await app.registry.invoke(capability, params, ctx, { provider: own?.plugin, timeoutMs: app.config.capabilityTimeoutMs });
     return value;

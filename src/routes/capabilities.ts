@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { anyObject, ref } from '../capabilities/common.js';
+import { authorize } from '../core/permissions.js';
 import type { CapabilityContract } from '../core/types.js';
-import { pageByKey, problems, requestContext, defaulted } from './common.js';
+import { pageByKey, principalOf, problems, requestContext, defaulted } from './common.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
 import { AggregateResult, CapabilityInfo, CapabilityList, Execution, InvokeResult } from './schemas.js';
 
@@ -61,6 +62,8 @@ export default async function capabilityRoutes(fastify: FastifyInstance): Promis
   }, async (request, reply) => {
     const name = request.params.name;
     const contract = app.registry.contract(name);
+    // The permission first: a caller without it learns nothing of the providers (403, not 503).
+    authorize(principalOf(request), contract);
     app.registry.available(name, request.query.provider);
     if (contract.mode === 'execution') {
       const body = request.body as { targets?: string[]; params?: Record<string, unknown>; timeoutSeconds?: number };

@@ -1,5 +1,10 @@
-/** The execution body every route answers with: the stored row, per-target results, queue place, links. */
+/**
+ * The execution body every route answers with: the stored row, per-target results, queue place, links.
+ * Secret params are redacted here, for every caller: the store keeps them (a re-queued run needs them),
+ * answers never show them.
+ */
 import type { FastifyInstance } from 'fastify';
+import { redactParams } from '../capabilities/index.js';
 import type { ExecutionRow } from '../store/types.js';
 
 export function executionLinks(id: string) {
@@ -11,7 +16,7 @@ export function executionView(app: FastifyInstance, row: ExecutionRow) {
   const queue = row.status === 'queued' ? app.queue.position(row.id) : undefined;
   return {
     id: row.id, capability: row.capability, status: row.status, targets: row.targets, nodes: row.nodes,
-    params: row.params as Record<string, unknown>, provider: row.provider, timeoutSeconds: row.timeoutSeconds,
+    params: redactParams(row.capability, row.params as Record<string, unknown>), provider: row.provider, timeoutSeconds: row.timeoutSeconds,
     createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, reason: row.reason, principal: row.principal,
     results: app.store.targetResults(row.id).map(({ executionId: _e, ...r }) => r),
     ...(queue ? { queue } : {}),

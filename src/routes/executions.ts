@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
 import { EXECUTION_STATUSES, isTerminal, type ExecutionStatus as Status } from '../execution/states.js';
-import { decodeCursor, encodeCursor, problems, defaulted } from './common.js';
+import { decodeCursor, encodeCursor, problems, defaulted, principalOf } from './common.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
 import { executionView } from './execution-view.js';
 import { outputText } from './output-text.js';
@@ -75,12 +75,14 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
   app.post('/api/v1/executions/:id/cancel', {
     schema: {
       operationId: 'cancelExecution', tags: ['executions'], summary: 'Cancel: a queued run ends at once, a running one has its process trees killed',
+      description: 'Needs the permissions of the run\'s capability (e.g. `command.execute`, `command.*`, or `*`), as submitting it does; else 403.',
       // No body schema: Fastify cannot make a body optional, and a bare `curl -X POST` must work.
       params: IdParam,
       response: { 202: ref(Execution), ...problems(404, 409) },
     },
   }, async (request, reply) => {
-    const row = app.executions.cancel(request.params.id, `request ${request.id}`);
+    const principal = principalOf(request);
+    const row = app.executions.cancel(request.params.id, principal, `${principal.id} (request ${request.id})`);
     return reply.code(202).send(executionView(app, row));
   });
 

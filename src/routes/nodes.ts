@@ -4,7 +4,8 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Static } from '@sinclair/typebox';
 import { Facts, ref } from '../capabilities/common.js';
-import { decodeCursor, encodeCursor, problems, requestContext, defaulted } from './common.js';
+import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
+import { decodeCursor, encodeCursor, principalOf, problems, requestContext, defaulted } from './common.js';
 import { JournalPage } from './schemas.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) });
@@ -12,10 +13,14 @@ const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) 
 export default async function nodeRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
 
-  /** Facts from the best provider that knows the node (falls back to any provider). */
+  /**
+   * Facts from the best provider that knows the node (falls back to any provider). The caller needs the
+   * permission of `capability` only: finding the node is the server's own lookup, as target resolution is.
+   */
   async function facts(request: FastifyRequest, reply: FastifyReply, id: string, capability: 'info.facts' | 'info.refresh') {
+    authorize(principalOf(request), app.registry.contract(capability));
     const ctx = requestContext(request, reply);
-    const { node } = await app.inventory.node(id, ctx);
+    const { node } = await app.inventory.node(id, { ...ctx, principal: SYSTEM_PRINCIPAL });
     const providers = app.registry.available(capability);
     const own = providers.find((p) => node.sources.some((s) => s.source === p.plugin));
     const { value } = await app.registry.invoke(capability, { node: node.name }, ctx, { provider: own?.plugin, timeoutMs: app.config.capabilityTimeoutMs });

@@ -18,7 +18,7 @@ export const ExecutionStatus = Type.Unsafe<(typeof EXECUTION_STATUSES)[number]>(
 export const ExecutionCreate = Type.Object({
   capability: Type.String({ pattern: '^[a-z]+\\.[a-z]+$', description: 'An execution-mode capability, e.g. command.execute.' }),
   targets: ref(TargetSelection),
-  params: anyObject({ description: "The capability's params (see its contract in GET /api/v1/capabilities/{name})." }),
+  params: anyObject({ description: "The capability's params (see its contract in GET /api/v1/capabilities/{name}). Params the contract marks `x-sensitive` (e.g. `env`) or `x-sensitive-keys` are write-only: the run gets them, answers show `***`." }),
   timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TIMER_SECONDS, description: 'Server-enforced timeout; default from config (3600); at most execution.maxTimeoutSeconds.' })),
 }, {
   $id: 'ExecutionCreate', additionalProperties: false,
@@ -42,7 +42,7 @@ export const Execution = Type.Object({
   status: ref(ExecutionStatus),
   targets: Type.Array(Type.String(), { description: 'Targets as requested.' }),
   nodes: Type.Array(Type.String(), { description: 'Nodes the targets expanded to.' }),
-  params: anyObject(),
+  params: anyObject({ description: 'The params as submitted, except secrets: values the contract marks `x-sensitive` (every `env` value) or `x-sensitive-keys` read `***`, for every caller.' }),
   provider: Type.Union([Type.String(), Type.Null()], { description: 'Plugin(s) that ran it.' }),
   timeoutSeconds: Type.Integer(),
   createdAt: dateTime(),

@@ -1,7 +1,7 @@
 /**
  * SQLite implementation of the Store (better-sqlite3, WAL). Prepared statements are made once.
  */
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExecutionStatus, StreamEventType } from '../../execution/states.js';
@@ -28,8 +28,12 @@ export class SqliteStore implements Store {
   private readonly stmts;
 
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    // The store keeps secret params (a re-queued run needs them): a data dir or db file made here is private.
+    const created = file !== ':memory:' && !existsSync(file);
+    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     this.db = new Database(file);
+    // Before WAL mode: SQLite gives the -wal and -shm files the db file's mode.
+    if (created) chmodSync(file, 0o600);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
