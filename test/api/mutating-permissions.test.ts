@@ -4,6 +4,7 @@
  * with `risk:read` only, and one with another capability only. Denied calls are a 403 naming the missing
  * permission and change nothing; allowed ones answer as they do for an open API.
  */
+import { join } from 'node:path';
 import t from 'tap';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildTestApp, waitForExecution } from '../helper.js';
@@ -34,8 +35,11 @@ const KINDS: { kind: string; token: (cap: string) => string; allowed: (risk: str
   { kind: 'another capability only', token: (cap) => secretOf(`cap.${cap === 'command.execute' ? 'script.execute' : 'command.execute'}`), allowed: () => false },
 ];
 
-const run = (command: string) => ({ targets: ['localhost'], params: { command } });
-const onLocalhost = (params: object) => ({ targets: ['localhost'], params, timeoutSeconds: 60 });
+// Runs on localhost (local transport) need `*` whatever the capability (README: runs on the server itself), so
+// the routes are tried on `remote`, an ssh node nothing listens for; admin's queued runs hold localhost.
+const run = (command: string, target = 'remote') => ({ targets: [target], params: { command } });
+const onRemote = (params: object) => ({ targets: ['remote'], params, timeoutSeconds: 60 });
+const INVENTORY = 'targets:\n  - localhost\n  - { name: remote, uri: "127.0.0.1:1" }\n';
 
 interface Route {
   label: string;
@@ -55,13 +59,13 @@ const ROUTES: Route[] = [
   { label: 'POST /alerts/{id}/acknowledge', capability: 'alert.acknowledge', risk: 'write', status: 200, request: () => ({ method: 'POST', url: '/api/v1/alerts/alertmanager-6f1e2d3c/acknowledge', payload: { comment: 'on it' } }) },
   { label: 'POST /alerts/{id}/resolve', capability: 'alert.resolve', risk: 'write', status: 200, request: () => ({ method: 'POST', url: '/api/v1/alerts/zabbix-6f1e2d3c/resolve', payload: {} }) },
   { label: 'POST /alerts/subscriptions', capability: 'alert.subscribe', risk: 'write', status: 201, request: () => ({ method: 'POST', url: '/api/v1/alerts/subscriptions', payload: { receiverUrl: 'https://hooks.example.com/b' } }) },
-  { label: 'POST /packages/install', capability: 'package.install', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/packages/install', payload: onLocalhost({ packages: [{ name: 'nginx' }] }) }) },
-  { label: 'POST /packages/uninstall', capability: 'package.uninstall', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/packages/uninstall', payload: onLocalhost({ packages: ['telnet'] }) }) },
-  { label: 'POST /packages/update', capability: 'package.update', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/packages/update', payload: onLocalhost({ securityOnly: true }) }) },
-  { label: 'POST /deployments', capability: 'deploy.execute', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/deployments', payload: onLocalhost({ application: 'storefront', version: '2.14.2', environment: 'production' }) }) },
-  { label: 'POST /deployments/{id}/rollback', capability: 'deploy.rollback', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/deployments/jenkins-dep-1000/rollback', payload: onLocalhost({ application: 'storefront', environment: 'production' }) }) },
-  { label: 'POST /provisioning', capability: 'provision.create', risk: 'admin', status: 202, request: () => ({ method: 'POST', url: '/api/v1/provisioning', payload: onLocalhost({ name: 'web3.example.com', template: 'ubuntu-22.04' }) }) },
-  { label: 'POST /provisioning/decommission', capability: 'decommission.execute', risk: 'admin', status: 202, request: () => ({ method: 'POST', url: '/api/v1/provisioning/decommission', payload: onLocalhost({ action: 'deregister' }) }) },
+  { label: 'POST /packages/install', capability: 'package.install', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/packages/install', payload: onRemote({ packages: [{ name: 'nginx' }] }) }) },
+  { label: 'POST /packages/uninstall', capability: 'package.uninstall', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/packages/uninstall', payload: onRemote({ packages: ['telnet'] }) }) },
+  { label: 'POST /packages/update', capability: 'package.update', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/packages/update', payload: onRemote({ securityOnly: true }) }) },
+  { label: 'POST /deployments', capability: 'deploy.execute', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/deployments', payload: onRemote({ application: 'storefront', version: '2.14.2', environment: 'production' }) }) },
+  { label: 'POST /deployments/{id}/rollback', capability: 'deploy.rollback', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/deployments/jenkins-dep-1000/rollback', payload: onRemote({ application: 'storefront', environment: 'production' }) }) },
+  { label: 'POST /provisioning', capability: 'provision.create', risk: 'admin', status: 202, request: () => ({ method: 'POST', url: '/api/v1/provisioning', payload: onRemote({ name: 'web3.example.com', template: 'ubuntu-22.04' }) }) },
+  { label: 'POST /provisioning/decommission', capability: 'decommission.execute', risk: 'admin', status: 202, request: () => ({ method: 'POST', url: '/api/v1/provisioning/decommission', payload: onRemote({ action: 'deregister' }) }) },
 ];
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -71,7 +75,8 @@ async function admin(app: FastifyInstance, opts: InjectOptions) {
 }
 
 t.test('the route table covers every mutating route the server has', async (t) => {
-  const app = await buildTestApp(t, {}, { extraPlugins: recordPlugins(new World()) });
+  const dir = t.testdir({ 'inventory.yaml': INVENTORY });
+  const app = await buildTestApp(t, { plugins: { ssh: { inventoryFile: join(dir, 'inventory.yaml'), connectTimeoutSeconds: 2 } } }, { extraPlugins: recordPlugins(new World()) });
   const doc = (await app.inject({ url: '/openapi.json' })).json();
   const mutating = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
     .flatMap(([path, ops]) => Object.keys(ops).filter((m) => ['post', 'put', 'patch', 'delete'].includes(m)).map(() => path.replace(/^\/api\/v1/, '')));
@@ -81,13 +86,14 @@ t.test('the route table covers every mutating route the server has', async (t) =
 
 t.test('every mutating route checks the permission of what it does, for every token kind', async (t) => {
   const world = new World();
-  const app = await buildTestApp(t, { token: ADMIN, tokens: TOKENS }, { extraPlugins: recordPlugins(world) });
+  const dir = t.testdir({ 'inventory.yaml': INVENTORY });
+  const app = await buildTestApp(t, { token: ADMIN, tokens: TOKENS, plugins: { ssh: { inventoryFile: join(dir, 'inventory.yaml'), connectTimeoutSeconds: 2 } } }, { extraPlugins: recordPlugins(world) });
   const executionCount = async () => (await admin(app, { url: '/api/v1/executions?limit=500' })).json().items.length;
   const worldCalls = () => [...world.calls.values()].reduce((a, b) => a + b, 0);
   // Holds localhost (one mutating run per node), so every run submitted below stays queued and cancelable.
-  const blocker = (await admin(app, { method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', ...run('sleep 120') } })).json();
+  const blocker = (await admin(app, { method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', ...run('sleep 120', 'localhost') } })).json();
   const queued = async () => {
-    const res = await admin(app, { method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', ...run('echo never') } });
+    const res = await admin(app, { method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', ...run('echo never', 'localhost') } });
     if (res.json().status !== 'queued') throw new Error(`expected a queued run: ${res.body}`);
     return res.json().id as string;
   };
@@ -113,7 +119,8 @@ t.test('every mutating route checks the permission of what it does, for every to
   }
 
   await t.test('cancel follows the run\'s capability, not the route', async (t) => {
-    const pkg = (await admin(app, { method: 'POST', url: '/api/v1/packages/install', payload: onLocalhost({ packages: [{ name: 'nginx' }] }) })).json();
+    // Submitted by admin on localhost, behind the blocker: it stays queued until canceled.
+    const pkg = (await admin(app, { method: 'POST', url: '/api/v1/packages/install', payload: { ...onRemote({ packages: [{ name: 'nginx' }] }), targets: ['localhost'] } })).json();
     const cancel = (token: string) => app.inject({ method: 'POST', url: `/api/v1/executions/${pkg.id}/cancel`, headers: as(token) });
     t.match((await cancel(secretOf('cap.command.execute'))).json(), { status: 403, missingPermissions: ['package.install'] });
     t.equal((await cancel(secretOf('family.package'))).statusCode, 202);

@@ -95,7 +95,7 @@ t.test('succeeded, failed (exit 3), timed out, canceled running and canceled que
   t.notOk('reason' in okEnd, 'no reason when there is none');
   t.same(failEnd.targets, { failed: 1 }, 'target counts by status');
   t.match(timeoutEnd, { reason: /timed out after 1 s/, targets: { timed_out: 1 } });
-  t.match(cancelEnd, { reason: /^canceled by request /, targets: { canceled: 1 } });
+  t.match(cancelEnd, { reason: /^canceled by \S+ \(request /, targets: { canceled: 1 } });
   t.match(queuedEnd, { reason: /while queued/ });
   t.same(queuedEnd.targets, {}, 'no target ran');
   t.ok(timeoutEnd.runMs >= 900, `the timed-out run ran about its timeout (${timeoutEnd.runMs} ms)`);
