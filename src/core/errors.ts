@@ -122,7 +122,8 @@ export const Errors = {
   Upstream: define('UPSTREAM_ERROR', 'unavailable', 'Upstream error', 'A tool or service the plugin drives answered with an error.'),
   Internal: define('INTERNAL', 'internal', 'Internal error', 'An unexpected error; details are in the server log under the request id.'),
   RecordNotFound: define('RECORD_NOT_FOUND', 'not_found', 'Record not found', 'No source knows a report, alert, deployment or provisioned resource with this id.'),
-  StoreUnavailable: define('STORE_UNAVAILABLE', 'unavailable', 'Store unavailable', 'The execution store cannot be read or written.'),
+  StoreUnavailable: define('STORE_UNAVAILABLE', 'unavailable', 'Store unavailable', 'The execution store cannot be written right now (disk full, the database locked by another process, an I/O error). New runs are refused with a Retry-After header; reads keep working, and runs start again once the store accepts writes.'),
+  StoreUnusable: define('STORE_DATA_UNUSABLE', 'unavailable', 'Store data unusable', 'At start: the database in dataDir is corrupt, truncated, cannot be opened, or is missing while its write-ahead log remains. The server does not start (exit status 2) and names the file and what to do; it never starts an empty history over lost data.'),
   OutputDocumentTooLarge: define('OUTPUT_DOCUMENT_TOO_LARGE', 'unavailable', 'Tool output document too large', 'A tool printed a structured document (one JSON line) larger than the configured bound; the plugin refuses to guess its content. Raise the plugin\'s maxDocumentBytes.'),
 } as const;
 
