@@ -33,6 +33,7 @@ import { RECORD_API_SCHEMAS } from './routes/record-schemas.js';
 import { registerRoutes } from './routes/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
+import { StoreWriteGuard } from './store/write-guard.js';
 import { installAuth } from './routes/auth.js';
 import { openapiInfo } from './routes/openapi-info.js';
 
@@ -54,6 +55,8 @@ declare module 'fastify' {
     integrations: IntegrationManager;
     metrics: Metrics;
     store: Store;
+    /** Holds and retries run writes while the store cannot be written; its `failure` feeds /health/ready. */
+    storeGuard: StoreWriteGuard;
     hub: StreamHub;
     queue: ExecutionQueue;
     executions: ExecutionService;
@@ -102,11 +105,12 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   const metrics = createMetrics();
   observeCore(metrics, registry, integrations);
   const store = new SqliteStore(join(config.dataDir, 'capstan.db'));
+  const storeGuard = new StoreWriteGuard(() => store.probeWrite(), app.log as never);
   const hub = new StreamHub(store, config.execution.heartbeatSeconds * 1000);
   const queue = new ExecutionQueue(config.execution);
   const inventory = new InventoryService(registry, config.capabilityTimeoutMs);
   const observer = new ExecutionObserver(metrics, app.log as never);
-  const executions = new ExecutionService({ store, queue, hub, registry, inventory, logger: app.log as never, config: config.execution, observer, secrets });
+  const executions = new ExecutionService({ store, guard: storeGuard, queue, hub, registry, inventory, logger: app.log as never, config: config.execution, observer, secrets });
   metrics.gauge('capstan_executions_queued', 'Executions waiting in the queue.', [], (g) => g.set(queue.size.queued));
   metrics.gauge('capstan_executions_running', 'Executions running now.', [], (g) => g.set(queue.size.running));
   metrics.gauge('capstan_sse_subscribers', 'Open SSE streams.', [], (g) => g.set(hub.activeSubscribers));
@@ -116,6 +120,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.decorate('integrations', integrations);
   app.decorate('metrics', metrics);
   app.decorate('store', store);
+  app.decorate('storeGuard', storeGuard);
   app.decorate('hub', hub);
   app.decorate('queue', queue);
   app.decorate('executions', executions);
@@ -155,6 +160,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   });
   app.addHook('onClose', async () => {
     await integrations.shutdownAll();
+    storeGuard.close();
     store.close();
   });
   return app;

@@ -44,3 +44,16 @@ export async function startServer(t: { teardown(fn: () => unknown): void }, env:
   t.teardown(() => stop());
   return { baseUrl, dataDir, child, log: () => output, stop };
 }
+
+/** Starts `npm start` expecting it to exit by itself (within 60 s): its exit code and what it printed. */
+export async function runServerToExit(env: Record<string, string>, dataDir: string): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
+  const child = execa('npm', ['start', '--silent'], {
+    cwd: ROOT, reject: false, detached: true,
+    env: { CAPSTAN_PORT: '0', CAPSTAN_DATA_DIR: dataDir, CAPSTAN_LOG_LEVEL: 'info', ...env },
+  });
+  // A server that started after all must not outlive the test: end its whole process group.
+  const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 60_000);
+  const r = await child;
+  clearTimeout(timer);
+  return { exitCode: r.exitCode, stdout: String(r.stdout), stderr: String(r.stderr) };
+}

@@ -12,6 +12,8 @@ export function finalStatus(outcomes: TargetOutcome[], abort?: AbortReason): Exe
   if (abort === 'cancel') return 'canceled';
   if (abort === 'timeout') return 'timed_out';
   if (abort === 'shutdown') return 'interrupted';
+  // What the run did after its store writes failed is unknown to its readers: never a success.
+  if (abort === 'store') return 'failed';
   const ok = outcomes.filter((o) => o.status === 'succeeded' || o.status === 'skipped').length;
   if (ok === outcomes.length) return 'succeeded';
   return ok === 0 ? 'failed' : 'partial';

@@ -18,9 +18,11 @@ import type { InventoryService, NodeT } from '../inventory/aggregate.js';
 import { secretParams } from '../capabilities/index.js';
 import type { SecretScrubber } from '../observability/secret-scrubber.js';
 import type { ExecutionRow, Store } from '../store/types.js';
+import type { StoreWriteGuard } from '../store/write-guard.js';
 import { finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
 import type { ExecutionObserver } from './observer.js';
 import type { ExecutionQueue } from './queue.js';
+import { RunWrites } from './run-writes.js';
 import { isTerminal, type ExecutionStatus } from './states.js';
 import type { StreamHub } from './streaming.js';
 
@@ -37,11 +39,17 @@ export interface SubmitRequest {
 interface Active {
   controller: AbortController;
   reason?: AbortReason;
+  /** Why it ends as it will (cancel, timeout), kept here too: its store write may be held. */
+  reasonText?: string;
+  /** Set when the run's writes could not be made: its output from then on is dropped (counted). */
+  store?: { cause: string; dropped: number };
   done: Promise<void>;
 }
 
 export interface ExecutionDeps {
   store: Store;
+  /** Every write of a running execution goes through it (src/store/write-guard.ts). */
+  guard: StoreWriteGuard;
   queue: ExecutionQueue;
   hub: StreamHub;
   registry: CapabilityRegistry;
@@ -59,8 +67,12 @@ export class ExecutionService {
   /** Runs ended in this process; late events of their providers are dropped. Bounded: oldest forgotten. */
   private readonly finished = new Set<string>();
   private closing = false;
+  private readonly w: RunWrites;
 
-  constructor(private readonly d: ExecutionDeps) {}
+  constructor(private readonly d: ExecutionDeps) {
+    this.w = new RunWrites(d.store, d.hub, d.guard);
+    d.guard.onOwnerFailed = (id, cause) => this.storeFailed(id, cause);
+  }
 
   async submit(req: SubmitRequest): Promise<{ row: ExecutionRow; created: boolean }> {
     if (this.closing) throw new Errors.ServerClosing('The server is shutting down; submit again after it restarts.');
@@ -87,11 +99,18 @@ export class ExecutionService {
     // The server may have started closing while the inventory answered.
     if (this.closing) throw new Errors.ServerClosing('The server is shutting down; submit again after it restarts.');
     this.d.queue.assertRoom();
-    const { row, created } = this.d.store.createExecution({
-      id: randomUUID(), capability: req.capability, status: 'queued', targets: req.targets, nodes: nodes.map((n) => n.name),
-      params: req.params, provider: null, timeoutSeconds, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
-      reason: null, idempotencyKey: req.idempotencyKey ?? null, requestHash, principal: req.principal.id, correlationId: req.correlationId,
-    }, this.idempotencySince());
+    this.d.guard.assertWritable();
+    let created: boolean;
+    let row: ExecutionRow;
+    try {
+      ({ row, created } = this.d.store.createExecution({
+        id: randomUUID(), capability: req.capability, status: 'queued', targets: req.targets, nodes: nodes.map((n) => n.name),
+        params: req.params, provider: null, timeoutSeconds, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
+        reason: null, idempotencyKey: req.idempotencyKey ?? null, requestHash, principal: req.principal.id, correlationId: req.correlationId,
+      }, this.idempotencySince()));
+    } catch (err) {
+      throw this.d.guard.translate(err);
+    }
     if (!created) return { row: this.checkReplay(row, requestHash), created: false };
     this.append(row.id, 'status', { status: 'queued' });
     this.enqueue(row, contract.riskLevel !== 'read');
@@ -115,7 +134,8 @@ export class ExecutionService {
     const a = this.active.get(id);
     if (a && !a.reason) {
       a.reason = 'cancel';
-      this.d.store.updateExecution(id, { reason: `canceled by ${by}` });
+      a.reasonText = `canceled by ${by}`;
+      this.w.update(id, { reason: a.reasonText });
       a.controller.abort('cancel' satisfies AbortReason);
     }
     return this.get(id);
@@ -211,8 +231,19 @@ export class ExecutionService {
   }
 
   private append(id: string, type: Parameters<Store['appendEvent']>[1], data: Record<string, unknown>): void {
-    this.d.store.appendEvent(id, type, data);
-    this.d.hub.notify(id);
+    this.w.append(id, type, data);
+  }
+
+  /** The run's writes could not be made (told by the guard): stop it; it ends `failed` with the cause. */
+  private storeFailed(id: string, cause: string): void {
+    const a = this.active.get(id);
+    if (!a || a.store) return;
+    a.store = { cause, dropped: this.d.guard.dropHeld(id) };
+    this.d.logger.error({ executionId: id, cause, droppedOutput: a.store.dropped }, 'execution stopped: its writes to the store failed');
+    if (a.reason) return;
+    a.reason = 'store';
+    // Not from inside the write that reported it (a child's output callback): abort listeners kill processes.
+    setImmediate(() => a.controller.abort('store' satisfies AbortReason));
   }
 
   private async run(id: string): Promise<void> {
@@ -226,24 +257,25 @@ export class ExecutionService {
     const timer = setTimeout(() => {
       if (active.reason) return;
       active.reason = 'timeout';
-      this.d.store.updateExecution(id, { reason: `timed out after ${row.timeoutSeconds} s` });
+      active.reasonText = `timed out after ${row.timeoutSeconds} s`;
+      this.w.update(id, { reason: active.reasonText });
       controller.abort('timeout' satisfies AbortReason);
     }, row.timeoutSeconds * 1000);
     const logger = this.d.logger.child({ executionId: id, capability: row.capability });
     const releaseSecrets = this.d.secrets.hold(secretParams(row.capability, row.params as Record<string, unknown>));
     const outcomes = new Map<string, TargetOutcome>();
     // One emitter (one output budget) and one process tracker for the whole run, whatever fails where.
-    const emit = this.emitter(id, outcomes);
+    const emit = this.emitter(id, outcomes, active);
     const tracker = this.tracker(id);
     try {
       const startedAt = new Date().toISOString();
-      this.d.store.updateExecution(id, { status: 'running', startedAt });
+      this.w.update(id, { status: 'running', startedAt });
       this.d.observer?.running(row, startedAt);
       this.append(id, 'start', { capability: row.capability, targets: row.targets, nodes: row.nodes, startedAt });
       this.append(id, 'status', { status: 'running' });
       const byProvider = await this.assignProviders(row, logger, controller.signal);
       this.d.observer?.assigned(id, byProvider);
-      this.d.store.updateExecution(id, { provider: [...byProvider.keys()].join(',') || null });
+      this.w.update(id, { provider: [...byProvider.keys()].join(',') || null });
       await Promise.all([...byProvider].map(async ([provider, nodes]) => {
         const ctx: ExecutionContext = {
           correlationId: row.correlationId, principal: { id: row.principal, permissions: ['*'] }, debug: false,
@@ -270,8 +302,8 @@ export class ExecutionService {
     } finally {
       clearTimeout(timer);
       const status = finalStatus(this.completeOutcomes(row, outcomes, emit, active.reason), active.reason);
-      const current = this.d.store.getExecution(id)!;
-      this.finish(current, status, current.reason ?? (active.reason === 'shutdown' ? 'the server shut down while it was running' : null), [...outcomes.values()]);
+      // From memory, not the store: the reason's own write may still be held.
+      this.finish(row, status, endReason(active), [...outcomes.values()]);
       this.active.delete(id);
       releaseSecrets();
       settle();
@@ -287,8 +319,8 @@ export class ExecutionService {
       graceMs: this.d.config.cancelGraceMs,
       drainMs: this.d.config.drainSeconds * 1000,
       partialFlushMs: this.d.config.partialLineFlushMs,
-      started: (pid, scope) => this.d.store.addProcess({ executionId, pgid: pid, bootId: boot, startTicks: startTicks(pid), ...scope }),
-      exited: (pid) => this.d.store.removeProcess(executionId, pid),
+      started: (pid, scope) => this.w.addProcess({ executionId, pgid: pid, bootId: boot, startTicks: startTicks(pid), ...scope }),
+      exited: (pid) => this.w.removeProcess(executionId, pid),
     };
   }
 
@@ -298,6 +330,7 @@ export class ExecutionService {
       if (outcomes.has(n)) continue;
       const status = missingTargetStatus(reason);
       const err = reason === 'timeout' ? new Errors.ExecutionTimeout(`timed out after ${row.timeoutSeconds} s`)
+        : reason === 'store' ? new Errors.StoreUnavailable('the run was stopped because its output could not be written to the store')
         : reason ? new Errors.PluginUnavailable(`the run was ${reason === 'cancel' ? 'canceled' : 'interrupted'} before this target finished`)
         : new Errors.CapabilityResult('the provider returned no result for this target');
       emit({ type: 'target_result', ...failure(n, err), status });
@@ -321,7 +354,7 @@ export class ExecutionService {
     return out;
   }
 
-  private emitter(id: string, outcomes: Map<string, TargetOutcome>): (e: ExecutionEmit) => void {
+  private emitter(id: string, outcomes: Map<string, TargetOutcome>, active: Active): (e: ExecutionEmit) => void {
     let bytes = 0;
     let truncated = false;
     const max = this.d.config.maxOutputBytes;
@@ -334,7 +367,7 @@ export class ExecutionService {
       if (e.type === 'target_result') {
         const { type: _t, ...outcome } = e;
         outcomes.set(outcome.target, outcome);
-        this.d.store.upsertTargetResult({ executionId: id, ...outcome });
+        this.w.result({ executionId: id, ...outcome });
         this.append(id, 'target_result', outcome as unknown as Record<string, unknown>);
         return;
       }
@@ -343,6 +376,10 @@ export class ExecutionService {
         return;
       }
       if (truncated) return;
+      if (active.store) {
+        active.store.dropped++;
+        return;
+      }
       bytes += Buffer.byteLength(e.line) + (e.partial ? 0 : 1);
       if (bytes > max) {
         truncated = true;
@@ -358,19 +395,26 @@ export class ExecutionService {
     const finishedAt = new Date().toISOString();
     this.finished.add(row.id);
     if (this.finished.size > 10_000) this.finished.delete(this.finished.values().next().value as string);
-    this.d.store.updateExecution(row.id, { status, finishedAt, reason });
+    this.w.update(row.id, { status, finishedAt, reason });
     this.d.observer?.finished(row, status, reason, outcomes, finishedAt);
     this.append(row.id, 'status', { status, ...(reason ? { reason } : {}) });
     this.append(row.id, 'complete', { status, finishedAt, results: outcomes.map((o) => ({ target: o.target, status: o.status, exitCode: o.exitCode })) });
     for (const node of row.nodes) {
       const o = outcomes.find((x) => x.target === node);
-      this.d.store.appendJournal({
+      this.w.journal({
         node, at: finishedAt, kind: 'execution', executionId: row.id,
         summary: `${row.capability} ${status}${o ? ` (${o.status}${o.exitCode !== null ? `, exit ${o.exitCode}` : ''})` : ''}`,
         data: { capability: row.capability, status, target: o ?? null },
       });
     }
   }
+}
+
+/** The reason a run ends with, from what happened to it in this process. */
+function endReason(a: Active): string | null {
+  const store = a.store && `store write failed: ${a.store.cause}${a.store.dropped ? `; ${a.store.dropped} output piece(s) printed after that were not stored` : ''}`;
+  const other = a.reasonText ?? (a.reason === 'shutdown' ? 'the server shut down while it was running' : undefined);
+  return [store, other].filter(Boolean).join('; ') || null;
 }
 
 function failure(target: string, e: CapstanError): TargetOutcome {

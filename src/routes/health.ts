@@ -1,4 +1,4 @@
-/** Probes: /health/live (the process answers) and /health/ready (store up, required plugins healthy). */
+/** Probes: /health/live (the process answers) and /health/ready (store readable and writable, required plugins healthy). */
 import type { FastifyInstance } from 'fastify';
 import { ref } from '../capabilities/common.js';
 import { Health } from './schemas.js';
@@ -14,10 +14,13 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       response: { 200: ref(Health), 503: ref(Health) },
     },
   }, async (_request, reply) => {
-    const store = app.store.ping() ? 'ok' as const : 'down' as const;
+    // `down`: not even a read works; `failing`: reads work but writes fail (disk full, lock held elsewhere).
+    const failure = app.storeGuard.check();
+    const store = !app.store.ping() ? 'down' as const : failure ? 'failing' as const : 'ok' as const;
+    const storeError = failure ? { storeError: failure.cause, storeFailingSince: new Date(failure.since).toISOString() } : {};
     const requiredPluginsDown = app.integrations.requiredDown();
     const ok = store === 'ok' && requiredPluginsDown.length === 0;
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: { store, requiredPluginsDown } });
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: { store, ...storeError, requiredPluginsDown } });
   });
 
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {

@@ -183,7 +183,12 @@ export const JournalPage = Type.Object({ items: Type.Array(ref(JournalEntry)), n
 export const Health = Type.Object({
   status: lit(['ok', 'unavailable']),
   checks: Type.Optional(Type.Object({
-    store: lit(['ok', 'down']),
+    store: Type.Unsafe<string>({
+      type: 'string', enum: ['ok', 'down', 'failing'],
+      description: '`down`: the store cannot be read; `failing`: it is read but writes fail (new runs get 503; runs whose writes cannot be made end `failed`).',
+    }),
+    storeError: Type.Optional(Type.String({ description: 'Why store writes fail (`disk full`, `database is locked by another process`, ...).' })),
+    storeFailingSince: Type.Optional(dateTime()),
     requiredPluginsDown: Type.Array(Type.String()),
   })),
 }, { $id: 'Health' });

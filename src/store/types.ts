@@ -96,6 +96,8 @@ export interface Store {
   addProcess(p: ProcessRow): void;
   removeProcess(executionId: string, pgid: number): void;
   processes(executionId: string): ProcessRow[];
+  /** One small real write (same lock, same disk); throws when the store cannot be written. */
+  probeWrite(): void;
   /** Cheap liveness probe for /health/ready. */
   ping(): boolean;
   close(): void;

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { ExecutionStatus, StreamEventType } from '../../execution/states.js';
 import type { ExecutionFilter, ExecutionRow, JournalEntry, ProcessRow, StoredEvent, Store, TargetResultRow } from '../types.js';
 import { migrate } from './migrate.js';
+import { checkDataFiles, unusableStore } from './open-checks.js';
 
 type Raw = Record<string, any>;
 
@@ -23,22 +24,20 @@ const PATCH_COLUMNS: Record<string, string> = {
   status: 'status', startedAt: 'started_at', finishedAt: 'finished_at', reason: 'reason', provider: 'provider', nodes: 'nodes',
 };
 
+/**
+ * How long one statement waits for the write lock another process holds (ms). better-sqlite3 waits on the
+ * event loop, so this stays short: a write that still finds the lock taken fails with SQLITE_BUSY, and the
+ * StoreWriteGuard retries it later from a timer.
+ */
+export const BUSY_TIMEOUT_MS = 50;
+
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly stmts;
 
+  /** Opens (creating it if new) and migrates the database; unusable data throws Errors.StoreUnusable. */
   constructor(file: string) {
-    // The store keeps secret params (a re-queued run needs them): a data dir or db file made here is private.
-    const created = file !== ':memory:' && !existsSync(file);
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    this.db = new Database(file);
-    // Before WAL mode: SQLite gives the -wal and -shm files the db file's mode.
-    if (created) chmodSync(file, 0o600);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
+    this.db = SqliteStore.open(file);
     const db = this.db;
     this.stmts = {
       insert: db.prepare(`INSERT INTO executions (id, capability, status, targets, nodes, params, provider, timeout_seconds, created_at,
@@ -62,7 +61,34 @@ export class SqliteStore implements Store {
       addProcess: db.prepare('INSERT OR REPLACE INTO execution_processes (execution_id, pgid, boot_id, start_ticks, cgroup, cookie) VALUES (?, ?, ?, ?, ?, ?)'),
       removeProcess: db.prepare('DELETE FROM execution_processes WHERE execution_id = ? AND pgid = ?'),
       processes: db.prepare('SELECT * FROM execution_processes WHERE execution_id = ?'),
+      probe: db.prepare('INSERT INTO store_probe (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at'),
     };
+  }
+
+  private static open(file: string): Database.Database {
+    let db: Database.Database | undefined;
+    try {
+      // The store keeps secret params (a re-queued run needs them): a data dir or db file made here is private.
+      const created = file !== ':memory:' && !existsSync(file);
+      if (file !== ':memory:') {
+        mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+        checkDataFiles(file);
+      }
+      db = new Database(file);
+      // Before WAL mode: SQLite gives the -wal and -shm files the db file's mode.
+      if (created) chmodSync(file, 0o600);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      // Nothing is served yet: at start a short lock of another process may be waited out.
+      db.pragma('busy_timeout = 5000');
+      migrate(db);
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      return db;
+    } catch (err) {
+      if (db?.open) db.close();
+      throw unusableStore(file, err);
+    }
   }
 
   createExecution(row: Omit<ExecutionRow, 'seq'>, idempotencySince?: string): { row: ExecutionRow; created: boolean } {
@@ -179,6 +205,10 @@ export class SqliteStore implements Store {
     return (this.stmts.processes.all(executionId) as Raw[]).map((r) => ({
       executionId: r.execution_id, pgid: r.pgid, bootId: r.boot_id, startTicks: r.start_ticks, cgroup: r.cgroup ?? null, cookie: r.cookie ?? null,
     }));
+  }
+
+  probeWrite(): void {
+    this.stmts.probe.run(new Date().toISOString());
   }
 
   ping(): boolean {
