@@ -3,7 +3,7 @@
  * provider handlers with an ExecutionContext (emit + AbortSignal) -> store every line and target result with a
  * sequence number -> terminal state + journal. Cancel, timeout, restart recovery and shutdown live here.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
@@ -20,6 +20,8 @@ import type { SecretScrubber } from '../observability/secret-scrubber.js';
 import type { ExecutionRow, Store } from '../store/types.js';
 import type { StoreWriteGuard } from '../store/write-guard.js';
 import { finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
+import { createEmitter } from './emitter.js';
+import { hash } from './fingerprint.js';
 import type { ExecutionObserver } from './observer.js';
 import type { ExecutionQueue } from './queue.js';
 import { RunWrites } from './run-writes.js';
@@ -267,8 +269,9 @@ export class ExecutionService {
     // One emitter (one output budget) and one process tracker for the whole run, whatever fails where.
     const emit = this.emitter(id, outcomes, active);
     const tracker = this.tracker(id);
+    let startedAt: string | null = null;
     try {
-      const startedAt = new Date().toISOString();
+      startedAt = new Date().toISOString();
       this.w.update(id, { status: 'running', startedAt });
       this.d.observer?.running(row, startedAt);
       this.append(id, 'start', { capability: row.capability, targets: row.targets, nodes: row.nodes, startedAt });
@@ -303,7 +306,7 @@ export class ExecutionService {
       clearTimeout(timer);
       const status = finalStatus(this.completeOutcomes(row, outcomes, emit, active.reason), active.reason);
       // From memory, not the store: the reason's own write may still be held.
-      this.finish(row, status, endReason(active), [...outcomes.values()]);
+      this.finish({ ...row, startedAt }, status, endReason(active), [...outcomes.values()]);
       this.active.delete(id);
       releaseSecrets();
       settle();
@@ -355,40 +358,10 @@ export class ExecutionService {
   }
 
   private emitter(id: string, outcomes: Map<string, TargetOutcome>, active: Active): (e: ExecutionEmit) => void {
-    let bytes = 0;
-    let truncated = false;
-    const max = this.d.config.maxOutputBytes;
-    return (e) => {
-      // A provider that outlived the abort grace must not change a run that already ended.
-      if (this.finished.has(id)) {
-        this.d.logger.warn({ executionId: id, event: e.type }, 'dropped an event reported after the execution ended');
-        return;
-      }
-      if (e.type === 'target_result') {
-        const { type: _t, ...outcome } = e;
-        outcomes.set(outcome.target, outcome);
-        this.w.result({ executionId: id, ...outcome });
-        this.append(id, 'target_result', outcome as unknown as Record<string, unknown>);
-        return;
-      }
-      if (e.type === 'notice') {
-        this.append(id, 'notice', { target: e.target, message: e.message });
-        return;
-      }
-      if (truncated) return;
-      if (active.store) {
-        active.store.dropped++;
-        return;
-      }
-      bytes += Buffer.byteLength(e.line) + (e.partial ? 0 : 1);
-      if (bytes > max) {
-        truncated = true;
-        this.append(id, 'truncated', { limitBytes: max, message: `output exceeded ${max} bytes; further lines were dropped` });
-        return;
-      }
-      // `partial` only when true: a whole line keeps the shape clients already read.
-      this.append(id, e.type, e.partial ? { target: e.target, line: e.line, partial: true } : { target: e.target, line: e.line });
-    };
+    return createEmitter({
+      id, outcomes, maxBytes: this.d.config.maxOutputBytes, logger: this.d.logger, ended: () => this.finished.has(id),
+      storeFailure: () => active.store, writeResult: (r) => this.w.result(r), append: (type, data) => this.append(id, type, data),
+    });
   }
 
   private finish(row: ExecutionRow, status: ExecutionStatus, reason: string | null, outcomes: TargetOutcome[]): void {
@@ -422,17 +395,4 @@ function failure(target: string, e: CapstanError): TargetOutcome {
     target, status: 'failed', exitCode: null,
     error: { category: e.category, code: e.code, title: e.title, detail: e.message },
   };
-}
-
-/** JSON with object keys sorted at every level, so key order never changes a fingerprint. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v) ?? 'null';
-}
-
-function hash(v: unknown): string {
-  return createHash('sha256').update(canonical(v)).digest('hex');
 }
