@@ -36,6 +36,7 @@ import type { Store } from './store/types.js';
 import { StoreWriteGuard } from './store/write-guard.js';
 import { installAuth } from './routes/auth.js';
 import { openapiInfo } from './routes/openapi-info.js';
+import { finishDocument } from './openapi/finish.js';
 
 export const PROJECT_ROOT = join(import.meta.dirname, '..');
 
@@ -135,6 +136,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     openapi: openapiInfo(),
     // Shared schemas keep their $id as component name, so generated clients get real type names.
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
+    transformObject: (d) => ('openapiObject' in d ? finishDocument(d.openapiObject) : d.swaggerObject),
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   await app.register(FastifySSEPlugin);

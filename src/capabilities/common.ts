@@ -29,6 +29,26 @@ export function defineContract<P extends TSchema, R extends TSchema>(
   return { ...c, category, requiredPermissions: c.requiredPermissions ?? [c.name] };
 }
 
+/**
+ * A string that is one of `values`: one JSON Schema `enum`, typed as the union of the values. Use it instead
+ * of `Type.Union([Type.Literal(...), ...])`, which the document shows as an `anyOf` of one-value schemas
+ * (Swagger UI's dropdown then offers only the first value, and generated clients get no enum type).
+ */
+export function stringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}): TUnsafe<T[number]> {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+/**
+ * An object of string values whose keys match `keyPattern`. TypeBox's `Type.Record` puts the key pattern in
+ * `patternProperties`, which @fastify/swagger turns into `additionalProperties` (the pattern is lost from
+ * the document); `propertyNames` keeps it, in the document and in validation.
+ */
+export function patternStringMap(keyPattern: string, value: SchemaOptions, options: SchemaOptions = {}): TUnsafe<Record<string, string>> {
+  return Type.Unsafe<Record<string, string>>({
+    type: 'object', propertyNames: { pattern: keyPattern }, additionalProperties: { type: 'string', ...value }, ...options,
+  });
+}
+
 /** A free-form JSON object (`additionalProperties: true`), typed as a record. */
 export function anyObject(options: SchemaOptions = {}): TUnsafe<Record<string, unknown>> {
   return Type.Unsafe<Record<string, unknown>>({ type: 'object', additionalProperties: true, ...options });
@@ -105,7 +125,7 @@ export const Problem = Type.Object({
 /** Per-source outcome of an aggregate read. */
 export const SourceStatus = Type.Object({
   source: Type.String({ description: 'Plugin id of the source.' }),
-  status: Type.Union([Type.Literal('ok'), Type.Literal('error'), Type.Literal('timeout')]),
+  status: stringEnum(['ok', 'error', 'timeout']),
   durationMs: Type.Number({ minimum: 0 }),
   error: Type.Optional(ref(ErrorSummary)),
 }, {
@@ -184,9 +204,7 @@ export const TargetSelection = Type.Array(
 
 export const TargetResult = Type.Object({
   target: Type.String({ description: 'Node name.' }),
-  status: Type.Union([
-    Type.Literal('succeeded'), Type.Literal('failed'), Type.Literal('canceled'), Type.Literal('timed_out'), Type.Literal('skipped'),
-  ]),
+  status: stringEnum(['succeeded', 'failed', 'canceled', 'timed_out', 'skipped']),
   exitCode: Type.Union([Type.Integer(), Type.Null()], { description: 'Exit code, or null when nothing exited; 128 + n when signal n killed the process (137 = SIGKILL), as a shell reports it.' }),
   signal: Type.Optional(Type.String({ pattern: '^SIG[A-Z0-9]+$', description: 'The signal that killed the top-level process, when the transport knows it (local targets).' })),
   value: Type.Optional(Type.Unknown({ description: 'Structured value for this target (task output, parsed result).' })),

@@ -3,7 +3,7 @@
  * deployment state and history from the deployment tool (Jenkins, GitLab CI, Argo, Capistrano, ...).
  */
 import { Type } from '@sinclair/typebox';
-import { ExecutionResult, anyObject, cursorParam, defineContract, limitParam, nextCursor, ref } from './common.js';
+import { ExecutionResult, anyObject, cursorParam, defineContract, limitParam, nextCursor, ref, stringEnum } from './common.js';
 import { Deployment } from './records.js';
 import { sensitiveKeys } from './sensitive.js';
 
@@ -16,7 +16,7 @@ export const DeployExecuteParams = Type.Object({
   application: Type.String({ ...NAME, description: 'Application to deploy.' }),
   version: Type.String({ minLength: 1, maxLength: 255, description: 'Version, tag or commit to deploy.' }),
   environment: Type.String({ ...NAME, description: 'Environment, e.g. staging or production.' }),
-  strategy: Type.Optional(Type.Union([Type.Literal('all_at_once'), Type.Literal('rolling'), Type.Literal('canary')], {
+  strategy: Type.Optional(stringEnum(['all_at_once', 'rolling', 'canary'], {
     default: 'rolling',
     description: 'How to roll out across the targets.',
   })),

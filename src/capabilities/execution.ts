@@ -4,7 +4,7 @@
  * (node and group names) and hands the node list to the handler, which returns an ExecutionResult.
  */
 import { Type } from '@sinclair/typebox';
-import { ExecutionResult, anyObject, defineContract, ref } from './common.js';
+import { ExecutionResult, anyObject, defineContract, patternStringMap, ref } from './common.js';
 import { sensitive, sensitiveKeys } from './sensitive.js';
 
 /** Bolt-style task and plan names: `module` or `module::name`. */
@@ -17,16 +17,15 @@ const runAs = () => Type.Optional(Type.String({
   description: 'Run as this user on the target (sudo / run-as); default: the connecting user.',
 }));
 
-const env = () => Type.Optional(Type.Record(
-  Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
-  Type.String({ maxLength: 32768 }),
-  {
-    additionalProperties: false,
-    maxProperties: 100,
-    ...sensitive(),
-    description: 'Extra environment variables; names are shell identifiers. Write-only: the run gets the values, answers show `***` for each.',
-  },
-));
+/** Environment variable names: shell identifiers. */
+export const ENV_NAME_PATTERN = '^[A-Za-z_][A-Za-z0-9_]*$';
+
+const env = () => Type.Optional(patternStringMap(ENV_NAME_PATTERN, { maxLength: 32768 }, {
+  maxProperties: 100,
+  ...sensitive(),
+  description: 'Extra environment variables; names are shell identifiers (`^[A-Za-z_][A-Za-z0-9_]*$`), values at most 32768 characters. '
+    + 'Write-only: the run gets the values, answers show `***` for each.',
+}));
 
 export const CommandExecuteParams = Type.Object({
   command: Type.String({ minLength: 1, maxLength: 65536, description: 'Shell command line run on each target.' }),

@@ -3,7 +3,7 @@
  * zypper, ...) as executions; list and search packages as queries.
  */
 import { Type } from '@sinclair/typebox';
-import { ExecutionResult, defineContract, limitParam, ref } from './common.js';
+import { ExecutionResult, defineContract, limitParam, ref, stringEnum } from './common.js';
 import { Package } from './records.js';
 
 /** Package names as apt and rpm allow them; never starting with `-` so they cannot become options. */
@@ -64,7 +64,7 @@ export const PackageUpdateParams = Type.Object({
 export const PackageListParams = Type.Object({
   node: Type.String({ minLength: 1, maxLength: 255, description: 'Node name.' }),
   name: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Glob on the package name, e.g. `openssl*`.' })),
-  status: Type.Optional(Type.Union([Type.Literal('installed'), Type.Literal('upgradable')])),
+  status: Type.Optional(stringEnum(['installed', 'upgradable'])),
 }, {
   $id: 'PackageListParams',
   additionalProperties: false,

@@ -4,7 +4,7 @@
  * Terraform); decommission.execute runs on the nodes being decommissioned. Both are admin-level executions.
  */
 import { Type } from '@sinclair/typebox';
-import { ExecutionResult, anyObject, dateTime, defineContract, ref, stringMap } from './common.js';
+import { ExecutionResult, anyObject, dateTime, defineContract, ref, stringEnum, stringMap } from './common.js';
 import { ProvisionedResource } from './records.js';
 import { sensitiveKeys } from './sensitive.js';
 
@@ -65,7 +65,7 @@ export const ProvisionStatusResult = Type.Object({
 });
 
 export const DecommissionExecuteParams = Type.Object({
-  action: Type.Optional(Type.Union([Type.Literal('deregister'), Type.Literal('power_off'), Type.Literal('destroy')], {
+  action: Type.Optional(stringEnum(['deregister', 'power_off', 'destroy'], {
     default: 'destroy',
     description: 'deregister: remove from inventories and monitoring only; power_off: also stop the machine; destroy: also delete it.',
   })),
@@ -89,9 +89,7 @@ export const DecommissionStatusParams = Type.Object({
 
 export const DecommissionStatusResult = Type.Object({
   node: Type.String(),
-  status: Type.Union([
-    Type.Literal('active'), Type.Literal('decommissioning'), Type.Literal('decommissioned'), Type.Literal('failed'), Type.Literal('unknown'),
-  ]),
+  status: stringEnum(['active', 'decommissioning', 'decommissioned', 'failed', 'unknown']),
   updatedAt: Type.Optional(dateTime()),
   resource: Type.Optional(ref(ProvisionedResource)),
   detail: Type.Optional(Type.String({ description: 'What is left to do, or why it failed.' })),

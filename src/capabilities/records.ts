@@ -4,20 +4,18 @@
  * provisioned resources (Terraform, hypervisors). Each carries `source`, the plugin id it came from.
  */
 import { Type } from '@sinclair/typebox';
-import { anyObject, dateTime, stringMap } from './common.js';
+import { anyObject, dateTime, stringEnum, stringMap } from './common.js';
 
 /** Outcome of a configuration-management run. */
 export function reportStatus() {
-  return Type.Union([Type.Literal('changed'), Type.Literal('unchanged'), Type.Literal('failed')], {
+  return stringEnum(['changed', 'unchanged', 'failed'], {
     description: 'Outcome of the run: resources changed, nothing changed, or failures.',
   });
 }
 
 /** Event severities, syslog-like, lowest first. */
 export function eventSeverity() {
-  return Type.Union([
-    Type.Literal('debug'), Type.Literal('info'), Type.Literal('notice'), Type.Literal('warning'), Type.Literal('error'), Type.Literal('critical'),
-  ]);
+  return stringEnum(['debug', 'info', 'notice', 'warning', 'error', 'critical']);
 }
 
 export const Report = Type.Object({
@@ -52,7 +50,7 @@ export const Report = Type.Object({
     resourceType: Type.String(),
     resourceTitle: Type.String(),
     property: Type.Optional(Type.String()),
-    status: Type.Union([Type.Literal('success'), Type.Literal('failure'), Type.Literal('noop'), Type.Literal('skipped')]),
+    status: stringEnum(['success', 'failure', 'noop', 'skipped']),
     oldValue: Type.Optional(Type.Unknown()),
     newValue: Type.Optional(Type.Unknown()),
     message: Type.Optional(Type.String()),
@@ -101,12 +99,12 @@ export const Event = Type.Object({
 
 /** Alert states (a factory: used inline in Alert and in alert.list filters). */
 export function alertStatus() {
-  return Type.Union([Type.Literal('firing'), Type.Literal('acknowledged'), Type.Literal('resolved'), Type.Literal('suppressed')]);
+  return stringEnum(['firing', 'acknowledged', 'resolved', 'suppressed']);
 }
 
 /** Alert severities, normalized from the `severity` label. */
 export function alertSeverity() {
-  return Type.Union([Type.Literal('critical'), Type.Literal('error'), Type.Literal('warning'), Type.Literal('info')]);
+  return stringEnum(['critical', 'error', 'warning', 'info']);
 }
 
 export const Alert = Type.Object({
@@ -147,7 +145,7 @@ export const Package = Type.Object({
   name: Type.String(),
   version: Type.Optional(Type.String({ description: 'Installed version (or candidate version when available).' })),
   architecture: Type.Optional(Type.String({ description: 'amd64, x86_64, noarch, all, ...' })),
-  status: Type.Union([Type.Literal('installed'), Type.Literal('available'), Type.Literal('upgradable')]),
+  status: stringEnum(['installed', 'available', 'upgradable']),
   availableVersion: Type.Optional(Type.String({ description: 'Candidate version when upgradable.' })),
   repository: Type.Optional(Type.String({ description: 'Repository or origin (jammy-updates, baseos, ...).' })),
   description: Type.Optional(Type.String()),
@@ -166,10 +164,7 @@ export const Deployment = Type.Object({
   application: Type.String(),
   version: Type.String({ description: 'Version, tag or commit deployed.' }),
   environment: Type.String(),
-  status: Type.Union([
-    Type.Literal('pending'), Type.Literal('running'), Type.Literal('succeeded'), Type.Literal('failed'),
-    Type.Literal('canceled'), Type.Literal('rolled_back'),
-  ]),
+  status: stringEnum(['pending', 'running', 'succeeded', 'failed', 'canceled', 'rolled_back']),
   startedAt: dateTime(),
   finishedAt: Type.Optional(dateTime()),
   targets: Type.Array(Type.String(), { description: 'Node names deployed to.' }),
@@ -199,10 +194,7 @@ export const ProvisionedResource = Type.Object({
   name: Type.String({ description: 'Resource name; the inventory name once it is a node.' }),
   provider: Type.String({ description: 'Infrastructure provider: vsphere, proxmox, libvirt, aws, ...' }),
   type: Type.Optional(Type.String({ description: 'Resource type, e.g. vsphere_virtual_machine.' })),
-  status: Type.Union([
-    Type.Literal('pending'), Type.Literal('creating'), Type.Literal('running'), Type.Literal('stopped'),
-    Type.Literal('failed'), Type.Literal('destroying'), Type.Literal('destroyed'),
-  ]),
+  status: stringEnum(['pending', 'creating', 'running', 'stopped', 'failed', 'destroying', 'destroyed']),
   node: Type.Optional(Type.String({ description: 'Inventory node name, once registered.' })),
   attributes: Type.Optional(anyObject({ description: 'Provider attributes (cpus, memory, ip addresses, ...).' })),
   createdAt: Type.Optional(dateTime()),

@@ -32,11 +32,17 @@ export class SchemaValidator {
       this.cache.set(schema, fn);
     }
     if (fn(value)) return [];
-    return (fn.errors ?? []).map(toIssue);
+    // A bad key under `propertyNames` gives two errors: the key's own (which names it) and a vague
+    // "property name must be valid" for the object; the first says it all.
+    return (fn.errors ?? []).filter((e) => e.keyword !== 'propertyNames').map(toIssue);
   }
 }
 
 function toIssue(e: ErrorObject): ValidationIssue {
+  if (e.propertyName !== undefined) {
+    const key = e.propertyName.replaceAll('~', '~0').replaceAll('/', '~1');
+    return { pointer: `${e.instancePath}/${key}`, message: `name ${JSON.stringify(e.propertyName)} ${e.message ?? 'is not allowed'}` };
+  }
   const extra = e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : '';
   return { pointer: `${e.instancePath}${extra}` || '/', message: e.message ?? e.keyword };
 }

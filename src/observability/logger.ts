@@ -6,7 +6,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { LoggerOptions } from 'pino';
 
-const SAFE_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+/** The X-Request-Id a client may choose (documented on every operation); any other value is replaced. */
+export const REQUEST_ID_PATTERN = '^[A-Za-z0-9._:@-]{1,128}$';
+const SAFE_ID = new RegExp(REQUEST_ID_PATTERN);
 
 export function genRequestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];

@@ -9,7 +9,7 @@ import { anyObject, ref } from '../capabilities/common.js';
 import { authorize } from '../core/permissions.js';
 import type { CapabilityContract } from '../core/types.js';
 import { pageByKey, principalOf, problems, requestContext, defaulted } from './common.js';
-import { sendAccepted, submitFromRequest } from './execution-submit.js';
+import { EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } from './execution-submit.js';
 import { AggregateResult, CapabilityInfo, CapabilityList, Execution, InvokeResult } from './schemas.js';
 
 const NameParam = Type.Object({ name: Type.String({ maxLength: 100, description: 'Capability name, e.g. inventory.list.' }) });
@@ -52,6 +52,7 @@ export default async function capabilityRoutes(fastify: FastifyInstance): Promis
       summary: 'Invoke any capability: queries answer 200, execution capabilities ({targets, params}) answer 202',
       description: 'For a query the body is its params. For an execution-mode capability the body is `{ "targets": [...], "params": {...}, "timeoutSeconds"? }` and the answer is the queued execution.',
       params: NameParam,
+      headers: IdempotencyHeader,
       querystring: Type.Object({
         provider: Type.Optional(Type.String({ description: 'Ask this plugin only.' })),
         all: Type.Optional(Type.Boolean({ description: 'Ask every provider and aggregate, with per-source status.' })),
@@ -59,6 +60,7 @@ export default async function capabilityRoutes(fastify: FastifyInstance): Promis
       body: anyObject(),
       response: { 200: Type.Union([ref(InvokeResult), ref(AggregateResult), ref(Execution)], { description: 'A query answer, an aggregate, or (Idempotency-Key replay of an execution capability) the original execution.' }), 202: ref(Execution), ...problems(400, 404, 409, 429, 503, 504) },
     },
+    links: { 202: EXECUTION_LINKS },
   }, async (request, reply) => {
     const name = request.params.name;
     const contract = app.registry.contract(name);

@@ -1,5 +1,6 @@
 /** Turns a request into ExecutionService.submit (shared by POST /executions and capability invoke). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { Errors } from '../core/errors.js';
 import type { ExecutionRow } from '../store/types.js';
 import { principalOf } from './common.js';
@@ -12,7 +13,18 @@ export interface SubmitBody {
   timeoutSeconds?: number;
 }
 
-const KEY = /^[\x21-\x7e]{1,255}$/;
+/** An Idempotency-Key: 1-255 visible ASCII characters (no space). */
+export const IDEMPOTENCY_KEY_PATTERN = '^[!-~]{1,255}$';
+const KEY = new RegExp(IDEMPOTENCY_KEY_PATTERN);
+
+/** The Idempotency-Key request header of every route that submits an execution, with its real form. */
+export const IdempotencyHeader = Type.Object({
+  'idempotency-key': Type.Optional(Type.String({
+    minLength: 1, maxLength: 255, pattern: IDEMPOTENCY_KEY_PATTERN,
+    description: 'Makes retries safe: the same key with the same request within execution.idempotencyHours (24 h) returns the original '
+      + 'execution (200, `Idempotent-Replayed: true`); with a different request, 409. 1-255 visible ASCII characters.',
+  })),
+});
 
 export async function submitFromRequest(app: FastifyInstance, request: FastifyRequest, body: SubmitBody) {
   const key = request.headers['idempotency-key'];
@@ -28,6 +40,16 @@ export async function submitFromRequest(app: FastifyInstance, request: FastifyRe
   }
   return app.executions.submit({ ...body, idempotencyKey: key, principal: principalOf(request), correlationId: String(request.id) });
 }
+
+/**
+ * OpenAPI links of an answer that is an execution (createExecution, invokeCapability): the operations a client
+ * chains next, with the execution's `id` from the answer body.
+ */
+export const EXECUTION_LINKS = Object.fromEntries(
+  ['getExecution', 'streamExecution', 'waitExecution', 'cancelExecution', 'getExecutionOutput'].map((operationId) => [
+    operationId, { operationId, parameters: { id: '$response.body#/id' } },
+  ]),
+);
 
 /** 202 + Location for a new execution; 200 with Idempotent-Replayed for a replay of the same key. */
 export function sendAccepted(app: FastifyInstance, reply: FastifyReply, r: { row: ExecutionRow; created: boolean }) {

@@ -5,19 +5,16 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { ref } from '../capabilities/common.js';
+import { ref, stringEnum } from '../capabilities/common.js';
 import { EXECUTION_STATUSES, isTerminal, type ExecutionStatus as Status } from '../execution/states.js';
 import { decodeCursor, encodeCursor, problems, defaulted, principalOf } from './common.js';
-import { sendAccepted, submitFromRequest } from './execution-submit.js';
+import { EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } from './execution-submit.js';
 import { executionView } from './execution-view.js';
 import { outputText } from './output-text.js';
 import { sseResponse } from '../execution/sse.js';
-import { Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc } from './schemas.js';
+import { CancelRequest, Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc } from './schemas.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
-const IdempotencyHeader = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Replays within 24 h return the original execution.' })),
-});
 
 export default async function executionRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -28,6 +25,7 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
       headers: IdempotencyHeader, body: ref(ExecutionCreate),
       response: { 202: ref(Execution), 200: ref(Execution), ...problems(400, 404, 409, 413, 415, 429, 503) },
     },
+    links: { 202: EXECUTION_LINKS, 200: EXECUTION_LINKS },
   }, async (request, reply) => sendAccepted(app, reply, await submitFromRequest(app, request, request.body)));
 
   app.get('/api/v1/executions', {
@@ -76,7 +74,10 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
     schema: {
       operationId: 'cancelExecution', tags: ['executions'], summary: 'Cancel: a queued run ends at once, a running one has its process trees killed',
       description: 'Needs the permissions of the run\'s capability (e.g. `command.execute`, `command.*`, or `*`), as submitting it does; else 403.',
-      // No body schema: Fastify cannot make a body optional, and a bare `curl -X POST` must work.
+      // The body is optional: a bare `curl -X POST` (no body, no content type) must work, and `{}` is accepted.
+      // Fastify validates a body against the schema of its media type only, so a request without a body passes;
+      // the document marks the body optional (src/openapi/finish.ts).
+      body: { content: { 'application/json': { schema: ref(CancelRequest) } } },
       params: IdParam,
       response: { 202: ref(Execution), ...problems(404, 409) },
     },
@@ -96,9 +97,24 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
       querystring: Type.Object({
         after: defaulted(Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq > after.' })),
         limit: defaulted(Type.Integer({ minimum: 1, maximum: 10000, default: 1000 })),
-        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('text')])),
+        format: Type.Optional(stringEnum(['json', 'text'])),
       }, { additionalProperties: false }),
-      response: { 200: { ...ref(OutputPage), description: 'Events (JSON); text/plain lines when asked.' }, ...problems(400, 404) },
+      response: {
+        200: {
+          description: 'A page of stored events (application/json), or the stdout/stderr output as text (text/plain, with `X-Next-After`).',
+          headers: {
+            'X-Next-After': {
+              type: 'string', pattern: '^[0-9]+$',
+              description: 'text/plain answers only: the sequence number to pass as `after` for the next page (the last event read, or `after` when none).',
+            },
+          },
+          content: {
+            'application/json': { schema: ref(OutputPage) },
+            'text/plain': { schema: Type.String({ description: 'The output as printed; lines prefixed by `[target] ` when there are several targets.' }) },
+          },
+        },
+        ...problems(400, 404),
+      },
     },
   }, async (request, reply) => {
     const row = app.executions.get(request.params.id);

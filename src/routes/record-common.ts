@@ -4,16 +4,13 @@
  * back to the other providers on a miss, execution submits, and the 404 of a record no source knows.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
 import type { SourceStatus } from '../core/registry.js';
 import type { ExecutionContext } from '../core/types.js';
 import { requestContext } from './common.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
 
-export const IdempotencyHeader = Type.Object({
-  'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Replays within 24 h return the original execution.' })),
-});
+export { IdempotencyHeader } from './execution-submit.js';
 
 /** Where a source stands: its own cursor at the start of the current page (absent: its first page) and how many items of that page were consumed. */
 export interface SourcePos {

@@ -4,7 +4,7 @@
  * the request bodies built from the contracts' params. Registered once with addSchema after API_SCHEMAS.
  */
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
-import { SourceStatus, TargetSelection, nextCursor, ref } from '../capabilities/common.js';
+import { SourceStatus, TargetSelection, nextCursor, ref, stringEnum } from '../capabilities/common.js';
 import { Alert, Deployment, Event, Package, Report } from '../capabilities/records.js';
 import { AlertAcknowledgeParams, AlertResolveParams } from '../capabilities/alert.js';
 import { DeployExecuteParams, DeployRollbackParams } from '../capabilities/deploy.js';
@@ -33,7 +33,7 @@ export const PackagePage = Type.Object({
 
 export const EventStreamFrame = Type.Object({
   id: Type.Optional(Type.String({ description: 'On `event` frames: the stream cursor; resume with Last-Event-ID or ?after=.' })),
-  event: Type.Union([Type.Literal('event'), Type.Literal('source_status')]),
+  event: stringEnum(['event', 'source_status']),
   data: Type.Union([ref(Event), ref(SourceStatus)], { description: 'An Event (`event`), or a SourceStatus when a source starts or stops failing (`source_status`).' }),
 }, {
   $id: 'EventStreamFrame',

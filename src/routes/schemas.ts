@@ -26,6 +26,12 @@ export const ExecutionCreate = Type.Object({
   examples: [{ capability: 'command.execute', targets: ['localhost'], params: { command: 'uptime' }, timeoutSeconds: 600 }],
 });
 
+export const CancelRequest = Type.Object({}, {
+  $id: 'CancelRequest', additionalProperties: false,
+  description: 'The optional body of a cancel: leave it out (a bare POST) or send `{}` as application/json. It has no fields yet.',
+  examples: [{}],
+});
+
 export const ExecutionLinks = Type.Object({
   self: Type.String(), stream: Type.String(), output: Type.String(), wait: Type.String(), cancel: Type.String(),
 }, { $id: 'ExecutionLinks', description: 'Where to follow the execution.' });
@@ -198,5 +204,5 @@ export const ErrorCategoryDoc = Type.Unsafe<string>({ $id: 'ErrorCategory', type
 export const API_SCHEMAS: TSchema[] = [
   ExecutionStatus, ExecutionCreate, ExecutionLinks, QueueInfo, Execution, ExecutionList, OutputEvent, OutputPiece, NoticeData, OutputPage, StreamEventDoc,
   QueueState, PluginHealth, PluginInfo, PluginList, CapabilityInfo, CapabilityList, InvokeResult, AggregateResult,
-  NodePage, NodeDetail, GroupPage, JournalEntry, JournalPage, Health, ErrorCategoryDoc,
+  NodePage, NodeDetail, GroupPage, JournalEntry, JournalPage, Health, ErrorCategoryDoc, CancelRequest,
 ];
