@@ -12,7 +12,7 @@ import { EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } f
 import { executionView } from './execution-view.js';
 import { outputText } from './output-text.js';
 import { sseResponse } from '../execution/sse.js';
-import { CancelRequest, Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc } from './schemas.js';
+import { Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc, optionalEmptyBody } from './schemas.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
@@ -74,10 +74,8 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
     schema: {
       operationId: 'cancelExecution', tags: ['executions'], summary: 'Cancel: a queued run ends at once, a running one has its process trees killed',
       description: 'Needs the permissions of the run\'s capability (e.g. `command.execute`, `command.*`, or `*`), as submitting it does; else 403.',
-      // The body is optional: a bare `curl -X POST` (no body, no content type) must work, and `{}` is accepted.
-      // Fastify validates a body against the schema of its media type only, so a request without a body passes;
-      // the document marks the body optional (src/openapi/finish.ts).
-      body: { content: { 'application/json': { schema: ref(CancelRequest) } } },
+      // Optional body: a bare `curl -X POST` must work, and `{}` is accepted (see optionalEmptyBody).
+      body: optionalEmptyBody(),
       params: IdParam,
       response: { 202: ref(Execution), ...problems(404, 409) },
     },

@@ -6,7 +6,7 @@ import type { Static } from '@sinclair/typebox';
 import { Facts, ref } from '../capabilities/common.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import { decodeCursor, encodeCursor, principalOf, problems, requestContext, defaulted } from './common.js';
-import { JournalPage } from './schemas.js';
+import { JournalPage, optionalEmptyBody } from './schemas.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) });
 
@@ -37,7 +37,8 @@ export default async function nodeRoutes(fastify: FastifyInstance): Promise<void
   app.post('/api/v1/nodes/:id/facts', {
     schema: {
       operationId: 'refreshNodeFacts', tags: ['nodes'], summary: 'Gather the facts of a node again',
-      // No body schema: Fastify cannot make a body optional, and a bare `curl -X POST` must work.
+      // Optional body: a bare `curl -X POST` must work, and `{}` is accepted (see optionalEmptyBody).
+      body: optionalEmptyBody(),
       params: IdParam,
       response: { 200: ref(Facts), ...problems(400, 404, 503, 504) },
     },

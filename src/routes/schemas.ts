@@ -26,11 +26,20 @@ export const ExecutionCreate = Type.Object({
   examples: [{ capability: 'command.execute', targets: ['localhost'], params: { command: 'uptime' }, timeoutSeconds: 600 }],
 });
 
-export const CancelRequest = Type.Object({}, {
-  $id: 'CancelRequest', additionalProperties: false,
-  description: 'The optional body of a cancel: leave it out (a bare POST) or send `{}` as application/json. It has no fields yet.',
+export const EmptyBody = Type.Object({}, {
+  $id: 'EmptyBody', additionalProperties: false,
+  description: 'The optional body of an action that takes no input (cancel, refresh): leave it out (a bare POST) or send `{}` as application/json.',
   examples: [{}],
 });
+
+/**
+ * The route `body` of an action whose JSON body is optional. Fastify validates a body only against the schema
+ * of its media type, so a request without one passes, while `{}` sent as JSON is checked against EmptyBody.
+ * The document marks these bodies `required: false` (OPTIONAL_BODY_OPERATIONS in src/openapi/finish.ts).
+ */
+export function optionalEmptyBody() {
+  return { content: { 'application/json': { schema: ref(EmptyBody) } } };
+}
 
 export const ExecutionLinks = Type.Object({
   self: Type.String(), stream: Type.String(), output: Type.String(), wait: Type.String(), cancel: Type.String(),
@@ -204,5 +213,5 @@ export const ErrorCategoryDoc = Type.Unsafe<string>({ $id: 'ErrorCategory', type
 export const API_SCHEMAS: TSchema[] = [
   ExecutionStatus, ExecutionCreate, ExecutionLinks, QueueInfo, Execution, ExecutionList, OutputEvent, OutputPiece, NoticeData, OutputPage, StreamEventDoc,
   QueueState, PluginHealth, PluginInfo, PluginList, CapabilityInfo, CapabilityList, InvokeResult, AggregateResult,
-  NodePage, NodeDetail, GroupPage, JournalEntry, JournalPage, Health, ErrorCategoryDoc, CancelRequest,
+  NodePage, NodeDetail, GroupPage, JournalEntry, JournalPage, Health, ErrorCategoryDoc, EmptyBody,
 ];

@@ -42,15 +42,17 @@ t.test('/output documents its JSON page and its text/plain form with X-Next-Afte
   t.equal(ok.headers['X-Next-After'].schema.pattern, '^[0-9]+$');
 });
 
-t.test('cancel documents its optional empty-object body', async (t) => {
-  const body = op('/api/v1/executions/{id}/cancel', 'post').requestBody;
-  t.equal(body.required, false, 'the body may be left out');
-  t.same(body.content['application/json'].schema, { $ref: '#/components/schemas/CancelRequest' });
-  const schema = doc.components.schemas.CancelRequest;
+t.test('cancel and refresh document their optional empty-object body', async (t) => {
+  for (const path of ['/api/v1/executions/{id}/cancel', '/api/v1/nodes/{id}/facts']) {
+    const body = op(path, 'post').requestBody;
+    t.equal(body.required, false, `${path}: the body may be left out`);
+    t.same(body.content['application/json'].schema, { $ref: '#/components/schemas/EmptyBody' });
+  }
+  const schema = doc.components.schemas.EmptyBody;
   t.equal(schema.type, 'object');
   t.equal(schema.additionalProperties, false);
   t.same(schema.properties ?? {}, {});
-  const others = Object.values(doc.paths).flatMap((m: any) => Object.values(m)).filter((o: any) => o.requestBody && o.operationId !== 'cancelExecution');
+  const others = Object.values(doc.paths).flatMap((m: any) => Object.values(m)).filter((o: any) => o.requestBody && !['cancelExecution', 'refreshNodeFacts'].includes(o.operationId));
   t.ok(others.length > 0 && others.every((o: any) => o.requestBody.required === true), 'every other body stays required');
 });
 
