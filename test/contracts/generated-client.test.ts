@@ -65,7 +65,10 @@ t.test('a client generated from openapi/openapi.json compiles strictly and drive
   t.match(out.get('inventory'), { node: 'localhost', sources: ['ok'] });
   t.ok(out.get('inventory')?.names.includes('localhost'));
   t.match(out.get('facts'), { node: 'localhost', kernel: /linux/i });
-  t.match(out.get('executions'), { status: 202, location: /^\/api\/v1\/executions\/[0-9a-f-]+$/, final: 'succeeded', stdout: ['typed-client-hello'] });
+  t.match(out.get('executions'), {
+    status: 202, location: /^\/api\/v1\/executions\/[0-9a-f-]+$/, final: 'succeeded', stdout: ['typed-client-hello'],
+    text: 'typed-client-hello\n', nextAfter: /^[0-9]+$/,
+  });
   t.match(out.get('queue'), { concurrency: Number, running: 0, queued: 0 });
 
   const all = [...world.reports.puppetdb, ...world.reports.chef].sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime)).map((r) => r.id);
