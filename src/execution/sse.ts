@@ -7,8 +7,10 @@
  * `Cache-Control: no-cache,no-transform` keeps caches and compressing proxies from holding frames back
  * (fastify-sse-v2 writes the same value; it is repeated here so that the guarantee does not rest on it).
  */
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import type { EventMessage } from 'fastify-sse-v2';
+import { Problem, ref } from '../capabilities/common.js';
 import { toCapstanError } from '../core/errors.js';
 import { stringifyWellFormed } from '../core/json-text.js';
 import { toProblem } from '../core/problem.js';
@@ -40,11 +42,40 @@ async function* endingWithProblem(reply: FastifyReply, frames: AsyncIterable<Eve
   }
 }
 
+/** The `data:` of a frame as the wire has it: a JSON text whose parsed value follows `payload` (JSON Schema's content keywords). */
+export function jsonText(payload: TSchema): TSchema {
+  return Type.Unsafe<string>({
+    type: 'string', contentMediaType: 'application/json', contentSchema: payload,
+    description: 'A JSON text (one line): parse it to get the payload (`contentSchema`).',
+  });
+}
+
 /**
- * The 200 response of an SSE route for the route schema: `text/event-stream` with the frame schema, and the
- * headers above documented as response headers (so proxy operators and generated clients see them).
+ * One kind of SSE event as an object `{ id?, event, data }`: the `event:` name(s) it carries, the schema of its
+ * `id:` when it has one, and the schema of its `data:` once parsed. A stream's frame schema is a `oneOf` of these.
  */
-export function sseResponse<S extends object>(schema: S, description = 'text/event-stream') {
+export function sseEvent(events: readonly string[], data: TSchema, id?: TSchema): TSchema {
+  return Type.Unsafe({
+    type: 'object',
+    required: [...(id ? ['id'] : []), 'event', 'data'],
+    properties: { ...(id ? { id } : {}), event: { type: 'string', enum: [...events] }, data: jsonText(data) },
+  });
+}
+
+/** The `event: problem` frame that ends a stream failing after it started (see endingWithProblem): no `id:`. */
+export function problemEvent(): TSchema {
+  return sseEvent(['problem'], ref(Problem));
+}
+
+/**
+ * The 200 response of an SSE route for the route schema: `text/event-stream`, documented as the media type is.
+ * The body is text (that is what a validating proxy such as Prism receives and checks), so `schema` is a string;
+ * its `contentSchema` says what it holds once parsed as SSE: a sequence of events, each `frame` (an object
+ * `{ id?, event, data }` whose `data` is a JSON text with its own `contentSchema`, see `sseEvent`). OpenAPI 3.2's
+ * `itemSchema` would say the same, but this document is 3.1 and the tools it serves do not read `itemSchema` yet
+ * (see README, "Server-sent events in the contract"). The headers above are documented as response headers.
+ */
+export function sseResponse(frame: TSchema, description = 'text/event-stream') {
   return {
     description: `${description}. A stream that fails after it started ends with an \`event: problem\` frame whose data is a Problem; reconnect with Last-Event-ID.`,
     headers: {
@@ -57,6 +88,16 @@ export function sseResponse<S extends object>(schema: S, description = 'text/eve
         description: 'Always `no-cache,no-transform`: no cache or proxy may store or re-encode the stream.',
       },
     },
-    content: { 'text/event-stream': { schema } },
+    content: {
+      'text/event-stream': {
+        schema: {
+          type: 'string',
+          description: 'Server-sent events (`id:`, `event:`, `data:` lines, a blank line after each event; `: heartbeat` comments between them). '
+            + 'Parsed, the stream is a sequence of event objects (`contentSchema.items`), each `data` a JSON text.',
+          contentMediaType: 'text/event-stream',
+          contentSchema: { type: 'array', items: frame },
+        },
+      },
+    },
   };
 }

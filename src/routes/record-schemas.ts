@@ -10,6 +10,7 @@ import { AlertAcknowledgeParams, AlertResolveParams } from '../capabilities/aler
 import { DeployExecuteParams, DeployRollbackParams } from '../capabilities/deploy.js';
 import { PackageInstallParams, PackageUninstallParams, PackageUpdateParams } from '../capabilities/package.js';
 import { DecommissionExecuteParams, ProvisionCreateParams } from '../capabilities/provision.js';
+import { problemEvent, sseEvent } from '../execution/sse.js';
 
 const sources = () => Type.Array(ref(SourceStatus), { description: 'How each source answered (one failing source never fails the read).' });
 
@@ -31,13 +32,16 @@ export const PackagePage = Type.Object({
   sources: sources(),
 }, { $id: 'PackagePage', description: 'The packages of a node as each source reports them (each item names its `source`), sorted by name.' });
 
-export const EventStreamFrame = Type.Object({
-  id: Type.Optional(Type.String({ description: 'On `event` frames: the stream cursor; resume with Last-Event-ID or ?after=.' })),
-  event: stringEnum(['event', 'source_status']),
-  data: Type.Union([ref(Event), ref(SourceStatus)], { description: 'An Event (`event`), or a SourceStatus when a source starts or stops failing (`source_status`).' }),
-}, {
+export const EventStreamFrame = Type.Unsafe<{ id?: string; event: string; data: string }>({
   $id: 'EventStreamFrame',
-  description: 'text/event-stream frames: `event: event` with `id:` (the cursor) and an Event as JSON `data:`; `event: source_status` when a source fails or recovers; `: heartbeat` comments at least every 15 s of silence.',
+  description: 'One event of the events stream, as an object: `event: event` with `id:` (the stream cursor; resume with Last-Event-ID '
+    + 'or ?after=) and an Event as JSON `data:`; `event: source_status` (no id) with a SourceStatus when a source fails or recovers; '
+    + '`event: problem` (no id) ends a stream that fails after it started. `: heartbeat` comments (at least every 15 s of silence) are not events.',
+  oneOf: [
+    sseEvent(['event'], ref(Event), Type.String({ description: 'The stream cursor: resume with Last-Event-ID or ?after=.' })),
+    sseEvent(['source_status'], ref(SourceStatus)),
+    problemEvent(),
+  ],
 });
 
 /** The `{ targets, params, timeoutSeconds? }` body of a route that submits an execution-mode capability. */

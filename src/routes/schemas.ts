@@ -6,6 +6,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import { MAX_TIMER_SECONDS } from '../config/schema.js';
 import { ERROR_CATEGORIES } from '../core/errors.js';
 import { EXECUTION_STATUSES, STREAM_EVENT_TYPES } from '../execution/states.js';
+import { problemEvent, sseEvent } from '../execution/sse.js';
 import { Group, Node, SourceStatus, TargetResult, TargetSelection, anyObject, dateTime, nextCursor, ref } from '../capabilities/common.js';
 
 const lit = (values: readonly string[]) => Type.Unsafe<string>({ type: 'string', enum: [...values] });
@@ -114,14 +115,43 @@ export const OutputPage = Type.Object({
   complete: Type.Boolean({ description: 'True when the execution is terminal and this page reaches its end.' }),
 }, { $id: 'OutputPage' });
 
-export const StreamEventDoc = Type.Object({
-  id: Type.String({ description: 'Sequence number (resume with Last-Event-ID or ?after=).' }),
-  event: lit(STREAM_EVENT_TYPES),
-  data: anyObject(),
-}, {
+const seqId = Type.String({ pattern: '^[0-9]+$', description: 'The sequence number (`id:`): resume with Last-Event-ID or ?after=.' });
+
+export const StartData = Type.Object({
+  capability: Type.String(), targets: Type.Array(Type.String()), nodes: Type.Array(Type.String()), startedAt: dateTime(),
+}, { $id: 'StartData', description: 'The data of a start event: what runs where.' });
+
+export const StatusData = Type.Object({
+  status: ref(ExecutionStatus),
+  reason: Type.Optional(Type.String({ description: 'Why it ended so (cancel, timeout, restart).' })),
+}, { $id: 'StatusData', description: 'The data of a status event: the execution entered this status.' });
+
+export const TruncatedData = Type.Object({
+  limitBytes: Type.Integer(), message: Type.String(),
+}, { $id: 'TruncatedData', description: 'The data of a truncated event: output past execution.maxOutputBytes was dropped.' });
+
+export const CompleteData = Type.Object({
+  status: ref(ExecutionStatus),
+  finishedAt: dateTime(),
+  results: Type.Array(Type.Object({ target: Type.String(), status: Type.String(), exitCode: Type.Union([Type.Integer(), Type.Null()]) })),
+}, { $id: 'CompleteData', description: 'The data of the complete event, the last one of a run: its final status and per-target results.' });
+
+export const StreamEventDoc = Type.Unsafe<{ id?: string; event: string; data: string }>({
   $id: 'StreamEvent',
-  description: 'text/event-stream frames: `id:`, `event:` (start, stdout, stderr, notice, target_result, status, truncated, complete) and JSON `data:` '
-    + '(an OutputPiece for stdout/stderr: a line still being printed arrives as a `partial` piece within 200 ms); `: heartbeat` comments every 15 s.',
+  description: 'One event of an execution stream, as an object: `id:` (the sequence number), `event:` and `data:`, a JSON text whose '
+    + 'payload depends on the event (see each `data.contentSchema`): start, stdout/stderr (an OutputPiece: a line still being printed '
+    + 'arrives as a `partial` piece within 200 ms), notice, target_result, status, truncated, complete (the last). A stream that fails '
+    + 'after it started ends with `event: problem` (no id). `: heartbeat` comments every 15 s are not events.',
+  oneOf: [
+    sseEvent(['start'], ref(StartData), seqId),
+    sseEvent(['stdout', 'stderr'], ref(OutputPiece), seqId),
+    sseEvent(['notice'], ref(NoticeData), seqId),
+    sseEvent(['target_result'], ref(TargetResult), seqId),
+    sseEvent(['status'], ref(StatusData), seqId),
+    sseEvent(['truncated'], ref(TruncatedData), seqId),
+    sseEvent(['complete'], ref(CompleteData), seqId),
+    problemEvent(),
+  ],
 });
 
 export const QueueState = Type.Object({
@@ -211,7 +241,8 @@ export const Health = Type.Object({
 export const ErrorCategoryDoc = Type.Unsafe<string>({ $id: 'ErrorCategory', type: 'string', enum: [...ERROR_CATEGORIES] });
 
 export const API_SCHEMAS: TSchema[] = [
-  ExecutionStatus, ExecutionCreate, ExecutionLinks, QueueInfo, Execution, ExecutionList, OutputEvent, OutputPiece, NoticeData, OutputPage, StreamEventDoc,
+  ExecutionStatus, ExecutionCreate, ExecutionLinks, QueueInfo, Execution, ExecutionList, OutputEvent, OutputPiece, NoticeData, OutputPage,
+  StartData, StatusData, TruncatedData, CompleteData, StreamEventDoc,
   QueueState, PluginHealth, PluginInfo, PluginList, CapabilityInfo, CapabilityList, InvokeResult, AggregateResult,
   NodePage, NodeDetail, GroupPage, JournalEntry, JournalPage, Health, ErrorCategoryDoc, EmptyBody,
 ];

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
+import { STREAM_EVENT_TYPES } from '../../src/execution/states.js';
 
 const doc = JSON.parse(readFileSync(join(import.meta.dirname, '..', '..', 'openapi', 'openapi.json'), 'utf8'));
 const ops = Object.entries(doc.paths as Record<string, Record<string, any>>)
@@ -31,7 +32,31 @@ t.test('every operation has a unique operationId, one tag and documented problem
   }
 });
 
-t.test('the SSE endpoint documents its event schema', async (t) => {
-  const stream = doc.paths['/api/v1/executions/{id}/stream'].get;
-  t.ok(stream.responses['200'].content['text/event-stream'], 'text/event-stream documented');
+t.test('SSE operations are described as the media type is: a text body whose events are {id?, event, data}', async (t) => {
+  const resolve = (s: any) => (s?.$ref ? doc.components.schemas[s.$ref.replace('#/components/schemas/', '')] : s);
+  const streams: [string, string, readonly string[]][] = [
+    ['/api/v1/executions/{id}/stream', 'StreamEvent', [...STREAM_EVENT_TYPES, 'problem']],
+    ['/api/v1/events/stream', 'EventStreamFrame', ['event', 'source_status', 'problem']],
+  ];
+  for (const [path, name, events] of streams) {
+    const media = doc.paths[path].get.responses['200'].content['text/event-stream'];
+    t.ok(media, `${path}: text/event-stream documented`);
+    // A validating proxy (Prism) checks the body it receives, a string, against `schema`.
+    t.equal(media.schema.type, 'string', `${path}: the body is a string`);
+    t.equal(media.schema.contentMediaType, 'text/event-stream');
+    t.equal(media.schema.contentSchema.type, 'array');
+    t.same(media.schema.contentSchema.items, { $ref: `#/components/schemas/${name}` }, `${path}: each event is a ${name}`);
+    t.notOk(media.itemSchema, 'no OpenAPI 3.2 itemSchema in a 3.1 document');
+    const seen: string[] = [];
+    for (const branch of doc.components.schemas[name].oneOf) {
+      t.equal(branch.type, 'object');
+      t.ok(branch.required.includes('event') && branch.required.includes('data'), `${name}: event and data required`);
+      seen.push(...branch.properties.event.enum);
+      const data = branch.properties.data;
+      t.equal(data.type, 'string', `${branch.properties.event.enum}: data is a JSON text`);
+      t.equal(data.contentMediaType, 'application/json');
+      t.ok(resolve(data.contentSchema), `${branch.properties.event.enum}: the payload has a schema`);
+    }
+    t.same(seen.sort(), [...events].sort(), `${name}: one branch per event name`);
+  }
 });
