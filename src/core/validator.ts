@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
+import { pointerToken } from './json-text.js';
 
 // ajv-formats ships CJS; its default export arrives wrapped under ESM interop.
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
@@ -37,6 +38,7 @@ export class SchemaValidator {
 }
 
 function toIssue(e: ErrorObject): ValidationIssue {
-  const extra = e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : '';
-  return { pointer: `${e.instancePath}${extra}` || '/', message: e.message ?? e.keyword };
+  const extra = e.keyword === 'additionalProperties' ? `/${pointerToken((e.params as { additionalProperty: string }).additionalProperty)}` : '';
+  // RFC 6901: Ajv's instancePath is a pointer already; `''` is the value as a whole.
+  return { pointer: `${e.instancePath}${extra}`, message: e.message ?? e.keyword };
 }
