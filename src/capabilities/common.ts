@@ -6,7 +6,7 @@
  * instead of inline copies. The family record types (Report, Event, Alert, ...) are in records.ts.
  */
 import { Type, type Static, type TSchema, type TUnsafe, type SchemaOptions } from '@sinclair/typebox';
-import { ERROR_CATEGORIES, type ErrorCategory } from '../core/errors.js';
+import { ERROR_CATEGORIES, PROBLEM_TYPE_BASE, problemType, type ErrorCategory } from '../core/errors.js';
 import type { CapabilityContract } from '../core/types.js';
 
 /**
@@ -93,7 +93,7 @@ export const ErrorSummary = Type.Object({
 
 /** RFC 9457 problem details, the body of every error answer. */
 export const Problem = Type.Object({
-  type: Type.String({ description: 'URI reference naming the problem type.' }),
+  type: Type.String({ format: 'uri', description: `The problem type: \`${PROBLEM_TYPE_BASE}\` + the code in lower case, its section of docs/errors.md. Compare it as an identifier (or read \`code\`).` }),
   title: Type.String({ description: 'Short summary of the problem type.' }),
   status: Type.Integer({ minimum: 100, maximum: 599, description: 'HTTP status code.' }),
   detail: Type.String({ description: 'What went wrong in this occurrence.' }),
@@ -102,7 +102,14 @@ export const Problem = Type.Object({
   code: Type.String({ pattern: '^CAPSTAN_ERR_[A-Z0-9_]+$', description: 'Stable catalogue code (docs/errors.md).' }),
   requestId: Type.String({ description: 'Request id, also on every log line of the request.' }),
   errors: Type.Optional(Type.Array(Type.Object({
-    pointer: Type.String({ description: 'JSON pointer to the offending value.' }),
+    in: Type.Unsafe<'body' | 'query' | 'path' | 'header'>({
+      type: 'string', enum: ['body', 'query', 'path', 'header'],
+      description: 'The request part holding the offending value: the JSON body, the query string, a path parameter or a header.',
+    }),
+    pointer: Type.String({
+      description: 'RFC 6901 JSON pointer into that part: into the JSON body as sent for `body` (`/params/command`, `""` for the whole body); '
+        + 'into the object of the query, path or header values otherwise (`/limit`, `/id`, `/idempotency-key`).',
+    }),
     message: Type.String(),
   }), { description: 'Each validation problem (category `validation`).' })),
 }, {
@@ -110,15 +117,16 @@ export const Problem = Type.Object({
   additionalProperties: true,
   description: 'RFC 9457 problem details (application/problem+json).',
   examples: [{
-    type: 'https://capstan.dev/errors/CAPSTAN_ERR_REQUEST_VALIDATION',
-    title: 'Invalid request',
+    type: problemType('CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID'),
+    title: 'Invalid capability parameters',
     status: 400,
-    detail: 'body/params/command must NOT have fewer than 1 characters',
+    detail: "params of 'command.execute' do not match its contract: /params/command must NOT have fewer than 1 characters",
     instance: '/api/v1/executions',
     category: 'validation',
-    code: 'CAPSTAN_ERR_REQUEST_VALIDATION',
+    code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID',
     requestId: 'req-1a2b3c',
-    errors: [{ pointer: '/params/command', message: 'must NOT have fewer than 1 characters' }],
+    capability: 'command.execute',
+    errors: [{ in: 'body', pointer: '/params/command', message: 'must NOT have fewer than 1 characters' }],
   }],
 });
 

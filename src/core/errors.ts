@@ -20,6 +20,37 @@ export const CATEGORIES = {
 } as const;
 
 export type ErrorCategory = keyof typeof CATEGORIES;
+
+/**
+ * Base of every problem `type`: the code's section of docs/errors.md (its anchor is the code in lower case,
+ * as Markdown renderers make it). One absolute https URI for answers and examples alike: RFC 9457 asks for
+ * absolute type URIs, and one that leads a human to the code's documentation beats a URN that leads nowhere.
+ * Clients compare it as an identifier (or read `code`); they never need to fetch it.
+ */
+export const PROBLEM_TYPE_BASE = 'https://capstan.dev/errors#';
+
+/** The problem `type` of a catalogue code. */
+export function problemType(code: string): string {
+  return `${PROBLEM_TYPE_BASE}${code.toLowerCase()}`;
+}
+
+/** Where an invalid value of a request is: the JSON body, the query string, a path parameter or a header. */
+export type RequestPart = 'body' | 'query' | 'path' | 'header';
+
+/**
+ * One entry of a validation problem's `errors`. `pointer` is an RFC 6901 JSON pointer into the part named by
+ * `in`: for `body`, into the JSON body as sent (`/params/command`, `""` for the body as a whole); for
+ * `query`, `path` and `header`, into the object of that part's values (`/limit`, `/id`, `/idempotency-key`).
+ */
+export interface FieldError {
+  in: RequestPart;
+  pointer: string;
+  message: string;
+}
+
+export function fieldError(part: RequestPart, pointer: string, message: string): FieldError {
+  return { in: part, pointer, message };
+}
 export const ERROR_CATEGORIES = Object.keys(CATEGORIES) as ErrorCategory[];
 
 export interface CapstanErrorOptions {
@@ -84,14 +115,14 @@ function define(code: string, category: ErrorCategory, title: string, descriptio
 
 /** The catalogue. Append only: never rename or reuse a code. */
 export const Errors = {
-  Validation: define('REQUEST_VALIDATION', 'validation', 'Invalid request', 'The request body, query, path or headers do not match the documented schema; `errors` lists each problem with its JSON pointer.'),
+  Validation: define('REQUEST_VALIDATION', 'validation', 'Invalid request', 'The request body, query, path or headers do not match the documented schema; `errors` lists each problem with its request part (`in`) and JSON pointer.'),
   MalformedJson: define('REQUEST_MALFORMED_JSON', 'validation', 'Malformed JSON body', 'The request body is not valid JSON.'),
   BodyTooLarge: define('REQUEST_BODY_TOO_LARGE', 'validation', 'Request body too large', 'The request body exceeds the configured body limit (HTTP 413).'),
   UnsupportedMediaType: define('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'validation', 'Unsupported media type', 'The request body has a content type the route does not accept (HTTP 415).'),
   ForbiddenKey: define('REQUEST_FORBIDDEN_KEY', 'validation', 'Forbidden key in body', 'The JSON body contains a key such as `__proto__` or `constructor` that is never accepted.'),
   RouteNotFound: define('ROUTE_NOT_FOUND', 'not_found', 'Route not found', 'No route matches this method and path.'),
-  Unauthorized: define('AUTH_REQUIRED', 'unauthorized', 'Authentication required', 'The request carries no valid bearer token.'),
-  Forbidden: define('AUTH_FORBIDDEN', 'forbidden', 'Forbidden', 'The principal lacks a permission the capability requires.'),
+  Unauthorized: define('AUTH_REQUIRED', 'unauthorized', 'Authentication required', 'The request carries no valid bearer token (only when tokens are configured). The answer carries `WWW-Authenticate: Bearer realm="capstan"`, with `error="invalid_token"` when a bearer token was sent but is not valid.'),
+  Forbidden: define('AUTH_FORBIDDEN', 'forbidden', 'Forbidden', 'The principal lacks a permission the capability requires; `missingPermissions` names it, and `WWW-Authenticate` carries `error="insufficient_scope"`.'),
   CapabilityUnknown: define('CAPABILITY_UNKNOWN', 'not_found', 'Unknown capability', 'No capability of this name exists in the catalog.'),
   CapabilityNoProvider: define('CAPABILITY_NO_PROVIDER', 'unavailable', 'No provider for capability', 'The capability exists but no enabled, healthy plugin provides it.'),
   CapabilityParams: define('CAPABILITY_PARAMS_INVALID', 'validation', 'Invalid capability parameters', 'The params do not match the capability contract; `errors` lists each problem.'),

@@ -6,11 +6,11 @@
  * 3. syntax and forbidden keys: secure-json-parse refuses `__proto__` and `constructor.prototype` keys
  *    -> MalformedJson / ForbiddenKey;
  * 4. Unicode: no string or member name may hold a lone UTF-16 surrogate (`"\ud800"`) -> NotUnicode naming
- *    its JSON pointer (`/body/params/command`).
+ *    its JSON pointer into the body (`/params/command`).
  */
 import type { FastifyInstance } from 'fastify';
 import sjson from 'secure-json-parse';
-import { Errors } from './errors.js';
+import { Errors, fieldError } from './errors.js';
 import { MAX_JSON_DEPTH, findString, isWellFormed, nestsDeeperThan } from './json-text.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -21,12 +21,12 @@ export function parseJsonBody(body: Buffer): unknown {
   try {
     text = utf8.decode(body);
   } catch {
-    throw new Errors.NotUnicode('The body is not well-formed UTF-8.', { extra: { errors: [{ pointer: '/body', message: 'must be UTF-8' }] } });
+    throw new Errors.NotUnicode('The body is not well-formed UTF-8.', { extra: { errors: [fieldError('body', '', 'must be UTF-8')] } });
   }
   if (text.trim() === '') throw new Errors.MalformedJson('The body is empty but content-type is application/json.');
   if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
     throw new Errors.JsonTooDeep(`The body nests objects and arrays deeper than ${MAX_JSON_DEPTH} levels.`, {
-      extra: { errors: [{ pointer: '/body', message: `must not nest deeper than ${MAX_JSON_DEPTH} levels` }] },
+      extra: { errors: [fieldError('body', '', `must not nest deeper than ${MAX_JSON_DEPTH} levels`)] },
     });
   }
   let value: unknown;
@@ -40,9 +40,8 @@ export function parseJsonBody(body: Buffer): unknown {
   }
   const at = findString(value, (s) => !isWellFormed(s));
   if (at !== undefined) {
-    const pointer = `/body${at}`;
-    throw new Errors.NotUnicode(`${pointer} holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), which is not Unicode text.`, {
-      extra: { errors: [{ pointer, message: 'must be well-formed Unicode (no lone surrogate)' }] },
+    throw new Errors.NotUnicode(`The body's ${at || 'value'} holds a lone UTF-16 surrogate (an unpaired \\ud800-\\udfff escape), which is not Unicode text.`, {
+      extra: { errors: [fieldError('body', at, 'must be well-formed Unicode (no lone surrogate)')] },
     });
   }
   return value;

@@ -3,7 +3,10 @@
  * `code` and `requestId`. 5xx details are logged, never sent to clients.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CapstanError, Errors, toCapstanError } from './errors.js';
+import { CapstanError, Errors, fieldError, problemType, toCapstanError, type FieldError, type RequestPart } from './errors.js';
+import { pointerToken } from './json-text.js';
+
+export { problemType };
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -17,13 +20,12 @@ export interface ProblemDocument {
   category: string;
   code: string;
   requestId: string;
-  errors?: { pointer: string; message: string }[];
+  errors?: FieldError[];
   [extra: string]: unknown;
 }
 
-export function problemType(code: string): string {
-  return `urn:capstan:problem:${code.toLowerCase()}`;
-}
+/** Fastify's validation contexts, named as the request parts of `errors[].in`. */
+const PARTS: Record<string, RequestPart> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 
 export function toProblem(err: CapstanError, request: FastifyRequest): ProblemDocument {
   return problemDocument(err, String(request.id), request.url);
@@ -50,17 +52,19 @@ export function fromFastifyError(err: FastifyError): CapstanError {
   if (err instanceof CapstanError) return err;
   if (err.validation) {
     const where = err.validationContext ?? 'body';
+    const part = PARTS[where] ?? 'body';
     const errors = err.validation.map((v) => {
-      const extra = v.keyword === 'additionalProperties' ? `/${(v.params as { additionalProperty?: string }).additionalProperty}` : '';
-      return { pointer: `/${where}${v.instancePath}${extra}`, message: v.message ?? v.keyword };
+      // Ajv's instancePath is already an RFC 6901 pointer; the unknown member's name is one more token.
+      const extra = v.keyword === 'additionalProperties' ? `/${pointerToken(String((v.params as { additionalProperty?: string }).additionalProperty))}` : '';
+      return fieldError(part, `${v.instancePath}${extra}`, v.message ?? v.keyword);
     });
-    return new Errors.Validation(`${where} is invalid: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}`, { extra: { errors } });
+    return new Errors.Validation(`${part} is invalid: ${errors.map((e) => `${e.pointer || '(whole)'} ${e.message}`).join('; ')}`, { extra: { errors } });
   }
   switch (err.code) {
     case 'FST_ERR_BAD_URL':
     case 'FST_ERR_MAX_PARAM_LENGTH':
       // Both are answered before routing, documented as 400 like any other invalid path parameter.
-      return new Errors.Validation(`The path is invalid: ${err.message}.`, { status: 400, extra: { errors: [{ pointer: '/params', message: err.message }] } });
+      return new Errors.Validation(`The path is invalid: ${err.message}.`, { status: 400, extra: { errors: [fieldError('path', '', err.message)] } });
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new Errors.BodyTooLarge(err.message, { status: 413 });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

@@ -4,7 +4,7 @@
  * categories; `invokeAll` fans out to every provider and reports a per-source status.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { CapstanError, Errors, toCapstanError } from './errors.js';
+import { CapstanError, Errors, fieldError, toCapstanError, type RequestPart } from './errors.js';
 import { executionOutcome, failedOutcome, type InvocationOutcome } from './invocation-outcome.js';
 import type { CapabilityContract, ExecutionContext, PluginCapability } from './types.js';
 import { findString } from './json-text.js';
@@ -39,7 +39,18 @@ export interface InvokeOptions {
    * call gives up on it; default 10 s. A handler that settles in time has its answer kept.
    */
   abortSettleMs?: number;
+  /** Where the params are in the request, for the pointers of a CapabilityParams error; default the body as a whole. */
+  paramsAt?: ParamsLocation;
 }
+
+/** Where a request carried a capability's params: its part and the JSON pointer of the params object there. */
+export interface ParamsLocation {
+  in: RequestPart;
+  /** `''` when the params are the part itself (the invoke body, a query string), `/params` inside an execution body. */
+  base: string;
+}
+
+const WHOLE_BODY: ParamsLocation = { in: 'body', base: '' };
 
 export type { InvocationOutcome } from './invocation-outcome.js';
 export type InvocationObserver = (capability: string, provider: string, outcome: InvocationOutcome, durationMs: number) => void;
@@ -105,15 +116,16 @@ export class CapabilityRegistry {
    * Validates params against the contract (applying defaults); throws CapabilityParams. Beyond the schema,
    * no string in params (value or member name) may hold a NUL character: params become process arguments,
    * environment values, file names and command lines, none of which can carry one, so such a run could only
-   * fail later.
+   * fail later. The error's pointers lead into the request part `at` names (see FieldError).
    */
-  validateParams(name: string, params: unknown): void {
+  validateParams(name: string, params: unknown, at: ParamsLocation = WHOLE_BODY): void {
     const issues = this.validator.check(this.contract(name).params, params);
     const nul = findString(params, (s) => s.includes('\0'));
-    if (nul !== undefined) issues.push({ pointer: nul || '/', message: 'must not contain a NUL character (U+0000)' });
+    if (nul !== undefined) issues.push({ pointer: nul, message: 'must not contain a NUL character (U+0000)' });
     if (issues.length) {
-      throw new Errors.CapabilityParams(`params of '${name}' do not match its contract: ${issues.map((i) => `${i.pointer} ${i.message}`).join('; ')}`, {
-        extra: { capability: name, errors: issues },
+      const errors = issues.map((i) => fieldError(at.in, `${at.base}${i.pointer}`, i.message));
+      throw new Errors.CapabilityParams(`params of '${name}' do not match its contract: ${errors.map((i) => `${i.pointer || '(whole)'} ${i.message}`).join('; ')}`, {
+        extra: { capability: name, errors },
       });
     }
   }
@@ -136,7 +148,7 @@ export class CapabilityRegistry {
   async invoke(name: string, params: unknown, ctx: ExecutionContext, opts: InvokeOptions = {}): Promise<{ provider: string; value: unknown }> {
     authorize(ctx.principal, this.contract(name));
     const providers = this.available(name, opts.provider);
-    this.validateParams(name, params);
+    this.validateParams(name, params, opts.paramsAt);
     let last: CapstanError | undefined;
     for (const p of providers) {
       try {
@@ -153,7 +165,7 @@ export class CapabilityRegistry {
   /** Calls every available provider in parallel; a failing source never fails the call. */
   async invokeAll(name: string, params: unknown, ctx: ExecutionContext, opts: InvokeOptions = {}): Promise<{ results: { source: string; value: unknown }[]; sources: SourceStatus[] }> {
     authorize(ctx.principal, this.contract(name));
-    this.validateParams(name, params);
+    this.validateParams(name, params, opts.paramsAt);
     const providers = this.providers(name);
     if (providers.length === 0) {
       throw new Errors.CapabilityNoProvider(`No provider for capability '${name}'.`, { extra: { capability: name } });

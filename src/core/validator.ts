@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
+import { pointerToken } from './json-text.js';
 
 // ajv-formats ships CJS; its default export arrives wrapped under ESM interop.
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
@@ -40,9 +41,9 @@ export class SchemaValidator {
 
 function toIssue(e: ErrorObject): ValidationIssue {
   if (e.propertyName !== undefined) {
-    const key = e.propertyName.replaceAll('~', '~0').replaceAll('/', '~1');
-    return { pointer: `${e.instancePath}/${key}`, message: `name ${JSON.stringify(e.propertyName)} ${e.message ?? 'is not allowed'}` };
+    return { pointer: `${e.instancePath}/${pointerToken(e.propertyName)}`, message: `name ${JSON.stringify(e.propertyName)} ${e.message ?? 'is not allowed'}` };
   }
-  const extra = e.keyword === 'additionalProperties' ? `/${(e.params as { additionalProperty: string }).additionalProperty}` : '';
-  return { pointer: `${e.instancePath}${extra}` || '/', message: e.message ?? e.keyword };
+  const extra = e.keyword === 'additionalProperties' ? `/${pointerToken((e.params as { additionalProperty: string }).additionalProperty)}` : '';
+  // RFC 6901: Ajv's instancePath is a pointer already; `''` is the value as a whole.
+  return { pointer: `${e.instancePath}${extra}`, message: e.message ?? e.keyword };
 }

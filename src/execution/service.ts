@@ -89,7 +89,8 @@ export class ExecutionService {
       const existing = this.d.store.findByIdempotencyKey(req.idempotencyKey, this.idempotencySince());
       if (existing) return { row: this.checkReplay(existing, requestHash), created: false };
     }
-    this.d.registry.validateParams(req.capability, req.params);
+    // The params are `/params` of every body that starts a run (executions, packages, deployments, provisioning).
+    this.d.registry.validateParams(req.capability, req.params, { in: 'body', base: '/params' });
     this.d.registry.available(req.capability);
     const ctx = this.queryContext(req);
     const nodes = await this.d.inventory.resolveTargets(req.targets, ctx);

@@ -5,7 +5,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type, type TSchema } from '@sinclair/typebox';
 import { Problem, ref } from '../capabilities/common.js';
-import { Errors } from '../core/errors.js';
+import { Errors, fieldError } from '../core/errors.js';
 import type { ExecutionContext, Principal } from '../core/types.js';
 
 const problemSchema = ref(Problem);
@@ -55,7 +55,7 @@ export function decodeCursor<T extends string | number>(c: string | undefined, k
   } catch {
     /* fall through */
   }
-  throw new Errors.Validation(`cursor '${c}' is not a cursor this endpoint issued.`, { extra: { errors: [{ pointer: '/querystring/cursor', message: 'invalid cursor' }] } });
+  throw new Errors.Validation(`cursor '${c}' is not a cursor this endpoint issued.`, { extra: { errors: [fieldError('query', '/cursor', 'invalid cursor')] } });
 }
 
 /** Keyset page over a list sorted by `key`: items after the cursor key, limited. */

@@ -174,8 +174,8 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
   }, async (request, reply) => {
     const header = request.headers['last-event-id'];
     const { after, ...base } = request.query;
-    const start = decodeState(header ?? after, header ? '/headers/last-event-id' : '/querystring/after') ?? {};
-    app.registry.validateParams('events.stream', structuredClone(base));
+    const start = (header ? decodeState(header, 'header', '/last-event-id') : decodeState(after, 'query', '/after')) ?? {};
+    app.registry.validateParams('events.stream', structuredClone(base), { in: 'query', base: '' });
     if (app.registry.providers('events.stream').length === 0) {
       throw new Errors.CapabilityNoProvider("No provider for capability 'events.stream'.", { extra: { capability: 'events.stream' } });
     }

@@ -1,7 +1,7 @@
 /** Turns a request into ExecutionService.submit (shared by POST /executions and capability invoke). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { Errors } from '../core/errors.js';
+import { Errors, fieldError } from '../core/errors.js';
 import type { ExecutionRow } from '../store/types.js';
 import { principalOf } from './common.js';
 import { executionView } from './execution-view.js';
@@ -29,14 +29,14 @@ export const IdempotencyHeader = Type.Object({
 export async function submitFromRequest(app: FastifyInstance, request: FastifyRequest, body: SubmitBody) {
   const key = request.headers['idempotency-key'];
   if (key !== undefined && (typeof key !== 'string' || !KEY.test(key))) {
-    throw new Errors.Validation('Idempotency-Key must be 1-255 visible ASCII characters.', { extra: { errors: [{ pointer: '/headers/idempotency-key', message: 'invalid' }] } });
+    throw new Errors.Validation('Idempotency-Key must be 1-255 visible ASCII characters.', { extra: { errors: [fieldError('header', '/idempotency-key', 'invalid')] } });
   }
   if (!Array.isArray(body.targets) || body.targets.length === 0 || body.targets.some((t) => typeof t !== 'string')) {
-    throw new Errors.Validation('targets must be a non-empty array of node or group names.', { extra: { errors: [{ pointer: '/body/targets', message: 'must be a non-empty array of strings' }] } });
+    throw new Errors.Validation('targets must be a non-empty array of node or group names.', { extra: { errors: [fieldError('body', '/targets', 'must be a non-empty array of strings')] } });
   }
   const max = app.config.execution.maxTimeoutSeconds;
   if (body.timeoutSeconds !== undefined && (!Number.isInteger(body.timeoutSeconds) || body.timeoutSeconds < 1 || body.timeoutSeconds > max)) {
-    throw new Errors.Validation(`timeoutSeconds must be an integer from 1 to ${max}.`, { extra: { errors: [{ pointer: '/body/timeoutSeconds', message: `must be 1..${max}` }] } });
+    throw new Errors.Validation(`timeoutSeconds must be an integer from 1 to ${max}.`, { extra: { errors: [fieldError('body', '/timeoutSeconds', `must be 1..${max}`)] } });
   }
   return app.executions.submit({ ...body, idempotencyKey: key, principal: principalOf(request), correlationId: String(request.id) });
 }

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { ref } from '../capabilities/common.js';
 import { Health } from './schemas.js';
+import { problems } from './common.js';
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health/live', {
@@ -23,10 +24,33 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: { store, ...storeError, requiredPluginsDown } });
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  // Part of the contract (documented, never behind a token); /docs/ (Swagger UI) is not: see openapi-info.ts.
+  app.get('/metrics', {
+    schema: {
+      operationId: 'getMetrics', tags: ['meta'], summary: 'Prometheus metrics (text exposition format 0.0.4)',
+      response: {
+        200: {
+          description: 'Prometheus text format (`text/plain; version=0.0.4`): the metrics the README lists.',
+          content: { 'text/plain': { schema: { type: 'string' } } },
+        },
+        ...problems(),
+      },
+    },
+  }, async (_request, reply) => {
     reply.type(app.metrics.registry.contentType);
     return app.metrics.registry.metrics();
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', {
+    schema: {
+      operationId: 'getOpenApiDocument', tags: ['meta'], summary: 'This OpenAPI 3.1 document (the committed openapi/openapi.json)',
+      response: {
+        200: {
+          description: 'The OpenAPI document.',
+          content: { 'application/json': { schema: { type: 'object', additionalProperties: true, required: ['openapi', 'info', 'paths'] } } },
+        },
+        ...problems(),
+      },
+    },
+  }, async () => app.swagger());
 }

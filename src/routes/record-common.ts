@@ -4,7 +4,8 @@
  * back to the other providers on a miss, execution submits, and the 404 of a record no source knows.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
+import { Type } from '@sinclair/typebox';
+import { CapstanError, Errors, fieldError, toCapstanError, type RequestPart } from '../core/errors.js';
 import type { SourceStatus } from '../core/registry.js';
 import type { ExecutionContext } from '../core/types.js';
 import { requestContext } from './common.js';
@@ -26,8 +27,8 @@ export function encodeState(state: CursorState): string {
   return Buffer.from(JSON.stringify(state)).toString('base64url');
 }
 
-/** Decodes a cursor this API issued; anything else is a 400 pointing at `pointer`. */
-export function decodeState(text: string | undefined, pointer: string): CursorState | undefined {
+/** Decodes a cursor this API issued; anything else is a 400 pointing at `pointer` in `part`. */
+export function decodeState(text: string | undefined, part: RequestPart, pointer: string): CursorState | undefined {
   if (text === undefined) return undefined;
   let v: unknown;
   try {
@@ -38,7 +39,7 @@ export function decodeState(text: string | undefined, pointer: string): CursorSt
   const isPos = (p: unknown) => p === null || (typeof p === 'object' && !Array.isArray(p)
     && Number.isInteger((p as SourcePos).n) && (p as SourcePos).n >= 0 && ((p as SourcePos).c === undefined || typeof (p as SourcePos).c === 'string'));
   if (v && typeof v === 'object' && !Array.isArray(v) && Object.values(v).every(isPos)) return v as CursorState;
-  throw new Errors.Validation(`'${text.slice(0, 64)}' is not a cursor this endpoint issued.`, { extra: { errors: [{ pointer, message: 'invalid cursor' }] } });
+  throw new Errors.Validation(`'${text.slice(0, 64)}' is not a cursor this endpoint issued.`, { extra: { errors: [fieldError(part, pointer, 'invalid cursor')] } });
 }
 
 export interface FanOut {
@@ -53,8 +54,10 @@ export interface FanOut {
  */
 export async function fanOut(app: FastifyInstance, name: string, ctx: ExecutionContext, base: Record<string, unknown>, perSource?: Map<string, Record<string, unknown>>): Promise<FanOut> {
   const timeoutMs = app.config.capabilityTimeoutMs;
-  if (!perSource) return app.registry.invokeAll(name, base, ctx, { timeoutMs });
-  app.registry.validateParams(name, structuredClone(base));
+  // Record lists take their params from the query string.
+  const paramsAt = { in: 'query', base: '' } as const;
+  if (!perSource) return app.registry.invokeAll(name, base, ctx, { timeoutMs, paramsAt });
+  app.registry.validateParams(name, structuredClone(base), paramsAt);
   const providers = app.registry.providers(name);
   if (providers.length === 0) throw new Errors.CapabilityNoProvider(`No provider for capability '${name}'.`, { extra: { capability: name } });
   const asked = providers.filter((p) => perSource.has(p.plugin));
@@ -97,7 +100,7 @@ export interface PageSpec<T> {
  * source has more) it is dropped: repeat the same request to retry it.
  */
 export async function aggregatePage<T>(app: FastifyInstance, ctx: ExecutionContext, spec: PageSpec<T>) {
-  const state = decodeState(spec.cursor, '/querystring/cursor');
+  const state = decodeState(spec.cursor, 'query', '/cursor');
   const limit = Number(spec.params.limit ?? 100);
   let answer: FanOut;
   if (!state) answer = await fanOut(app, spec.capability, ctx, spec.params);
@@ -142,7 +145,8 @@ export async function aggregatePage<T>(app: FastifyInstance, ctx: ExecutionConte
  */
 export async function firstHit<R>(app: FastifyInstance, ctx: ExecutionContext, capability: string, params: Record<string, unknown>, isHit: (value: R) => boolean): Promise<R | undefined> {
   const timeoutMs = app.config.capabilityTimeoutMs;
-  const first = await app.registry.invoke(capability, structuredClone(params), ctx, { timeoutMs });
+  // Single reads take their params (the record's id) from the path.
+  const first = await app.registry.invoke(capability, structuredClone(params), ctx, { timeoutMs, paramsAt: { in: 'path', base: '' } });
   if (isHit(first.value as R)) return first.value as R;
   const rest = app.registry.available(capability);
   for (const p of rest.slice(rest.findIndex((x) => x.plugin === first.provider) + 1)) {

@@ -67,10 +67,10 @@ t.test('empty JSON body -> 400 malformed', async (t) => {
   problem(t, none, 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', 'no body at all:');
 });
 
-t.test('JSON that is not an object -> 400 validation at /body', async (t) => {
+t.test('JSON that is not an object -> 400 validation of the whole body (pointer "")', async (t) => {
   for (const payload of ['[]', 'null', '"str"', '42', 'true']) {
     const body = problem(t, await postExec(`non-object ${payload}`, payload), 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', payload);
-    t.same(body.errors, [{ pointer: '/body', message: 'must be object' }]);
+    t.same(body.errors, [{ in: 'body', pointer: '', message: 'must be object' }]);
   }
   const missing = problem(t, await postExec('empty object', '{}'), 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', '{}:');
   t.equal(missing.errors.length, 3, 'each missing property reported (capability, targets, params)');
@@ -79,11 +79,12 @@ t.test('JSON that is not an object -> 400 validation at /body', async (t) => {
 t.test('wrong types -> 400 with errors pointers', async (t) => {
   const all = problem(t, await postExec('wrong types (uncoercible)', '{"capability":5,"targets":[],"params":"x","timeoutSeconds":"soon"}'), 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', 'several wrong types:');
   const pointers = all.errors.map((e: { pointer: string }) => e.pointer);
-  for (const p of ['/body/capability', '/body/targets', '/body/params', '/body/timeoutSeconds']) t.ok(pointers.includes(p), `${p} reported (${pointers.join(', ')})`);
+  t.ok(all.errors.every((e: { in: string }) => e.in === 'body'), 'every error is in the body');
+  for (const p of ['/capability', '/targets', '/params', '/timeoutSeconds']) t.ok(pointers.includes(p), `${p} reported (${pointers.join(', ')})`);
 
   const res = await postExec('targets as a string', '{"capability":"command.execute","targets":"x","params":{}}');
   t.equal(res.statusCode, 400, 'targets as a string is a 400');
-  t.ok(res.json().errors?.some((e: { pointer: string }) => e.pointer === '/body/targets'), 'the problem points at /body/targets');
+  t.ok(res.json().errors?.some((e: { in: string; pointer: string }) => e.in === 'body' && e.pointer === '/targets'), 'the problem points at /targets in the body');
 
   // Bodies are validated without type coercion: a string where an integer is documented is refused.
   const str = await app.inject({ method: 'POST', url: '/api/v1/executions', headers: JSON_HEADERS, payload: '{"capability":"command.execute","targets":["web1"],"params":{"command":"uptime"},"timeoutSeconds":"600"}' });
@@ -92,15 +93,15 @@ t.test('wrong types -> 400 with errors pointers', async (t) => {
 
 t.test('unknown body key -> 400, not silently stripped', async (t) => {
   const body = problem(t, await postExec('unknown key', '{"capability":"command.execute","targets":["web1"],"params":{"command":"uptime"},"timeoutSecs":5}'), 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', 'unknown key:');
-  t.same(body.errors, [{ pointer: '/body/timeoutSecs', message: 'must NOT have additional properties' }]);
+  t.same(body.errors, [{ in: 'body', pointer: '/timeoutSecs', message: 'must NOT have additional properties' }]);
 
   const inv = await send('unknown capability param', { method: 'POST', url: '/api/v1/capabilities/inventory.list/invoke', payload: { groupz: ['web'] } });
   const p = problem(t, inv, 400, 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID', 'unknown param:');
-  t.ok(p.errors.some((e: { pointer: string }) => e.pointer.endsWith('/groupz')), 'the unknown param is named');
+  t.same(p.errors, [{ in: 'body', pointer: '/groupz', message: 'must NOT have additional properties' }], 'the unknown param is named by its pointer into the invoke body');
   t.equal(p.capability, 'inventory.list');
 
   const q = await send('unknown query key', { url: '/api/v1/executions?bogus=1' });
-  t.same(problem(t, q, 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', 'unknown query key:').errors, [{ pointer: '/querystring/bogus', message: 'must NOT have additional properties' }]);
+  t.same(problem(t, q, 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', 'unknown query key:').errors, [{ in: 'query', pointer: '/bogus', message: 'must NOT have additional properties' }]);
 });
 
 t.test('oversized body -> 413 problem', async (t) => {
@@ -142,7 +143,7 @@ t.test('invalid cursors -> 400', async (t) => {
   for (const c of cursors) {
     const res = await send(`executions cursor ${c.slice(0, 20)}`, { url: `/api/v1/executions?cursor=${encodeURIComponent(c)}` });
     const body = problem(t, res, 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', `executions cursor ${c.slice(0, 20)}:`);
-    t.equal(body.errors?.[0]?.pointer, '/querystring/cursor');
+    t.match(body.errors?.[0], { in: 'query', pointer: '/cursor' });
   }
   const inv = await send('inventory cursor', { url: `/api/v1/inventory?cursor=${Buffer.from('42').toString('base64url')}` });
   problem(t, inv, 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', 'inventory numeric cursor:');
@@ -155,17 +156,18 @@ t.test('invalid cursors -> 400', async (t) => {
 
 t.test('bad query values -> 400', async (t) => {
   for (const [q, pointer] of [
-    ['limit=99999999999', '/querystring/limit'],
-    ['limit=0', '/querystring/limit'],
-    ['limit=-1', '/querystring/limit'],
-    ['limit=abc', '/querystring/limit'],
-    ['limit=2.5', '/querystring/limit'],
-    ['status=bogus', '/querystring/status/0'],
-    ['since=yesterday', '/querystring/since'],
-    ['__proto__=x', '/querystring/__proto__'],
+    ['limit=99999999999', '/limit'],
+    ['limit=0', '/limit'],
+    ['limit=-1', '/limit'],
+    ['limit=abc', '/limit'],
+    ['limit=2.5', '/limit'],
+    ['status=bogus', '/status/0'],
+    ['since=yesterday', '/since'],
+    ['__proto__=x', '/__proto__'],
   ]) {
     const body = problem(t, await send(`query ${q}`, { url: `/api/v1/executions?${q}` }), 400, 'CAPSTAN_ERR_REQUEST_VALIDATION', `?${q}:`);
     t.equal(body.errors?.[0]?.pointer, pointer, `?${q} names ${pointer}`);
+    t.equal(body.errors?.[0]?.in, 'query');
   }
   // BUG (Ajv coercion, configured in src/app.ts): the string "Infinity" or "1e400" coerces to the number
   // Infinity, which passes `type: integer` (the coercion test `!(x % 1)` is true for NaN remainders) and skips

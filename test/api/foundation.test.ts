@@ -173,7 +173,10 @@ t.test('GET /openapi.json is OpenAPI 3.1 with an operationId on every operation'
   for (const id of ['listPlugins', 'listCapabilities', 'invokeCapability', 'createExecution', 'listNodes', 'getLiveness', 'getReadiness']) {
     t.ok(ids.includes(id), `${id} present`);
   }
-  t.notOk(doc.paths['/metrics'] || doc.paths['/openapi.json'], 'hidden routes stay out of the document');
+  // /metrics and /openapi.json are in the contract (tag `meta`); Swagger UI under /docs/ is not.
+  t.equal(doc.paths['/metrics']?.get?.operationId, 'getMetrics', '/metrics is documented');
+  t.equal(doc.paths['/openapi.json']?.get?.operationId, 'getOpenApiDocument', '/openapi.json is documented');
+  t.notOk(Object.keys(doc.paths).some((p) => p.startsWith('/docs')), 'Swagger UI stays out of the document');
   const names = Object.keys(doc.components?.schemas ?? {});
   t.ok(names.includes('Problem') && names.includes('Node') && names.includes('InventoryListParams'), 'named components');
   t.notOk(names.some((n) => /^def-\d+$/.test(n)), 'no def-N component names');

@@ -40,13 +40,13 @@ async function post(url: string, payload: string | Buffer): Promise<LightMyReque
   return app.inject({ method: 'POST', url, headers: JSON_HEADERS, payload });
 }
 
-/** Asserts a 400 problem with this code whose `errors` name `pointer`; returns the body. */
+/** Asserts a 400 problem with this code whose `errors` name `pointer`, a JSON pointer into the body as sent; returns the body. */
 function refused(t: Test, res: LightMyRequestResponse, code: string, pointer: string, label: string): Record<string, any> {
   t.equal(res.statusCode, 400, `${label}: 400`);
   t.match(res.headers['content-type'], /^application\/problem\+json/, `${label}: problem+json`);
   const body = res.json();
   t.equal(body.code, code, `${label}: ${code}`);
-  t.ok(body.errors?.some((e: { pointer: string }) => e.pointer === pointer), `${label}: names ${pointer} (${JSON.stringify(body.errors)})`);
+  t.ok(body.errors?.some((e: { in: string; pointer: string }) => e.in === 'body' && e.pointer === pointer), `${label}: names body ${pointer} (${JSON.stringify(body.errors)})`);
   return body;
 }
 
@@ -58,14 +58,14 @@ const ROUTES = [
 const urlOf = (r: (typeof ROUTES)[number], capability: string) => (typeof r.url === 'string' ? r.url : r.url(capability));
 
 const NUL_CASES = [
-  { capability: 'command.execute', params: { command: 'echo a\u0000b' }, pointer: '/command' },
-  { capability: 'command.execute', params: { command: 'true', env: { GREETING: 'hi\u0000there' } }, pointer: '/env/GREETING' },
-  { capability: 'command.execute', params: { command: 'true', cwd: '/tmp\u0000' }, pointer: '/cwd' },
-  { capability: 'script.execute', params: { script: 'echo "$@"', arguments: ['ok', 'b\u0000d'] }, pointer: '/arguments/1' },
-  { capability: 'script.execute', params: { script: 'echo\u0000', interpreter: 'bash' }, pointer: '/script' },
-  { capability: 'script.execute', params: { script: 'true', interpreter: 'ba\u0000sh' }, pointer: '/interpreter' },
-  { capability: 'task.execute', params: { task: 'package', parameters: { name: 'ngi\u0000nx' } }, pointer: '/parameters/name' },
-  { capability: 'task.execute', params: { task: 'package', parameters: { ['na\u0000me']: 'nginx' } }, pointer: '/parameters/na\u0000me' },
+  { capability: 'command.execute', params: { command: 'echo a\u0000b' }, pointer: '/params/command' },
+  { capability: 'command.execute', params: { command: 'true', env: { GREETING: 'hi\u0000there' } }, pointer: '/params/env/GREETING' },
+  { capability: 'command.execute', params: { command: 'true', cwd: '/tmp\u0000' }, pointer: '/params/cwd' },
+  { capability: 'script.execute', params: { script: 'echo "$@"', arguments: ['ok', 'b\u0000d'] }, pointer: '/params/arguments/1' },
+  { capability: 'script.execute', params: { script: 'echo\u0000', interpreter: 'bash' }, pointer: '/params/script' },
+  { capability: 'script.execute', params: { script: 'true', interpreter: 'ba\u0000sh' }, pointer: '/params/interpreter' },
+  { capability: 'task.execute', params: { task: 'package', parameters: { name: 'ngi\u0000nx' } }, pointer: '/params/parameters/name' },
+  { capability: 'task.execute', params: { task: 'package', parameters: { ['na\u0000me']: 'nginx' } }, pointer: '/params/parameters/na\u0000me' },
 ];
 
 t.test('NUL in any param of an execution -> 400 naming it, on every execution route, and nothing runs', async (t) => {
@@ -92,10 +92,10 @@ t.test('NUL in any param of an execution -> 400 naming it, on every execution ro
 
 t.test('NUL in params on the record routes that create executions -> 400 naming it', async (t) => {
   const cases = [
-    { url: '/api/v1/deployments', params: { application: 'storefront', version: '2.14\u00002', environment: 'production' }, pointer: '/version' },
-    { url: '/api/v1/deployments/jenkins-dep-1000/rollback', params: { application: 'storefront', environment: 'production', toVersion: '2.14\u00001' }, pointer: '/toVersion' },
-    { url: '/api/v1/provisioning', params: { name: 'web3.example.com', template: 'ubuntu\u0000-22.04' }, pointer: '/template' },
-    { url: '/api/v1/provisioning/decommission', params: { action: 'deregister', reason: 'replaced\u0000' }, pointer: '/reason' },
+    { url: '/api/v1/deployments', params: { application: 'storefront', version: '2.14\u00002', environment: 'production' }, pointer: '/params/version' },
+    { url: '/api/v1/deployments/jenkins-dep-1000/rollback', params: { application: 'storefront', environment: 'production', toVersion: '2.14\u00001' }, pointer: '/params/toVersion' },
+    { url: '/api/v1/provisioning', params: { name: 'web3.example.com', template: 'ubuntu\u0000-22.04' }, pointer: '/params/template' },
+    { url: '/api/v1/provisioning/decommission', params: { action: 'deregister', reason: 'replaced\u0000' }, pointer: '/params/reason' },
   ];
   for (const c of cases) {
     const before = runs;
@@ -104,20 +104,20 @@ t.test('NUL in params on the record routes that create executions -> 400 naming 
   }
   // Package names and versions have patterns: a NUL there fails the route schema, also a 400 naming it.
   const pkg = await post('/api/v1/packages/install', JSON.stringify({ targets: ['localhost'], params: { packages: [{ name: 'nginx', version: '1.0\u0000' }] } }));
-  refused(t, pkg, 'CAPSTAN_ERR_REQUEST_VALIDATION', '/body/params/packages/0/version', 'packages/install version');
+  refused(t, pkg, 'CAPSTAN_ERR_REQUEST_VALIDATION', '/params/packages/0/version', 'packages/install version');
 });
 
 t.test('lone UTF-16 surrogates anywhere in a body -> 400 naming the JSON pointer', async (t) => {
   const cases = [
-    { url: '/api/v1/executions', text: '{"capability":"command.execute","targets":["localhost"],"params":{"command":"echo \\ud800"}}', pointer: '/body/params/command' },
-    { url: '/api/v1/executions', text: '{"capability":"command.execute","targets":["localhost"],"params":{"command":"echo \\udc00\\ud83d"}}', pointer: '/body/params/command' },
-    { url: '/api/v1/executions', text: '{"capability":"command.execute","targets":["local\\udfffhost"],"params":{"command":"true"}}', pointer: '/body/targets/0' },
-    { url: '/api/v1/executions', text: '{"capability":"command.execute","targets":["localhost"],"params":{"command":"true","env":{"\\ud800":"x"}}}', pointer: '/body/params/env/\ufffd' },
-    { url: '/api/v1/capabilities/command.execute/invoke', text: '{"targets":["localhost"],"params":{"command":"printf \\ud800"}}', pointer: '/body/params/command' },
-    { url: '/api/v1/capabilities/inventory.list/invoke', text: '{"groups":["web\\ud800"]}', pointer: '/body/groups/0' },
-    { url: '/api/v1/deployments', text: '{"targets":["localhost"],"params":{"application":"storefront","version":"\\udbff","environment":"production"}}', pointer: '/body/params/version' },
-    { url: '/api/v1/provisioning', text: '{"targets":["localhost"],"params":{"name":"web3","template":"t","tags":{"a/b~c":"\\ud800"}}}', pointer: '/body/params/tags/a~1b~0c' },
-    { url: '/api/v1/packages/install', text: '{"targets":["localhost"],"params":{"packages":[{"name":"nginx"}]},"x":"\\ud800"}', pointer: '/body/x' },
+    { url: '/api/v1/executions', text: '{"capability":"command.execute","targets":["localhost"],"params":{"command":"echo \\ud800"}}', pointer: '/params/command' },
+    { url: '/api/v1/executions', text: '{"capability":"command.execute","targets":["localhost"],"params":{"command":"echo \\udc00\\ud83d"}}', pointer: '/params/command' },
+    { url: '/api/v1/executions', text: '{"capability":"command.execute","targets":["local\\udfffhost"],"params":{"command":"true"}}', pointer: '/targets/0' },
+    { url: '/api/v1/executions', text: '{"capability":"command.execute","targets":["localhost"],"params":{"command":"true","env":{"\\ud800":"x"}}}', pointer: '/params/env/\ufffd' },
+    { url: '/api/v1/capabilities/command.execute/invoke', text: '{"targets":["localhost"],"params":{"command":"printf \\ud800"}}', pointer: '/params/command' },
+    { url: '/api/v1/capabilities/inventory.list/invoke', text: '{"groups":["web\\ud800"]}', pointer: '/groups/0' },
+    { url: '/api/v1/deployments', text: '{"targets":["localhost"],"params":{"application":"storefront","version":"\\udbff","environment":"production"}}', pointer: '/params/version' },
+    { url: '/api/v1/provisioning', text: '{"targets":["localhost"],"params":{"name":"web3","template":"t","tags":{"a/b~c":"\\ud800"}}}', pointer: '/params/tags/a~1b~0c' },
+    { url: '/api/v1/packages/install', text: '{"targets":["localhost"],"params":{"packages":[{"name":"nginx"}]},"x":"\\ud800"}', pointer: '/x' },
   ];
   for (const c of cases) {
     const before = runs;
@@ -135,7 +135,7 @@ t.test('lone UTF-16 surrogates anywhere in a body -> 400 naming the JSON pointer
 t.test('a body that is not UTF-8 -> 400 NOT_UNICODE (never silently replaced)', async (t) => {
   for (const bytes of [[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80]]) {
     const payload = Buffer.concat([Buffer.from('{"capability":"command.execute","targets":["localhost"],"params":{"command":"echo '), Buffer.from(bytes), Buffer.from('"}}')]);
-    refused(t, await post('/api/v1/executions', payload), 'CAPSTAN_ERR_REQUEST_NOT_UNICODE', '/body', `bytes ${bytes.map((b) => b.toString(16)).join(' ')}`);
+    refused(t, await post('/api/v1/executions', payload), 'CAPSTAN_ERR_REQUEST_NOT_UNICODE', '', `bytes ${bytes.map((b) => b.toString(16)).join(' ')}`);
   }
 });
 
@@ -148,7 +148,7 @@ t.test(`JSON nested deeper than ${MAX_JSON_DEPTH} levels -> 400, never a 500`, a
   const ok = await post('/api/v1/executions', taskBody(MAX_JSON_DEPTH));
   t.equal(ok.statusCode, 202, `${MAX_JSON_DEPTH} levels are accepted`);
   await waitForExecution(app, ok.json().id);
-  refused(t, await post('/api/v1/executions', taskBody(MAX_JSON_DEPTH + 1)), 'CAPSTAN_ERR_REQUEST_JSON_TOO_DEEP', '/body', `${MAX_JSON_DEPTH + 1} levels`);
+  refused(t, await post('/api/v1/executions', taskBody(MAX_JSON_DEPTH + 1)), 'CAPSTAN_ERR_REQUEST_JSON_TOO_DEEP', '', `${MAX_JSON_DEPTH + 1} levels`);
   // The report of issue 12: about 8,000 levels in a 16 KB body answered a 500.
   for (const [url, text] of [
     ['/api/v1/executions', `${'['.repeat(8000)}${']'.repeat(8000)}`],
@@ -156,7 +156,7 @@ t.test(`JSON nested deeper than ${MAX_JSON_DEPTH} levels -> 400, never a 500`, a
     ['/api/v1/capabilities/inventory.list/invoke', `{"groups":${'['.repeat(8000)}${']'.repeat(8000)}}`],
     ['/api/v1/provisioning', `{"targets":["localhost"],"params":{"name":"web3","template":"t","variables":${'{"v":'.repeat(8000)}0${'}'.repeat(8000)}}}`],
   ]) {
-    refused(t, await post(url, text), 'CAPSTAN_ERR_REQUEST_JSON_TOO_DEEP', '/body', `${url} 8000 levels`);
+    refused(t, await post(url, text), 'CAPSTAN_ERR_REQUEST_JSON_TOO_DEEP', '', `${url} 8000 levels`);
   }
   // Brackets inside strings are text, not nesting.
   const strings = await post('/api/v1/executions', JSON.stringify({ capability: 'command.execute', targets: ['localhost'], params: { command: `echo '${'[{'.repeat(200)}\\"'` } }));

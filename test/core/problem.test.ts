@@ -5,8 +5,11 @@
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
-import { CATALOGUE, CATEGORIES, ERROR_CATEGORIES, CapstanError, Errors, toCapstanError } from '../../src/core/errors.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CATALOGUE, CATEGORIES, ERROR_CATEGORIES, CapstanError, Errors, PROBLEM_TYPE_BASE, fieldError, toCapstanError } from '../../src/core/errors.js';
 import { problemType } from '../../src/core/problem.js';
+import { Problem } from '../../src/capabilities/common.js';
 import { tempDir, testConfig } from '../helper.js';
 
 const PROBLEM_FIELDS = ['type', 'title', 'status', 'detail', 'instance', 'category', 'code', 'requestId'];
@@ -47,7 +50,7 @@ t.test('categories: statuses and retryability', async (t) => {
   t.equal(toCapstanError('a string').message, 'a string');
   const same = new Errors.NodeNotFound('x');
   t.equal(toCapstanError(same), same, 'a CapstanError passes through');
-  t.equal(problemType('CAPSTAN_ERR_INTERNAL'), 'urn:capstan:problem:capstan_err_internal');
+  t.equal(problemType('CAPSTAN_ERR_INTERNAL'), 'https://capstan.dev/errors#capstan_err_internal', 'the code\'s anchor in docs/errors.md');
 });
 
 /** An app with routes that throw, built with the one factory, closed at teardown. */
@@ -77,7 +80,7 @@ async function throwingApp(t: { teardown(fn: () => unknown): void }): Promise<Fa
     throw new Errors.Upstream('bolt exited 1', { retryAfter: 2.5, extra: { plugin: 'bolt' } });
   });
   app.get('/test/validation', async () => {
-    throw new Errors.Validation('limit too large', { extra: { errors: [{ pointer: '/querystring/limit', message: 'too large' }] } });
+    throw new Errors.Validation('limit too large', { extra: { errors: [fieldError('query', '/limit', 'too large')] } });
   });
   await app.ready();
   return app;
@@ -109,8 +112,45 @@ t.test('non-internal errors keep their detail, extras and Retry-After', async (t
   t.match(up.json(), { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', category: 'unavailable', detail: 'bolt exited 1', plugin: 'bolt' });
   const bad = await app.inject({ url: '/test/validation' });
   t.equal(bad.statusCode, 400);
-  t.same(bad.json().errors, [{ pointer: '/querystring/limit', message: 'too large' }]);
-  t.equal(bad.json().type, 'urn:capstan:problem:capstan_err_request_validation');
+  t.same(bad.json().errors, [{ in: 'query', pointer: '/limit', message: 'too large' }]);
+  t.equal(bad.json().type, 'https://capstan.dev/errors#capstan_err_request_validation');
   const live = await app.inject({ url: '/health/live' });
   t.equal(live.statusCode, 200, 'the server still answers');
+});
+
+t.test('one problem type base: answers, the Problem example and docs/errors.md anchors agree', async (t) => {
+  t.equal(PROBLEM_TYPE_BASE, 'https://capstan.dev/errors#');
+  const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'errors.md'), 'utf8');
+  for (const e of CATALOGUE) {
+    const type = problemType(e.code);
+    t.ok(URL.canParse(type), `${type} is an absolute URI`);
+    // The fragment is the heading's anchor as Markdown renderers make it (lower case, underscores kept).
+    t.ok(doc.includes(`\n### ${e.code}\n`) && new URL(type).hash === `#${e.code.toLowerCase()}`, `${e.code}: its type leads to its section`);
+  }
+  const example = (Problem as unknown as { examples: { type: string; code: string; errors: { in: string; pointer: string }[] }[] }).examples[0];
+  t.equal(example.type, problemType(example.code), 'the documented example uses the same base');
+  t.same(example.errors.map((e) => [e.in, e.pointer]), [['body', '/params/command']], 'the example points into the body');
+});
+
+t.test('validation errors of every request part: `in` names the part, `pointer` is RFC 6901 into it', async (t) => {
+  const app = await buildApp(testConfig(tempDir()));
+  t.teardown(() => app.close());
+  const { Type } = await import('@sinclair/typebox');
+  app.post('/test/parts/:id', {
+    schema: {
+      params: Type.Object({ id: Type.String({ pattern: '^[a-z]+$' }) }),
+      querystring: Type.Object({ limit: Type.Optional(Type.Integer({ maximum: 5 })) }, { additionalProperties: false }),
+      headers: Type.Object({ 'x-thing': Type.Optional(Type.String({ pattern: '^[a-z]+$' })) }),
+      body: Type.Object({ params: Type.Object({ command: Type.String({ minLength: 1 }) }, { additionalProperties: false }) }, { additionalProperties: false }),
+    },
+  }, async () => ({ ok: true }));
+  await app.ready();
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) => app.inject({ method: 'POST', url, payload: payload as string, headers });
+  const ok = { params: { command: 'uptime' } };
+  t.same((await post('/test/parts/abc', { params: { command: '' } })).json().errors, [{ in: 'body', pointer: '/params/command', message: 'must NOT have fewer than 1 characters' }]);
+  t.same((await post('/test/parts/abc', { params: { command: 'x', 'a/b~c': 1 } })).json().errors, [{ in: 'body', pointer: '/params/a~1b~0c', message: 'must NOT have additional properties' }], 'member names are escaped (RFC 6901)');
+  t.same((await post('/test/parts/abc?limit=9', ok)).json().errors, [{ in: 'query', pointer: '/limit', message: 'must be <= 5' }]);
+  t.same((await post('/test/parts/ABC', ok)).json().errors, [{ in: 'path', pointer: '/id', message: 'must match pattern "^[a-z]+$"' }]);
+  t.same((await post('/test/parts/abc', ok, { 'x-thing': 'NO' })).json().errors, [{ in: 'header', pointer: '/x-thing', message: 'must match pattern "^[a-z]+$"' }]);
+  t.same(fieldError('body', '', 'm'), { in: 'body', pointer: '', message: 'm' });
 });
