@@ -1,6 +1,7 @@
 /** Probes: /health/live (the process answers) and /health/ready (store readable and writable, required plugins healthy). */
 import type { FastifyInstance } from 'fastify';
 import { ref } from '../capabilities/common.js';
+import { entityTag, replyNotModified } from '../core/http-semantics.js';
 import { Health } from './schemas.js';
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
@@ -28,5 +29,12 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     return app.metrics.registry.metrics();
   });
 
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // The document changes only with the code: an ETag lets clients and Swagger tooling revalidate with a 304.
+  let openapiTag: string | undefined;
+  app.get('/openapi.json', { schema: { hide: true } }, async (request, reply) => {
+    const doc = app.swagger();
+    openapiTag ??= entityTag(doc);
+    if (replyNotModified(request, reply, openapiTag)) return reply;
+    return doc;
+  });
 }
