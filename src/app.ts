@@ -13,6 +13,7 @@ import { CONTRACTS, SHARED_SCHEMAS } from './capabilities/index.js';
 import { IntegrationManager } from './core/integration-manager.js';
 import { discoverPlugins, registerPlugins, type PluginModule } from './core/loader.js';
 import { installJsonParser } from './core/json-parser.js';
+import { installCors, installRouteTable } from './core/http-semantics.js';
 import { frameworkErrorHandler, installProblemHandlers } from './core/problem.js';
 import { clientErrorHandler, unmetExpectationHandler } from './core/client-error.js';
 import { installClosingGuard } from './core/closing.js';
@@ -86,7 +87,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     forceCloseConnections: true,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  installProblemHandlers(app);
+  // The route table first: it must see every route (405 with Allow, OPTIONS with Allow).
+  installProblemHandlers(app, installRouteTable(app));
   installJsonParser(app);
   installWellFormedOutput(app);
   app.addHook('onRequest', async (request, reply) => {
@@ -140,6 +142,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   await app.register(FastifySSEPlugin);
+  // CORS before auth: a browser's preflight carries no token.
+  await installCors(app, config.cors.origins);
   installAuth(app, config);
   await registerRoutes(app);
 

@@ -249,7 +249,8 @@ export const Facts = Type.Object({
     name: Type.Optional(Type.String()),
     release: Type.Optional(Type.String()),
   }),
-  kernel: Type.Optional(Type.String()),
+  kernel: Type.Optional(Type.String({ description: 'Kernel name, as `uname -s` and Facter\'s `kernel` say (`Linux`).' })),
+  kernelRelease: Type.Optional(Type.String({ description: 'Kernel release, as `uname -r` and Facter\'s `kernelrelease` say (`6.1.0-28-amd64`).' })),
   hostname: Type.Optional(Type.String()),
   processors: Type.Optional(Type.Object({
     count: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -271,6 +272,7 @@ export const Facts = Type.Object({
     node: 'web1.example.com',
     os: { family: 'Debian', name: 'Ubuntu', release: '22.04' },
     kernel: 'Linux',
+    kernelRelease: '5.15.0-100-generic',
     hostname: 'web1',
     processors: { count: 4, model: 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz' },
     memory: { totalBytes: 8_348_520_448 },

@@ -69,7 +69,7 @@ export function fromEnv(env: NodeJS.ProcessEnv, pluginIds: string[]): Tree {
     if (!name.startsWith('CAPSTAN_') || raw === undefined || name === 'CAPSTAN_CONFIG') continue;
     const tokens = name.slice('CAPSTAN_'.length).split('_').filter(Boolean);
     const path = pathFor(tokens, pluginIds);
-    if (path) setPath(out, path, raw);
+    if (path) setPath(out, path, isListKey(path) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw);
   }
   return out;
 }
@@ -95,6 +95,14 @@ function pathFor(tokens: string[], pluginIds: string[]): string[] | null {
     }
   }
   return null;
+}
+
+/** A top-level schema key (or one level below) that is a list: its variable is a comma-separated list. */
+function isListKey(path: string[]): boolean {
+  type Node = { type?: unknown; properties?: Record<string, Node> };
+  let schema: Node | undefined = ConfigSchema as Node;
+  for (const k of path) schema = schema?.properties?.[k];
+  return schema?.type === 'array';
 }
 
 function setPath(obj: Tree, path: string[], value: unknown): void {

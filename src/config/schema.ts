@@ -43,6 +43,16 @@ export const ConfigSchema = Type.Object({
   healthIntervalMs: Type.Integer({ default: 30_000, minimum: 0, description: 'Interval of plugin health checks (0 = off).' }),
   healthTimeoutMs: Type.Integer({ default: 5_000, minimum: 1, description: 'Time each health check gets.' }),
   capabilityTimeoutMs: Type.Integer({ default: 30_000, minimum: 1, description: 'Time a provider gets to answer a query capability.' }),
+  /**
+   * Cross-origin access from browsers (CAPSTAN_CORS_ORIGINS, comma-separated). Default: none, CORS off (no
+   * Access-Control-* headers; browsers on other origins cannot read answers).
+   */
+  cors: Type.Object({
+    origins: Type.Array(Type.String({ pattern: '^(\\*|https?://[^/\\s,]+)$' }), {
+      default: [],
+      description: 'Origins (`https://ops.example.com`, exact match) allowed to call the API from a browser; `*` allows any. Empty: CORS off (CAPSTAN_CORS_ORIGINS, comma-separated).',
+    }),
+  }, { default: {}, additionalProperties: false }),
   execution: Type.Object({
     concurrency: Type.Integer({ default: 8, minimum: 1, description: 'Executions running at once, globally.' }),
     perNodeConcurrency: Type.Integer({ default: 1, minimum: 1, description: 'Mutating executions running at once on one node.' }),

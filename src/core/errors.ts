@@ -124,7 +124,7 @@ export const Errors = {
   Unauthorized: define('AUTH_REQUIRED', 'unauthorized', 'Authentication required', 'The request carries no valid bearer token (only when tokens are configured). The answer carries `WWW-Authenticate: Bearer realm="capstan"`, with `error="invalid_token"` when a bearer token was sent but is not valid.'),
   Forbidden: define('AUTH_FORBIDDEN', 'forbidden', 'Forbidden', 'The principal lacks a permission the capability requires; `missingPermissions` names it, and `WWW-Authenticate` carries `error="insufficient_scope"`.'),
   CapabilityUnknown: define('CAPABILITY_UNKNOWN', 'not_found', 'Unknown capability', 'No capability of this name exists in the catalog.'),
-  CapabilityNoProvider: define('CAPABILITY_NO_PROVIDER', 'unavailable', 'No provider for capability', 'The capability exists but no enabled, healthy plugin provides it.'),
+  CapabilityNoProvider: define('CAPABILITY_NO_PROVIDER', 'unavailable', 'No provider for capability', 'The capability has providers but none is available now (failed, unhealthy or shutting down); retry after the Retry-After delay.'),
   CapabilityParams: define('CAPABILITY_PARAMS_INVALID', 'validation', 'Invalid capability parameters', 'The params do not match the capability contract; `errors` lists each problem.'),
   CapabilityResult: define('CAPABILITY_RESULT_INVALID', 'internal', 'Provider returned an invalid result', 'A provider answered with data that breaks the capability contract.'),
   CapabilityTimeout: define('CAPABILITY_TIMEOUT', 'timeout', 'Capability timed out', 'A provider did not answer within its time limit.'),
@@ -163,6 +163,10 @@ export const Errors = {
   RequestTimeout: define('REQUEST_TIMEOUT', 'timeout', 'Request not received in time', 'The client did not send the complete request (headers and body) within the server\'s time limit (HTTP 408). The connection is closed.', 408),
   ExpectationFailed: define('REQUEST_EXPECTATION_FAILED', 'validation', 'Expectation not supported', 'The request carries an `Expect` header other than `100-continue`, which the server cannot meet (HTTP 417).', 417),
   ServerClosing: define('SERVER_CLOSING', 'unavailable', 'Server shutting down', 'The server is shutting down and takes no new requests; retry after the Retry-After delay (another instance, or this one once restarted). The connection is closed.'),
+  MethodNotAllowed: define('METHOD_NOT_ALLOWED', 'validation', 'Method not allowed', 'The path exists but not with this method (HTTP 405); the `Allow` header lists the methods it has.', 405),
+  NotAcceptable: define('NOT_ACCEPTABLE', 'validation', 'Not acceptable', 'The `Accept` header allows none of the media types the route can answer with (HTTP 406); `available` lists them.', 406),
+  CapabilityNotProvided: define('CAPABILITY_NOT_PROVIDED', 'not_implemented', 'No plugin provides the capability', 'The capability is in the catalog but no enabled plugin provides it (HTTP 501): enable or install a plugin that does. Not worth retrying; when providers exist but are all down the answer is a 503 `CAPSTAN_ERR_CAPABILITY_NO_PROVIDER` with Retry-After instead.'),
+  ProviderNotFound: define('PROVIDER_NOT_FOUND', 'not_found', 'Provider not found', '`?provider=` names no enabled plugin that provides this capability (an unknown plugin, a disabled one, or one without this capability).'),
 } as const;
 
 /** Wraps anything thrown into a CapstanError (unknown errors become `internal`). */

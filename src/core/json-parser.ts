@@ -48,7 +48,9 @@ export function parseJsonBody(body: Buffer): unknown {
 }
 
 export function installJsonParser(app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json');
+  // JSON is the only body the API reads: without Fastify's default text/plain parser, a text/plain body is a
+  // 415 on every route instead of a string that fails (or, on routes without a body schema, passes) validation.
+  app.removeContentTypeParser(['application/json', 'text/plain']);
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) => {
     try {
       done(null, parseJsonBody(body as Buffer));

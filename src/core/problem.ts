@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CapstanError, Errors, fieldError, problemType, toCapstanError, type FieldError, type RequestPart } from './errors.js';
+import { methodMismatch, type RouteTable } from './http-semantics.js';
 import { pointerToken } from './json-text.js';
 
 export { problemType };
@@ -99,8 +100,11 @@ export function frameworkErrorHandler(error: FastifyError, request: FastifyReque
   return sendProblem(reply, err);
 }
 
-/** Installs the error and not-found handlers on the root instance. */
-export function installProblemHandlers(app: FastifyInstance): void {
+/**
+ * Installs the error and not-found handlers on the root instance. With a route table, a path that exists with
+ * other methods is a 405 with Allow (OPTIONS: 204 with Allow) rather than a 404.
+ */
+export function installProblemHandlers(app: FastifyInstance, routes?: RouteTable): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const err = fromFastifyError(error);
     if (err.category === 'internal') request.log.error({ err: error }, 'request failed');
@@ -115,6 +119,9 @@ export function installProblemHandlers(app: FastifyInstance): void {
       return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(body);
     }
   });
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, new Errors.RouteNotFound(`No route for ${request.method} ${request.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((request, reply) => {
+    const mismatch = routes && methodMismatch(routes, request, reply);
+    if (mismatch === 'options') return reply.code(204).send();
+    return sendProblem(reply, mismatch ?? new Errors.RouteNotFound(`No route for ${request.method} ${request.url.split('?')[0]}.`));
+  });
 }

@@ -130,16 +130,22 @@ export class CapabilityRegistry {
     }
   }
 
-  /** Providers able to answer now; throws 404 for an unknown name and 503 when none is available. */
+  /**
+   * Providers able to answer now. Throws 404 for an unknown capability or an `only` that names no provider of
+   * it, 501 when no enabled plugin provides it (retrying cannot help), and 503 with Retry-After when its
+   * providers exist but are all down.
+   */
   available(name: string, only?: string): ProviderEntry[] {
     this.contract(name);
-    const list = this.providers(name).filter((p) => (!only || p.plugin === only));
+    const all = this.providers(name);
+    if (all.length === 0) throw notProvided(name);
+    const list = all.filter((p) => (!only || p.plugin === only));
     if (only && list.length === 0) {
-      throw new Errors.CapabilityNoProvider(`Plugin '${only}' does not provide '${name}'.`, { extra: { capability: name, provider: only } });
+      throw new Errors.ProviderNotFound(`No enabled plugin named '${only}' provides '${name}' (providers: ${all.map((p) => p.plugin).join(', ')}).`, { extra: { capability: name, provider: only } });
     }
     const up = list.filter((p) => p.isAvailable());
     if (up.length === 0) {
-      throw new Errors.CapabilityNoProvider(`No available provider for capability '${name}'.`, { extra: { capability: name } });
+      throw new Errors.CapabilityNoProvider(`No available provider for capability '${name}'.`, { extra: { capability: name }, retryAfter: UNAVAILABLE_RETRY_AFTER_SECONDS });
     }
     return up;
   }
@@ -167,9 +173,7 @@ export class CapabilityRegistry {
     authorize(ctx.principal, this.contract(name));
     this.validateParams(name, params, opts.paramsAt);
     const providers = this.providers(name);
-    if (providers.length === 0) {
-      throw new Errors.CapabilityNoProvider(`No provider for capability '${name}'.`, { extra: { capability: name } });
-    }
+    if (providers.length === 0) throw notProvided(name);
     const results: { source: string; value: unknown }[] = [];
     const sources = await Promise.all(providers.map(async (p): Promise<SourceStatus> => {
       const started = performance.now();
@@ -240,4 +244,12 @@ export class CapabilityRegistry {
 
 function ms(started: number): number {
   return Math.round((performance.now() - started) * 100) / 100;
+}
+
+/** Retry-After of a 503 for a capability whose providers are all down (about one health-check interval). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 30;
+
+/** The 501 of a capability no enabled plugin provides. */
+export function notProvided(name: string) {
+  return new Errors.CapabilityNotProvided(`No enabled plugin provides capability '${name}'.`, { extra: { capability: name } });
 }

@@ -90,7 +90,7 @@ export class InventoryService {
     try {
       return await this.registry.invokeAll(name, params, ctx, { timeoutMs: this.timeoutMs });
     } catch (err) {
-      if (err instanceof Errors.CapabilityNoProvider) return undefined;
+      if (err instanceof Errors.CapabilityNoProvider || err instanceof Errors.CapabilityNotProvided) return undefined;
       throw err;
     }
   }

@@ -80,7 +80,9 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
     // The matched route, not the raw URL: the router decodes `/%61pi/...` to `/api/...`. Unmatched requests
     // (404s) are checked too, so probing for routes needs the token as well.
     const route = request.routeOptions.url;
-    if (route !== undefined && !route.startsWith('/api/')) return;
+    // `*` is @fastify/cors's catch-all OPTIONS route (its preflights are answered before this hook): like a
+    // 404, a plain OPTIONS tells which methods a path has, so it needs the token too.
+    if (route !== undefined && route !== '*' && !route.startsWith('/api/')) return;
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
       reply.header('www-authenticate', bearerChallenge());

@@ -10,10 +10,14 @@ import type { ExecutionContext, Principal } from '../core/types.js';
 
 const problemSchema = ref(Problem);
 
-/** Documented application/problem+json responses for the given statuses (every route also gets 500). */
+/**
+ * Documented application/problem+json responses for the given statuses (every route also gets 500). A route
+ * that may answer 503 because a capability's providers are down may also answer 501 when no enabled plugin
+ * provides it at all, so 503 brings 501 along.
+ */
 export function problems(...statuses: number[]): Record<number, typeof problemSchema> {
   const out: Record<number, typeof problemSchema> = {};
-  for (const s of [...statuses, 500]) {
+  for (const s of [...statuses, ...(statuses.includes(503) ? [501] : []), 500]) {
     out[s] = { description: `Problem (${s})`, content: { 'application/problem+json': { schema: problemSchema } } } as unknown as typeof problemSchema;
   }
   return out;

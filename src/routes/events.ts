@@ -9,8 +9,8 @@ import type { EventMessage } from 'fastify-sse-v2';
 import { ref } from '../capabilities/common.js';
 import { EventsListParams, EventsQueryParams, EventsStreamParams, type EventsStreamResult } from '../capabilities/events.js';
 import type { Event } from '../capabilities/records.js';
-import { Errors } from '../core/errors.js';
 import { stringifyWellFormed } from '../core/json-text.js';
+import { notProvided } from '../core/registry.js';
 import type { ExecutionContext } from '../core/types.js';
 import { sseResponse, startSse } from '../execution/sse.js';
 import { problems, requestContext } from './common.js';
@@ -177,7 +177,7 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
     const start = (header ? decodeState(header, 'header', '/last-event-id') : decodeState(after, 'query', '/after')) ?? {};
     app.registry.validateParams('events.stream', structuredClone(base), { in: 'query', base: '' });
     if (app.registry.providers('events.stream').length === 0) {
-      throw new Errors.CapabilityNoProvider("No provider for capability 'events.stream'.", { extra: { capability: 'events.stream' } });
+      throw notProvided('events.stream');
     }
     // The client went away (a GET has no body, so the request closes only on disconnect), or the response ended.
     const closed = new AbortController();

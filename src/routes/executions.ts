@@ -12,9 +12,14 @@ import { EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } f
 import { executionView } from './execution-view.js';
 import { outputText } from './output-text.js';
 import { sseResponse } from '../execution/sse.js';
+import { entityTag, negotiate, notAcceptable, replyNotModified } from '../core/http-semantics.js';
 import { Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc, optionalEmptyBody } from './schemas.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+const IfNoneMatchHeader = Type.Object({ 'if-none-match': Type.Optional(Type.String({ maxLength: 1024, description: 'An ETag of this execution: 304 when it still matches.' })) });
+const NOT_MODIFIED = { type: 'null', description: 'Not modified: the terminal execution still has the ETag given in If-None-Match.' } as const;
+const OUTPUT_MEDIA_TYPES = ['application/json', 'text/plain'];
+const OUTPUT_FORMATS: Record<string, 'json' | 'text'> = { 'application/json': 'json', 'text/plain': 'text' };
 
 export default async function executionRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -52,8 +57,16 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
   });
 
   app.get('/api/v1/executions/:id', {
-    schema: { operationId: 'getExecution', tags: ['executions'], summary: 'One execution with per-target results', params: IdParam, response: { 200: ref(Execution), ...problems(404) } },
-  }, async (request) => executionView(app, app.executions.get(request.params.id)));
+    schema: {
+      operationId: 'getExecution', tags: ['executions'], summary: 'One execution with per-target results',
+      description: 'A terminal execution no longer changes: it carries an `ETag`, and `If-None-Match` with it answers 304.',
+      params: IdParam, headers: IfNoneMatchHeader, response: { 200: ref(Execution), 304: NOT_MODIFIED, ...problems(404) },
+    },
+  }, async (request, reply) => {
+    const view = executionView(app, app.executions.get(request.params.id));
+    if (isTerminal(view.status) && replyNotModified(request, reply, entityTag(view))) return reply;
+    return view;
+  });
 
   app.get('/api/v1/executions/:id/wait', {
     schema: {
@@ -111,18 +124,20 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
             'text/plain': { schema: Type.String({ description: 'The output as printed; lines prefixed by `[target] ` when there are several targets.' }) },
           },
         },
-        ...problems(400, 404),
+        ...problems(400, 404, 406),
       },
     },
   }, async (request, reply) => {
     const row = app.executions.get(request.params.id);
     const { after, limit } = request.query;
+    // `format` wins; else Accept with its q-values (406 when it allows neither form).
+    const chosen = request.query.format ?? OUTPUT_FORMATS[negotiate(request.headers.accept, OUTPUT_MEDIA_TYPES) ?? ''];
+    if (!chosen) throw notAcceptable(request.headers.accept, OUTPUT_MEDIA_TYPES);
     const events = app.store.readEvents(row.id, after, limit + 1);
     const page = events.slice(0, limit);
     const last = page.length ? page[page.length - 1].seq : after;
     const more = events.length > limit;
-    const wantsText = request.query.format === 'text' || (!request.query.format && /^text\/plain/.test(request.headers.accept ?? ''));
-    if (wantsText) {
+    if (chosen === 'text') {
       reply.header('x-next-after', String(last)).type('text/plain; charset=utf-8');
       return reply.send(outputText(page, row.nodes.length > 1) as never);
     }
@@ -141,6 +156,7 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
       querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
       response: {
         200: sseResponse(ref(StreamEventDoc)),
+        204: { type: 'null', description: 'The execution is terminal and nothing follows the resume point: a browser\'s EventSource stops reconnecting.' },
         ...problems(400, 404),
       },
     },
@@ -149,6 +165,8 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
     const header = request.headers['last-event-id'];
     // The header wins: a browser EventSource reconnects to the same URL (with its ?after=) and sends Last-Event-ID.
     const after = header ? Number(header) : request.query.after ?? 0;
+    // Resuming a finished stream at (or past) its end: 204, else EventSource would reconnect for ever.
+    if (isTerminal(row.status) && app.store.lastSeq(row.id) <= after) return reply.code(204).send();
     app.hub.sendSse(reply, row.id, after);
     return reply;
   });

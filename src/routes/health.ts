@@ -1,6 +1,8 @@
 /** Probes: /health/live (the process answers) and /health/ready (store readable and writable, required plugins healthy). */
 import type { FastifyInstance } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import { ref } from '../capabilities/common.js';
+import { entityTag, replyNotModified } from '../core/http-semantics.js';
 import { Health } from './schemas.js';
 import { problems } from './common.js';
 
@@ -41,16 +43,25 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
     return app.metrics.registry.metrics();
   });
 
+  // The document changes only with the code: an ETag lets clients and Swagger tooling revalidate with a 304.
+  let openapiTag: string | undefined;
   app.get('/openapi.json', {
     schema: {
       operationId: 'getOpenApiDocument', tags: ['meta'], summary: 'This OpenAPI 3.1 document (the committed openapi/openapi.json)',
+      headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ maxLength: 1024, description: 'The ETag of the document: 304 when it still matches.' })) }),
       response: {
         200: {
           description: 'The OpenAPI document.',
           content: { 'application/json': { schema: { type: 'object', additionalProperties: true, required: ['openapi', 'info', 'paths'] } } },
         },
+        304: { type: 'null', description: 'Not modified: the document still has the ETag given in If-None-Match.' },
         ...problems(),
       },
     },
-  }, async () => app.swagger());
+  }, async (request, reply) => {
+    const doc = app.swagger();
+    openapiTag ??= entityTag(doc);
+    if (replyNotModified(request, reply, openapiTag)) return reply;
+    return doc;
+  });
 }

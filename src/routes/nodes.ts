@@ -49,11 +49,14 @@ export default async function nodeRoutes(fastify: FastifyInstance): Promise<void
       operationId: 'getNodeJournal', tags: ['nodes'], summary: 'What was done to a node, newest first',
       params: IdParam,
       querystring: Type.Object({ limit: defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), cursor: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
-      response: { 200: ref(JournalPage), ...problems(400) },
+      description: '404 for a node that neither the inventory nor the journal knows (a node removed from the inventory keeps its journal).',
+      response: { 200: ref(JournalPage), ...problems(400, 404) },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { limit, cursor } = request.query;
     const rows = app.store.listJournal(request.params.id, limit + 1, decodeCursor<number>(cursor, 'number'));
+    // An empty first page: an unknown node (404 like its facts), or a known node nothing was done to yet.
+    if (rows.length === 0 && cursor === undefined) await app.inventory.node(request.params.id, { ...requestContext(request, reply), principal: SYSTEM_PRINCIPAL });
     const page = rows.slice(0, limit);
     return { items: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
   });

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { CapstanError, Errors, fieldError, toCapstanError, type RequestPart } from '../core/errors.js';
-import type { SourceStatus } from '../core/registry.js';
+import { notProvided, type SourceStatus } from '../core/registry.js';
 import type { ExecutionContext } from '../core/types.js';
 import { requestContext } from './common.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
@@ -59,7 +59,7 @@ export async function fanOut(app: FastifyInstance, name: string, ctx: ExecutionC
   if (!perSource) return app.registry.invokeAll(name, base, ctx, { timeoutMs, paramsAt });
   app.registry.validateParams(name, structuredClone(base), paramsAt);
   const providers = app.registry.providers(name);
-  if (providers.length === 0) throw new Errors.CapabilityNoProvider(`No provider for capability '${name}'.`, { extra: { capability: name } });
+  if (providers.length === 0) throw notProvided(name);
   const asked = providers.filter((p) => perSource.has(p.plugin));
   const answers = await Promise.all(asked.map(async (p) => {
     const started = performance.now();

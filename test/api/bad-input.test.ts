@@ -40,8 +40,18 @@ function problem(t: Test, res: LightMyRequestResponse, status: number, code?: st
 const postExec = (what: string, payload: string, headers: Record<string, string> = JSON_HEADERS) =>
   send(what, { method: 'POST', url: '/api/v1/executions', headers, payload });
 
+t.test('a known path with another method -> 405 problem+json with Allow', async (t) => {
+  for (const [method, url, allow] of [['DELETE', '/api/v1/plugins', 'GET, HEAD, OPTIONS'], ['PATCH', '/health/live', 'GET, HEAD, OPTIONS']] as const) {
+    const res = await send(`${method} ${url}`, { method, url, headers: { 'x-request-id': 'req-405' } });
+    const body = problem(t, res, 405, 'CAPSTAN_ERR_METHOD_NOT_ALLOWED', `${method} ${url}:`);
+    t.equal(res.headers.allow, allow);
+    t.equal(body.instance, url);
+    t.match(body.detail, new RegExp(`${url} does not accept ${method}`));
+  }
+});
+
 t.test('unknown routes -> 404 problem+json', async (t) => {
-  for (const [method, url] of [['GET', '/nope'], ['GET', '/api/v1/unknown/deep/path?x=1'], ['DELETE', '/api/v1/plugins'], ['PATCH', '/health/live']] as const) {
+  for (const [method, url] of [['GET', '/nope'], ['GET', '/api/v1/unknown/deep/path?x=1'], ['DELETE', '/api/v1/plugins/x/y'], ['PATCH', '/health/nothing']] as const) {
     const res = await send(`${method} ${url}`, { method, url, headers: { 'x-request-id': 'req-404' } });
     const body = problem(t, res, 404, 'CAPSTAN_ERR_ROUTE_NOT_FOUND', `${method} ${url}:`);
     t.equal(body.category, 'not_found');
@@ -132,7 +142,7 @@ t.test('__proto__ / constructor.prototype keys -> 400 CAPSTAN_ERR_REQUEST_FORBID
 });
 
 t.test('unsupported media types -> 415', async (t) => {
-  for (const type of ['text/csv', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
+  for (const type of ['text/plain', 'text/plain; charset=utf-8', 'text/csv', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded']) {
     const res = await postExec(`media type ${type}`, 'a,b\n1,2\n', { 'content-type': type });
     problem(t, res, 415, 'CAPSTAN_ERR_REQUEST_UNSUPPORTED_MEDIA_TYPE', `${type}:`);
   }

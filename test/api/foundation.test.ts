@@ -205,13 +205,20 @@ t.test('capability invocation over HTTP', async (t) => {
   t.equal(unknown.statusCode, 404);
   t.match(unknown.json(), { code: 'CAPSTAN_ERR_CAPABILITY_UNKNOWN', category: 'not_found', capability: 'nope.nothing' });
 
-  for (const name of ['reports.list', 'inventory.groups']) {
+  // reports.list: no plugin provides it (501, not worth retrying); inventory.groups: its one provider is down (503).
+  for (const [name, status, code] of [['reports.list', 501, 'CAPSTAN_ERR_CAPABILITY_NOT_PROVIDED'], ['inventory.groups', 503, 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER']] as const) {
     const none = await post(`/api/v1/capabilities/${name}/invoke`);
-    t.equal(none.statusCode, 503, `${name}: 503`);
+    t.equal(none.statusCode, status, `${name}: ${status}`);
     const body = none.json();
-    t.equal(body.code, 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER');
+    t.equal(body.code, code);
     t.equal(body.capability, name, `${name}: the problem names the capability`);
     t.match(body.detail, name, `${name}: so does the detail`);
+    t.equal(none.headers['retry-after'], status === 503 ? '30' : undefined, `${name}: Retry-After only when a retry may help`);
+  }
+  for (const provider of ['nobody', 'sick']) {
+    const res = await post(`/api/v1/capabilities/inventory.list/invoke?provider=${provider}`);
+    t.equal(res.statusCode, 404, `?provider=${provider} names no provider of inventory.list: 404, not 503`);
+    t.match(res.json(), { code: 'CAPSTAN_ERR_PROVIDER_NOT_FOUND', provider, capability: 'inventory.list' });
   }
 
   const one = await post('/api/v1/capabilities/inventory.list/invoke');

@@ -24,7 +24,9 @@ t.test('every operation has a unique operationId, one tag and documented problem
     t.equal(op.tags?.length, 1, `${op.operationId} has one tag`);
     for (const [status, resp] of Object.entries(op.responses as Record<string, any>)) {
       const content = resp.content ?? {};
-      t.ok(Object.keys(content).length > 0, `${op.operationId} ${status} has a schema`);
+      // 204 and 304 have no body (RFC 9110), so no content either.
+      if (status === '204' || status === '304') t.notOk(resp.content, `${op.operationId} ${status} has no body`);
+      else t.ok(Object.keys(content).length > 0, `${op.operationId} ${status} has a schema`);
       // Probes answer their own Health body even when 503, as load balancers expect.
       if (Number(status) >= 400 && !path.startsWith('/health')) t.ok(JSON.stringify(content).includes('#/components/schemas/Problem'), `${op.operationId} ${status} is a Problem`);
     }
@@ -59,4 +61,12 @@ t.test('SSE operations are described as the media type is: a text body whose eve
     }
     t.same(seen.sort(), [...events].sort(), `${name}: one branch per event name`);
   }
+});
+
+t.test('HTTP semantics are documented: 304 on terminal executions, 406 on /output, 204 past the end of a stream, 501 beside 503', async (t) => {
+  t.ok(doc.paths['/api/v1/executions/{id}'].get.responses['304'], 'getExecution 304');
+  t.ok(doc.paths['/api/v1/executions/{id}/output'].get.responses['406'], 'getExecutionOutput 406');
+  t.ok(doc.paths['/api/v1/executions/{id}/stream'].get.responses['204'], 'streamExecution 204');
+  t.ok(doc.paths['/api/v1/nodes/{id}/journal'].get.responses['404'], 'getNodeJournal 404');
+  for (const { op } of ops) if (op.responses['503'] && !op.tags.includes('health')) t.ok(op.responses['501'], `${op.operationId}: 501 beside 503`);
 });

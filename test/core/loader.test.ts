@@ -116,7 +116,7 @@ t.test('enabled / disabled by config', async (t) => {
   const x = (await app.inject({ url: '/api/v1/plugins/x' })).json();
   t.same(x.capabilities, [], 'a disabled plugin provides nothing');
   const inv = await app.inject({ method: 'POST', url: '/api/v1/capabilities/inventory.list/invoke', payload: {} });
-  t.equal(inv.statusCode, 503, "a disabled plugin's capability has no provider");
+  t.equal(inv.statusCode, 501, "a disabled plugin's capability has no provider: 501 (no enabled plugin provides it)");
 });
 
 t.test('plugin config: validated against the manifest schema, defaults filled, common keys removed', async (t) => {

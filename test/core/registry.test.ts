@@ -95,8 +95,8 @@ t.test('invoke routes to the highest-priority available provider', async (t) => 
   const only = await reg.invoke('inventory.list', {}, ctx(), { provider: 'low' });
   t.equal(only.provider, 'low', '{provider} asks that plugin only');
   const e = await caught(() => reg.invoke('inventory.list', {}, ctx(), { provider: 'nobody' }));
-  t.equal(e.code, 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER', 'a provider that does not provide it');
-  t.equal(e.statusCode, 503);
+  t.equal(e.code, 'CAPSTAN_ERR_PROVIDER_NOT_FOUND', 'a provider that does not provide it');
+  t.equal(e.statusCode, 404);
 });
 
 t.test('invoke falls back to the next provider only on retryable categories', async (t) => {
@@ -277,7 +277,7 @@ t.test('invokeAll gives each provider its own copy of params', async (t) => {
   t.same(params, { groups: ['web'] }, "the caller's params are untouched");
 });
 
-t.test('unknown capability -> not_found; no provider -> 503 naming it', async (t) => {
+t.test('unknown capability -> not_found; no provider -> 501 naming it, providers all down -> 503', async (t) => {
   const reg = newRegistry();
   for (const call of [
     () => reg.invoke('nope.nothing', {}, ctx()),
@@ -292,15 +292,17 @@ t.test('unknown capability -> not_found; no provider -> 503 naming it', async (t
 
   for (const call of [() => reg.invoke('inventory.groups', {}, ctx()), () => reg.invokeAll('inventory.groups', {}, ctx())]) {
     const e = await caught(call);
-    t.equal(e.code, 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER');
-    t.equal(e.statusCode, 503);
-    t.equal(e.retryable, true);
+    t.equal(e.code, 'CAPSTAN_ERR_CAPABILITY_NOT_PROVIDED', 'no plugin provides it at all');
+    t.equal(e.statusCode, 501);
+    t.equal(e.retryable, false);
     t.equal(e.extra.capability, 'inventory.groups', 'the problem names the capability');
   }
 
   reg.register('off', ['inventory.groups'], implement(inventoryGroups, async () => ({ groups: [] })), down);
   const e = await caught(() => reg.invoke('inventory.groups', {}, ctx()));
   t.equal(e.code, 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER', 'only unavailable providers -> 503');
+  t.equal(e.statusCode, 503);
+  t.equal(e.retryAfter, 30, 'with Retry-After');
 });
 
 t.test('onInvocation observers see every call with its outcome', async (t) => {

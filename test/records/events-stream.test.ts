@@ -129,7 +129,7 @@ t.test('heartbeat comments while idle, source_status when a source fails and rec
   await serverSawClose(app);
 });
 
-t.test('errors before the stream starts are problem+json: bad cursor 400, no events.stream provider 503', async (t) => {
+t.test('errors before the stream starts are problem+json: bad cursor 400, no events.stream provider 501', async (t) => {
   const world = new World();
   const { base } = await serve(t, world);
   for (const [headers, query] of [[{ 'last-event-id': 'bm90LWEtY3Vyc29y' }, ''], [{}, '?after=garbage'], [{}, '?limit=0'], [{}, '?bogus=1']] as const) {
@@ -140,6 +140,6 @@ t.test('errors before the stream starts are problem+json: bad cursor 400, no eve
   }
   const bare = await serve(t, new World(), {}, ['alertmanager']);
   const res = await fetch(`${bare.base}/api/v1/events/stream`);
-  t.equal(res.status, 503);
-  t.match(await res.json(), { code: 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER', capability: 'events.stream' });
+  t.equal(res.status, 501);
+  t.match(await res.json(), { code: 'CAPSTAN_ERR_CAPABILITY_NOT_PROVIDED', capability: 'events.stream' });
 });

@@ -1,7 +1,7 @@
 /**
  * Record resources over fake providers: merged aggregate pages with per-source status and an exact
  * composite cursor, single reads with fallback and 404, execution-mode routes answering 202, validation
- * (400) and missing providers (503) named by capability.
+ * (400) and missing providers (501) named by capability.
  */
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
@@ -81,7 +81,7 @@ for (const f of AGGREGATES) {
     t.match(body.sources.find((s: any) => s.source === f.plugins[0]), { status: 'ok' });
   });
 
-  t.test(`GET ${f.url}: invalid params -> 400 problem with errors; no provider -> 503 naming ${f.capability}`, async (t) => {
+  t.test(`GET ${f.url}: invalid params -> 400 problem with errors; no provider -> 501 naming ${f.capability}`, async (t) => {
     const { app } = await setup(t, [f.other]);
     for (const q of ['limit=0', 'limit=abc', 'bogus=1', 'cursor=not-a-cursor']) {
       const { status, type, body } = await get(app, `${f.url}?${q}`);
@@ -90,9 +90,9 @@ for (const f of AGGREGATES) {
       t.ok(body.code === 'CAPSTAN_ERR_REQUEST_VALIDATION' && Array.isArray(body.errors) && body.errors.length > 0, `${q}: errors listed`);
     }
     const { status, type, body } = await get(app, f.url);
-    t.equal(status, 503);
+    t.equal(status, 501, 'no enabled plugin provides it: 501, which clients do not retry');
     t.match(type, /^application\/problem\+json/);
-    t.match(body, { code: 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER', capability: f.capability, detail: new RegExp(f.capability.replace('.', '\\.')) });
+    t.match(body, { code: 'CAPSTAN_ERR_CAPABILITY_NOT_PROVIDED', capability: f.capability, detail: new RegExp(f.capability.replace('.', '\\.')) });
   });
 }
 
@@ -179,7 +179,7 @@ t.test('packages: list and search over every source', async (t) => {
   t.equal((await get(app, '/api/v1/packages/search')).status, 400, 'q is required');
 
   const none = await setup(t, ['chef']);
-  t.match(await get(none.app, '/api/v1/packages/search?q=x'), { status: 503, body: { capability: 'package.search' } });
+  t.match(await get(none.app, '/api/v1/packages/search?q=x'), { status: 501, body: { capability: 'package.search' } });
 });
 
 const EXECUTIONS = [
@@ -216,11 +216,11 @@ for (const e of EXECUTIONS) {
   });
 }
 
-t.test('execution-mode routes without a provider -> 503 naming the capability', async (t) => {
+t.test('execution-mode routes without a provider -> 501 naming the capability', async (t) => {
   const { app } = await setup(t, ['chef']);
   for (const e of EXECUTIONS) {
     const res = await post(app, e.url, { targets: ['localhost'], params: e.params });
-    t.equal(res.status, 503, e.url);
-    t.match(res.body, { code: 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER', capability: e.capability });
+    t.equal(res.status, 501, e.url);
+    t.match(res.body, { code: 'CAPSTAN_ERR_CAPABILITY_NOT_PROVIDED', capability: e.capability });
   }
 });

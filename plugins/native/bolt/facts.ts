@@ -24,6 +24,7 @@ export function normalizeFacts(node: string, raw: Obj, source: string) {
     node,
     os: { family: str(os.family), name: str(os.name), release: str(os.release?.full ?? os.release) },
     kernel: str(raw.kernel),
+    kernelRelease: str(raw.kernelrelease),
     hostname: str(net.hostname ?? raw.hostname),
     processors: { count: int(procs.count), model: str(Array.isArray(procs.models) ? procs.models[0] : undefined) },
     memory: { totalBytes: int(mem.total_bytes) },

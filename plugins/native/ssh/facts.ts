@@ -48,6 +48,7 @@ export function parseFacts(node: string, lines: string[], source: string) {
     node,
     os: { family: osFamily(raw.os_id ?? '', raw.os_id_like ?? '', raw.kernel ?? ''), name: raw.os_name || undefined, release: raw.os_release || undefined },
     kernel: raw.kernel || undefined,
+    kernelRelease: raw.kernelrelease || undefined,
     hostname: raw.hostname || undefined,
     processors: { count: int(raw.processor_count), model: raw.processor_model || undefined },
     memory: { totalBytes: mem === undefined ? undefined : mem * 1024 },

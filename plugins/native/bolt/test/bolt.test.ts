@@ -141,6 +141,7 @@ t.test('facts: normalised with raw kept, cached per node, refresh re-gathers', a
   t.ok(f.networking.ipAddresses.includes('127.0.0.1'), 'networking.ipAddresses');
   t.type(f.networking.interfaces, 'object');
   t.equal(f.kernel, f.raw.kernel);
+  t.equal(f.kernelRelease, f.raw.kernelrelease, 'the kernel release apart from its name');
   t.equal(f.os.family, f.raw.os.family);
   t.equal(f.memory.totalBytes, f.raw.memory.system.total_bytes, 'normalised from the raw facts');
   t.match(f.raw, { os: Object, processors: Object, memory: Object, networking: Object, identity: Object }, 'raw kept');

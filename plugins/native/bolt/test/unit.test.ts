@@ -232,6 +232,7 @@ t.test('normalizeFacts: facter-shaped facts to the Facts contract, raw kept', as
   const f = normalizeFacts('web1', structuredClone(raw), 'bolt');
   t.same(f.os, { family: 'Debian', name: 'Debian', release: '12.11' });
   t.equal(f.kernel, 'Linux');
+  t.equal(f.kernelRelease, '6.1.0', "Facter's kernelrelease");
   t.equal(f.hostname, 'vm');
   t.same(f.processors, { count: 2, model: 'AMD EPYC' });
   t.same(f.memory, { totalBytes: 25276502016 });

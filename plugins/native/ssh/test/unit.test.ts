@@ -394,6 +394,7 @@ t.test('facts', async (t) => {
     const f = parseFacts('web1', lines, 'ssh');
     t.same(f.os, { family: 'Debian', name: 'Ubuntu', release: '22.04' });
     t.same([f.kernel, f.hostname, f.processors.count, f.processors.model], ['Linux', 'web1', 4, 'Intel(R) Xeon(R) CPU E5-2680 v4 @ 2.40GHz']);
+    t.equal(f.kernelRelease, '5.15.0-100-generic', 'kernel name and release apart, as Facter and Ansible users expect');
     t.equal(f.memory.totalBytes, 8048216 * 1024);
     t.same(f.networking, { fqdn: 'web1.example.com', ipAddresses: ['10.0.0.5', '172.17.0.1', 'fe80::1'] });
     t.equal(f.raw.weird, 'a=b', 'a value may hold "="');
@@ -410,6 +411,7 @@ t.test('facts', async (t) => {
     t.equal(r.code, 0, r.stderr);
     const f = parseFacts('localhost', r.stdout.split('\n'), 'ssh');
     t.equal(f.kernel, 'Linux');
+    t.match(f.kernelRelease, /^\d+\.\d+/, 'kernel release (uname -r)');
     t.ok(f.hostname, 'hostname');
     t.ok((f.processors.count ?? 0) > 0, 'processor count');
     t.ok((f.memory.totalBytes ?? 0) > 0, 'memory');
