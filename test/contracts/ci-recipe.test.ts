@@ -3,8 +3,8 @@
  * two never drift, run verbatim with bash against a real `npm start` server: a succeeding command exits 0, a
  * failing one 1, an unknown target and an unreachable server fail hard (curl's own code), never 75 "try again".
  */
+import { freeLoopbackPort } from '../ports.js';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { execa } from 'execa';
@@ -25,14 +25,7 @@ function ciRecipe(readme: string): string {
   return block[1];
 }
 
-/** A loopback port nothing listens on (it was free a moment ago). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const closedPort = freeLoopbackPort;
 
 const recipe = ciRecipe(readFileSync(join(ROOT, 'README.md'), 'utf8'));
 

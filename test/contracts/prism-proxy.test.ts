@@ -6,8 +6,8 @@
  * response violation with its own 500 problem (`https://stoplight.io/prism/errors#VIOLATIONS`). When Prism
  * cannot start here, the test is skipped with the reason.
  */
+import { freeLoopbackPort } from '../ports.js';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import t from 'tap';
 import { execa } from 'execa';
@@ -16,13 +16,7 @@ import { startServer } from '../server-process.js';
 const ROOT = join(import.meta.dirname, '..', '..');
 const doc = JSON.parse(readFileSync(join(ROOT, 'openapi', 'openapi.json'), 'utf8'));
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+const freePort = freeLoopbackPort;
 
 /** Starts `prism proxy --errors` in front of `upstream`; its URL, or why it could not start. */
 async function startPrism(t: { teardown(fn: () => unknown): void }, upstream: string): Promise<{ url: string } | { skip: string }> {
