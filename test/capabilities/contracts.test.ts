@@ -200,7 +200,8 @@ t.test('the registry validator accepts the examples and rejects bad params', asy
   bad('package.install', { packages: [] }, '/packages');
   bad('package.install', { packages: [{ name: '--force-yes' }] }, '/packages/0/name');
   bad('alert.subscribe', { receiverUrl: 'not a url' }, '/receiverUrl');
-  bad('info.facts', {}, '/');
+  // RFC 6901: the empty pointer is the params object as a whole (a missing required key is reported there).
+  bad('info.facts', {}, '');
   const withDefaults: Record<string, unknown> = {};
   t.same(v.check(contractByName('reports.list')!.params, withDefaults), []);
   t.equal(withDefaults.limit, 100, 'limit defaults to 100');
