@@ -30,6 +30,16 @@ const EventsQuerystring = Type.Object({ ...EventsListParams.properties, ...Event
   description: `The params of events.list; with any of ${QUERY_KEYS.join(', ')}, those of events.query (node is added to nodes, minSeverity narrows severities).`,
 });
 
+/** The route's query: events.stream's params, and whether to keep following once every source is read. */
+const EventsStreamQuerystring = Type.Object({
+  ...EventsStreamParams.properties,
+  follow: Type.Optional(Type.Boolean({
+    default: true,
+    description: 'true: keep the stream open and push new events as they happen. false: send what every source has after the cursor, '
+      + 'then an `event: caught_up` frame whose id is the cursor to resume from, and end (for CI scripts and buffering proxies).',
+  })),
+}, { additionalProperties: false, description: EventsStreamParams.description });
+
 const LastEventId = Type.Object({
   'last-event-id': Type.Optional(Type.String({ minLength: 1, maxLength: 8192, pattern: '^[A-Za-z0-9_-]+$', description: 'The `id:` of the last event received; wins over ?after=.' })),
 });
@@ -51,6 +61,8 @@ interface Follow {
   start: CursorState;
   closed: AbortSignal;
   heartbeatMs: number;
+  /** false: end with `caught_up` as soon as no source has more to give. */
+  follow: boolean;
 }
 
 /**
@@ -58,12 +70,13 @@ interface Follow {
  * composite cursor as `id:`, report a source starting or stopping to fail, and send `: heartbeat` whenever
  * nothing was written for heartbeatMs (also while a slow source is being polled). Ends when `closed` fires.
  */
-async function* follow({ app, ctx, base, start, closed, heartbeatMs }: Follow): AsyncGenerator<EventMessage> {
+async function* follow({ app, ctx, base, start, closed, heartbeatMs, follow: keepFollowing }: Follow): AsyncGenerator<EventMessage> {
   const state: Record<string, SourcePos> = {};
   for (const [source, pos] of Object.entries(start)) if (pos) state[source] = pos;
   const limit = Number(base.limit ?? 100);
   const lastStatus = new Map<string, string>();
   let lastWrite = Date.now();
+  let sent = 0;
   const heartbeatDue = () => Date.now() - lastWrite >= heartbeatMs;
   while (!closed.aborted) {
     let perSource: Map<string, Record<string, unknown>> | undefined;
@@ -113,9 +126,14 @@ async function* follow({ app, ctx, base, start, closed, heartbeatMs }: Follow): 
       const next = q.shift()!;
       state[next.source] = next.after;
       lastWrite = Date.now();
+      sent++;
       yield { id: encodeState(state), event: 'event', data: stringifyWellFormed(next.e) };
     }
     if (full) continue;
+    if (!keepFollowing) {
+      if (!closed.aborted) yield { id: encodeState(state), event: 'caught_up', data: stringifyWellFormed({ events: sent }) };
+      return;
+    }
     const wakeAt = Date.now() + EVENTS_POLL_MS;
     while (!closed.aborted && Date.now() < wakeAt) {
       await pause(Math.min(wakeAt, lastWrite + heartbeatMs) - Date.now(), closed);
@@ -163,8 +181,8 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
     schema: {
       operationId: 'streamEvents', tags: ['records'],
       summary: 'Server-sent events: new events of every source as they happen (events.stream), resumable with Last-Event-ID',
-      description: `Polls every events.stream provider from its own cursor (every ${EVENTS_POLL_MS} ms) and pushes each new event, oldest first, as \`event: event\` whose \`id:\` is the stream cursor; reconnect with Last-Event-ID (or ?after=) to get only newer events. Without a cursor the stream starts from now. \`event: source_status\` reports a source failing or recovering; \`: heartbeat\` comments keep the connection alive. Polling stops when the client disconnects.`,
-      querystring: ref(EventsStreamParams),
+      description: `Polls every events.stream provider from its own cursor (every ${EVENTS_POLL_MS} ms) and pushes each new event, oldest first, as \`event: event\` whose \`id:\` is the stream cursor; reconnect with Last-Event-ID (or ?after=) to get only newer events. Without a cursor the stream starts from now. With ?follow=false it ends, after an \`event: caught_up\` frame carrying the cursor, once every source is read to its end. \`event: source_status\` reports a source failing or recovering; \`: heartbeat\` comments keep the connection alive. Polling stops when the client disconnects.`,
+      querystring: EventsStreamQuerystring,
       headers: LastEventId,
       response: {
         200: sseResponse(ref(EventStreamFrame)),
@@ -173,7 +191,7 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
     },
   }, async (request, reply) => {
     const header = request.headers['last-event-id'];
-    const { after, ...base } = request.query;
+    const { after, follow: keepFollowing = true, ...base } = request.query;
     const start = (header ? decodeState(header, 'header', '/last-event-id') : decodeState(after, 'query', '/after')) ?? {};
     app.registry.validateParams('events.stream', structuredClone(base), { in: 'query', base: '' });
     if (app.registry.providers('events.stream').length === 0) {
@@ -185,7 +203,7 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
     request.raw.once('close', stop);
     reply.raw.once('close', stop);
     const heartbeatMs = Math.min(15, app.config.execution.heartbeatSeconds) * 1000;
-    startSse(reply, follow({ app, ctx: requestContext(request, reply), base, start, closed: closed.signal, heartbeatMs }));
+    startSse(reply, follow({ app, ctx: requestContext(request, reply), base, start, closed: closed.signal, heartbeatMs, follow: keepFollowing }));
     return reply;
   });
 }

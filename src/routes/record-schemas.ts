@@ -36,10 +36,15 @@ export const EventStreamFrame = Type.Unsafe<{ id?: string; event: string; data: 
   $id: 'EventStreamFrame',
   description: 'One event of the events stream, as an object: `event: event` with `id:` (the stream cursor; resume with Last-Event-ID '
     + 'or ?after=) and an Event as JSON `data:`; `event: source_status` (no id) with a SourceStatus when a source fails or recovers; '
-    + '`event: problem` (no id) ends a stream that fails after it started. `: heartbeat` comments (at least every 15 s of silence) are not events.',
+    + '`event: problem` (no id) ends a stream that fails after it started; with ?follow=false, `event: caught_up` (with the cursor as id) '
+    + 'ends the stream once every source is read to its end. `: heartbeat` comments (at least every 15 s of silence) are not events.',
   oneOf: [
     sseEvent(['event'], ref(Event), Type.String({ description: 'The stream cursor: resume with Last-Event-ID or ?after=.' })),
     sseEvent(['source_status'], ref(SourceStatus)),
+    sseEvent(['caught_up'], Type.Object({
+      events: Type.Integer({ minimum: 0, description: 'How many `event` frames this stream sent.' }),
+    }, { additionalProperties: false, description: 'Every source was read to its end (only with ?follow=false); the stream ends here.' }),
+    Type.String({ description: 'The stream cursor after the last event: resume with ?after= (or Last-Event-ID) to get only newer events.' })),
     problemEvent(),
   ],
 });

@@ -143,3 +143,42 @@ t.test('errors before the stream starts are problem+json: bad cursor 400, no eve
   t.equal(res.status, 501);
   t.match(await res.json(), { code: 'CAPSTAN_ERR_CAPABILITY_NOT_PROVIDED', capability: 'events.stream' });
 });
+
+t.test('?follow=false sends what the sources hold after the cursor, then caught_up with the cursor, and ends', { timeout: 30_000 }, async (t) => {
+  const world = new World();
+  const { base } = await serve(t, world);
+  /** Reads a whole (finite) stream; fetch's body ends only when the server ends the response. */
+  const readAll = async (query: string) => {
+    const res = await fetch(`${base}/api/v1/events/stream${query}`);
+    t.equal(res.status, 200);
+    const out: Frame[] = [];
+    for await (const f of frames(res.body!)) if (f.event) out.push(f); // not `retry:` or comments
+    return out;
+  };
+  const empty = await readAll('?follow=false');
+  t.same(empty.map((f) => f.event), ['caught_up'], 'without a cursor: nothing before now, caught_up at once');
+  t.same(JSON.parse(empty[0].data!), { events: 0 });
+  t.ok(empty[0].id, 'caught_up carries the cursor');
+
+  world.push('puppetdb', 'Service[nginx] restarted (1)');
+  world.push('chef', 'service[postgresql] restarted (2)');
+  const first = await readAll(`?follow=false&after=${empty[0].id}`);
+  t.same(first.filter((f) => f.event === 'event').map((f) => JSON.parse(f.data!).message), ['Service[nginx] restarted (1)', 'service[postgresql] restarted (2)']);
+  const end = first.at(-1)!;
+  t.equal(end.event, 'caught_up', 'the last frame is caught_up');
+  t.same(JSON.parse(end.data!), { events: 2 });
+  t.equal(end.id, first.at(-2)!.id, 'its id is the cursor after the last event');
+
+  world.push('puppetdb', 'Service[nginx] restarted (3)');
+  const next = await readAll(`?follow=false&after=${end.id}`);
+  t.same(next.filter((f) => f.event === 'event').map((f) => JSON.parse(f.data!).message), ['Service[nginx] restarted (3)'], 'resuming from caught_up gives only newer events');
+
+  // More events than one batch: the stream keeps reading until the sources have nothing more.
+  for (let i = 0; i < 7; i++) world.push('chef', `burst ${i}`);
+  const burst = await readAll(`?follow=false&limit=2&after=${next.at(-1)!.id}`);
+  t.same(burst.filter((f) => f.event === 'event').map((f) => JSON.parse(f.data!).message), [0, 1, 2, 3, 4, 5, 6].map((i) => `burst ${i}`), 'all of a backlog larger than limit');
+  t.same(JSON.parse(burst.at(-1)!.data!), { events: 7 });
+
+  const bad = await fetch(`${base}/api/v1/events/stream?follow=maybe`);
+  t.equal(bad.status, 400, 'follow must be a boolean');
+});

@@ -5,7 +5,8 @@
  * fork), with the cgroup scope and with the process-group + cookie fallback; a canceled script.execute leaves
  * no script copy behind.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import os from 'node:os';
 import t from 'tap';
 import { buildTestApp, waitForExecution } from '../../../../test/helper.js';
@@ -59,12 +60,18 @@ for (const cgroups of [true, false]) {
     }
 
     t.test('a canceled script.execute leaves no copy of the script', async (t) => {
-      const before = new Set(readdirSync(os.tmpdir()).filter((f) => f.startsWith('capstan-bolt-')));
-      const created = await submit(app, { capability: 'script.execute', targets: ['localhost'], params: { script: '#!/bin/sh\ntrap "" TERM\nwhile :; do sleep 0.1; done\n' } });
-      await until('the script copy exists', () => readdirSync(os.tmpdir()).some((f) => f.startsWith('capstan-bolt-') && !before.has(f)), 30_000);
+      // Other test files run bolt scripts at the same time: only copies holding this test's marker count.
+      const tag = marker('copy');
+      const copies = () => readdirSync(os.tmpdir()).filter((f) => f.startsWith('capstan-bolt-')).filter((f) => {
+        try { return readFileSync(join(os.tmpdir(), f, 'script'), 'utf8').includes(tag); } catch { return false; }
+      });
+      const created = await submit(app, { capability: 'script.execute', targets: ['localhost'], params: { script: `#!/bin/sh\n# ${tag}\ntrap "" TERM\nwhile :; do sleep 0.1; done\n` } });
+      await until('the script copy exists', () => copies().length === 1, 30_000);
       await app.inject({ method: 'POST', url: `/api/v1/executions/${created.id}/cancel` });
       t.equal((await waitForExecution(app, created.id, 60)).status, 'canceled');
-      t.same(readdirSync(os.tmpdir()).filter((f) => f.startsWith('capstan-bolt-') && !before.has(f)), [], 'no capstan-bolt-* directory left');
+      // The copy is removed when the plugin's handler returns, which may be just after the run turned canceled.
+      await until('the script copy is removed', () => copies().length === 0, 10_000);
+      t.same(copies(), [], 'no copy of the script left');
     });
   });
 }
