@@ -3,6 +3,7 @@
  * clock ticks, so a recorded pid is only ever signalled while it is still the same process.
  */
 import { readFileSync } from 'node:fs';
+import { procStat } from './proc-table.js';
 
 export function bootId(): string | null {
   try {
@@ -12,15 +13,9 @@ export function bootId(): string | null {
   }
 }
 
-/** Start time (field 22 of /proc/<pid>/stat), or null when the process does not exist. */
+/** Start time (field 22 of /proc/<pid>/stat, clock ticks), or null when the process does not exist. */
 export function startTicks(pid: number): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: split after its closing parenthesis.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
-  } catch {
-    return null;
-  }
+  return procStat(pid)?.start || null;
 }
 
 /**
