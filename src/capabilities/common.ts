@@ -112,6 +112,8 @@ export const Problem = Type.Object({
     }),
     message: Type.String(),
   }), { description: 'Each validation problem (category `validation`).' })),
+  // Named by every documented 403: declared so generated clients type it rather than leave it to the index signature.
+  missingPermissions: Type.Optional(Type.Array(Type.String(), { description: 'The permissions the token lacks (category `forbidden`, HTTP 403): a capability name, or `*` for a run on the server itself.' })),
 }, {
   $id: 'Problem',
   additionalProperties: true,

@@ -11,14 +11,43 @@ import type { ExecutionContext, Principal } from '../core/types.js';
 const problemSchema = ref(Problem);
 
 /**
+ * The `Retry-After` response header, as a route schema's `headers` entry (@fastify/swagger turns it into a
+ * response header). Sent with a 429 (queue full) and with the 503s that know when to come back (providers
+ * down, store unavailable, an open circuit, shutting down): generated clients and `curl --retry` read it.
+ */
+export const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    type: 'string', pattern: '^[0-9]+$',
+    description: 'Seconds to wait before trying again (RFC 9110 §10.2.3); present when the server knows how long.',
+  },
+} as const;
+
+/**
+ * The `ETag` response header of a representation that no longer changes (core/http-semantics.ts sets it on
+ * the 200 and repeats it on the 304, as RFC 9110 §15.4.5 asks).
+ */
+export const ETAG_HEADER = {
+  ETag: {
+    type: 'string',
+    description: 'Strong entity tag of this representation: send it back as `If-None-Match` to get a 304 while it still matches.',
+  },
+} as const;
+
+/** Statuses whose problem may carry Retry-After. */
+const RETRY_STATUSES = new Set([429, 503]);
+
+/**
  * Documented application/problem+json responses for the given statuses (every route also gets 500). A route
  * that may answer 503 because a capability's providers are down may also answer 501 when no enabled plugin
- * provides it at all, so 503 brings 501 along.
+ * provides it at all, so 503 brings 501 along. 429 and 503 document Retry-After.
  */
 export function problems(...statuses: number[]): Record<number, typeof problemSchema> {
   const out: Record<number, typeof problemSchema> = {};
   for (const s of [...statuses, ...(statuses.includes(503) ? [501] : []), 500]) {
-    out[s] = { description: `Problem (${s})`, content: { 'application/problem+json': { schema: problemSchema } } } as unknown as typeof problemSchema;
+    out[s] = {
+      description: `Problem (${s})`, ...(RETRY_STATUSES.has(s) ? { headers: RETRY_AFTER_HEADER } : {}),
+      content: { 'application/problem+json': { schema: problemSchema } },
+    } as unknown as typeof problemSchema;
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref, stringEnum } from '../capabilities/common.js';
 import { EXECUTION_STATUSES, isTerminal, type ExecutionStatus as Status } from '../execution/states.js';
-import { decodeCursor, encodeCursor, problems, defaulted, principalOf } from './common.js';
+import { ETAG_HEADER, decodeCursor, encodeCursor, problems, defaulted, principalOf } from './common.js';
 import { EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } from './execution-submit.js';
 import { executionView } from './execution-view.js';
 import { outputText } from './output-text.js';
@@ -17,7 +17,13 @@ import { Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, Stre
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 const IfNoneMatchHeader = Type.Object({ 'if-none-match': Type.Optional(Type.String({ maxLength: 1024, description: 'An ETag of this execution: 304 when it still matches.' })) });
-const NOT_MODIFIED = { type: 'null', description: 'Not modified: the terminal execution still has the ETag given in If-None-Match.' } as const;
+const NOT_MODIFIED = { type: 'null', description: 'Not modified: the terminal execution still has the ETag given in If-None-Match.', headers: ETAG_HEADER } as const;
+/** The 200 of getExecution: the Execution, with an ETag once it is terminal. */
+const EXECUTION_WITH_ETAG = {
+  description: 'One run of an execution-mode capability on targets; a terminal one carries an ETag.',
+  headers: { ETag: { ...ETAG_HEADER.ETag, description: `Terminal executions only. ${ETAG_HEADER.ETag.description}` } },
+  content: { 'application/json': { schema: ref(Execution) } },
+};
 const OUTPUT_MEDIA_TYPES = ['application/json', 'text/plain'];
 const OUTPUT_FORMATS: Record<string, 'json' | 'text'> = { 'application/json': 'json', 'text/plain': 'text' };
 
@@ -60,7 +66,7 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
     schema: {
       operationId: 'getExecution', tags: ['executions'], summary: 'One execution with per-target results',
       description: 'A terminal execution no longer changes: it carries an `ETag`, and `If-None-Match` with it answers 304.',
-      params: IdParam, headers: IfNoneMatchHeader, response: { 200: ref(Execution), 304: NOT_MODIFIED, ...problems(404) },
+      params: IdParam, headers: IfNoneMatchHeader, response: { 200: EXECUTION_WITH_ETAG, 304: NOT_MODIFIED, ...problems(404) },
     },
   }, async (request, reply) => {
     const view = executionView(app, app.executions.get(request.params.id));

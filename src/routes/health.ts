@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { ref } from '../capabilities/common.js';
 import { entityTag, replyNotModified } from '../core/http-semantics.js';
 import { Health } from './schemas.js';
-import { problems } from './common.js';
+import { ETAG_HEADER, problems } from './common.js';
 
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   app.get('/health/live', {
@@ -51,10 +51,10 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       headers: Type.Object({ 'if-none-match': Type.Optional(Type.String({ maxLength: 1024, description: 'The ETag of the document: 304 when it still matches.' })) }),
       response: {
         200: {
-          description: 'The OpenAPI document.',
+          description: 'The OpenAPI document.', headers: ETAG_HEADER,
           content: { 'application/json': { schema: { type: 'object', additionalProperties: true, required: ['openapi', 'info', 'paths'] } } },
         },
-        304: { type: 'null', description: 'Not modified: the document still has the ETag given in If-None-Match.' },
+        304: { type: 'null', description: 'Not modified: the document still has the ETag given in If-None-Match.', headers: ETAG_HEADER },
         ...problems(),
       },
     },

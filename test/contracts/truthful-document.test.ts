@@ -136,3 +136,55 @@ t.test('the server does what the document says', async (t) => {
   t.notMatch(detail, /additional properties/);
   t.equal(app.executions.activeCount, 0);
 });
+
+/** Response headers a client acts on: each answer that carries one must document it for its status. */
+const ACTED_ON = ['retry-after', 'etag'];
+
+function undocumentedHeaders(path: string, method: string, res: { statusCode: number; headers: Record<string, unknown> }): string[] {
+  const documented = Object.keys(op(path, method).responses[String(res.statusCode)]?.headers ?? {}).map((h) => h.toLowerCase());
+  return ACTED_ON.filter((h) => res.headers[h] !== undefined && !documented.includes(h));
+}
+
+t.test('Retry-After and ETag are documented where they are sent', async (t) => {
+  for (const [path, methods] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+    for (const [method, o] of Object.entries(methods)) {
+      for (const status of ['429', '503']) {
+        if (!o.responses[status]?.content?.['application/problem+json']) continue;
+        t.ok(o.responses[status].headers?.['Retry-After'], `${method} ${path} ${status} documents Retry-After`);
+      }
+    }
+  }
+  for (const [path, status] of [['/openapi.json', '200'], ['/openapi.json', '304'], ['/api/v1/executions/{id}', '200'], ['/api/v1/executions/{id}', '304']]) {
+    t.ok(op(path, 'get').responses[status].headers?.ETag, `GET ${path} ${status} documents ETag`);
+  }
+
+  // What the server sends: ETag on the document and on a terminal execution (200 and 304), Retry-After on a full queue.
+  const held = async (_p: unknown, ctx: ExecutionContext) => {
+    await new Promise((resolve) => (ctx.signal.aborted ? resolve(null) : ctx.signal.addEventListener('abort', resolve, { once: true })));
+    return { results: (ctx.targets ?? []).map((n) => ({ target: n.name, status: 'canceled' as const, exitCode: null })) };
+  };
+  const app = await buildTestApp(t, { execution: { concurrency: 1, maxQueued: 1 } }, {
+    plugins: [
+      fakeModule({ id: 'inv', capabilities: [implement(inventoryList, async () => nodes('inv', 'localhost'))] }),
+      fakeModule({ id: 'runner', integrationTypes: ['remote_execution'], capabilities: [implement(commandExecute, held)] }),
+    ],
+  });
+  const submit = () => app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['localhost'], params: { command: 'x' } } });
+  const seen: [string, string, Awaited<ReturnType<typeof submit>>][] = [];
+  const documentRes = await app.inject({ url: '/openapi.json' });
+  seen.push(['/openapi.json', 'get', documentRes], ['/openapi.json', 'get', await app.inject({ url: '/openapi.json', headers: { 'if-none-match': String(documentRes.headers.etag) } })]);
+
+  const running = (await submit()).json();
+  const queued = (await submit()).json();
+  const full = await submit();
+  t.equal(full.statusCode, 429, 'the queue is full');
+  seen.push(['/api/v1/executions', 'post', full]);
+  for (const id of [queued.id, running.id]) await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  await waitForExecution(app, running.id);
+  const terminal = await app.inject({ url: `/api/v1/executions/${running.id}` });
+  seen.push(['/api/v1/executions/{id}', 'get', terminal], ['/api/v1/executions/{id}', 'get', await app.inject({ url: `/api/v1/executions/${running.id}`, headers: { 'if-none-match': String(terminal.headers.etag) } })]);
+
+  t.same(seen.map(([, , res]) => res.statusCode), [200, 304, 429, 200, 304]);
+  t.ok(seen.every(([, , res]) => ACTED_ON.some((h) => res.headers[h] !== undefined)), 'each answer carries one of the headers');
+  for (const [path, method, res] of seen) t.same(undocumentedHeaders(path, method, res), [], `${method} ${path} ${res.statusCode}: every such header is documented`);
+});
