@@ -36,6 +36,7 @@ import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
 import { StoreWriteGuard } from './store/write-guard.js';
 import { installAuth } from './routes/auth.js';
+import { documentServerClosing } from './routes/closing-doc.js';
 import { openapiInfo } from './routes/openapi-info.js';
 import { finishDocument } from './openapi/finish.js';
 
@@ -145,6 +146,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   // CORS before auth: a browser's preflight carries no token.
   await installCors(app, config.cors.origins);
   installAuth(app, config);
+  app.addHook('onRoute', documentServerClosing);
   await registerRoutes(app);
 
   const modules = opts.plugins ?? [...(await discoverPlugins(resolve(PROJECT_ROOT, config.pluginsDir))), ...(opts.extraPlugins ?? [])];

@@ -9,7 +9,7 @@ import { anyObject, ref } from '../capabilities/common.js';
 import { authorize } from '../core/permissions.js';
 import type { CapabilityContract } from '../core/types.js';
 import { pageByKey, principalOf, problems, requestContext, defaulted } from './common.js';
-import { EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } from './execution-submit.js';
+import { ACCEPTED_RESPONSES, EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } from './execution-submit.js';
 import { AggregateResult, CapabilityInfo, CapabilityList, Execution, InvokeResult } from './schemas.js';
 
 const NameParam = Type.Object({ name: Type.String({ maxLength: 100, description: 'Capability name, e.g. inventory.list.' }) });
@@ -58,7 +58,7 @@ export default async function capabilityRoutes(fastify: FastifyInstance): Promis
         all: Type.Optional(Type.Boolean({ description: 'Ask every provider and aggregate, with per-source status.' })),
       }, { additionalProperties: false }),
       body: anyObject(),
-      response: { 200: Type.Union([ref(InvokeResult), ref(AggregateResult), ref(Execution)], { description: 'A query answer, an aggregate, or (Idempotency-Key replay of an execution capability) the original execution.' }), 202: ref(Execution), ...problems(400, 404, 409, 429, 503, 504) },
+      response: { 200: Type.Union([ref(InvokeResult), ref(AggregateResult), ref(Execution)], { description: 'A query answer, an aggregate, or (Idempotency-Key replay of an execution capability) the original execution.' }), 202: ACCEPTED_RESPONSES[202], ...problems(400, 404, 409, 429, 503, 504) },
     },
     links: { 202: EXECUTION_LINKS },
   }, async (request, reply) => {

@@ -9,13 +9,12 @@ import { ref } from '../capabilities/common.js';
 import { DeployHistoryParams, DeployStatusParams, DeployStatusResult } from '../capabilities/deploy.js';
 import type { Deployment } from '../capabilities/records.js';
 import { problems, requestContext } from './common.js';
-import { IdempotencyHeader, aggregatePage, firstHit, recordNotFound, submitCapability } from './record-common.js';
+import { ACCEPTED_RESPONSES, IdempotencyHeader, aggregatePage, firstHit, recordNotFound, submitCapability } from './record-common.js';
 import { DeployExecuteRequest, DeployRollbackRequest, DeploymentPage } from './record-schemas.js';
-import { Execution } from './schemas.js';
 
 type DeploymentT = Static<typeof Deployment>;
 
-const accepted = { 202: ref(Execution), 200: ref(Execution), ...problems(400, 404, 409, 413, 415, 429, 503) };
+const accepted = { ...ACCEPTED_RESPONSES, ...problems(400, 404, 409, 413, 415, 429, 503) };
 
 export default async function deploymentRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();

@@ -5,6 +5,8 @@ import { Errors, fieldError } from '../core/errors.js';
 import type { ExecutionRow } from '../store/types.js';
 import { principalOf } from './common.js';
 import { executionView } from './execution-view.js';
+import { ref } from '../capabilities/common.js';
+import { Execution } from './schemas.js';
 
 export interface SubmitBody {
   capability: string;
@@ -50,6 +52,26 @@ export const EXECUTION_LINKS = Object.fromEntries(
     operationId, { operationId, parameters: { id: '$response.body#/id' } },
   ]),
 );
+
+/**
+ * The documented answers of sendAccepted: 202 with Location for a new execution, 200 with Idempotent-Replayed
+ * (and Location) for a replay of the same Idempotency-Key.
+ */
+export const ACCEPTED_RESPONSES = {
+  202: {
+    description: 'Accepted: the queued execution; Location is its URL.',
+    headers: { Location: { type: 'string', description: 'The execution just created: `/api/v1/executions/{id}`.' } },
+    content: { 'application/json': { schema: ref(Execution) } },
+  },
+  200: {
+    description: 'The execution first created with this Idempotency-Key (a replay: nothing new was queued).',
+    headers: {
+      Location: { type: 'string', description: 'That execution: `/api/v1/executions/{id}`.' },
+      'Idempotent-Replayed': { type: 'string', const: 'true', description: 'Always `true`: this answer replays an earlier submit.' },
+    },
+    content: { 'application/json': { schema: ref(Execution) } },
+  },
+};
 
 /** 202 + Location for a new execution; 200 with Idempotent-Replayed for a replay of the same key. */
 export function sendAccepted(app: FastifyInstance, reply: FastifyReply, r: { row: ExecutionRow; created: boolean }) {

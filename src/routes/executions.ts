@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref, stringEnum } from '../capabilities/common.js';
 import { EXECUTION_STATUSES, isTerminal, type ExecutionStatus as Status } from '../execution/states.js';
 import { ETAG_HEADER, decodeCursor, encodeCursor, problems, defaulted, principalOf } from './common.js';
-import { EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } from './execution-submit.js';
+import { ACCEPTED_RESPONSES, EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } from './execution-submit.js';
 import { executionView } from './execution-view.js';
 import { outputText } from './output-text.js';
 import { sseResponse } from '../execution/sse.js';
@@ -34,7 +34,7 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
     schema: {
       operationId: 'createExecution', tags: ['executions'], summary: 'Run a command, script, task or plan on targets',
       headers: IdempotencyHeader, body: ref(ExecutionCreate),
-      response: { 202: ref(Execution), 200: ref(Execution), ...problems(400, 404, 409, 413, 415, 429, 503) },
+      response: { ...ACCEPTED_RESPONSES, ...problems(400, 404, 409, 413, 415, 429, 503) },
     },
     links: { 202: EXECUTION_LINKS, 200: EXECUTION_LINKS },
   }, async (request, reply) => sendAccepted(app, reply, await submitFromRequest(app, request, request.body)));

@@ -9,9 +9,8 @@ import { ref } from '../capabilities/common.js';
 import { PackageListParams, PackageSearchParams, type PackageListResult, type PackageSearchResult } from '../capabilities/package.js';
 import type { Package } from '../capabilities/records.js';
 import { problems, requestContext } from './common.js';
-import { IdempotencyHeader, fanOut, submitCapability } from './record-common.js';
+import { ACCEPTED_RESPONSES, IdempotencyHeader, fanOut, submitCapability } from './record-common.js';
 import { PackageInstallRequest, PackagePage, PackageSearchPage, PackageUninstallRequest, PackageUpdateRequest } from './record-schemas.js';
-import { Execution } from './schemas.js';
 
 type PackageT = Static<typeof Package>;
 
@@ -66,7 +65,7 @@ export default async function packageRoutes(fastify: FastifyInstance): Promise<v
         operationId: e.operationId, tags: ['records'], summary: e.summary,
         description: `Submits ${e.capability} through the execution engine: 202 with the queued execution, a Location header and links to follow it.`,
         headers: IdempotencyHeader, body: ref(e.body),
-        response: { 202: ref(Execution), 200: ref(Execution), ...problems(400, 404, 409, 413, 415, 429, 503) },
+        response: { ...ACCEPTED_RESPONSES, ...problems(400, 404, 409, 413, 415, 429, 503) },
       },
     }, async (request, reply) => submitCapability(app, request, reply, e.capability, request.body as Static<typeof e.body>));
   }

@@ -9,11 +9,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
 import { DecommissionStatusParams, DecommissionStatusResult, ProvisionStatusParams, ProvisionStatusResult } from '../capabilities/provision.js';
 import { problems, requestContext } from './common.js';
-import { IdempotencyHeader, firstHit, recordNotFound, submitCapability } from './record-common.js';
+import { ACCEPTED_RESPONSES, IdempotencyHeader, firstHit, recordNotFound, submitCapability } from './record-common.js';
 import { DecommissionExecuteRequest, ProvisionCreateRequest } from './record-schemas.js';
-import { Execution } from './schemas.js';
 
-const accepted = { 202: ref(Execution), 200: ref(Execution), ...problems(400, 404, 409, 413, 415, 429, 503) };
+const accepted = { ...ACCEPTED_RESPONSES, ...problems(400, 404, 409, 413, 415, 429, 503) };
 
 /** decommission.status params with the node name in the path as `id`. */
 const NodeIdParam = Type.Object({ id: DecommissionStatusParams.properties.node });

@@ -4,14 +4,12 @@
  * back to the other providers on a miss, execution submits, and the 404 of a record no source knows.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Type } from '@sinclair/typebox';
 import { CapstanError, Errors, fieldError, toCapstanError, type RequestPart } from '../core/errors.js';
 import { notProvided, type SourceStatus } from '../core/registry.js';
 import type { ExecutionContext } from '../core/types.js';
-import { requestContext } from './common.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
 
-export { IdempotencyHeader } from './execution-submit.js';
+export { ACCEPTED_RESPONSES, IdempotencyHeader } from './execution-submit.js';
 
 /** Where a source stands: its own cursor at the start of the current page (absent: its first page) and how many items of that page were consumed. */
 export interface SourcePos {

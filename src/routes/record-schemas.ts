@@ -4,7 +4,7 @@
  * the request bodies built from the contracts' params. Registered once with addSchema after API_SCHEMAS.
  */
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
-import { SourceStatus, TargetSelection, nextCursor, ref, stringEnum } from '../capabilities/common.js';
+import { SourceStatus, TargetSelection, nextCursor, ref } from '../capabilities/common.js';
 import { Alert, Deployment, Event, Package, Report } from '../capabilities/records.js';
 import { AlertAcknowledgeParams, AlertResolveParams } from '../capabilities/alert.js';
 import { DeployExecuteParams, DeployRollbackParams } from '../capabilities/deploy.js';

@@ -38,7 +38,7 @@ t.test('SSE operations are described as the media type is: a text body whose eve
   const resolve = (s: any) => (s?.$ref ? doc.components.schemas[s.$ref.replace('#/components/schemas/', '')] : s);
   const streams: [string, string, readonly string[]][] = [
     ['/api/v1/executions/{id}/stream', 'StreamEvent', [...STREAM_EVENT_TYPES, 'problem']],
-    ['/api/v1/events/stream', 'EventStreamFrame', ['event', 'source_status', 'problem']],
+    ['/api/v1/events/stream', 'EventStreamFrame', ['event', 'source_status', 'caught_up', 'problem']],
   ];
   for (const [path, name, events] of streams) {
     const media = doc.paths[path].get.responses['200'].content['text/event-stream'];
@@ -68,5 +68,15 @@ t.test('HTTP semantics are documented: 304 on terminal executions, 406 on /outpu
   t.ok(doc.paths['/api/v1/executions/{id}/output'].get.responses['406'], 'getExecutionOutput 406');
   t.ok(doc.paths['/api/v1/executions/{id}/stream'].get.responses['204'], 'streamExecution 204');
   t.ok(doc.paths['/api/v1/nodes/{id}/journal'].get.responses['404'], 'getNodeJournal 404');
-  for (const { op } of ops) if (op.responses['503'] && !op.tags.includes('health')) t.ok(op.responses['501'], `${op.operationId}: 501 beside 503`);
+  // A 503 for providers that are down brings the 501 of no provider at all; the shutdown 503 every route has does not.
+  const providersDown = (op: any) => op.responses['503'] && !/^The server is shutting down/.test(op.responses['503'].description);
+  for (const { op } of ops) if (providersDown(op) && !op.tags.includes('health')) t.ok(op.responses['501'], `${op.operationId}: 501 beside 503`);
+  for (const { op } of ops) t.ok(op.responses['503'], `${op.operationId}: the shutdown 503 is documented`);
+  // Every answer sendAccepted gives carries Location (routes/execution-submit.ts); a replay also Idempotent-Replayed.
+  for (const { op } of ops) {
+    // cancelExecution's 202 is the run being canceled, not a new one: no Location.
+    if (op.operationId === 'cancelExecution' || !op.responses['202']?.content?.['application/json']?.schema?.$ref?.endsWith('/Execution')) continue;
+    t.ok(op.responses['202'].headers?.Location, `${op.operationId}: 202 documents Location`);
+    if (op.responses['200']?.content?.['application/json']?.schema?.$ref?.endsWith('/Execution')) t.ok(op.responses['200'].headers?.['Idempotent-Replayed'], `${op.operationId}: the replay's 200 documents Idempotent-Replayed`);
+  }
 });
