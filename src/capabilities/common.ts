@@ -220,6 +220,7 @@ export const TargetResult = Type.Object({
   value: Type.Optional(Type.Unknown({ description: 'Structured value for this target (task output, parsed result).' })),
   error: Type.Optional(ref(ErrorSummary)),
   durationMs: Type.Optional(Type.Number({ minimum: 0 })),
+  changed: Type.Optional(Type.Boolean({ description: 'The run changed the target (capabilities whose exit codes say so, e.g. puppet.run: exit code 2 or 6).' })),
 }, {
   $id: 'TargetResult',
   description: 'The outcome of an execution on one target.',

@@ -15,6 +15,7 @@ import { PROVISION_CONTRACTS, PROVISION_SCHEMAS } from './provision.js';
 import { PACKAGE_CONTRACTS, PACKAGE_SCHEMAS } from './package.js';
 import { DEPLOY_CONTRACTS, DEPLOY_SCHEMAS } from './deploy.js';
 import { ALERT_CONTRACTS, ALERT_SCHEMAS } from './alert.js';
+import { PUPPET_CONTRACTS, PUPPET_SCHEMAS } from './puppet.js';
 import { mask, redactBySchema, secretsBySchema } from './sensitive.js';
 
 export * from './common.js';
@@ -28,6 +29,7 @@ export * from './provision.js';
 export * from './package.js';
 export * from './deploy.js';
 export * from './alert.js';
+export * from './puppet.js';
 export * from './sensitive.js';
 
 /** Every standardized capability contract. */
@@ -41,6 +43,7 @@ export const CONTRACTS: CapabilityContract[] = [
   ...PACKAGE_CONTRACTS,
   ...DEPLOY_CONTRACTS,
   ...ALERT_CONTRACTS,
+  ...PUPPET_CONTRACTS,
 ];
 
 /**
@@ -59,6 +62,7 @@ export const SHARED_SCHEMAS: TSchema[] = [
   ...PACKAGE_SCHEMAS,
   ...DEPLOY_SCHEMAS,
   ...ALERT_SCHEMAS,
+  ...PUPPET_SCHEMAS,
 ];
 
 const byName = new Map(CONTRACTS.map((c) => [c.name, c]));

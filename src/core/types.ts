@@ -51,6 +51,8 @@ export interface TargetOutcome {
   /** A problem object (category, code, title, detail) when the target failed. */
   error?: { category: string; code: string; title: string; detail: string };
   durationMs?: number;
+  /** The run changed the target (a contract's `exitCodes.changed`, e.g. Puppet's detailed exit code 2). */
+  changed?: boolean;
 }
 
 /** What a running handler may report while it works. */
@@ -92,6 +94,22 @@ export interface CapabilityContract<P extends TSchema = TSchema, R extends TSche
   requiredPermissions: string[];
   /** `query` answers in the request; `execution` runs on targets through the ExecutionService. */
   mode: 'query' | 'execution';
+  /**
+   * Execution capabilities whose command speaks in exit codes beyond 0 / non-zero (Puppet's
+   * `--detailed-exitcodes`): which exit codes are a success, and which say the target was changed. The
+   * ExecutionService applies it to every target result (src/execution/exit-codes.ts).
+   */
+  exitCodes?: ExitCodeRule;
+  /** A run sends a report per target to the reports.* sources (a Puppet run): the execution links to them. */
+  producesReports?: boolean;
+}
+
+/** See CapabilityContract.exitCodes. */
+export interface ExitCodeRule {
+  /** Exit codes that mean the run succeeded (default: only 0). */
+  succeeded: number[];
+  /** Exit codes that mean the target was changed, succeeded or not. */
+  changed: number[];
 }
 
 export type CapabilityHandler<P extends TSchema = TSchema, R extends TSchema = TSchema> =

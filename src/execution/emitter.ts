@@ -5,7 +5,8 @@
  * dropped (the latter counted for the run's reason).
  */
 import type { Logger } from 'pino';
-import type { ExecutionEmit, TargetOutcome } from '../core/types.js';
+import type { ExecutionEmit, ExitCodeRule, TargetOutcome } from '../core/types.js';
+import { applyExitCodes } from './exit-codes.js';
 import type { StreamEventType } from './states.js';
 import type { TargetResultRow } from '../store/types.js';
 
@@ -20,6 +21,8 @@ export interface EmitterDeps {
   /** Set while the run's writes cannot be made: output is counted in `dropped` instead. */
   storeFailure: () => { dropped: number } | undefined;
   writeResult: (r: TargetResultRow) => void;
+  /** The capability's exit-code rule, applied to every target result. */
+  exitCodes?: ExitCodeRule;
   append: (type: StreamEventType, data: Record<string, unknown>) => void;
 }
 
@@ -32,7 +35,8 @@ export function createEmitter(d: EmitterDeps): (e: ExecutionEmit) => void {
       return;
     }
     if (e.type === 'target_result') {
-      const { type: _t, ...outcome } = e;
+      const { type: _t, ...reported } = e;
+      const outcome = applyExitCodes(reported, d.exitCodes);
       d.outcomes.set(outcome.target, outcome);
       d.writeResult({ executionId: d.id, ...outcome });
       d.append('target_result', outcome as unknown as Record<string, unknown>);

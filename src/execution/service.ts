@@ -13,7 +13,7 @@ import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import { authorizeTargets } from '../core/server-account.js';
 import type { CapabilityRegistry } from '../core/registry.js';
-import type { ExecutionContext, ExecutionEmit, Principal, TargetNode, TargetOutcome } from '../core/types.js';
+import type { ExecutionContext, ExecutionEmit, ExitCodeRule, Principal, TargetNode, TargetOutcome } from '../core/types.js';
 import type { InventoryService, NodeT } from '../inventory/aggregate.js';
 import { secretParams } from '../capabilities/index.js';
 import type { SecretScrubber } from '../observability/secret-scrubber.js';
@@ -268,7 +268,7 @@ export class ExecutionService {
     const releaseSecrets = this.d.secrets.hold(secretParams(row.capability, row.params as Record<string, unknown>));
     const outcomes = new Map<string, TargetOutcome>();
     // One emitter (one output budget) and one process tracker for the whole run, whatever fails where.
-    const emit = this.emitter(id, outcomes, active);
+    const emit = this.emitter(id, outcomes, active, this.d.registry.contract(row.capability).exitCodes);
     const tracker = this.tracker(id);
     let startedAt: string | null = null;
     try {
@@ -358,9 +358,9 @@ export class ExecutionService {
     return out;
   }
 
-  private emitter(id: string, outcomes: Map<string, TargetOutcome>, active: Active): (e: ExecutionEmit) => void {
+  private emitter(id: string, outcomes: Map<string, TargetOutcome>, active: Active, exitCodes?: ExitCodeRule): (e: ExecutionEmit) => void {
     return createEmitter({
-      id, outcomes, maxBytes: this.d.config.maxOutputBytes, logger: this.d.logger, ended: () => this.finished.has(id),
+      id, outcomes, exitCodes, maxBytes: this.d.config.maxOutputBytes, logger: this.d.logger, ended: () => this.finished.has(id),
       storeFailure: () => active.store, writeResult: (r) => this.w.result(r), append: (type, data) => this.append(id, type, data),
     });
   }

@@ -12,6 +12,20 @@ export function executionLinks(id: string) {
   return { self, stream: `${self}/stream`, output: `${self}/output`, wait: `${self}/wait`, cancel: `${self}/cancel` };
 }
 
+/**
+ * The reports a started run sent (contracts with producesReports): its nodes' reports that started within the
+ * run. Node clocks are trusted to agree with the server's (as PuppetDB's report times are the agents').
+ */
+function reportsLink(app: FastifyInstance, row: ExecutionRow): { reports?: string } {
+  if (!row.startedAt || !app.registry.contract(row.capability).producesReports) return {};
+  const q = new URLSearchParams();
+  // Past 100 nodes the URL would outgrow what proxies accept: the time window alone, every node's reports.
+  if (row.nodes.length <= 100) for (const n of row.nodes) q.append('nodes', n);
+  q.set('since', row.startedAt);
+  if (row.finishedAt) q.set('until', row.finishedAt);
+  return { reports: `/api/v1/reports?${q}` };
+}
+
 export function executionView(app: FastifyInstance, row: ExecutionRow) {
   const queue = row.status === 'queued' ? app.queue.position(row.id) : undefined;
   return {
@@ -20,6 +34,6 @@ export function executionView(app: FastifyInstance, row: ExecutionRow) {
     createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, reason: row.reason, principal: row.principal,
     results: app.store.targetResults(row.id).map(({ executionId: _e, ...r }) => r),
     ...(queue ? { queue } : {}),
-    links: executionLinks(row.id),
+    links: { ...executionLinks(row.id), ...reportsLink(app, row) },
   };
 }

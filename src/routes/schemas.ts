@@ -44,6 +44,10 @@ export function optionalEmptyBody() {
 
 export const ExecutionLinks = Type.Object({
   self: Type.String(), stream: Type.String(), output: Type.String(), wait: Type.String(), cancel: Type.String(),
+  reports: Type.Optional(Type.String({
+    description: 'Capabilities whose runs send reports (puppet.run), once started: GET /api/v1/reports for the run\'s nodes, started '
+      + 'at or after the run started (and before it finished; for runs on more than 100 nodes, the reports of every node in that time). Each report appears once its source (PuppetDB) has stored it.',
+  })),
 }, { $id: 'ExecutionLinks', description: 'Where to follow the execution.' });
 
 export const QueueInfo = Type.Object({

@@ -29,7 +29,7 @@ const SEED = [
 
 const EXECUTION_MODE = [
   'command.execute', 'script.execute', 'task.execute', 'plan.execute', 'provision.create', 'decommission.execute',
-  'package.install', 'package.uninstall', 'package.update', 'deploy.execute', 'deploy.rollback',
+  'package.install', 'package.uninstall', 'package.update', 'deploy.execute', 'deploy.rollback', 'puppet.run',
 ];
 
 type Visit = (node: Record<string, unknown>, path: string, isRoot: boolean) => void;

@@ -11,7 +11,7 @@ export const manifest: PluginManifest = {
   description: 'Puppet Bolt: inventory, facts, command/script/task/plan runs and task listing through the bolt CLI.',
   provides: [
     'inventory.list', 'inventory.get', 'inventory.groups', 'inventory.filter', 'info.facts', 'info.refresh',
-    'command.execute', 'script.execute', 'task.execute', 'plan.execute', 'task.list',
+    'command.execute', 'script.execute', 'task.execute', 'plan.execute', 'task.list', 'puppet.run',
   ],
   configSchema: BoltConfigSchema,
   // Bolt is rarely installed where Capstan first runs: enable it explicitly (CAPSTAN_PLUGINS_BOLT_ENABLED=true).

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import {
-  commandExecute, infoFacts, infoRefresh, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, planExecute,
+  commandExecute, puppetAgentCommand, puppetRun, infoFacts, infoRefresh, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, planExecute,
   scriptExecute, taskExecute, taskList, type Facts,
 } from '../../../src/capabilities/index.js';
 import { abortStatus } from '../../../src/core/abort.js';
@@ -124,6 +124,11 @@ export class BoltPlugin extends BasePlugin {
         } finally {
           await rm(dir, { recursive: true, force: true });
         }
+      }),
+      implement(puppetRun, async (p, ctx) => {
+        const cmd = puppetAgentCommand(p);
+        const guard = targetGuard(ctx);
+        return this.run(ctx, ['command', 'run'], p.runAs, [guard ? guard.wrap(cmd) : cmd], guard?.noticePrefix);
       }),
       implement(taskExecute, async (p, ctx) => this.run(ctx, ['task', 'run', p.task, '--params', JSON.stringify(p.parameters ?? {})], p.runAs)),
       implement(planExecute, async (p, ctx) => this.runPlan(p.plan, p.parameters ?? {}, ctx)),

@@ -9,7 +9,7 @@ export const manifest: PluginManifest = {
   id: PLUGIN_ID,
   version: '0.1.0',
   description: 'Inventory (Bolt v2 file), facts and command/script execution over OpenSSH, plus a local transport.',
-  provides: ['inventory.list', 'inventory.get', 'inventory.groups', 'inventory.filter', 'info.facts', 'info.refresh', 'command.execute', 'script.execute'],
+  provides: ['inventory.list', 'inventory.get', 'inventory.groups', 'inventory.filter', 'info.facts', 'info.refresh', 'command.execute', 'script.execute', 'puppet.run'],
   configSchema: SshConfigSchema,
   enabledByDefault: true,
 };

@@ -11,7 +11,7 @@ import type { Static } from '@sinclair/typebox';
 import PQueue from 'p-queue';
 import type { Logger } from 'pino';
 import {
-  commandExecute, infoFacts, infoRefresh, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, scriptExecute,
+  commandExecute, puppetAgentCommand, puppetRun, infoFacts, infoRefresh, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, scriptExecute,
   type Facts, type Node,
 } from '../../../src/capabilities/index.js';
 import { Errors, toCapstanError } from '../../../src/core/errors.js';
@@ -118,6 +118,8 @@ export class SshPlugin extends BasePlugin {
         line: wrapCommand(scriptRunner(p.arguments ?? [], p.interpreter, scriptDirName(nonce)), { env: p.env, runAs: p.runAs ?? c.runAs }),
         input: p.script, scriptDir: scriptDirName(nonce),
       })), { runsAsServer: (n) => this.runsAsServer(n) }),
+      implement(puppetRun, async (p, ctx) => this.runAll(ctx, (c) => ({ line: wrapCommand(puppetAgentCommand(p), { runAs: p.runAs ?? c.runAs }) })),
+        { runsAsServer: (n) => this.runsAsServer(n) }),
     ];
   }
 

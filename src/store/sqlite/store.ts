@@ -47,10 +47,10 @@ export class SqliteStore implements Store {
       insertNode: db.prepare('INSERT OR IGNORE INTO execution_nodes (execution_seq, node) VALUES (?, ?)'),
       byId: db.prepare('SELECT * FROM executions WHERE id = ?'),
       byKey: db.prepare('SELECT * FROM executions WHERE idempotency_key = ? AND created_at >= ? ORDER BY seq DESC LIMIT 1'),
-      upsertResult: db.prepare(`INSERT INTO target_results (execution_id, target, status, exit_code, signal, value, error, duration_ms)
-        VALUES (@executionId, @target, @status, @exitCode, @signal, @value, @error, @durationMs)
+      upsertResult: db.prepare(`INSERT INTO target_results (execution_id, target, status, exit_code, signal, value, error, duration_ms, changed)
+        VALUES (@executionId, @target, @status, @exitCode, @signal, @value, @error, @durationMs, @changed)
         ON CONFLICT (execution_id, target) DO UPDATE SET status = excluded.status, exit_code = excluded.exit_code, signal = excluded.signal,
-        value = excluded.value, error = excluded.error, duration_ms = excluded.duration_ms`),
+        value = excluded.value, error = excluded.error, duration_ms = excluded.duration_ms, changed = excluded.changed`),
       results: db.prepare('SELECT * FROM target_results WHERE execution_id = ? ORDER BY rowid'),
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM execution_events WHERE execution_id = ?').pluck(),
       insertEvent: db.prepare('INSERT INTO execution_events (execution_id, seq, type, data, at) VALUES (?, ?, ?, ?, ?)'),
@@ -152,7 +152,7 @@ export class SqliteStore implements Store {
     this.stmts.upsertResult.run({
       executionId: r.executionId, target: r.target, status: r.status, exitCode: r.exitCode, signal: r.signal ?? null,
       value: r.value === undefined ? null : JSON.stringify(r.value), error: r.error ? JSON.stringify(r.error) : null,
-      durationMs: r.durationMs ?? null,
+      durationMs: r.durationMs ?? null, changed: r.changed === undefined ? null : Number(r.changed),
     });
   }
 
@@ -163,6 +163,7 @@ export class SqliteStore implements Store {
       ...(r.value !== null ? { value: JSON.parse(r.value) } : {}),
       ...(r.error !== null ? { error: JSON.parse(r.error) } : {}),
       ...(r.duration_ms !== null ? { durationMs: r.duration_ms } : {}),
+      ...(r.changed !== null && r.changed !== undefined ? { changed: r.changed === 1 } : {}),
     }));
   }
 
