@@ -267,6 +267,14 @@ function prefill(dir: string, depth: number, blocker: { node: string; command: s
   store.close();
 }
 
+/** Requests per second (wall clock) and CPU microseconds per request (user+system of this process: steadier on a busy machine). */
+async function rateCpu(n: number, fn: (i: number) => Promise<unknown>): Promise<{ perSec: number; cpuUs: number }> {
+  const cpu0 = process.cpuUsage();
+  const perSec = await rate(n, fn);
+  const cpu = process.cpuUsage(cpu0);
+  return { perSec, cpuUs: (cpu.user + cpu.system) / n };
+}
+
 async function admissionAtDepth() {
   const depths = [0, 12_500, 25_000];
   const rounds = 3;
@@ -275,7 +283,7 @@ async function admissionAtDepth() {
     { label: '10-node bench provider', posts: 2000, node: (i: number) => `bench-${(i % 9) + 2}`, blocker: { node: 'bench-1', command: 'block' }, cmd: 'lines:0:0', ssh: false },
   ];
   for (const k of kinds) {
-    const res = new Map<number, { rate: number[]; floor: number[]; queued: number[] }>();
+    const res = new Map<number, { rate: number[]; floor: number[]; cpu: number[]; floorCpu: number[] }>();
     for (let round = 0; round < rounds; round++) {
       for (const depth of depths) {
         const dir = tempDir('capstan-bench-depth-');
@@ -286,13 +294,14 @@ async function admissionAtDepth() {
         await app.ready();
         const before = app.queue.size;
         if (before.running !== 1 || before.queued !== depth) throw new Error(`depth ${depth}: expected 1 running and ${depth} queued, got ${JSON.stringify(before)}`);
-        const floor = await rate(2000, () => app.inject({ url: '/health/live' }));
-        const posts = await rate(k.posts, async (i) => {
+        const floor = await rateCpu(2000, () => app.inject({ url: '/health/live' }));
+        const posts = await rateCpu(k.posts, async (i) => {
           const r = await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: [k.node(i)], params: { command: k.cmd } } });
           if (r.statusCode !== 202 || r.json().queue?.position !== depth + i + 1) throw new Error(`unexpected answer at depth ${depth + i}: ${r.statusCode} ${r.body.slice(0, 300)}`);
         });
-        const e = res.get(depth) ?? { rate: [], floor: [], queued: [] };
-        e.rate.push(posts); e.floor.push(floor); e.queued.push(app.queue.size.queued);
+        if (app.queue.size.queued !== depth + k.posts) throw new Error(`depth ${depth}: ${app.queue.size.queued} queued after the POSTs`);
+        const e = res.get(depth) ?? { rate: [], floor: [], cpu: [], floorCpu: [] };
+        e.rate.push(posts.perSec); e.floor.push(floor.perSec); e.cpu.push(posts.cpuUs); e.floorCpu.push(floor.cpuUs);
         res.set(depth, e);
         await app.close();
       }
@@ -301,11 +310,16 @@ async function admissionAtDepth() {
     for (const depth of depths) {
       const e = res.get(depth)!;
       const ratios = e.rate.map((r, i) => e.floor[i] / r);
-      console.log(`   depth ${depth.toLocaleString().padStart(6)}: ${mmm(e.rate)} accepted/s; floor /health/live ${mmm(e.floor)} req/s; floor/admission ${mmm(ratios, 1, 'x')}`);
+      const cpuRatios = e.cpu.map((c, i) => c / e.floorCpu[i]);
+      console.log(`   depth ${depth.toLocaleString().padStart(6)}: ${mmm(e.rate)} accepted/s; floor /health/live ${mmm(e.floor)} req/s; floor/admission ${mmm(ratios, 1, 'x')}; `
+        + `CPU per accepted POST ${mmm(e.cpu, 0, ' µs')} vs ${mmm(e.floorCpu, 0, ' µs')} per GET /health/live (${mmm(cpuRatios, 1, 'x')})`);
     }
+    const last = depths[depths.length - 1];
     const m0 = median3(res.get(depths[0])!.rate);
-    const mN = median3(res.get(depths[depths.length - 1])!.rate);
-    console.log(`   median accepted/s at ${depths[depths.length - 1].toLocaleString()} queued vs empty queue: ${fmt((mN / m0) * 100, 0)} % (goal: within 20 %, i.e. >= 80 %)`);
+    const mN = median3(res.get(last)!.rate);
+    const c0 = median3(res.get(depths[0])!.cpu);
+    const cN = median3(res.get(last)!.cpu);
+    console.log(`   at ${last.toLocaleString()} queued vs empty queue (medians): accepted/s ${fmt((mN / m0) * 100, 0)} %, CPU per accepted POST ${fmt((cN / c0) * 100, 0)} % (goal: flat within 20 %)`);
   }
 }
 
