@@ -12,7 +12,7 @@
  *     with a 10,000-node ssh inventory file and with the 10-node bench provider (3 rounds each);
  *  8. per-run overhead (submit -> terminal of `true` on localhost) with a 1-node vs a 10,000-node inventory;
  *  9. SSE fan-out: server CPU per delivered event, Capstan vs a bare Node http server that respects backpressure.
- * Usage: npx tsx scripts/bench/execution.ts [--only=7,8,9]
+ * Usage: npx tsx scripts/bench/execution.ts [--only=7,8,9] [--kinds=ssh,bench,busy] (section 7's setups)
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -279,17 +279,21 @@ async function admissionAtDepth() {
   const depths = [0, 12_500, 25_000];
   const rounds = 3;
   const kinds = [
-    { label: '10,000-node ssh inventory', posts: 300, node: (i: number) => `node-${i % 10_000}`, blocker: { node: 'localhost', command: 'sleep 3600' }, cmd: 'true', ssh: true },
-    { label: '10-node bench provider', posts: 2000, node: (i: number) => `bench-${(i % 9) + 2}`, blocker: { node: 'bench-1', command: 'block' }, cmd: 'lines:0:0', ssh: false },
+    { key: 'ssh', label: '10,000-node ssh inventory, concurrency 1 (runs wait for the global cap)', posts: 300, concurrency: 1, node: (i: number) => `node-${i % 10_000}`, blocker: { node: 'localhost', command: 'sleep 3600' }, cmd: 'true', ssh: true },
+    { key: 'bench', label: '10-node bench provider, concurrency 1 (runs wait for the global cap)', posts: 2000, concurrency: 1, node: (i: number) => `bench-${(i % 9) + 2}`, blocker: { node: 'bench-1', command: 'block' }, cmd: 'lines:0:0', ssh: false },
+    // Free global slots, every waiting run blocked on one busy node (reason node_busy): the case where walking
+    // the waiting list on each submit costs the most.
+    { key: 'busy', label: '10-node bench provider, concurrency 8, every run waiting on one busy node (node_busy)', posts: 2000, concurrency: 8, node: () => 'bench-1', blocker: { node: 'bench-1', command: 'block' }, cmd: 'lines:0:0', ssh: false },
   ];
-  for (const k of kinds) {
+  const only = process.argv.find((a) => a.startsWith('--kinds='))?.slice(8).split(',');
+  for (const k of kinds.filter((x) => !only || only.includes(x.key))) {
     const res = new Map<number, { rate: number[]; floor: number[]; cpu: number[]; floorCpu: number[] }>();
     for (let round = 0; round < rounds; round++) {
       for (const depth of depths) {
         const dir = tempDir('capstan-bench-depth-');
         const overrides = k.ssh ? { plugins: { ssh: { inventoryFile: bigInventory(dir, 10_000) } } } : {};
         prefill(dir, depth, k.blocker, (i) => ({ node: k.node(i), command: k.cmd }));
-        const config = testConfig(dir, { execution: { maxQueued: 100_000, concurrency: 1 }, logLevel: 'warn', ...overrides } as never);
+        const config = testConfig(dir, { execution: { maxQueued: 100_000, concurrency: k.concurrency }, logLevel: 'warn', ...overrides } as never);
         const app = await buildApp(config, { extraPlugins: k.ssh ? [] : [benchPlugin(10)] });
         await app.ready();
         const before = app.queue.size;
@@ -306,7 +310,7 @@ async function admissionAtDepth() {
         await app.close();
       }
     }
-    console.log(`7. admission vs queue depth, ${k.label} (concurrency 1, one blocking run, ${k.posts} POSTs per measure, every answer's queue.position checked; min / median / max of ${rounds} rounds):`);
+    console.log(`7. admission vs queue depth, ${k.label}; one blocking run, ${k.posts} POSTs per measure, every answer's queue.position checked; min / median / max of ${rounds} rounds:`);
     for (const depth of depths) {
       const e = res.get(depth)!;
       const ratios = e.rate.map((r, i) => e.floor[i] / r);
