@@ -1,6 +1,7 @@
 /**
- * Starts the real server process (`npm start` = tsx src/server.ts) on a free port with a temp data dir, and
- * stops it (SIGTERM to its process group, SIGKILL if it lingers) in teardown.
+ * Starts the real server process (`npm start` = node dist/src/server.js, dist/ built or found current by the
+ * prestart step) on a free port with a temp data dir, and stops it (SIGTERM to its process group, SIGKILL if it
+ * lingers) in teardown.
  */
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';

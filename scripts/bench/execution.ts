@@ -8,13 +8,19 @@
  *  5. a paused SSE reader: server heap growth;
  *  6. partial line (text without a newline yet) -> SSE client latency p50/p99 through real child processes,
  *     vs whole lines printed by the same children (3 rounds; min/median/max of the rounds).
- * Usage: npx tsx scripts/bench/execution.ts
+ *  7. admission at queue depth 0 / ~12,500 / ~25,000 queued (issue 14): accepted/s vs the /health/live floor,
+ *     with a 10,000-node ssh inventory file and with the 10-node bench provider (3 rounds each);
+ *  8. per-run overhead (submit -> terminal of `true` on localhost) with a 1-node vs a 10,000-node inventory;
+ *  9. SSE fan-out: server CPU per delivered event, Capstan vs a bare Node http server that respects backpressure.
+ * Usage: npx tsx scripts/bench/execution.ts [--only=7,8,9] [--kinds=ssh,bench,busy] (section 7's setups)
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { join } from 'node:path';
 import { buildApp } from '../../src/app.js';
+import { SqliteStore } from '../../src/store/sqlite/store.js';
 import { tempDir, testConfig } from '../../test/helper.js';
 import { connectSse } from '../../test/sse-client.js';
 import { benchPlugin } from './bench-plugin.js';
@@ -227,11 +233,240 @@ async function partialLatency() {
     + `partial prints delivered only with their newline: ${results.map((r) => r.missed).join(' / ')}`);
 }
 
+const median3 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** `min / median / max` of the rounds. */
+const mmm = (xs: number[], d = 0, unit = '') => {
+  const s = [...xs].sort((a, b) => a - b);
+  return `${fmt(s[0], d)} / ${fmt(median3(s), d)} / ${fmt(s[s.length - 1], d)}${unit}`;
+};
+
+/** An ssh plugin inventory of `n` nodes (group `fleet`, ssh transport: never connected to while queued) plus a local `localhost`. */
+function bigInventory(dir: string, n: number): string {
+  const file = join(dir, `inventory-${n}.yaml`);
+  const lines = ['version: 2', 'targets:', '  - name: localhost', '    config:', '      transport: local'];
+  if (n > 0) lines.push('groups:', '  - name: fleet', '    config:', '      transport: ssh', '    targets:', ...Array.from({ length: n }, (_, i) => `      - node-${i}`));
+  writeFileSync(file, lines.join('\n') + '\n');
+  return file;
+}
+
+/**
+ * Writes `depth` queued executions (after one blocker) straight into a new store, so that the server's restart
+ * recovery re-queues them: filling 25,000 through HTTP would take minutes with a 10,000-node inventory.
+ */
+function prefill(dir: string, depth: number, blocker: { node: string; command: string }, queued: (i: number) => { node: string; command: string }) {
+  const store = new SqliteStore(join(dir, 'capstan.db'));
+  const row = (node: string, command: string) => ({
+    id: randomUUID(), capability: 'command.execute', status: 'queued' as const, targets: [node], nodes: [node], params: { command },
+    provider: null, timeoutSeconds: 3600, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, reason: null,
+    idempotencyKey: null, requestHash: null, principal: 'anonymous', correlationId: 'bench',
+  });
+  store.db.transaction(() => {
+    store.createExecution(row(blocker.node, blocker.command));
+    for (let i = 0; i < depth; i++) { const q = queued(i); store.createExecution(row(q.node, q.command)); }
+  })();
+  store.close();
+}
+
+/** Requests per second (wall clock) and CPU microseconds per request (user+system of this process: steadier on a busy machine). */
+async function rateCpu(n: number, fn: (i: number) => Promise<unknown>): Promise<{ perSec: number; cpuUs: number }> {
+  const cpu0 = process.cpuUsage();
+  const perSec = await rate(n, fn);
+  const cpu = process.cpuUsage(cpu0);
+  return { perSec, cpuUs: (cpu.user + cpu.system) / n };
+}
+
+async function admissionAtDepth() {
+  const depths = [0, 12_500, 25_000];
+  const rounds = 3;
+  const kinds = [
+    { key: 'ssh', label: '10,000-node ssh inventory, concurrency 1 (runs wait for the global cap)', posts: 300, concurrency: 1, node: (i: number) => `node-${i % 10_000}`, blocker: { node: 'localhost', command: 'sleep 3600' }, cmd: 'true', ssh: true },
+    { key: 'bench', label: '10-node bench provider, concurrency 1 (runs wait for the global cap)', posts: 2000, concurrency: 1, node: (i: number) => `bench-${(i % 9) + 2}`, blocker: { node: 'bench-1', command: 'block' }, cmd: 'lines:0:0', ssh: false },
+    // Free global slots, every waiting run blocked on one busy node (reason node_busy): the case where walking
+    // the waiting list on each submit costs the most.
+    { key: 'busy', label: '10-node bench provider, concurrency 8, every run waiting on one busy node (node_busy)', posts: 2000, concurrency: 8, node: () => 'bench-1', blocker: { node: 'bench-1', command: 'block' }, cmd: 'lines:0:0', ssh: false },
+  ];
+  const only = process.argv.find((a) => a.startsWith('--kinds='))?.slice(8).split(',');
+  for (const k of kinds.filter((x) => !only || only.includes(x.key))) {
+    const res = new Map<number, { rate: number[]; floor: number[]; cpu: number[]; floorCpu: number[] }>();
+    for (let round = 0; round < rounds; round++) {
+      for (const depth of depths) {
+        const dir = tempDir('capstan-bench-depth-');
+        const overrides = k.ssh ? { plugins: { ssh: { inventoryFile: bigInventory(dir, 10_000) } } } : {};
+        prefill(dir, depth, k.blocker, (i) => ({ node: k.node(i), command: k.cmd }));
+        const config = testConfig(dir, { execution: { maxQueued: 100_000, concurrency: k.concurrency }, logLevel: 'warn', ...overrides } as never);
+        const app = await buildApp(config, { extraPlugins: k.ssh ? [] : [benchPlugin(10)] });
+        await app.ready();
+        const before = app.queue.size;
+        if (before.running !== 1 || before.queued !== depth) throw new Error(`depth ${depth}: expected 1 running and ${depth} queued, got ${JSON.stringify(before)}`);
+        const floor = await rateCpu(2000, () => app.inject({ url: '/health/live' }));
+        const posts = await rateCpu(k.posts, async (i) => {
+          const r = await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: [k.node(i)], params: { command: k.cmd } } });
+          if (r.statusCode !== 202 || r.json().queue?.position !== depth + i + 1) throw new Error(`unexpected answer at depth ${depth + i}: ${r.statusCode} ${r.body.slice(0, 300)}`);
+        });
+        if (app.queue.size.queued !== depth + k.posts) throw new Error(`depth ${depth}: ${app.queue.size.queued} queued after the POSTs`);
+        const e = res.get(depth) ?? { rate: [], floor: [], cpu: [], floorCpu: [] };
+        e.rate.push(posts.perSec); e.floor.push(floor.perSec); e.cpu.push(posts.cpuUs); e.floorCpu.push(floor.cpuUs);
+        res.set(depth, e);
+        await app.close();
+      }
+    }
+    console.log(`7. admission vs queue depth, ${k.label}; one blocking run, ${k.posts} POSTs per measure, every answer's queue.position checked; min / median / max of ${rounds} rounds:`);
+    for (const depth of depths) {
+      const e = res.get(depth)!;
+      const ratios = e.rate.map((r, i) => e.floor[i] / r);
+      const cpuRatios = e.cpu.map((c, i) => c / e.floorCpu[i]);
+      console.log(`   depth ${depth.toLocaleString().padStart(6)}: ${mmm(e.rate)} accepted/s; floor /health/live ${mmm(e.floor)} req/s; floor/admission ${mmm(ratios, 1, 'x')}; `
+        + `CPU per accepted POST ${mmm(e.cpu, 0, ' µs')} vs ${mmm(e.floorCpu, 0, ' µs')} per GET /health/live (${mmm(cpuRatios, 1, 'x')})`);
+    }
+    const last = depths[depths.length - 1];
+    const m0 = median3(res.get(depths[0])!.rate);
+    const mN = median3(res.get(last)!.rate);
+    const c0 = median3(res.get(depths[0])!.cpu);
+    const cN = median3(res.get(last)!.cpu);
+    console.log(`   at ${last.toLocaleString()} queued vs empty queue (medians): accepted/s ${fmt((mN / m0) * 100, 0)} %, CPU per accepted POST ${fmt((cN / c0) * 100, 0)} % (goal: flat within 20 %)`);
+  }
+}
+
+async function perRunOverhead() {
+  const rounds = 3;
+  const runs = 40;
+  const sizes = [0, 10_000];
+  const perRun = new Map<number, number[]>(sizes.map((n) => [n, []]));
+  // Absolute floor: what the same child costs without Capstan (sh -c true through execa).
+  const { execa } = await import('execa');
+  const bare: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const t0 = performance.now();
+    for (let i = 0; i < runs; i++) await execa('sh', ['-c', 'true']);
+    bare.push((performance.now() - t0) / runs);
+    for (const n of sizes) {
+      const dir = tempDir('capstan-bench-overhead-');
+      const config = testConfig(dir, { logLevel: 'warn', plugins: { ssh: { inventoryFile: bigInventory(dir, n) } } } as never);
+      const app = await buildApp(config);
+      await app.ready();
+      const one = async () => {
+        const r = await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['localhost'], params: { command: 'true' } } });
+        const w = await app.inject({ url: `/api/v1/executions/${r.json().id}/wait?timeout=60` });
+        if (w.json().status !== 'succeeded') throw new Error(`run did not succeed: ${w.body.slice(0, 300)}`);
+      };
+      await one(); // warm-up
+      const t0 = performance.now();
+      for (let i = 0; i < runs; i++) await one();
+      perRun.get(n)!.push((performance.now() - t0) / runs);
+      await app.close();
+    }
+  }
+  const ratios = perRun.get(10_000)!.map((v, i) => v / perRun.get(0)![i]);
+  console.log(`8. per-run overhead: submit -> succeeded of \`true\` on localhost (ssh plugin, local transport), ${runs} sequential runs per round, min / median / max of ${rounds} rounds:`);
+  console.log(`   1-node inventory ${mmm(perRun.get(0)!, 2, ' ms')}; 10,000-node inventory ${mmm(perRun.get(10_000)!, 2, ' ms')}; ratio ${mmm(ratios, 2, 'x')} (goal <= 1.5x); `
+    + `bare \`sh -c true\` through execa ${mmm(bare, 2, ' ms')}`);
+}
+
+/** Client side of the fan-out measure, in its own process so the bench process CPU is the server's alone. */
+const FANOUT_CLIENT = `
+import http from 'node:http';
+const [url, clients] = [process.argv[2], Number(process.argv[3])];
+const PATTERN = '\\nevent: stdout\\n';
+let events = 0, done = 0;
+for (let c = 0; c < clients; c++) {
+  http.get(url, { agent: false }, (res) => {
+    let tail = '';
+    res.setEncoding('utf8');
+    // The tail kept is one character shorter than the pattern: a frame split across chunks counts once.
+    res.on('data', (s) => { const t = tail + s; events += t.split(PATTERN).length - 1; tail = t.slice(-(PATTERN.length - 1)); });
+    res.on('end', () => { if (++done === clients) { process.stdout.write(String(events)); process.exit(0); } });
+  }).on('error', (e) => { console.error(e); process.exit(1); });
+}
+process.stdout.write('');
+process.send?.('connected');
+`;
+
+async function fanOutCpu() {
+  const rounds = 3;
+  const clients = 50;
+  const lines = 4000;
+  const dir = tempDir('capstan-bench-fanout-');
+  const clientFile = join(dir, 'client.mjs');
+  writeFileSync(clientFile, FANOUT_CLIENT);
+  const { execa } = await import('execa');
+  const capstan: number[] = [];
+  const bareCpu: number[] = [];
+  let delivered = [0, 0];
+  for (let round = 0; round < rounds; round++) {
+    {
+      const { app, base } = await makeApp({ concurrency: 1 }, { logLevel: 'warn' });
+      const blocker = (await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['bench-1'], params: { command: 'block' } } })).json();
+      const { id } = (await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['bench-2'], params: { command: `lines:${lines}:20000` } } })).json();
+      const child = execa(process.execPath, [clientFile, `${base}/api/v1/executions/${id}/stream`, String(clients)], { reject: false });
+      while (app.hub.activeSubscribers < clients) await new Promise((r) => setTimeout(r, 20));
+      const cpu0 = process.cpuUsage();
+      await app.inject({ method: 'POST', url: `/api/v1/executions/${blocker.id}/cancel`, payload: {} });
+      const out = await child;
+      const cpu = process.cpuUsage(cpu0);
+      const got = Number(out.stdout);
+      if (got !== lines * clients) throw new Error(`fan-out: ${got} events delivered, expected ${lines * clients}: ${out.stderr}`);
+      capstan.push((cpu.user + cpu.system) / got);
+      delivered[0] = got;
+      await app.close();
+    }
+    {
+      // Bare Node: the same number of events at the same rate to the same number of clients; a client whose
+      // socket is full (write() false) is skipped until 'drain' and then gets what it missed.
+      const subs: { res: http.ServerResponse; sent: number; waiting: boolean }[] = [];
+      const frames: string[] = [];
+      const server = http.createServer((_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        subs.push({ res, sent: 0, waiting: false });
+      });
+      const flush = (s: (typeof subs)[number]) => {
+        while (s.sent < frames.length && !s.waiting) {
+          const ok = s.res.write(frames[s.sent++]);
+          if (!ok) { s.waiting = true; s.res.once('drain', () => { s.waiting = false; flush(s); }); }
+        }
+        if (s.sent === lines && !s.waiting) s.res.end();
+      };
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
+      const child = execa(process.execPath, [clientFile, url, String(clients)], { reject: false });
+      while (subs.length < clients) await new Promise((r) => setTimeout(r, 20));
+      const cpu0 = process.cpuUsage();
+      const perTick = 200; // 20,000 lines/s in 10 ms ticks, as the bench provider emits
+      await new Promise<void>((resolve) => {
+        const tick = setInterval(() => {
+          for (let j = 0; j < perTick && frames.length < lines; j++) {
+            const i = frames.length;
+            frames.push(`id: ${i + 1}\nevent: stdout\ndata: ${JSON.stringify({ target: 'bench-2', line: `${i} ${performance.timeOrigin + performance.now()}` })}\n\n`);
+          }
+          for (const s of subs) flush(s);
+          if (frames.length >= lines) { clearInterval(tick); resolve(); }
+        }, 10);
+      });
+      const out = await child;
+      const cpu = process.cpuUsage(cpu0);
+      const got = Number(out.stdout);
+      if (got !== lines * clients) throw new Error(`bare fan-out: ${got} events delivered, expected ${lines * clients}: ${out.stderr}`);
+      bareCpu.push((cpu.user + cpu.system) / got);
+      delivered[1] = got;
+      server.close();
+    }
+  }
+  const ratios = capstan.map((c, i) => c / bareCpu[i]);
+  console.log(`9. SSE fan-out: one run printing ${lines.toLocaleString()} lines at 20,000 lines/s to ${clients} SSE clients (clients in a separate process; server CPU = user+system of the bench process from start to the last event; min / median / max of ${rounds} rounds):`);
+  console.log(`   Capstan ${mmm(capstan, 2, ' µs')} CPU per delivered event (${delivered[0].toLocaleString()} events per round, includes producing and storing the run's lines); `
+    + `bare Node http fan-out with backpressure ${mmm(bareCpu, 2, ' µs')}; ratio ${mmm(ratios, 2, 'x')} (goal <= 2x)`);
+}
+
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice(7).split(',');
+const want = (n: number) => !only || only.includes(String(n));
+
 console.log(`Capstan execution benchmark — node ${process.version}, ${new Date().toISOString()}`);
 // Memory first, in a clean heap, so garbage of the other scenarios does not blur it.
-await memory();
-await admission();
-await latency();
-await replay();
-await slowClient();
-await partialLatency();
+if (want(3)) await memory();
+if (want(1)) await admission();
+if (want(2)) await latency();
+if (want(4)) await replay();
+if (want(5)) await slowClient();
+if (want(6)) await partialLatency();
+if (want(7)) await admissionAtDepth();
+if (want(8)) await perRunOverhead();
+if (want(9)) await fanOutCpu();

@@ -1,6 +1,7 @@
 /**
- * PluginLoader: discovers plugins/native/<id>/index.ts, decides enabled/disabled from config, validates each
- * plugin's config against its manifest's schema, and registers it as an encapsulated Fastify plugin that
+ * PluginLoader: discovers plugins/native/<id>/index.ts (index.js when compiled), decides enabled/disabled
+ * from config, validates each plugin's config against its manifest's schema, and registers it as an
+ * encapsulated Fastify plugin that
  * hands a BasePlugin to the IntegrationManager.
  */
 import { existsSync, readdirSync } from 'node:fs';
@@ -40,15 +41,21 @@ export interface PluginModule<C = any> {
 
 const COMMON_KEYS = ['enabled', 'priority', 'required'];
 
-/** Imports every plugins/native/<id>/index.ts (sorted by id). */
+/**
+ * The entry file of a plugin folder: compiled `index.js` when this loader runs compiled (`npm start` runs
+ * dist/, built by scripts/build.mjs), `index.ts` under tsx (tests, `npm run dev`); the other one as fallback.
+ */
+const ENTRY_NAMES = import.meta.url.endsWith('.ts') ? ['index.ts', 'index.js'] : ['index.js', 'index.ts'];
+
+/** Imports every plugins/native/<id>/index.ts, or index.js when compiled (sorted by id). */
 export async function discoverPlugins(dir: string): Promise<PluginModule[]> {
   const root = resolve(dir);
   if (!existsSync(root)) return [];
   const ids = readdirSync(root, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const out: PluginModule[] = [];
   for (const id of ids) {
-    const entry = join(root, id, 'index.ts');
-    if (!existsSync(entry)) continue;
+    const entry = ENTRY_NAMES.map((name) => join(root, id, name)).find((f) => existsSync(f));
+    if (!entry) continue;
     const mod = (await import(pathToFileURL(entry).href)) as PluginModule;
     if (!mod.manifest || typeof mod.default !== 'function') {
       throw new Errors.PluginMisuse(`${entry} must export \`manifest\` and a default Fastify plugin.`);
