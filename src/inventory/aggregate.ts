@@ -7,6 +7,7 @@
 import type { SourceStatus } from '../core/registry.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import { Errors } from '../core/errors.js';
+import { markWellFormed, wellFormed } from '../core/json-text.js';
 import type { ExecutionContext } from '../core/types.js';
 import { GroupView } from './group-view.js';
 import { linkNodes } from './merge.js';
@@ -20,6 +21,9 @@ export type { Aggregate, GroupT, NodeT } from './types.js';
 export { mergeNodes } from './merge.js';
 export { TARGET_NAME } from './resolve.js';
 
+/** Made well-formed (no lone surrogates) once per view, so answers skip that walk for every page (see json-text). */
+const checked = <T extends object>(x: T): T => markWellFormed(wellFormed(x));
+
 const NO_NODES = new NodeIndex([]);
 const NO_GROUPS = new GroupView([]);
 
@@ -27,8 +31,8 @@ export class InventoryService {
   private readonly nodeSources: SourceSnapshots<NodeT>;
   private readonly groupSources: SourceSnapshots<GroupT>;
   /** Exposed for tests: how many merged views were built. */
-  readonly nodeViews = new ViewCache<NodeT, NodeIndex>((lists) => new NodeIndex(linkNodes(lists)));
-  readonly groupViews = new ViewCache<GroupT, GroupView>((lists) => new GroupView(lists));
+  readonly nodeViews = new ViewCache<NodeT, NodeIndex>((lists) => new NodeIndex(linkNodes(lists).map(checked)));
+  readonly groupViews = new ViewCache<GroupT, GroupView>((lists) => new GroupView(lists, checked));
 
   constructor(registry: CapabilityRegistry, timeoutMs: number) {
     this.nodeSources = new SourceSnapshots<NodeT>(registry, 'inventory.list', 'nodes', timeoutMs);

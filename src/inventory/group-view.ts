@@ -10,8 +10,9 @@ export class GroupView {
   /** Every group, in code-unit order of the name. */
   readonly all: readonly GroupT[];
 
-  constructor(lists: GroupT[][]) {
-    this.all = mergeGroups(lists);
+  /** `each` maps every merged group once (e.g. to check it), default none. */
+  constructor(lists: GroupT[][], each: (g: GroupT) => GroupT = (g) => g) {
+    this.all = mergeGroups(lists).map(each);
     this.byName = new Map(this.all.map((g) => [g.name, g]));
   }
 

@@ -10,12 +10,20 @@ function union(a: string[], b: string[]): string[] {
 
 function linkByName(lists: NodeT[][]): NodeT[] {
   const byName = new Map<string, NodeT>();
+  // A node one source alone knows is kept as that source gave it (no copy: at fleet scale most are); the
+  // first time a second source knows it, it is copied and the copy merged into. Inputs are never mutated.
+  const copied = new Set<NodeT>();
   for (const list of lists) {
     for (const n of list) {
-      const cur = byName.get(n.name);
+      let cur = byName.get(n.name);
       if (!cur) {
-        byName.set(n.name, { ...n, groups: [...n.groups], sources: [...n.sources] });
+        byName.set(n.name, n);
         continue;
+      }
+      if (!copied.has(cur)) {
+        cur = { ...cur, groups: [...cur.groups], sources: [...cur.sources], ...(cur.alias ? { alias: [...cur.alias] } : {}) };
+        copied.add(cur);
+        byName.set(n.name, cur);
       }
       cur.groups = union(cur.groups, n.groups);
       for (const s of n.sources) if (!cur.sources.some((x) => x.source === s.source)) cur.sources.push(s);
