@@ -1,7 +1,7 @@
 /**
  * Inventory reads at fleet scale (issue 14), against the HTTP floor measured in the same run:
  *
- *   npx tsx scripts/bench/inventory-scale.ts [SIZES=10000,100000] [SECONDS=2]
+ *   npx tsx scripts/bench/inventory-scale.ts [SIZES=100,10000,100000] [SECONDS=2]
  *
  * For each size an ssh-plugin inventory file (Bolt inventory v2) is generated into a temporary directory:
  * targets `n-000001.example.com` ..., target i in group `g(i % 20)`, every 7th one on the local transport, the
@@ -13,7 +13,8 @@
  *   node      GET /api/v1/inventory/nodes/{name} (a different node each request)
  * Each measurement is sequential requests for SECONDS (at least 20 requests, at most 20,000). Printed per
  * read: req/s and p95 ms (median round), floor/read ratio, and min/median/max of the 3 rounds.
- * Goals (issue 14): at 10k within 10x of the floor and p95 <= 20 ms; at 100k within 20x.
+ * Goals (issue 14): at 10k within 10x of the floor and p95 <= 20 ms; at 100k within 20x. The 100-target
+ * inventory is the reference for "a read costs what it returns": there the whole fleet is one page.
  * Benchmarks print; nothing here asserts.
  */
 import { rmSync, writeFileSync } from 'node:fs';
@@ -22,10 +23,10 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { tempDir, testConfig } from '../../test/helper.js';
 
-const SIZES = (process.argv[2] ?? '10000,100000').split(',').map(Number);
+const SIZES = (process.argv[2] ?? '100,10000,100000').split(',').map(Number);
 const SECONDS = Number(process.argv[3] ?? 2);
 if (SIZES.some((n) => !Number.isInteger(n) || n < 100) || !(SECONDS > 0)) {
-  throw new Error('usage: npx tsx scripts/bench/inventory-scale.ts [SIZES=10000,100000] [SECONDS=2]');
+  throw new Error('usage: npx tsx scripts/bench/inventory-scale.ts [SIZES=100,10000,100000] [SECONDS=2]');
 }
 const ROUNDS = 3;
 const GROUPS = 20;
@@ -80,7 +81,7 @@ async function benchSize(n: number): Promise<void> {
       const firstMs = performance.now() - s;
       if (first.statusCode !== 200 || first.json().sources[0]?.status !== 'ok') throw new Error(`first read: ${first.statusCode} ${first.body.slice(0, 300)}`);
       const filteredCount = Array.from({ length: n }, (_, k) => k + 1).filter((i) => i % GROUPS === 3 && i % 7 === 0).length;
-      console.log(`\n${n.toLocaleString('en')} targets: boot (parse the file) ${f(boot, 0)} ms, first inventory read ${f(firstMs, 1)} ms; filtered read matches ${filteredCount}`);
+      console.log(`\n${n.toLocaleString('en')} targets: boot (parse the file) ${f(boot, 0)} ms, first inventory read ${f(firstMs, 1)} ms; heap ${f(process.memoryUsage().heapUsed / 1048576, 0)} MiB; filtered read matches ${filteredCount}`);
 
       let cursor: string | null = null;
       const reads: [string, (i: number) => string, (b: any, url: string) => void][] = [
