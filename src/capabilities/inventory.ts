@@ -1,6 +1,16 @@
 /**
  * Inventory contracts: which nodes and groups exist. Every source answers with its own nodes; the registry
  * aggregates them and links nodes of the same name into one node whose `sources` lists each source.
+ *
+ * Snapshots (how a source says "nothing changed"): `inventory.list` and `inventory.groups` answers may carry a
+ * `version`, an opaque string naming the source's whole current snapshot (its file's mtime, a cache entry, a
+ * provider's etag, ...). A new snapshot must get a new version, also across plugin restarts (put a random
+ * per-instance part in it). A caller holding the answer of version V sends `ifNoneMatch: V`; while the snapshot
+ * is still V the source may answer `{ nodes: [] | groups: [], version: V, notModified: true }` instead of the
+ * whole list, so the server keeps its indexed copy and neither transfers nor re-validates thousands of nodes
+ * per request. Every answer with data is validated in full, as before; only the answer "still V" is small.
+ * A source without versions answers in full every time (correct, only slower); `ifNoneMatch` may be ignored.
+ * The version names the unfiltered snapshot: the same filters on the same snapshot give the same nodes.
  */
 import { Type } from '@sinclair/typebox';
 import { Group, Node, defineContract, ref, stringMap } from './common.js';
@@ -9,6 +19,18 @@ const groupNames = (description: string) =>
   Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 1000, description }));
 const transport = () =>
   Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'Only nodes reached over this transport (local, ssh, winrm, ...).' }));
+
+const ifNoneMatch = () => Type.Optional(Type.String({
+  minLength: 1, maxLength: 255,
+  description: 'The `version` of the snapshot the caller holds; while it is current the source may answer `notModified: true` and no items.',
+}));
+const version = () => Type.Optional(Type.String({
+  minLength: 1, maxLength: 255,
+  description: 'Opaque version of the source\'s current snapshot (new data, new version); absent when the source has none.',
+}));
+const notModified = () => Type.Optional(Type.Boolean({
+  description: 'True when `ifNoneMatch` named the current snapshot: the list is then empty and the caller\'s copy is current.',
+}));
 
 const exampleNode = {
   id: 'web1.example.com',
@@ -21,6 +43,7 @@ const exampleNode = {
 export const InventoryListParams = Type.Object({
   groups: groupNames('Only nodes in at least one of these groups.'),
   transport: transport(),
+  ifNoneMatch: ifNoneMatch(),
 }, {
   $id: 'InventoryListParams',
   additionalProperties: false,
@@ -30,10 +53,12 @@ export const InventoryListParams = Type.Object({
 
 export const InventoryListResult = Type.Object({
   nodes: Type.Array(ref(Node)),
+  version: version(),
+  notModified: notModified(),
 }, {
   $id: 'InventoryListResult',
-  description: 'The nodes of the inventory.',
-  examples: [{ nodes: [exampleNode] }],
+  description: 'The nodes of the inventory (none, with `notModified`, when the caller\'s snapshot is current).',
+  examples: [{ nodes: [exampleNode] }, { nodes: [exampleNode], version: 'a1b2c3.7' }, { nodes: [], version: 'a1b2c3.7', notModified: true }],
 });
 
 export const InventoryGetParams = Type.Object({
@@ -53,18 +78,22 @@ export const InventoryGetResult = Type.Object({
   examples: [{ node: exampleNode }, { node: null }],
 });
 
-export const InventoryGroupsParams = Type.Object({}, {
+export const InventoryGroupsParams = Type.Object({
+  ifNoneMatch: ifNoneMatch(),
+}, {
   $id: 'InventoryGroupsParams',
   additionalProperties: false,
-  description: 'inventory.groups takes no parameters.',
+  description: 'inventory.groups takes no filter; `ifNoneMatch` as in inventory.list.',
   examples: [{}],
 });
 
 export const InventoryGroupsResult = Type.Object({
   groups: Type.Array(ref(Group)),
+  version: version(),
+  notModified: notModified(),
 }, {
   $id: 'InventoryGroupsResult',
-  description: 'The groups of the inventory.',
+  description: 'The groups of the inventory (none, with `notModified`, when the caller\'s snapshot is current).',
   examples: [{ groups: [{ name: 'webservers', targets: ['web1.example.com', 'web2.example.com'], sources: ['bolt'] }] }],
 });
 

@@ -80,6 +80,18 @@ export function findString(value: unknown, bad: (s: string) => boolean): string 
   return undefined;
 }
 
+const known = new WeakSet<object>();
+
+/**
+ * Records that `value` is a result of wellFormed (checked once), so later answers that include it skip the
+ * walk: the inventory's indexed snapshots are checked when built, not on every page. The caller must never
+ * mutate the value afterwards.
+ */
+export function markWellFormed<T extends object>(value: T): T {
+  known.add(value);
+  return value;
+}
+
 /**
  * The value with every lone surrogate in its strings and member names replaced by U+FFFD. Copy on write:
  * a value without any is returned as is (the same object), so the common case allocates nothing.
@@ -87,6 +99,7 @@ export function findString(value: unknown, bad: (s: string) => boolean): string 
  */
 export function wellFormed<T>(value: T): T {
   if (typeof value === 'string') return toWellFormed(value) as T;
+  if (typeof value === 'object' && value !== null && known.has(value)) return value;
   if (Array.isArray(value)) {
     let out: unknown[] | undefined;
     for (let i = 0; i < value.length; i++) {

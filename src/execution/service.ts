@@ -14,7 +14,7 @@ import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import { authorizeTargets } from '../core/server-account.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import type { ExecutionContext, ExecutionEmit, ExitCodeRule, Principal, TargetNode, TargetOutcome } from '../core/types.js';
-import type { InventoryService, NodeT } from '../inventory/aggregate.js';
+import type { InventoryService } from '../inventory/aggregate.js';
 import { secretParams } from '../capabilities/index.js';
 import type { SecretScrubber } from '../observability/secret-scrubber.js';
 import type { ExecutionRow, Store } from '../store/types.js';
@@ -347,13 +347,16 @@ export class ExecutionService {
     const providers = this.d.registry.available(row.capability).map((p) => p.plugin);
     const ctx = this.queryContext({ correlationId: row.correlationId });
     // The run's own signal: a cancel or timeout also stops a slow inventory answer.
-    const { items } = await this.d.inventory.nodes({ ...ctx, logger, signal });
-    const known = new Map<string, NodeT>(items.map((n) => [n.name, n]));
+    // The indexed view: a lookup per target, not a map of the whole fleet per run.
+    const { index: known } = await this.d.inventory.nodeIndex({ ...ctx, logger, signal });
     const out = new Map<string, TargetNode[]>();
     for (const name of row.nodes) {
-      const node: TargetNode = (known.get(name) as TargetNode | undefined) ?? { name, groups: [], sources: [] };
+      const hit = known.get(name);
+      const node: TargetNode = hit?.name === name ? (hit as TargetNode) : { name, groups: [], sources: [] };
       const provider = providers.find((p) => node.sources.some((s) => s.source === p)) ?? providers[0];
-      out.set(provider, [...(out.get(provider) ?? []), node]);
+      const list = out.get(provider);
+      if (list) list.push(node); // not a copy per target: that was quadratic for a run on the whole fleet
+      else out.set(provider, [node]);
     }
     return out;
   }

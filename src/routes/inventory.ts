@@ -1,10 +1,12 @@
-/** Inventory across sources: nodes (filters, keyset pages, per-source status), one node, groups. */
+/**
+ * Inventory across sources: nodes (filters, keyset pages, per-source status), one node, groups. Reads go to
+ * the indexed view (InventoryService): a page costs what it returns, one node is a map lookup.
+ */
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
-import { compileGlob } from '../core/glob.js';
-import { pageByKey, problems, requestContext, defaulted } from './common.js';
+import { decodeCursor, encodeCursor, problems, requestContext, defaulted } from './common.js';
 import { GroupPage, NodeDetail, NodePage } from './schemas.js';
 
 const Page = {
@@ -29,13 +31,11 @@ export default async function inventoryRoutes(fastify: FastifyInstance): Promise
     },
   }, async (request, reply) => {
     const q = request.query;
-    const { items, sources } = await app.inventory.nodes(requestContext(request, reply));
-    const re = q.name ? compileGlob(q.name, { caseInsensitive: true }) : undefined;
-    const filtered = items.filter((n) => (!re || re.test(n.name))
-      && (!q.group || n.groups.includes(q.group))
-      && (!q.transport || n.transport === q.transport)
-      && (!q.source || n.sources.some((s) => s.source === q.source)));
-    return { ...pageByKey(filtered, (n) => n.name, q.limit, q.cursor), sources };
+    const after = decodeCursor<string>(q.cursor, 'string');
+    const { index, sources } = await app.inventory.nodeIndex(requestContext(request, reply));
+    // An empty criterion (`?group=`) filters nothing, as it always did.
+    const { items, more } = index.page({ name: q.name || undefined, group: q.group || undefined, transport: q.transport || undefined, source: q.source || undefined }, q.limit, after);
+    return { items, nextCursor: more ? encodeCursor(items[items.length - 1].name) : null, sources };
   });
 
   app.get('/api/v1/inventory/nodes/:id', {
@@ -56,7 +56,9 @@ export default async function inventoryRoutes(fastify: FastifyInstance): Promise
       response: { 200: ref(GroupPage), ...problems(400) },
     },
   }, async (request, reply) => {
-    const { items, sources } = await app.inventory.groups(requestContext(request, reply));
-    return { ...pageByKey(items, (g) => g.name, request.query.limit, request.query.cursor), sources };
+    const after = decodeCursor<string>(request.query.cursor, 'string');
+    const { view, sources } = await app.inventory.groupView(requestContext(request, reply));
+    const { items, more } = view.page(request.query.limit, after);
+    return { items, nextCursor: more ? encodeCursor(items[items.length - 1].name) : null, sources };
   });
 }

@@ -61,9 +61,12 @@ export class BoltPlugin extends BasePlugin {
     name: PLUGIN_ID, version: '0.1.0', description: 'Puppet Bolt: inventory, facts, commands, scripts, tasks and plans.',
     integrationTypes: ['inventory' as const, 'facts' as const, 'remote_execution' as const],
   };
-  private readonly inventory: Cache<BoltInventory>;
+  private readonly inventory: Cache<BoltInventory & { version: string }>;
   private readonly facts: Cache<FactsT>;
   private readonly breaker: Breaker;
+  /** Snapshot versions: a per-instance random part (a restarted plugin never repeats one) and a load counter. */
+  private readonly instance = randomBytes(6).toString('base64url');
+  private loads = 0;
 
   constructor(private readonly cfg: BoltConfig, private readonly logger: Logger, private readonly helpers: PluginHelpers) {
     super();
@@ -93,9 +96,17 @@ export class BoltPlugin extends BasePlugin {
   capabilities(): PluginCapability<any, any>[] {
     const byName = (inv: BoltInventory, name: string) => inv.nodes.find((n) => n.name === name || (n.alias ?? []).includes(name)) ?? null;
     return [
-      implement(inventoryList, async (p, ctx) => ({ nodes: (await this.loadInventory(ctx)).nodes.filter((n) => matches(n, p)) })),
+      // Each `bolt inventory show` the cache keeps is one snapshot version; ifNoneMatch naming it: "not modified".
+      implement(inventoryList, async (p, ctx) => {
+        const inv = await this.loadInventory(ctx);
+        if (p.ifNoneMatch === inv.version) return { nodes: [], version: inv.version, notModified: true };
+        return { nodes: !p.groups?.length && !p.transport ? inv.nodes : inv.nodes.filter((n) => matches(n, p)), version: inv.version };
+      }),
       implement(inventoryGet, async (p, ctx) => ({ node: byName(await this.loadInventory(ctx), p.name) })),
-      implement(inventoryGroups, async (_p, ctx) => ({ groups: (await this.loadInventory(ctx)).groups })),
+      implement(inventoryGroups, async (p, ctx) => {
+        const inv = await this.loadInventory(ctx);
+        return p.ifNoneMatch === inv.version ? { groups: [], version: inv.version, notModified: true } : { groups: inv.groups, version: inv.version };
+      }),
       implement(inventoryFilter, async (p, ctx) => {
         const re = p.name ? compileGlob(p.name) : undefined;
         return { nodes: (await this.loadInventory(ctx)).nodes.filter((n) => (!re || re.test(n.name)) && matches(n, p)) };
@@ -141,8 +152,12 @@ export class BoltPlugin extends BasePlugin {
     ];
   }
 
-  private loadInventory(ctx: ExecutionContext): Promise<BoltInventory> {
-    return this.inventory.get('all', async () => parseInventoryShow(await this.query(['inventory', 'show', '--detail', '--targets', 'all'], ctx), PLUGIN_ID));
+  /** The cached inventory (TTL, stale-while-revalidate); every load of it is a new snapshot version. */
+  private loadInventory(ctx: ExecutionContext): Promise<BoltInventory & { version: string }> {
+    return this.inventory.get('all', async () => ({
+      ...parseInventoryShow(await this.query(['inventory', 'show', '--detail', '--targets', 'all'], ctx), PLUGIN_ID),
+      version: `${this.instance}.${++this.loads}`,
+    }));
   }
 
   /**

@@ -54,7 +54,8 @@ export interface Inventory {
 type Obj = Record<string, any>;
 interface Layer { config: Obj; vars: Obj; facts: Obj }
 type Entry = { def: string } | { str: string };
-interface GroupNode { name: string; own: Layer; entries: Entry[]; members: string[]; children: GroupNode[] }
+/** `memberSet` mirrors `members` (kept in document order) so membership tests stay O(1) at fleet scale. */
+interface GroupNode { name: string; own: Layer; entries: Entry[]; members: string[]; memberSet: Set<string>; children: GroupNode[] }
 
 /** Bolt's group and alias names. */
 const GROUP_NAME = /^[a-z0-9_][a-z0-9_-]*$/;
@@ -125,12 +126,12 @@ export function parseInventory(doc: unknown, label = 'inventory'): Inventory {
     if (groupNames.has(g.name)) fail(`${where}: group '${g.name}' is defined twice.`);
     groupNames.add(g.name);
     return {
-      name: g.name, own: layerOf(g, where), entries: entriesOf(g.targets, `${where}.targets`), members: [],
+      name: g.name, own: layerOf(g, where), entries: entriesOf(g.targets, `${where}.targets`), members: [], memberSet: new Set(),
       children: list(g.groups, `${where}.groups`).map((c, i) => walk(c, `${where}.groups[${i}]`)),
     };
   };
   const root: GroupNode = {
-    name: 'all', own: layerOf(d, 'top level'), entries: entriesOf(d.targets, 'targets'), members: [],
+    name: 'all', own: layerOf(d, 'top level'), entries: entriesOf(d.targets, 'targets'), members: [], memberSet: new Set(),
     children: list(d.groups, 'groups').map((g, i) => walk(g, `groups[${i}]`)),
   };
 
@@ -153,6 +154,7 @@ export function parseInventory(doc: unknown, label = 'inventory'): Inventory {
 
   // Pass 2: resolve entries to names in document order; a string naming nothing known is a new target's URI.
   const order: string[] = [];
+  const ordered = new Set<string>();
   const resolve = (g: GroupNode) => {
     for (const e of g.entries) {
       let name: string;
@@ -164,8 +166,8 @@ export function parseInventory(doc: unknown, label = 'inventory'): Inventory {
         name = e.str;
         defs.set(name, [{ uri: e.str }]);
       }
-      if (!g.members.includes(name)) g.members.push(name);
-      if (!order.includes(name)) order.push(name);
+      if (!g.memberSet.has(name)) { g.memberSet.add(name); g.members.push(name); }
+      if (!ordered.has(name)) { ordered.add(name); order.push(name); }
     }
     g.children.forEach(resolve);
   };
@@ -179,10 +181,10 @@ export function parseInventory(doc: unknown, label = 'inventory'): Inventory {
       const data = collect(c, name);
       if (data) child = child ? mergeLayer(child, data) : data;
     }
-    if (!child && !g.members.includes(name)) return undefined;
+    if (!child && !g.memberSet.has(name)) return undefined;
     return child ? mergeLayer(child, g.own) : g.own;
   };
-  const contains = (g: GroupNode, name: string): boolean => g.members.includes(name) || g.children.some((c) => contains(c, name));
+  const contains = (g: GroupNode, name: string): boolean => g.memberSet.has(name) || g.children.some((c) => contains(c, name));
   const allGroups: GroupNode[] = [];
   const flatten = (g: GroupNode) => { allGroups.push(g); g.children.forEach(flatten); };
   root.children.forEach(flatten);

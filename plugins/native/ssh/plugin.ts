@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Static } from '@sinclair/typebox';
@@ -46,6 +46,13 @@ export class SshPlugin extends BasePlugin {
     integrationTypes: ['inventory' as const, 'facts' as const, 'remote_execution' as const],
   };
   private inventory: Inventory = { targets: new Map(), groups: [] };
+  /** The inventory as contract answers, built once per snapshot (see `snapshot()`). */
+  private answers: SnapshotAnswers | undefined;
+  /** Snapshot version: a per-instance random part (a restarted plugin never repeats one) and a generation. */
+  private readonly instance = randomBytes(6).toString('base64url');
+  private generation = 0;
+  /** mtime, size and inode of the file last parsed: an unchanged file is not parsed again. */
+  private fileStamp: string | undefined;
   private readonly facts = new Map<string, FactsT & { expires: number }>();
   /** plugins.ssh.localUser once checked; undefined: local runs are the server's own account. */
   private account: LocalAccount | undefined;
@@ -78,9 +85,38 @@ export class SshPlugin extends BasePlugin {
     return !this.account && this.connection(node).transport === 'local';
   }
 
-  /** Re-reads the inventory file (also on each health check, so edits are picked up). */
+  /**
+   * Re-reads the inventory file when it changed (on each health check, so edits are picked up): a file with
+   * the same mtime, size and inode is not parsed again; a new parse is a new snapshot version.
+   */
   reload(): void {
-    this.inventory = this.cfg.inventoryFile ? loadInventoryFile(this.cfg.inventoryFile) : parseInventory(LOCALHOST_ONLY);
+    const file = this.cfg.inventoryFile;
+    let stamp: string | undefined;
+    if (file) {
+      try {
+        const st = statSync(file);
+        stamp = `${st.mtimeMs}:${st.size}:${st.ino}`;
+      } catch {
+        stamp = undefined; // loadInventoryFile reports why the file cannot be read
+      }
+      if (stamp !== undefined && stamp === this.fileStamp && this.generation > 0) return;
+    } else if (this.generation > 0) return;
+    this.inventory = file ? loadInventoryFile(file) : parseInventory(LOCALHOST_ONLY);
+    this.fileStamp = stamp;
+    this.generation++;
+    this.answers = undefined;
+  }
+
+  /** This snapshot's nodes (sorted), nodes by name and alias, groups, and version; built on first use. */
+  private snapshot(): SnapshotAnswers {
+    if (this.answers) return this.answers;
+    const collator = new Intl.Collator();
+    const nodes = [...this.inventory.targets.values()].map((t) => toNode(t)).sort((a, b) => collator.compare(a.name, b.name));
+    const byName = new Map<string, NodeT>(nodes.map((n) => [n.name, n]));
+    for (const n of nodes) for (const a of n.alias ?? []) if (!byName.has(a)) byName.set(a, n);
+    const groups = this.inventory.groups.map((g) => ({ name: g.name, targets: g.targets, groups: g.groups, sources: [PLUGIN_ID] }));
+    this.answers = { version: `${this.instance}.${this.generation}`, nodes, byName, groups };
+    return this.answers;
   }
 
   async healthCheck(): Promise<HealthStatus> {
@@ -94,11 +130,21 @@ export class SshPlugin extends BasePlugin {
 
   capabilities(): PluginCapability<any, any>[] {
     return [
-      implement(inventoryList, async (p) => ({ nodes: this.nodes().filter((n) => (!p.groups?.length || p.groups.some((g) => n.groups.includes(g))) && (!p.transport || n.transport === p.transport)) })),
-      implement(inventoryGet, async (p) => ({ node: this.nodes().find((n) => n.name === p.name || (n.alias ?? []).includes(p.name)) ?? null })),
-      implement(inventoryGroups, async () => ({
-        groups: this.inventory.groups.map((g) => ({ name: g.name, targets: g.targets, groups: g.groups, sources: [PLUGIN_ID] })),
-      })),
+      // ifNoneMatch naming this snapshot: "not modified", without the list (see the inventory contract).
+      implement(inventoryList, async (p) => {
+        const s = this.snapshot();
+        if (p.ifNoneMatch === s.version) return { nodes: [], version: s.version, notModified: true };
+        const all = !p.groups?.length && !p.transport;
+        return {
+          nodes: all ? s.nodes : s.nodes.filter((n) => (!p.groups?.length || p.groups.some((g) => n.groups.includes(g))) && (!p.transport || n.transport === p.transport)),
+          version: s.version,
+        };
+      }),
+      implement(inventoryGet, async (p) => ({ node: this.snapshot().byName.get(p.name) ?? null })),
+      implement(inventoryGroups, async (p) => {
+        const s = this.snapshot();
+        return p.ifNoneMatch === s.version ? { groups: [], version: s.version, notModified: true } : { groups: s.groups, version: s.version };
+      }),
       implement(inventoryFilter, async (p) => {
         const re = p.name ? compileGlob(p.name) : undefined;
         return {
@@ -124,7 +170,7 @@ export class SshPlugin extends BasePlugin {
   }
 
   private nodes(): NodeT[] {
-    return [...this.inventory.targets.values()].map((t) => toNode(t)).sort((a, b) => a.name.localeCompare(b.name));
+    return this.snapshot().nodes;
   }
 
   /** A fact by dot path (`os.family`): the inventory's facts first, then gathered facts still in the cache. */
@@ -219,6 +265,14 @@ export class SshPlugin extends BasePlugin {
     this.logger.debug({ node: target.name }, 'facts gathered');
     return facts;
   }
+}
+
+/** The contract answers of one inventory snapshot, shared by every read of it (never mutated). */
+interface SnapshotAnswers {
+  version: string;
+  nodes: NodeT[];
+  byName: Map<string, NodeT>;
+  groups: { name: string; targets: string[]; groups: string[]; sources: string[] }[];
 }
 
 /** What a capability runs on one target: the sh command line, its stdin, and a script directory to clean up. */
