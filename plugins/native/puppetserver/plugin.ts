@@ -20,7 +20,7 @@ export const PLUGIN_ID = 'puppetserver';
 export class PuppetserverPlugin extends BasePlugin {
   readonly metadata = {
     name: PLUGIN_ID, version: '0.1.0', description: 'Puppetserver: status, environments, catalog compiles, CA certificates, environment cache.',
-    integrationTypes: [] as never[],
+    integrationTypes: ['configuration_management' as const],
   };
   private client: PuppetserverClient | undefined;
   private readonly breaker: Breaker;
