@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Writes the Puppet testbed's configuration and code into $PST (called by puppet-up.sh, which exports
-# PST PGPORT PDB_HTTP PDB_HTTPS PS_PORT FAILING). Only files under $PST are written; the packaged configs in
-# /etc/puppet/puppetserver and /etc/puppetdb are read as templates, never edited.
+# PST PGPORT PDB_HTTP PDB_HTTPS PS_PORT, and passes FAILING and AUTOSIGN: the certnames the CA signs at once).
+# Only files under $PST are written; the packaged configs in /etc/puppet/puppetserver and /etc/puppetdb are
+# read as templates, never edited.
 set -euo pipefail
-: "${PST:?}" "${PGPORT:?}" "${PDB_HTTP:?}" "${PDB_HTTPS:?}" "${PS_PORT:?}" "${FAILING:?}"
+: "${PST:?}" "${PGPORT:?}" "${PDB_HTTP:?}" "${PDB_HTTPS:?}" "${PS_PORT:?}" "${FAILING:?}" "${AUTOSIGN:?}"
 
 # --- puppet.conf: one file for the server and the agents (a monolithic install on one machine) -------------
 cat > "$PST/etc/puppet.conf" <<CFG
@@ -24,12 +25,15 @@ report = true
 [server]
 certname = localhost
 cadir = $PST/var/ca
-autosign = true
+# Only the testbed's own certnames are signed at once: any other CSR stays "requested", so the CA's
+# sign / revoke / clean can be tested on it. The file must not be executable (that would make it a policy script).
+autosign = $PST/etc/autosign.conf
 # storeconfigs: every compile (agent runs and POST /puppet/v4/catalog) is also stored in PuppetDB.
 storeconfigs = true
 storeconfigs_backend = puppetdb
 reports = store,puppetdb
 CFG
+printf '%s\n' $AUTOSIGN > "$PST/etc/autosign.conf"; chmod 0644 "$PST/etc/autosign.conf"
 printf '[main]\nserver_urls = https://localhost:%s\nsoft_write_failure = false\n' "$PDB_HTTPS" > "$PST/etc/puppetdb.conf"
 printf -- '---\nserver:\n  facts:\n    terminus: puppetdb\n    cache: yaml\n' > "$PST/etc/routes.yaml"
 

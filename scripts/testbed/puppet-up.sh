@@ -95,7 +95,7 @@ psql_ -c "CREATE ROLE puppetdb LOGIN PASSWORD 'puppetdb'" -c "CREATE DATABASE pu
 psql_ -d puppetdb -c "CREATE EXTENSION pg_trgm"   # PuppetDB's regex queries need it
 
 # --- Puppet code and config ------------------------------------------------------------------------------------
-FAILING=$FAILING bash "$HERE/puppet-config.sh"
+FAILING=$FAILING AUTOSIGN="localhost ${NODE_LIST[*]}" bash "$HERE/puppet-config.sh"
 
 # The CA and the server's certificate, made offline before the server starts. certname localhost carries
 # pp_cli_auth, so its key is also the admin client key (CA statuses, environment cache, v4 catalogs).
@@ -197,6 +197,8 @@ PUPPET_FAILING_NODE=$FAILING
 PUPPET_NOOP_NODE=${NODE_LIST[0]}
 PUPPET_ENVIRONMENTS="production staging"
 PUPPET_REPORTS=$RUNS
+# Only localhost and PUPPET_NODES are autosigned: other CSRs wait in state "requested".
+PUPPET_AUTOSIGN=policy
 # POST /puppet/v4/catalog is allowed for the admin certificate (auth.conf rule added by this script).
 PUPPETSERVER_CATALOG_V4=allowed
 PGPORT=$PGPORT
