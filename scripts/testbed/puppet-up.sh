@@ -201,6 +201,10 @@ PUPPET_REPORTS=$RUNS
 PUPPET_AUTOSIGN=policy
 # POST /puppet/v4/catalog is allowed for the admin certificate (auth.conf rule added by this script).
 PUPPETSERVER_CATALOG_V4=allowed
+# DELETE /puppet-admin-api/v1/environment-cache is allowed for the admin certificate (same).
+PUPPETSERVER_ADMIN_API=allowed
+# Module in production, with classes capstan_demo and capstan_demo::motd.
+PUPPET_DEMO_MODULE=capstan/capstan_demo
 PGPORT=$PGPORT
 ENV
 chmod 0644 "$tmp"; mv -f "$tmp" "$ENV_FILE"
