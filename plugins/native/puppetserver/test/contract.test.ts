@@ -185,6 +185,24 @@ t.test('puppetserver capabilities against the real Puppet testbed', { skip: pupp
     }
   });
 
+  t.test('the read routes answer what the capabilities answer', async (t) => {
+    const get = (url: string) => app.inject({ url, headers: as(READER) });
+    const status = await get('/api/v1/config-server/status');
+    t.equal(status.statusCode, 200, status.body);
+    t.match(status.json(), { state: 'running', jruby: { instances: Number } });
+    const staging = await get('/api/v1/config-server/environments?environment=staging');
+    t.equal(staging.statusCode, 200, staging.body);
+    t.same(staging.json().environments.map((e: { name: string }) => e.name), ['staging']);
+    const unknown = await get('/api/v1/config-server/environments?environment=nosuch');
+    t.equal(unknown.statusCode, 404);
+    t.equal(unknown.json().code, 'CAPSTAN_ERR_ENVIRONMENT_NOT_FOUND');
+    t.equal((await get('/api/v1/config-server/environments?environment=a-b')).statusCode, 400, 'validated by the contract');
+    const certs = await get('/api/v1/certificates?state=signed');
+    t.equal(certs.statusCode, 200, certs.body);
+    t.ok(certs.json().certificates.some((c: { name: string }) => c.name === tb.nodes[0]));
+    t.equal((await get('/api/v1/certificates?state=bogus')).statusCode, 400);
+  });
+
   t.test('a CA file that did not sign the server certificate is a TLS trust error naming the endpoint', async (t) => {
     const dir = t.testdir();
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=not-the-puppet-ca', '-days', '1',
