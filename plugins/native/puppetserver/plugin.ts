@@ -158,7 +158,12 @@ export class PuppetserverPlugin extends BasePlugin {
       certname: p.node,
       persistence: { facts: false, catalog: p.store },
       environment: p.environment ?? 'production',
-      ...(p.facts ? { facts: { values: p.facts } } : {}),
+      // Given facts replace the node's; its trusted facts are then made from the certname, as the server
+      // would from the node's certificate (else $trusted['certname'] is empty in the compile).
+      ...(p.facts ? {
+        facts: { values: p.facts },
+        trusted_facts: { values: { authenticated: 'remote', certname: p.node, hostname: p.node.split('.')[0], domain: p.node.split('.').slice(1).join('.'), extensions: {} } },
+      } : {}),
       options: { prefer_requested_environment: p.environment !== undefined, capture_logs: true, log_level: 'warning' },
     };
     const a = await this.call('POST', '/puppet/v4/catalog', { json: body, retry: !p.store, timeoutMs: this.cfg.compileTimeoutMs, signal });

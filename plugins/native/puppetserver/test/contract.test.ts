@@ -108,6 +108,10 @@ t.test('puppetserver capabilities against the real Puppet testbed', { skip: pupp
     t.equal(badEnv.statusCode, 404, badEnv.body);
     t.equal(badEnv.json().code, 'CAPSTAN_ERR_ENVIRONMENT_NOT_FOUND');
 
+    const given = await invoke(app, 'configserver.compile', { node, facts: { kernel: 'Linux', os: { family: 'Debian' } } });
+    t.equal(given.statusCode, 200, given.body);
+    t.ok(given.json().result.resources.some((r: { title: string }) => r.title.endsWith(`/${node}/motd`)), 'given facts: trusted certname still the node');
+
     // store=true: with storeconfigs on the server hands the catalog to PuppetDB, which stores it asynchronously.
     const stored = (await invoke(app, 'configserver.compile', { node, store: true })).json().result;
     t.equal(stored.stored, true);

@@ -10,7 +10,7 @@ import addFormatsModule from 'ajv-formats';
 import {
   SHARED_SCHEMAS, Certificate, ConfigServerCompileResult, ConfigServerEnvironmentsResult, ConfigServerStatusResult,
 } from '../../../../src/capabilities/index.js';
-import { validateConfig } from '../../../../src/config/load.js';
+import { loadConfig, validateConfig } from '../../../../src/config/load.js';
 import { CapstanError } from '../../../../src/core/errors.js';
 import { jsonOf, loadTls, serverMessage, statusError, transportError } from '../client.js';
 import { PuppetserverConfigSchema, type PuppetserverConfig } from '../config.js';
@@ -161,4 +161,14 @@ t.test('config: defaults, TLS rules, unreadable files name their key', async (t)
   t.throws(() => loadTls(cfg({ ca: join(import.meta.dirname, 'fixtures', 'README.md'), cert: '/c.pem' })), { message: /cert and \.key go together/ });
   t.throws(() => validateConfig(PuppetserverConfigSchema, { url: 'ftp://x' }, 'plugins.puppetserver'), { code: 'CAPSTAN_ERR_CONFIG_INVALID' });
   t.throws(() => validateConfig(PuppetserverConfigSchema, { nope: 1 }, 'plugins.puppetserver'), { code: 'CAPSTAN_ERR_CONFIG_INVALID' });
+
+  const fromEnv = loadConfig({
+    pluginIds: ['puppetserver'],
+    env: {
+      CAPSTAN_PLUGINS_PUPPETSERVER_ENABLED: 'true', CAPSTAN_PLUGINS_PUPPETSERVER_URL: 'https://puppet.example.com:8140',
+      CAPSTAN_PLUGINS_PUPPETSERVER_CA: '/ssl/ca.pem', CAPSTAN_PLUGINS_PUPPETSERVER_TIMEOUT_MS: '5000', CAPSTAN_PLUGINS_PUPPETSERVER_COMPILE_TIMEOUT_MS: '60000',
+    },
+  }).plugins.puppetserver as Record<string, unknown>;
+  const { enabled: _e, ...own } = fromEnv;
+  t.match(validateConfig(PuppetserverConfigSchema, own, 'plugins.puppetserver'), { url: 'https://puppet.example.com:8140', ca: '/ssl/ca.pem', timeoutMs: 5000, compileTimeoutMs: 60000 }, 'CAPSTAN_PLUGINS_PUPPETSERVER_<KEY>');
 });
