@@ -16,6 +16,8 @@ import { PACKAGE_CONTRACTS, PACKAGE_SCHEMAS } from './package.js';
 import { DEPLOY_CONTRACTS, DEPLOY_SCHEMAS } from './deploy.js';
 import { ALERT_CONTRACTS, ALERT_SCHEMAS } from './alert.js';
 import { PUPPET_CONTRACTS, PUPPET_SCHEMAS } from './puppet.js';
+import { CONFIGSERVER_CONTRACTS, CONFIGSERVER_SCHEMAS } from './configserver.js';
+import { CERTIFICATE_CONTRACTS, CERTIFICATE_SCHEMAS } from './certificate.js';
 import { mask, redactBySchema, secretsBySchema } from './sensitive.js';
 
 export * from './common.js';
@@ -30,6 +32,8 @@ export * from './package.js';
 export * from './deploy.js';
 export * from './alert.js';
 export * from './puppet.js';
+export * from './configserver.js';
+export * from './certificate.js';
 export * from './sensitive.js';
 
 /** Every standardized capability contract. */
@@ -44,6 +48,8 @@ export const CONTRACTS: CapabilityContract[] = [
   ...DEPLOY_CONTRACTS,
   ...ALERT_CONTRACTS,
   ...PUPPET_CONTRACTS,
+  ...CONFIGSERVER_CONTRACTS,
+  ...CERTIFICATE_CONTRACTS,
 ];
 
 /**
@@ -63,6 +69,8 @@ export const SHARED_SCHEMAS: TSchema[] = [
   ...DEPLOY_SCHEMAS,
   ...ALERT_SCHEMAS,
   ...PUPPET_SCHEMAS,
+  ...CONFIGSERVER_SCHEMAS,
+  ...CERTIFICATE_SCHEMAS,
 ];
 
 const byName = new Map(CONTRACTS.map((c) => [c.name, c]));

@@ -167,6 +167,10 @@ export const Errors = {
   NotAcceptable: define('NOT_ACCEPTABLE', 'validation', 'Not acceptable', 'The `Accept` header allows none of the media types the route can answer with (HTTP 406); `available` lists them.', 406),
   CapabilityNotProvided: define('CAPABILITY_NOT_PROVIDED', 'not_implemented', 'No plugin provides the capability', 'The capability is in the catalog but no enabled plugin provides it (HTTP 501): enable or install a plugin that does. Not worth retrying; when providers exist but are all down the answer is a 503 `CAPSTAN_ERR_CAPABILITY_NO_PROVIDER` with Retry-After instead.'),
   ProviderNotFound: define('PROVIDER_NOT_FOUND', 'not_found', 'Provider not found', '`?provider=` names no enabled plugin that provides this capability (an unknown plugin, a disabled one, or one without this capability).'),
+  EnvironmentNotFound: define('ENVIRONMENT_NOT_FOUND', 'not_found', 'Environment not found', 'The configuration server has no code environment of this name.'),
+  CatalogCompileFailed: define('CATALOG_COMPILE_FAILED', 'execution_failed', 'Catalog compile failed', 'The configuration server could not compile the node\'s catalog (a syntax or evaluation error in the code, missing node data); the detail is the server\'s own message (HTTP 502).'),
+  CertificateNotFound: define('CERTIFICATE_NOT_FOUND', 'not_found', 'Certificate not found', 'The CA knows no certificate or certificate request of this name.'),
+  CertificateStateConflict: define('CERTIFICATE_STATE_CONFLICT', 'conflict', 'Certificate state forbids the change', 'The CA refused the change in the certificate\'s current state (signing a signed certificate, revoking a request); the detail is the CA\'s message.'),
 } as const;
 
 /** Wraps anything thrown into a CapstanError (unknown errors become `internal`). */

@@ -20,7 +20,7 @@ export type RiskLevel = 'read' | 'write' | 'execute' | 'admin';
 /** What kind of integration a plugin is (a plugin may be several). */
 export type IntegrationType =
   | 'inventory' | 'facts' | 'remote_execution' | 'reports' | 'events'
-  | 'provisioning' | 'package' | 'deployment' | 'alerting';
+  | 'provisioning' | 'package' | 'deployment' | 'alerting' | 'configuration_management';
 
 /** Who asks. Permissions are capability names or `family.*` or `*`. */
 export interface Principal {

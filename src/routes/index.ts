@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import alertRoutes from './alerts.js';
 import capabilityRoutes from './capabilities.js';
+import configServerRoutes from './config-server.js';
 import deploymentRoutes from './deployments.js';
 import eventRoutes from './events.js';
 import executionRoutes from './executions.js';
@@ -26,4 +27,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(packageRoutes);
   await app.register(deploymentRoutes);
   await app.register(provisioningRoutes);
+  await app.register(configServerRoutes);
 }

@@ -8,6 +8,7 @@ export const TAGS = [
   { name: 'nodes', description: 'Per-node facts and journal.' },
   { name: 'executions', description: 'Runs of commands, scripts, tasks and plans: queue, output, streams.' },
   { name: 'records', description: 'Reports, events, alerts, packages, deployments and provisioned resources.' },
+  { name: 'configserver', description: 'The configuration server (Puppetserver): status, code environments, CA certificates. Its changes are capabilities: POST /api/v1/capabilities/{name}/invoke.' },
 ];
 
 /** Independent of config, so the committed document is the same whatever the server's settings. */

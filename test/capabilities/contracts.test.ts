@@ -27,6 +27,12 @@ const SEED = [
   'alert.list', 'alert.get', 'alert.acknowledge', 'alert.resolve', 'alert.subscribe',
 ];
 
+/** Queries that change something (answered in the request, not run on targets): never read-risk. */
+const STATE_CHANGING_QUERIES = [
+  'alert.subscribe', 'alert.acknowledge', 'alert.resolve',
+  'configserver.compile', 'configserver.flush', 'certificate.sign', 'certificate.revoke', 'certificate.clean',
+];
+
 const EXECUTION_MODE = [
   'command.execute', 'script.execute', 'task.execute', 'plan.execute', 'provision.create', 'decommission.execute',
   'package.install', 'package.uninstall', 'package.update', 'deploy.execute', 'deploy.rollback', 'puppet.run',
@@ -82,11 +88,15 @@ t.test('contract metadata is complete', async (t) => {
     t.ok(['read', 'write', 'execute', 'admin'].includes(c.riskLevel), `${c.name} risk level`);
     t.same(c.requiredPermissions, [c.name], `${c.name} requires its own permission`);
     t.ok(['query', 'execution'].includes(c.mode), `${c.name} mode`);
-    if (c.mode === 'query' && c.name !== 'alert.subscribe' && !['alert.acknowledge', 'alert.resolve'].includes(c.name)) {
+    if (c.mode === 'query' && !STATE_CHANGING_QUERIES.includes(c.name)) {
       t.equal(c.riskLevel, 'read', `${c.name} is a read-only query`);
     }
   }
-  for (const name of ['provision.create', 'decommission.execute']) t.equal(contractByName(name)?.riskLevel, 'admin', `${name} is admin`);
+  for (const name of ['provision.create', 'decommission.execute', 'configserver.flush', 'certificate.sign', 'certificate.revoke', 'certificate.clean']) {
+    t.equal(contractByName(name)?.riskLevel, 'admin', `${name} is admin`);
+  }
+  t.equal(contractByName('configserver.compile')?.riskLevel, 'write', 'a compile may store the catalog in PuppetDB');
+  for (const name of STATE_CHANGING_QUERIES) t.not(contractByName(name)?.riskLevel, 'read', `${name} changes something: not read-risk`);
   for (const name of ['command.execute', 'script.execute', 'task.execute', 'plan.execute']) t.equal(contractByName(name)?.riskLevel, 'execute');
   for (const name of ['package.install', 'package.uninstall', 'package.update']) t.equal(contractByName(name)?.riskLevel, 'write');
   const custom = defineContract({ name: 'x.y', description: 'd', params: Type.Object({}), result: Type.Object({}), riskLevel: 'read', mode: 'query', requiredPermissions: ['x.*'] });
