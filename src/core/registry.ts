@@ -184,13 +184,7 @@ export class CapabilityRegistry {
         results.push({ source: p.plugin, value });
         return { source: p.plugin, status: 'ok', durationMs: ms(started) };
       } catch (err) {
-        const e = toCapstanError(err);
-        return {
-          source: p.plugin,
-          status: e.category === 'timeout' ? 'timeout' : 'error',
-          durationMs: ms(started),
-          error: { category: e.category, code: e.code, title: e.title, detail: e.message },
-        };
+        return failedSource(p.plugin, started, err);
       }
     }));
     results.sort((a, b) => providers.findIndex((p) => p.plugin === a.source) - providers.findIndex((p) => p.plugin === b.source));
@@ -242,8 +236,20 @@ export class CapabilityRegistry {
   }
 }
 
-function ms(started: number): number {
+/** Milliseconds since `started` (performance.now()), to 0.01 ms. */
+export function ms(started: number): number {
   return Math.round((performance.now() - started) * 100) / 100;
+}
+
+/** A source's status in an aggregate answer when asking it failed (`timeout` for the timeout category). */
+export function failedSource(source: string, started: number, err: unknown): SourceStatus {
+  const e = toCapstanError(err);
+  return {
+    source,
+    status: e.category === 'timeout' ? 'timeout' : 'error',
+    durationMs: ms(started),
+    error: { category: e.category, code: e.code, title: e.title, detail: e.message },
+  };
 }
 
 /** Retry-After of a 503 for a capability whose providers are all down (about one health-check interval). */

@@ -5,9 +5,9 @@
  * a source without versions answers in full each time. Per-source status is the one `invokeAll` reports: a
  * failing or unavailable source is listed with its error and contributes no items to this read.
  */
-import { Errors, toCapstanError } from '../core/errors.js';
+import { Errors } from '../core/errors.js';
 import { authorize } from '../core/permissions.js';
-import type { CapabilityRegistry, SourceStatus } from '../core/registry.js';
+import { failedSource, ms, type CapabilityRegistry, type SourceStatus } from '../core/registry.js';
 import type { ExecutionContext } from '../core/types.js';
 
 /** One source's data as of one answer. */
@@ -47,13 +47,7 @@ export class SourceSnapshots<T> {
         got[i] = await this.fetch(p.plugin, ctx);
         return { source: p.plugin, status: 'ok', durationMs: ms(started) };
       } catch (err) {
-        const e = toCapstanError(err);
-        return {
-          source: p.plugin,
-          status: e.category === 'timeout' ? 'timeout' : 'error',
-          durationMs: ms(started),
-          error: { category: e.category, code: e.code, title: e.title, detail: e.message },
-        };
+        return failedSource(p.plugin, started, err);
       }
     }));
     return { snapshots: got.filter((s): s is Snapshot<T> => s !== undefined), sources };
@@ -82,6 +76,3 @@ export function versionKey(snapshots: Snapshot<unknown>[]): string | undefined {
   return JSON.stringify(snapshots.map((s) => [s.source, s.version]));
 }
 
-function ms(started: number): number {
-  return Math.round((performance.now() - started) * 100) / 100;
-}

@@ -64,6 +64,15 @@ async function differential(t: Test, seed: number, opts: { concurrency: number; 
   const ref = new ReferenceQueue(opts.concurrency, opts.perNode);
   const finishers = new Map<string, () => void>();
   const started: string[] = [];
+  /** Ends a running run in both queues; both ends are awaited: p-queue calls run() and the queue's finally in later ticks. */
+  const finish = async (id: string) => {
+    while (!finishers.has(id)) await settle();
+    finishers.get(id)!();
+    finishers.delete(id);
+    ref.finish(id);
+    await settle();
+    await settle();
+  };
   let next = 0;
   for (let op = 0; op < opts.ops; op++) {
     const r = rnd(100);
@@ -81,14 +90,7 @@ async function differential(t: Test, seed: number, opts: { concurrency: number; 
       const id = waitingIds[rnd(waitingIds.length)];
       t.equal(q.remove(id), ref.remove(id));
     } else if (runningIds.length) {
-      const id = runningIds[rnd(runningIds.length)];
-      // Both ends of the run are awaited: p-queue calls run() and the queue's finally in later ticks.
-      while (!finishers.has(id)) await settle();
-      finishers.get(id)!();
-      finishers.delete(id);
-      ref.finish(id);
-      await settle();
-      await settle();
+      await finish(runningIds[rnd(runningIds.length)]);
     }
     const snap = q.snapshot();
     const want = ref.waiting.map((w) => ({ id: w.id, nodes: w.nodes, ...ref.position(w.id)! }));
@@ -102,13 +104,7 @@ async function differential(t: Test, seed: number, opts: { concurrency: number; 
   // Drain everything: both must start the same runs in the same order.
   ref.paused = false;
   while (ref.running.size) {
-    const id = [...ref.running.keys()][0];
-    while (!finishers.has(id)) await settle();
-    finishers.get(id)!();
-    finishers.delete(id);
-    ref.finish(id);
-    await settle();
-    await settle();
+    await finish([...ref.running.keys()][0]);
   }
   await q.onIdle();
   while (started.length < ref.started.length) await settle();
