@@ -2,12 +2,13 @@
  * StreamingExecutionManager: the store is the source of truth and a stream is a view of it. Writers append
  * to the store and `notify`; each SSE client reads the store from its own cursor (Last-Event-ID / ?after=),
  * so replay and live tail are one code path, a reconnect loses nothing, and a slow client only delays its own
- * reads (backpressure: the next page is read only when the socket drained), never buffers in memory.
+ * reads (backpressure: the next page is read only when the socket drained), never buffers more than a page.
  */
 import type { FastifyReply } from 'fastify';
 import { stringifyWellFormed } from '../core/json-text.js';
 import type { Store, StoredEvent } from '../store/types.js';
-import { startSse } from './sse.js';
+import type { EventMessage } from 'fastify-sse-v2';
+import { startSsePages } from './sse-pages.js';
 import { isTerminal } from './states.js';
 
 const PAGE = 500;
@@ -49,18 +50,23 @@ export class StreamHub {
     });
   }
 
-  /** Every stored event after `after`, then live ones, until the `complete` event or `closed`. */
-  async *events(executionId: string, after: number, closed: AbortSignal): AsyncGenerator<StoredEvent | 'heartbeat'> {
+  /**
+   * Every stored event after `after`, a page at a time, then live ones as they are stored, until the `complete`
+   * event or `closed`; `heartbeat` when nothing was stored for heartbeatMs.
+   */
+  async *pages(executionId: string, after: number, closed: AbortSignal): AsyncGenerator<StoredEvent[] | 'heartbeat'> {
     this.subscribers++;
     try {
       let cursor = after;
       while (!closed.aborted) {
         const page = this.store.readEvents(executionId, cursor, PAGE);
-        for (const e of page) {
-          cursor = e.seq;
-          yield e;
-          if (e.type === 'complete') return;
+        const end = page.findIndex((e) => e.type === 'complete');
+        const sent = end >= 0 ? page.slice(0, end + 1) : page;
+        if (sent.length) {
+          cursor = sent[sent.length - 1].seq;
+          yield sent;
         }
+        if (end >= 0) return;
         if (page.length === PAGE) continue;
         const exec = this.store.getExecution(executionId);
         // Terminal and fully read (complete may sit before the cursor when resuming past it).
@@ -74,21 +80,17 @@ export class StreamHub {
     }
   }
 
-  /** Writes the SSE response for one execution (the only code that touches reply.raw). */
+  /** Writes the SSE response for one execution, a page of frames per socket write (see sse-pages.ts). */
   sendSse(reply: FastifyReply, executionId: string, after: number): void {
     const closed = new AbortController();
-    const source = this.events(executionId, after, closed.signal);
-    // A generator parked at `yield` (the socket stopped pulling) only ends through return().
-    reply.raw.on('close', () => {
-      closed.abort();
-      void source.return(undefined);
-    });
-    async function* frames() {
-      for await (const e of source) {
-        if (e === 'heartbeat') yield { comment: ' heartbeat' };
-        else yield { id: String(e.seq), event: e.type, data: stringifyWellFormed(e.data) };
+    reply.raw.on('close', () => closed.abort());
+    const source = this.pages(executionId, after, closed.signal);
+    async function* frames(): AsyncGenerator<EventMessage[]> {
+      for await (const page of source) {
+        if (page === 'heartbeat') yield [{ comment: ' heartbeat' }];
+        else yield page.map((e) => ({ id: String(e.seq), event: e.type, data: stringifyWellFormed(e.data) }));
       }
     }
-    startSse(reply, frames());
+    startSsePages(reply, frames());
   }
 }

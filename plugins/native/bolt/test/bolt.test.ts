@@ -11,7 +11,7 @@ import t from 'tap';
 import { buildTestApp } from '../../../../test/helper.js';
 import { boltOverrides, calls, knobs, resetCalls, teardownOf, writeProject } from './fixtures/helpers.js';
 
-const ALL_CAPABILITIES = ['command.execute', 'info.facts', 'info.refresh', 'inventory.filter', 'inventory.get', 'inventory.groups', 'inventory.list', 'plan.execute', 'script.execute', 'task.execute', 'task.list'];
+const ALL_CAPABILITIES = ['command.execute', 'info.facts', 'info.refresh', 'inventory.filter', 'inventory.get', 'inventory.groups', 'inventory.list', 'plan.execute', 'puppet.run', 'script.execute', 'task.execute', 'task.list'];
 
 t.test('health: the version with the fake; "bolt not installed" and 503s without it', async (t) => {
   const project = writeProject(t.testdir());
