@@ -160,7 +160,7 @@ t.test('with localUser', { skip: rootSkip }, async (t) => {
             'cat /proc/$PPID/environ',
           ].join('\n'),
         });
-        t.match(r.stdout[0], /src\/server\.ts/, '$PPID is the server process');
+        t.match(r.stdout[0], /src\/server\.(ts|js)\b/, '$PPID is the server process (npm start: dist/src/server.js)');
         t.match(r.stdout[1], /^DENIED \/proc\/\d+\/environ$/, 'the server\'s environment is denied');
         t.same(r.stdout.slice(2), paths.slice(1).map((p) => `DENIED ${p}`), 'the config file, data dir and database are denied');
         t.equal(r.done.status, 'failed', 'cat /proc/$PPID/environ fails');
