@@ -15,6 +15,8 @@ import { PROVISION_CONTRACTS, PROVISION_SCHEMAS } from './provision.js';
 import { PACKAGE_CONTRACTS, PACKAGE_SCHEMAS } from './package.js';
 import { DEPLOY_CONTRACTS, DEPLOY_SCHEMAS } from './deploy.js';
 import { ALERT_CONTRACTS, ALERT_SCHEMAS } from './alert.js';
+import { RESOURCES_CONTRACTS, RESOURCES_SCHEMAS } from './resources.js';
+import { QUERY_CONTRACTS, QUERY_SCHEMAS } from './query.js';
 import { mask, redactBySchema, secretsBySchema } from './sensitive.js';
 
 export * from './common.js';
@@ -28,6 +30,8 @@ export * from './provision.js';
 export * from './package.js';
 export * from './deploy.js';
 export * from './alert.js';
+export * from './resources.js';
+export * from './query.js';
 export * from './sensitive.js';
 
 /** Every standardized capability contract. */
@@ -41,6 +45,8 @@ export const CONTRACTS: CapabilityContract[] = [
   ...PACKAGE_CONTRACTS,
   ...DEPLOY_CONTRACTS,
   ...ALERT_CONTRACTS,
+  ...RESOURCES_CONTRACTS,
+  ...QUERY_CONTRACTS,
 ];
 
 /**
@@ -59,6 +65,8 @@ export const SHARED_SCHEMAS: TSchema[] = [
   ...PACKAGE_SCHEMAS,
   ...DEPLOY_SCHEMAS,
   ...ALERT_SCHEMAS,
+  ...RESOURCES_SCHEMAS,
+  ...QUERY_SCHEMAS,
 ];
 
 const byName = new Map(CONTRACTS.map((c) => [c.name, c]));

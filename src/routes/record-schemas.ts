@@ -19,8 +19,21 @@ function page(item: TSchema, $id: string, description: string) {
   return Type.Object({ items: Type.Array(ref(item)), nextCursor: nextCursor(), sources: sources() }, { $id, description });
 }
 
-export const ReportPage = page(Report, 'ReportPage', 'Reports of every reports source, newest first (`startTime`), with per-source status.');
-export const EventPage = page(Event, 'EventPage', 'Events of every events source, newest first (`timestamp`), with per-source status.');
+/** A page whose sources may tell how many items match in all (PuppetDB's include_total). */
+function countedPage(item: TSchema, $id: string, description: string) {
+  return Type.Object({
+    items: Type.Array(ref(item)),
+    nextCursor: nextCursor(),
+    sources: sources(),
+    total: Type.Optional(Type.Integer({
+      minimum: 0,
+      description: 'How many items match in all sources together: present when every source answered and told its total (PuppetDB does).',
+    })),
+  }, { $id, description });
+}
+
+export const ReportPage = countedPage(Report, 'ReportPage', 'Reports of every reports source, newest first (`startTime`), with per-source status.');
+export const EventPage = countedPage(Event, 'EventPage', 'Events of every events source, newest first (`timestamp`), with per-source status.');
 export const AlertPage = page(Alert, 'AlertPage', 'Alerts of every monitoring source, newest first (`startsAt`), with per-source status.');
 export const DeploymentPage = page(Deployment, 'DeploymentPage', 'Deployments of every deployment source, newest first (`startedAt`), with per-source status.');
 export const PackageSearchPage = page(Package, 'PackageSearchPage', 'Packages available from the repositories, as each source found them (each item names its `source`).');
