@@ -6,6 +6,7 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { SourceStatus, TargetSelection, nextCursor, ref } from '../capabilities/common.js';
 import { Alert, Deployment, Event, Package, Report } from '../capabilities/records.js';
+import { ManagedResource } from '../capabilities/resources.js';
 import { AlertAcknowledgeParams, AlertResolveParams } from '../capabilities/alert.js';
 import { DeployExecuteParams, DeployRollbackParams } from '../capabilities/deploy.js';
 import { PackageInstallParams, PackageUninstallParams, PackageUpdateParams } from '../capabilities/package.js';
@@ -44,6 +45,14 @@ export const PackagePage = Type.Object({
   nextCursor: nextCursor(),
   sources: sources(),
 }, { $id: 'PackagePage', description: 'The packages of a node as each source reports them (each item names its `source`), sorted by name.' });
+
+export const ResourcePage = Type.Object({
+  node: Type.String({ description: 'Node name.' }),
+  items: Type.Array(ref(ManagedResource)),
+  nextCursor: nextCursor(),
+  sources: sources(),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'How many resources match in all sources together, when every source answered and told its total.' })),
+}, { $id: 'ResourcePage', description: 'The resources configuration management manages on a node, source by source (each item names its `source`), each sorted by type and title.' });
 
 export const EventStreamFrame = Type.Unsafe<{ id?: string; event: string; data: string }>({
   $id: 'EventStreamFrame',
@@ -98,7 +107,7 @@ export const DecommissionExecuteRequest = executionRequest(DecommissionExecutePa
 
 /** Every schema of this file, each after the ones it references; register after API_SCHEMAS. */
 export const RECORD_API_SCHEMAS: TSchema[] = [
-  ReportPage, EventPage, AlertPage, DeploymentPage, PackageSearchPage, PackagePage, EventStreamFrame,
+  ReportPage, EventPage, AlertPage, DeploymentPage, PackageSearchPage, PackagePage, ResourcePage, EventStreamFrame,
   AlertAcknowledgeBody, AlertResolveBody, DeployRollbackBodyParams,
   PackageInstallRequest, PackageUninstallRequest, PackageUpdateRequest, DeployExecuteRequest, DeployRollbackRequest,
   ProvisionCreateRequest, DecommissionExecuteRequest,
