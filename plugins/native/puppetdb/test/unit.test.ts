@@ -182,3 +182,25 @@ t.test('env file of the real stack', async (t) => {
   t.throws(() => loadStack({ CAPSTAN_TEST_PUPPET_ENV: join(dir, 'empty.env') }), /sets no PUPPETDB_URL/);
   t.throws(() => loadStack({ CAPSTAN_TEST_PUPPET_ENV: join(dir, 'missing.env') }), /ENOENT/);
 });
+
+t.test('enabled by its URL alone; a PuppetDB that does not answer is unhealthy, naming the endpoint and why', async (t) => {
+  const { loadConfig } = await import('../../../../src/config/load.js');
+  const { buildApp } = await import('../../../../src/app.js');
+  const build = async (env: NodeJS.ProcessEnv) => {
+    const app = await buildApp(loadConfig({ env, overrides: { dataDir: t.testdir(), logLevel: 'silent', healthIntervalMs: 0 }, pluginIds: ['puppetdb'] }));
+    t.teardown(() => app.close());
+    await app.ready();
+    return app;
+  };
+  const off = await build({});
+  t.match((await off.inject({ url: '/api/v1/plugins/puppetdb' })).json(), { state: 'disabled' }, 'no URL: off');
+  const app = await build({ CAPSTAN_PLUGINS_PUPPETDB_URL: 'http://127.0.0.1:9', CAPSTAN_PLUGINS_PUPPETDB_ATTEMPTS: '1', CAPSTAN_PLUGINS_PUPPETDB_TIMEOUT_MS: '500' });
+  const plugin = (await app.inject({ url: '/api/v1/plugins/puppetdb' })).json();
+  t.match(plugin, { state: 'ready', health: { status: 'unhealthy', message: /^GET http:\/\/127\.0\.0\.1:9\/status\/v1\/services\/puppetdb-status: .*ECONNREFUSED/ } });
+  const reports = await app.inject({ url: '/api/v1/reports' });
+  t.equal(reports.statusCode, 200, 'an aggregate read reports the source, never fails');
+  // Unhealthy, the source is not asked; its error says why (the health check's message).
+  t.match(reports.json().sources, [{ source: 'puppetdb', status: 'error', error: { code: 'CAPSTAN_ERR_PLUGIN_UNAVAILABLE', detail: /not available: unhealthy: GET http:\/\/127\.0\.0\.1:9\/status\/v1\/services\/puppetdb-status: .*ECONNREFUSED/ } }]);
+  const refused = await build({ CAPSTAN_PLUGINS_PUPPETDB_URL: 'http://puppetdb.example.com:8080' });
+  t.match((await refused.inject({ url: '/api/v1/plugins/puppetdb' })).json(), { state: 'failed' }, 'plain HTTP off loopback: the plugin does not start');
+});
