@@ -204,3 +204,56 @@ t.test('enabled by its URL alone; a PuppetDB that does not answer is unhealthy, 
   const refused = await build({ CAPSTAN_PLUGINS_PUPPETDB_URL: 'http://puppetdb.example.com:8080' });
   t.match((await refused.inject({ url: '/api/v1/plugins/puppetdb' })).json(), { state: 'failed' }, 'plain HTTP off loopback: the plugin does not start');
 });
+
+t.test('HTTP client: retries, X-Records, PuppetDB refusals, timeout, circuit breaker (a scripted HTTP server)', async (t) => {
+  const { createServer } = await import('node:http');
+  const { helpers } = await import('../../../../src/helpers/index.js');
+  const { PuppetDbClient } = await import('../client.js');
+  // Each request takes the next scripted answer; the requests are recorded.
+  const script: { status: number; body: string; headers?: Record<string, string>; delayMs?: number }[] = [];
+  const seen: URL[] = [];
+  const server = createServer((req, res) => {
+    seen.push(new URL(req.url!, 'http://x'));
+    const a = script.shift() ?? { status: 500, body: 'unscripted' };
+    setTimeout(() => { res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers }); res.end(a.body); }, a.delayMs ?? 0);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }));
+  const port = (server.address() as { port: number }).port;
+  const client = new PuppetDbClient(config({ url: `http://127.0.0.1:${port}`, timeoutMs: 300, attempts: 2, breakerThreshold: 3, breakerResetMs: 60_000 }), helpers);
+  t.teardown(() => client.close());
+
+  script.push({ status: 503, body: 'starting' }, { status: 200, body: '[{"certname":"node1"}]', headers: { 'x-records': '7' } });
+  const got = await client.query('reports', { query: and(eq('certname', 'node1"]'), eq('noop', false)), limit: 1, offset: 2, includeTotal: true, orderBy: [{ field: 'start_time', order: 'desc' }] });
+  t.same(got, { body: [{ certname: 'node1' }], total: 7 }, 'a 503 is retried; X-Records is the total');
+  const last = seen[seen.length - 1];
+  t.equal(last.pathname, '/pdb/query/v4/reports');
+  t.same(JSON.parse(last.searchParams.get('query')!), ['and', ['=', 'certname', 'node1"]'], ['=', 'noop', false]], 'the AST arrives as sent, the value intact');
+  t.equal(last.searchParams.get('limit'), '1');
+  t.equal(last.searchParams.get('offset'), '2');
+  t.equal(last.searchParams.get('include_total'), 'true');
+  t.same(JSON.parse(last.searchParams.get('order_by')!), [{ field: 'start_time', order: 'desc' }]);
+
+  script.push({ status: 400, body: "Json parse error at line 1, column 16: ['=','certname'" });
+  await t.rejects(client.query('nodes', { query: '["=","certname"' }), { code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID', message: /PuppetDB refused the query .*HTTP 400.*Json parse error/ }, 'a 400 is the caller\'s, not retried');
+  script.push({ status: 403, body: 'Permission denied' });
+  await t.rejects(client.query('nodes'), { code: 'CAPSTAN_ERR_TARGET_AUTH_FAILED', message: /refused the client \(HTTP 403\)/ });
+  // A body cut short (PuppetDB streams; a query timeout truncates it) is retried, then an upstream error.
+  script.push({ status: 200, body: '[{"certname":' }, { status: 200, body: 'not json' });
+  await t.rejects(client.query('nodes'), { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', message: /not JSON/ });
+  t.equal(client.breakerState, 'closed', 'one failed call: the breaker stays closed (the 400 and 403 did not count)');
+
+  const before = seen.length;
+  script.push({ status: 200, body: '[]', delayMs: 1000 }, { status: 200, body: '[]', delayMs: 1000 });
+  await t.rejects(client.query('nodes'), { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', message: /\/pdb\/query\/v4\/nodes failed: no answer within 300 ms/ }, 'timeouts name the endpoint');
+  t.equal(seen.length - before, 2, 'a timeout is retried (attempts 2)');
+  t.equal(client.breakerState, 'closed', 'two failed calls');
+  script.push({ status: 502, body: 'bad gateway' }, { status: 502, body: 'bad gateway' });
+  await t.rejects(client.query('nodes'), { message: /answered HTTP 502: bad gateway/ });
+  t.equal(client.breakerState, 'open', 'the third consecutive failed call opens the breaker');
+  const during = seen.length;
+  await t.rejects(client.query('nodes'), { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', message: /circuit 'puppetdb' is open/ });
+  t.equal(seen.length, during, 'an open breaker does not call PuppetDB');
+  script.push({ status: 200, body: '{"state":"running"}' });
+  t.same((await client.probe('/status/v1/services/puppetdb-status')).body, { state: 'running' }, 'the health probe bypasses the breaker');
+});
