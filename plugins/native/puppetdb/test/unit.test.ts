@@ -77,8 +77,9 @@ t.test('nodes: recorded /pdb/query/v4/nodes rows', async (t) => {
   const node3 = toNode(fixture('nodes-node3.json'), []);
   t.same(node3.sources, [{ source: 'puppetdb', id: 'node3' }]);
   t.match(node3.vars, { puppetdb: { state: 'active', latestReportStatus: 'failed', latestReportHash: '5c90a921564f4a46ebc1b4992b6234c0fed322a4', reportTimestamp: '2026-11-24T23:31:40.564Z' } });
-  t.equal(toNode({ ...fixture('nodes-node3.json'), deactivated: '2026-11-25T00:00:00.000Z' }, []).vars!.puppetdb && (toNode({ ...fixture('nodes-node3.json'), deactivated: '2026-11-25T00:00:00.000Z' }, []).vars!.puppetdb as { state: string }).state, 'deactivated');
-  t.equal((toNode({ ...fixture('nodes-node3.json'), expired: '2026-11-25T00:00:00.000Z' }, []).vars!.puppetdb as { state: string }).state, 'expired');
+  const stateOf = (over: object) => (toNode({ ...fixture('nodes-node3.json'), ...over }, []).vars!.puppetdb as { state: string }).state;
+  t.equal(stateOf({ deactivated: '2026-11-25T00:00:00.000Z' }), 'deactivated');
+  t.equal(stateOf({ expired: '2026-11-25T00:00:00.000Z' }), 'expired');
 });
 
 t.test('facts: recorded factset normalised like the other sources, raw kept', async (t) => {
