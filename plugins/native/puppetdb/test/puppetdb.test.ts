@@ -237,7 +237,7 @@ async function run(stack: PuppetStack): Promise<void> {
     t.match(node.body, { name: 'node1', transport: 'local', vars: { puppetdb: { state: 'active' } } });
     t.same([...node.body.groups].sort(), ['Debian', 'all', 'web'], 'the groups of both sources');
     const facts = await get(app, '/api/v1/nodes/node1/facts');
-    t.match(facts.body, { node: 'node1', os: { family: 'Debian' } });
+    t.match(facts.body, { node: 'node1', source: 'puppetdb', os: { family: 'Debian' }, raw: { clientcert: 'node1' } }, 'facts from PuppetDB (first by priority, then name)');
     // A run on node1 (through the ssh source's local transport) lands in the journal of the same node.
     const run = await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'command.execute', targets: ['node1'], params: { command: 'true' } } });
     t.equal(run.statusCode, 202);
