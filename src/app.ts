@@ -45,7 +45,7 @@ export const PROJECT_ROOT = join(import.meta.dirname, '..');
 export interface BuildOptions {
   /** Plugin modules to load instead of discovering plugins/native (tests). */
   plugins?: PluginModule[];
-  /** Plugin modules loaded in addition to the discovered ones (tests). */
+  /** Plugin modules loaded in addition to the discovered ones (tests); one with a discovered plugin's id replaces it (a fake `puppetdb`). */
   extraPlugins?: PluginModule[];
   /** Pino destination stream (tests capture logs). */
   logStream?: NodeJS.WritableStream;
@@ -149,7 +149,11 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.addHook('onRoute', documentServerClosing);
   await registerRoutes(app);
 
-  const modules = opts.plugins ?? [...(await discoverPlugins(resolve(PROJECT_ROOT, config.pluginsDir))), ...(opts.extraPlugins ?? [])];
+  const extra = opts.extraPlugins ?? [];
+  const modules = opts.plugins ?? [
+    ...(await discoverPlugins(resolve(PROJECT_ROOT, config.pluginsDir))).filter((m) => !extra.some((x) => x.manifest.id === m.manifest.id)),
+    ...extra,
+  ];
   try {
     await registerPlugins(app, modules, config, integrations, helpers);
   } catch (err) {

@@ -28,6 +28,7 @@ export const EventsListParams = Type.Object({
 export const EventsListResult = Type.Object({
   events: Type.Array(ref(Event)),
   nextCursor: nextCursor(),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'How many match in all, when the source tells (PuppetDB: include_total).' })),
 }, {
   $id: 'EventsListResult',
   description: 'A page of events, newest first.',
@@ -63,6 +64,9 @@ export const EventsQueryParams = Type.Object({
   nodes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { maxItems: 1000, description: 'Only events of these nodes.' })),
   types: eventTypes(),
   severities: Type.Optional(Type.Array(severity(), { minItems: 1, description: 'Only events with one of these severities.' })),
+  report: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Only events of this report (its id, as reports.* return it).' })),
+  resourceType: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Only events of resources of this type (Package, Service, Exec, ...).' })),
+  resourceTitle: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'Only events of resources with this exact title.' })),
   since: Type.Optional(dateTime()),
   until: Type.Optional(dateTime()),
   query: Type.Optional(Type.String({
@@ -82,6 +86,7 @@ export const EventsQueryParams = Type.Object({
 export const EventsQueryResult = Type.Object({
   events: Type.Array(ref(Event)),
   nextCursor: nextCursor(),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'How many match in all, when the source tells (PuppetDB: include_total).' })),
 }, {
   $id: 'EventsQueryResult',
   description: 'A page of matching events, newest first.',

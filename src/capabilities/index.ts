@@ -18,6 +18,8 @@ import { ALERT_CONTRACTS, ALERT_SCHEMAS } from './alert.js';
 import { PUPPET_CONTRACTS, PUPPET_SCHEMAS } from './puppet.js';
 import { CONFIGSERVER_CONTRACTS, CONFIGSERVER_SCHEMAS } from './configserver.js';
 import { CERTIFICATE_CONTRACTS, CERTIFICATE_SCHEMAS } from './certificate.js';
+import { RESOURCES_CONTRACTS, RESOURCES_SCHEMAS } from './resources.js';
+import { QUERY_CONTRACTS, QUERY_SCHEMAS } from './query.js';
 import { mask, redactBySchema, secretsBySchema } from './sensitive.js';
 
 export * from './common.js';
@@ -34,6 +36,8 @@ export * from './alert.js';
 export * from './puppet.js';
 export * from './configserver.js';
 export * from './certificate.js';
+export * from './resources.js';
+export * from './query.js';
 export * from './sensitive.js';
 
 /** Every standardized capability contract. */
@@ -50,6 +54,8 @@ export const CONTRACTS: CapabilityContract[] = [
   ...PUPPET_CONTRACTS,
   ...CONFIGSERVER_CONTRACTS,
   ...CERTIFICATE_CONTRACTS,
+  ...RESOURCES_CONTRACTS,
+  ...QUERY_CONTRACTS,
 ];
 
 /**
@@ -71,6 +77,8 @@ export const SHARED_SCHEMAS: TSchema[] = [
   ...PUPPET_SCHEMAS,
   ...CONFIGSERVER_SCHEMAS,
   ...CERTIFICATE_SCHEMAS,
+  ...RESOURCES_SCHEMAS,
+  ...QUERY_SCHEMAS,
 ];
 
 const byName = new Map(CONTRACTS.map((c) => [c.name, c]));

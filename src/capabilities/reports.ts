@@ -23,6 +23,7 @@ export const ReportsListParams = Type.Object({
 export const ReportsListResult = Type.Object({
   reports: Type.Array(ref(Report)),
   nextCursor: nextCursor(),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'How many match in all, when the source tells (PuppetDB: include_total).' })),
 }, {
   $id: 'ReportsListResult',
   description: 'A page of reports, newest first (without logs and resource events).',
@@ -76,6 +77,7 @@ export const ReportsQueryParams = Type.Object({
 export const ReportsQueryResult = Type.Object({
   reports: Type.Array(ref(Report)),
   nextCursor: nextCursor(),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'How many match in all, when the source tells (PuppetDB: include_total).' })),
 }, {
   $id: 'ReportsQueryResult',
   description: 'A page of matching reports, newest first.',

@@ -62,7 +62,9 @@ export class IntegrationManager {
     };
     this.entries.set(name, entry);
     const isAvailable = () => entry.state === 'ready' && entry.health.status !== 'unhealthy';
-    for (const cap of plugin.capabilities()) this.registry.register(name, manifest.provides, cap, isAvailable, priority);
+    // An aggregate read then says why a source is missing (e.g. the endpoint the health check could not reach).
+    const whyUnavailable = () => (entry.state !== 'ready' ? `it is ${entry.state}` : entry.health.message ? `unhealthy: ${entry.health.message}` : 'unhealthy');
+    for (const cap of plugin.capabilities()) this.registry.register(name, manifest.provides, cap, isAvailable, priority, whyUnavailable);
   }
 
   /** Records a plugin that could not even be loaded (bad config, import error) or is disabled. */

@@ -71,7 +71,8 @@ export async function registerPlugins(app: FastifyInstance, modules: PluginModul
   for (const mod of modules) {
     const { manifest } = mod;
     const raw = (config.plugins[manifest.id] ?? {}) as Record<string, unknown>;
-    const enabled = (raw.enabled as boolean | undefined) ?? manifest.enabledByDefault;
+    const enabled = (raw.enabled as boolean | undefined)
+      ?? ((manifest.enabledBy ?? []).some((k) => raw[k] !== undefined) || manifest.enabledByDefault);
     if (!enabled) {
       integrations.addInactive(manifest, 'disabled');
       continue;

@@ -1,7 +1,9 @@
 /**
  * Who may use which capability. A principal's permissions are capability names (`command.execute`), family
  * wildcards (`inventory.*`), risk grants (`risk:read` = every capability whose riskLevel is read) or `*`.
- * A capability is allowed when every one of its requiredPermissions is granted.
+ * A capability is allowed when every one of its requiredPermissions is granted. A contract that requires `*`
+ * itself (query.native: a read that reaches everything a source holds) is granted by `*` only, never by a
+ * risk grant or a family wildcard.
  */
 import { Errors } from './errors.js';
 import type { CapabilityContract, Principal } from './types.js';
@@ -11,6 +13,7 @@ export const SYSTEM_PRINCIPAL: Principal = { id: 'system', permissions: ['*'] };
 
 export function grants(principal: Principal, permission: string, contract: Pick<CapabilityContract, 'riskLevel'>): boolean {
   const p = principal.permissions;
+  if (permission === '*') return p.includes('*');
   return p.includes('*') || p.includes(permission) || p.includes(`${permission.split('.')[0]}.*`) || p.includes(`risk:${contract.riskLevel}`);
 }
 

@@ -19,6 +19,8 @@ export interface ProviderEntry {
   capability: PluginCapability<any, any>;
   /** False while the plugin is not ready or unhealthy. */
   isAvailable: () => boolean;
+  /** Why it is not available (its state, or its health message naming what failed), for per-source errors. */
+  whyUnavailable?: () => string | undefined;
 }
 
 /** Per-source outcome of an aggregate read (the `sources` array of answers). */
@@ -81,7 +83,7 @@ export class CapabilityRegistry {
   }
 
   /** Adds a provider. Throws PluginMisuse at boot for an unknown or undeclared capability or a duplicate. */
-  register(plugin: string, declared: string[], capability: PluginCapability<any, any>, isAvailable: () => boolean, priority?: number): void {
+  register(plugin: string, declared: string[], capability: PluginCapability<any, any>, isAvailable: () => boolean, priority?: number, whyUnavailable?: () => string | undefined): void {
     const contract = this.contracts.get(capability.name);
     if (!contract) throw new Errors.PluginMisuse(`Plugin '${plugin}' provides unknown capability '${capability.name}'.`);
     if (!declared.includes(capability.name)) {
@@ -94,7 +96,7 @@ export class CapabilityRegistry {
     if (list.some((p) => p.plugin === plugin)) {
       throw new Errors.PluginMisuse(`Plugin '${plugin}' provides '${capability.name}' twice.`);
     }
-    list.push({ plugin, capability, isAvailable, priority: priority ?? capability.priority ?? DEFAULT_PRIORITY });
+    list.push({ plugin, capability, isAvailable, whyUnavailable, priority: priority ?? capability.priority ?? DEFAULT_PRIORITY });
     // Stable order: priority desc, then plugin name, so routing is deterministic.
     list.sort((a, b) => b.priority - a.priority || a.plugin.localeCompare(b.plugin));
     this.providersByName.set(capability.name, list);
@@ -178,7 +180,10 @@ export class CapabilityRegistry {
     const sources = await Promise.all(providers.map(async (p): Promise<SourceStatus> => {
       const started = performance.now();
       try {
-        if (!p.isAvailable()) throw new Errors.PluginUnavailable(`Plugin '${p.plugin}' is not available.`);
+        if (!p.isAvailable()) {
+          const why = p.whyUnavailable?.();
+          throw new Errors.PluginUnavailable(`Plugin '${p.plugin}' is not available${why ? `: ${why}` : ''}.`);
+        }
         // Each provider gets its own copy: defaults or mutation by one must not leak into another.
         const value = await this.call(p, structuredClone(params), ctx, opts.timeoutMs);
         results.push({ source: p.plugin, value });

@@ -183,4 +183,9 @@ export interface PluginManifest {
   configSchema: TSchema;
   /** Enabled when config says nothing. */
   enabledByDefault: boolean;
+  /**
+   * Config keys whose presence enables the plugin when `enabled` is not set (the puppetdb plugin's `url`:
+   * `CAPSTAN_PLUGINS_PUPPETDB_URL=...` alone turns it on). `enabled: false` still wins.
+   */
+  enabledBy?: string[];
 }

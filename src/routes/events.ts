@@ -172,7 +172,7 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
       capability: query ? 'events.query' : 'events.list',
       params,
       cursor,
-      read: (v) => { const r = v as { events: EventT[]; nextCursor: string | null }; return { items: r.events, next: r.nextCursor }; },
+      read: (v) => { const r = v as { events: EventT[]; nextCursor: string | null; total?: number }; return { items: r.events, next: r.nextCursor, total: r.total }; },
       time: (e) => e.timestamp,
     });
   });

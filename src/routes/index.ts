@@ -12,6 +12,7 @@ import nodeRoutes from './nodes.js';
 import packageRoutes from './packages.js';
 import pluginRoutes from './plugins.js';
 import provisioningRoutes from './provisioning.js';
+import queryRoutes from './query.js';
 import reportRoutes from './reports.js';
 
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
@@ -28,4 +29,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(deploymentRoutes);
   await app.register(provisioningRoutes);
   await app.register(configServerRoutes);
+  await app.register(queryRoutes);
 }

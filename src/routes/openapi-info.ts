@@ -5,10 +5,11 @@ export const TAGS = [
   { name: 'plugins', description: 'Loaded plugins, their state and health.' },
   { name: 'capabilities', description: 'The capability catalog and direct invocation.' },
   { name: 'inventory', description: 'Nodes and groups across inventory sources.' },
-  { name: 'nodes', description: 'Per-node facts and journal.' },
+  { name: 'nodes', description: 'Per-node facts, managed resources and journal.' },
   { name: 'executions', description: 'Runs of commands, scripts, tasks and plans: queue, output, streams.' },
   { name: 'records', description: 'Reports, events, alerts, packages, deployments and provisioned resources.' },
   { name: 'configserver', description: 'The configuration server (Puppetserver): status, code environments, CA certificates. Its changes are capabilities: POST /api/v1/capabilities/{name}/invoke.' },
+  { name: 'query', description: "Queries in a source's native language (PuppetDB PQL and AST); admin only." },
 ];
 
 /** Independent of config, so the committed document is the same whatever the server's settings. */

@@ -84,8 +84,8 @@ export interface PageSpec<T> {
   params: Record<string, unknown>;
   /** The composite cursor of the request. */
   cursor?: string;
-  /** The items of one provider's answer and its next cursor. */
-  read: (value: unknown) => { items: T[]; next: string | null };
+  /** The items of one provider's answer, its next cursor and, when it tells, how many match in all. */
+  read: (value: unknown) => { items: T[]; next: string | null; total?: number };
   /** The timestamp items are ordered by, newest first. */
   time: (item: T) => string;
 }
@@ -111,8 +111,8 @@ export async function aggregatePage<T>(app: FastifyInstance, ctx: ExecutionConte
   }
   const bufs = answer.results.map((r) => {
     const pos = state?.[r.source] ?? { n: 0 };
-    const { items, next } = spec.read(r.value);
-    return { source: r.source, pos, items: items.slice(pos.n), next, taken: 0 };
+    const { items, next, total } = spec.read(r.value);
+    return { source: r.source, pos, items: items.slice(pos.n), next, total, taken: 0 };
   });
   const items: T[] = [];
   while (items.length < limit) {
@@ -133,7 +133,11 @@ export async function aggregatePage<T>(app: FastifyInstance, ctx: ExecutionConte
       : b.next === null ? null : { c: b.next, n: 0 };
   }
   const more = bufs.some((b) => nextState[b.source] !== null);
-  return { items, nextCursor: more ? encodeState(nextState) : null, sources: answer.sources };
+  // A total only when it is whole: every source answered this page (none failed, none already done) and told its own.
+  const whole = answer.sources.every((s) => s.status === 'ok') && !Object.values(state ?? {}).some((p) => p === null)
+    && bufs.length > 0 && bufs.every((b) => b.total !== undefined);
+  const total = whole ? bufs.reduce((sum, b) => sum + (b.total ?? 0), 0) : undefined;
+  return { items, nextCursor: more ? encodeState(nextState) : null, sources: answer.sources, ...(total === undefined ? {} : { total }) };
 }
 
 /**

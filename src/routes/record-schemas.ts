@@ -6,6 +6,7 @@
 import { Type, type TObject, type TSchema } from '@sinclair/typebox';
 import { SourceStatus, TargetSelection, nextCursor, ref } from '../capabilities/common.js';
 import { Alert, Deployment, Event, Package, Report } from '../capabilities/records.js';
+import { ManagedResource } from '../capabilities/resources.js';
 import { AlertAcknowledgeParams, AlertResolveParams } from '../capabilities/alert.js';
 import { DeployExecuteParams, DeployRollbackParams } from '../capabilities/deploy.js';
 import { PackageInstallParams, PackageUninstallParams, PackageUpdateParams } from '../capabilities/package.js';
@@ -19,8 +20,21 @@ function page(item: TSchema, $id: string, description: string) {
   return Type.Object({ items: Type.Array(ref(item)), nextCursor: nextCursor(), sources: sources() }, { $id, description });
 }
 
-export const ReportPage = page(Report, 'ReportPage', 'Reports of every reports source, newest first (`startTime`), with per-source status.');
-export const EventPage = page(Event, 'EventPage', 'Events of every events source, newest first (`timestamp`), with per-source status.');
+/** A page whose sources may tell how many items match in all (PuppetDB's include_total). */
+function countedPage(item: TSchema, $id: string, description: string) {
+  return Type.Object({
+    items: Type.Array(ref(item)),
+    nextCursor: nextCursor(),
+    sources: sources(),
+    total: Type.Optional(Type.Integer({
+      minimum: 0,
+      description: 'How many items match in all sources together: present when every source answered and told its total (PuppetDB does).',
+    })),
+  }, { $id, description });
+}
+
+export const ReportPage = countedPage(Report, 'ReportPage', 'Reports of every reports source, newest first (`startTime`), with per-source status.');
+export const EventPage = countedPage(Event, 'EventPage', 'Events of every events source, newest first (`timestamp`), with per-source status.');
 export const AlertPage = page(Alert, 'AlertPage', 'Alerts of every monitoring source, newest first (`startsAt`), with per-source status.');
 export const DeploymentPage = page(Deployment, 'DeploymentPage', 'Deployments of every deployment source, newest first (`startedAt`), with per-source status.');
 export const PackageSearchPage = page(Package, 'PackageSearchPage', 'Packages available from the repositories, as each source found them (each item names its `source`).');
@@ -31,6 +45,14 @@ export const PackagePage = Type.Object({
   nextCursor: nextCursor(),
   sources: sources(),
 }, { $id: 'PackagePage', description: 'The packages of a node as each source reports them (each item names its `source`), sorted by name.' });
+
+export const ResourcePage = Type.Object({
+  node: Type.String({ description: 'Node name.' }),
+  items: Type.Array(ref(ManagedResource)),
+  nextCursor: nextCursor(),
+  sources: sources(),
+  total: Type.Optional(Type.Integer({ minimum: 0, description: 'How many resources match in all sources together, when every source answered and told its total.' })),
+}, { $id: 'ResourcePage', description: 'The resources configuration management manages on a node, source by source (each item names its `source`), each sorted by type and title.' });
 
 export const EventStreamFrame = Type.Unsafe<{ id?: string; event: string; data: string }>({
   $id: 'EventStreamFrame',
@@ -85,7 +107,7 @@ export const DecommissionExecuteRequest = executionRequest(DecommissionExecutePa
 
 /** Every schema of this file, each after the ones it references; register after API_SCHEMAS. */
 export const RECORD_API_SCHEMAS: TSchema[] = [
-  ReportPage, EventPage, AlertPage, DeploymentPage, PackageSearchPage, PackagePage, EventStreamFrame,
+  ReportPage, EventPage, AlertPage, DeploymentPage, PackageSearchPage, PackagePage, ResourcePage, EventStreamFrame,
   AlertAcknowledgeBody, AlertResolveBody, DeployRollbackBodyParams,
   PackageInstallRequest, PackageUninstallRequest, PackageUpdateRequest, DeployExecuteRequest, DeployRollbackRequest,
   ProvisionCreateRequest, DecommissionExecuteRequest,

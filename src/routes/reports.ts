@@ -44,7 +44,7 @@ export default async function reportRoutes(fastify: FastifyInstance): Promise<vo
       capability: query ? 'reports.query' : 'reports.list',
       params,
       cursor,
-      read: (v) => { const r = v as { reports: ReportT[]; nextCursor: string | null }; return { items: r.reports, next: r.nextCursor }; },
+      read: (v) => { const r = v as { reports: ReportT[]; nextCursor: string | null; total?: number }; return { items: r.reports, next: r.nextCursor, total: r.total }; },
       time: (r) => r.startTime,
     });
   });

@@ -12,6 +12,7 @@ import {
   ExecutionResult, TargetSelection, commandExecute, inventoryList,
 } from '../../src/capabilities/index.js';
 import { SchemaValidator } from '../../src/core/validator.js';
+import { authorize } from '../../src/core/permissions.js';
 
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
@@ -81,12 +82,23 @@ t.test('every seed capability exists, each once, with a family.verb name', async
   t.equal(contractByName('inventory.list'), inventoryList);
 });
 
+/** Whether authorize() lets the principal use the contract. */
+function authorizes(principal: { id: string; permissions: string[] }, contract: Parameters<typeof authorize>[1]): boolean {
+  try {
+    authorize(principal, contract);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 t.test('contract metadata is complete', async (t) => {
   for (const c of CONTRACTS) {
     t.equal(c.category, c.name.split('.')[0], `${c.name} category`);
     t.ok(c.description.length > 20, `${c.name} has a description`);
     t.ok(['read', 'write', 'execute', 'admin'].includes(c.riskLevel), `${c.name} risk level`);
-    t.same(c.requiredPermissions, [c.name], `${c.name} requires its own permission`);
+    // query.native reads everything a source holds: only the admin permission `*` grants it.
+    t.same(c.requiredPermissions, c.name === 'query.native' ? ['*'] : [c.name], `${c.name} requires its own permission`);
     t.ok(['query', 'execution'].includes(c.mode), `${c.name} mode`);
     if (c.mode === 'query' && !STATE_CHANGING_QUERIES.includes(c.name)) {
       t.equal(c.riskLevel, 'read', `${c.name} is a read-only query`);
@@ -97,6 +109,12 @@ t.test('contract metadata is complete', async (t) => {
   }
   t.equal(contractByName('configserver.compile')?.riskLevel, 'write', 'a compile may store the catalog in PuppetDB');
   for (const name of STATE_CHANGING_QUERIES) t.not(contractByName(name)?.riskLevel, 'read', `${name} changes something: not read-risk`);
+  const native = contractByName('query.native')!;
+  t.ok(authorizes({ id: 'admin', permissions: ['*'] }, native), 'query.native: * grants it');
+  for (const permissions of [['risk:read'], ['query.*'], ['query.native'], ['risk:read', 'risk:admin', 'query.*', 'query.native']]) {
+    t.notOk(authorizes({ id: 'x', permissions }, native), `query.native: ${permissions.join(', ')} does not`);
+  }
+  t.ok(authorizes({ id: 'reader', permissions: ['risk:read'] }, contractByName('resources.list')!), 'resources.list is a plain read');
   for (const name of ['command.execute', 'script.execute', 'task.execute', 'plan.execute']) t.equal(contractByName(name)?.riskLevel, 'execute');
   for (const name of ['package.install', 'package.uninstall', 'package.update']) t.equal(contractByName(name)?.riskLevel, 'write');
   const custom = defineContract({ name: 'x.y', description: 'd', params: Type.Object({}), result: Type.Object({}), riskLevel: 'read', mode: 'query', requiredPermissions: ['x.*'] });
