@@ -176,7 +176,8 @@ t.test('config: TLS or loopback HTTP', async (t) => {
 });
 
 t.test('env file of the real stack', async (t) => {
-  t.same(parseEnvFile('# stack\nPUPPETDB_URL=http://127.0.0.1:8080\nexport PUPPET_CA="/a b/ca.pem"\n\nbad line\n'), { PUPPETDB_URL: 'http://127.0.0.1:8080', PUPPET_CA: '/a b/ca.pem' });
+  t.same(parseEnvFile('# stack\nPUPPETDB_URL=http://127.0.0.1:8080\nPUPPET_NODES="node1 node2"\n\n'), { PUPPETDB_URL: 'http://127.0.0.1:8080', PUPPET_NODES: 'node1 node2' });
+  t.throws(() => parseEnvFile('bad line\n'), 'a line that is not KEY=value is an error, not ignored');
   t.equal(loadStack({}), undefined, 'no variable: no stack (the tests skip)');
   const dir = t.testdir({ 'stack.env': 'PUPPETDB_URL=http://127.0.0.1:8080/\nPUPPET_CA=/ca.pem\n', 'empty.env': '' });
   t.match(loadStack({ CAPSTAN_TEST_PUPPET_ENV: join(dir, 'stack.env') }), { puppetdbUrl: 'http://127.0.0.1:8080', ca: '/ca.pem' });
