@@ -5,6 +5,7 @@
  * but PuppetDB not answering, it fails. The stack is shared: tests only read it, and assert what the stack's
  * manifests guarantee (node names, node3's failure) rather than exact report counts, which grow with runs.
  */
+import { chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import t from 'tap';
@@ -263,5 +264,39 @@ async function run(stack: PuppetStack): Promise<void> {
     t.teardown(() => app2.close());
     await app2.ready();
     t.match((await get(app2, '/api/v1/plugins/puppetdb')).body, { state: 'disabled' }, 'without a URL it stays off');
+  });
+
+  // Last: it adds a report for node1, which the reads above count.
+  t.test('puppet.run with the real agent: the execution links to the report PuppetDB stored', { timeout: 170_000 }, async (t) => {
+    if (!stack.dir) { t.fail('the env file names no PUPPET_TB_DIR'); return; }
+    // node1 as an ssh target on the local transport; `puppet` first on PATH is the real agent with the
+    // testbed's config and node1's certificate (as on node1 itself).
+    const dir = t.testdir({
+      'inventory.yaml': 'version: 2\ntargets:\n  - name: node1\n    config:\n      transport: local\n',
+      bin: { puppet: `#!/bin/sh\nexec /usr/bin/puppet "$@" --confdir '${stack.dir}/etc' --certname node1\n` },
+    });
+    chmodSync(join(dir, 'bin', 'puppet'), 0o755);
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${join(dir, 'bin')}:${process.env.PATH}`;
+    t.teardown(() => { process.env.PATH = savedPath; });
+    const app = await buildTestApp(t, overrides({ plugins: { puppetdb: puppetdb(stack), ssh: { inventoryFile: join(dir, 'inventory.yaml') } } }));
+    const created = await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'puppet.run', targets: ['node1'], params: { noop: true } } });
+    t.equal(created.statusCode, 202, created.body);
+    const done = await waitForExecution(app, created.json().id, 150);
+    t.match(done, { status: 'succeeded', results: [{ target: 'node1', status: 'succeeded' }] }, 'the agent ran');
+    t.ok([0, 2].includes(done.results[0].exitCode), `detailed exit code ${done.results[0].exitCode}`);
+    t.equal(typeof done.results[0].changed, 'boolean', 'changed is set');
+    const output = (await app.inject({ url: `/api/v1/executions/${done.id}/output?format=text` })).body;
+    t.match(output, /Applied catalog in/, 'the agent applied its catalog');
+    t.match(done.links.reports, /^\/api\/v1\/reports\?nodes=node1&since=/);
+    // PuppetDB stores a report asynchronously (its command queue): poll the link.
+    let reports: { items: { node: string; noop?: boolean; startTime: string }[] } = { items: [] };
+    for (let i = 0; i < 60 && reports.items.length === 0; i++) {
+      if (i) await new Promise((r) => setTimeout(r, 1000));
+      reports = (await get(app, done.links.reports)).body;
+    }
+    t.equal(reports.items.length, 1, 'the link finds the run\'s report, and only it');
+    t.match(reports.items[0], { node: 'node1', source: 'puppetdb' });
+    t.ok(Date.parse(reports.items[0].startTime) >= Date.parse(done.startedAt), 'started within the run');
   });
 }
