@@ -37,11 +37,11 @@ function drained(raw: FastifyReply['raw']): Promise<void> {
 }
 
 /**
- * Sends the stream: headers (the reply's own, SSE_HEADERS, `text/event-stream`), then each page of frames in one
- * write. A failure after the headers went out ends the stream with an `event: problem` frame (the client
+ * Sends the stream: headers (the reply's own, SSE_HEADERS, `text/event-stream`), then each page (the text of its
+ * frames, see serializeFrame) in one write. A failure after the headers went out ends the stream with an `event: problem` frame (the client
  * reconnects with Last-Event-ID), as startSse does. The caller ends `pages` when the socket closes.
  */
-export function startSsePages(reply: FastifyReply, pages: AsyncIterable<EventMessage[]>): void {
+export function startSsePages(reply: FastifyReply, pages: AsyncIterable<string>): void {
   reply.headers(SSE_HEADERS);
   void reply.hijack();
   const raw = reply.raw;
@@ -53,10 +53,8 @@ export function startSsePages(reply: FastifyReply, pages: AsyncIterable<EventMes
   raw.write(serializeFrame({ retry: RETRY_MS }));
   void (async () => {
     try {
-      for await (const frames of pages) {
+      for await (const text of pages) {
         if (raw.destroyed) break;
-        let text = '';
-        for (const f of frames) text += serializeFrame(f);
         if (text && !raw.write(text)) await drained(raw);
       }
     } catch (failure) {
