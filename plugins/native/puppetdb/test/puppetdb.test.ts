@@ -273,7 +273,13 @@ async function run(stack: PuppetStack): Promise<void> {
     // testbed's config and node1's certificate (as on node1 itself).
     const dir = t.testdir({
       'inventory.yaml': 'version: 2\ntargets:\n  - name: node1\n    config:\n      transport: local\n',
-      bin: { puppet: `#!/bin/sh\nexec /usr/bin/puppet "$@" --confdir '${stack.dir}/etc' --certname node1\n` },
+      // scripts/testbed/puppet-up.sh gives each agent its own vardir, rundir and ssldir (node1's key and
+      // certificate live there); the reference recipe's stack shares the server's.
+      bin: {
+        puppet: `#!/bin/sh\nd='${stack.dir}/agents/node1'\n`
+          + `if [ -d "$d" ]; then set -- "$@" --vardir "$d/cache" --rundir "$d/run" --ssldir "$d/ssl"; fi\n`
+          + `exec /usr/bin/puppet "$@" --confdir '${stack.dir}/etc' --certname node1\n`,
+      },
     });
     chmodSync(join(dir, 'bin', 'puppet'), 0o755);
     const savedPath = process.env.PATH;
