@@ -1,6 +1,7 @@
 /**
  * Pure rules of how an execution ends: the final status from per-target outcomes and the abort reason.
  */
+import type { CapstanError } from '../core/errors.js';
 import type { TargetOutcome } from '../core/types.js';
 import type { ExecutionStatus } from './states.js';
 
@@ -24,4 +25,12 @@ export function missingTargetStatus(abort?: AbortReason): TargetOutcome['status'
   if (abort === 'cancel' || abort === 'shutdown') return 'canceled';
   if (abort === 'timeout') return 'timed_out';
   return 'failed';
+}
+
+/** A target's failed outcome for an error raised before or around its run (nothing exited). */
+export function failure(target: string, e: CapstanError): TargetOutcome {
+  return {
+    target, status: 'failed', exitCode: null,
+    error: { category: e.category, code: e.code, title: e.title, detail: e.message },
+  };
 }

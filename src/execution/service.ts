@@ -5,64 +5,23 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Config } from '../config/schema.js';
-import { CapstanError, Errors, toCapstanError } from '../core/errors.js';
+import { Errors, toCapstanError } from '../core/errors.js';
 import { bootId, killStaleGroup, startTicks } from '../core/process-identity.js';
 import { killRecordedScope, sweepEmptyCgroups } from '../core/process-scope.js';
 import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import { authorizeTargets } from '../core/server-account.js';
-import type { CapabilityRegistry } from '../core/registry.js';
 import type { ExecutionContext, ExecutionEmit, ExitCodeRule, Principal, TargetNode, TargetOutcome } from '../core/types.js';
-import type { InventoryService } from '../inventory/aggregate.js';
 import { secretParams } from '../capabilities/index.js';
-import type { SecretScrubber } from '../observability/secret-scrubber.js';
 import type { ExecutionRow, Store } from '../store/types.js';
-import type { StoreWriteGuard } from '../store/write-guard.js';
-import { finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
+import { failure, finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
+import { endReason, type Active, type ExecutionDeps, type SubmitRequest } from './service-types.js';
 import { createEmitter } from './emitter.js';
 import { hash } from './fingerprint.js';
-import type { ExecutionObserver } from './observer.js';
-import type { ExecutionQueue } from './queue.js';
 import { RunWrites } from './run-writes.js';
 import { isTerminal, type ExecutionStatus } from './states.js';
-import type { StreamHub } from './streaming.js';
 
-export interface SubmitRequest {
-  capability: string;
-  targets: string[];
-  params: Record<string, unknown>;
-  timeoutSeconds?: number;
-  idempotencyKey?: string;
-  principal: Principal;
-  correlationId: string;
-}
-
-interface Active {
-  controller: AbortController;
-  reason?: AbortReason;
-  /** Why it ends as it will (cancel, timeout), kept here too: its store write may be held. */
-  reasonText?: string;
-  /** Set when the run's writes could not be made: its output from then on is dropped (counted). */
-  store?: { cause: string; dropped: number };
-  done: Promise<void>;
-}
-
-export interface ExecutionDeps {
-  store: Store;
-  /** Every write of a running execution goes through it (src/store/write-guard.ts). */
-  guard: StoreWriteGuard;
-  queue: ExecutionQueue;
-  hub: StreamHub;
-  registry: CapabilityRegistry;
-  inventory: InventoryService;
-  logger: Logger;
-  config: Config['execution'];
-  /** Log lines and metrics of each transition (src/execution/observer.ts). */
-  observer?: ExecutionObserver;
-  /** Holds each run's secret params while it runs, so log lines never show them. */
-  secrets: SecretScrubber;
-}
+export type { ExecutionDeps, SubmitRequest } from './service-types.js';
 
 export class ExecutionService {
   private readonly active = new Map<string, Active>();
@@ -385,18 +344,4 @@ export class ExecutionService {
       });
     }
   }
-}
-
-/** The reason a run ends with, from what happened to it in this process. */
-function endReason(a: Active): string | null {
-  const store = a.store && `store write failed: ${a.store.cause}${a.store.dropped ? `; ${a.store.dropped} output piece(s) printed after that were not stored` : ''}`;
-  const other = a.reasonText ?? (a.reason === 'shutdown' ? 'the server shut down while it was running' : undefined);
-  return [store, other].filter(Boolean).join('; ') || null;
-}
-
-function failure(target: string, e: CapstanError): TargetOutcome {
-  return {
-    target, status: 'failed', exitCode: null,
-    error: { category: e.category, code: e.code, title: e.title, detail: e.message },
-  };
 }
