@@ -4,7 +4,7 @@
  * of connection errors, timeouts and 5xx (opts.helpers.withRetry), one circuit breaker around it all; paging
  * parameters (`limit`, `offset`, `order_by`, `include_total` -> the `X-Records` header).
  */
-import { readFileSync } from 'node:fs';
+import { isLoopbackHostname, readTlsFiles } from '../../../src/core/tls-files.js';
 import http from 'node:http';
 import https from 'node:https';
 import { Errors } from '../../../src/core/errors.js';
@@ -28,8 +28,6 @@ export interface QueryOptions {
   signal?: AbortSignal;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
 /** Checks the URL and TLS settings; throws Errors.Config naming the key. */
 export function checkEndpoint(cfg: PuppetDbConfig): URL {
   let url: URL;
@@ -39,7 +37,7 @@ export function checkEndpoint(cfg: PuppetDbConfig): URL {
     throw new Errors.Config(`plugins.puppetdb.url is not a URL: ${cfg.url}`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Errors.Config(`plugins.puppetdb.url must be http(s): ${cfg.url}`);
-  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname) && !url.hostname.startsWith('127.') && !cfg.allowPlainHttp) {
+  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname) && !cfg.allowPlainHttp) {
     throw new Errors.Config(`plugins.puppetdb.url ${cfg.url}: plain HTTP is accepted on loopback only; use https with ca, cert and key (or set allowPlainHttp)`);
   }
   if ((cfg.cert && !cfg.key) || (!cfg.cert && cfg.key)) throw new Errors.Config('plugins.puppetdb.cert and plugins.puppetdb.key go together');
@@ -54,16 +52,7 @@ export class PuppetDbClient {
   constructor(private readonly cfg: PuppetDbConfig, private readonly helpers: PluginHelpers) {
     this.base = checkEndpoint(cfg);
     if (this.base.protocol === 'https:') {
-      const read = (key: 'ca' | 'cert' | 'key') => {
-        const file = cfg[key];
-        if (!file) return undefined;
-        try {
-          return readFileSync(file);
-        } catch (err) {
-          throw new Errors.Config(`plugins.puppetdb.${key}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
-        }
-      };
-      this.agent = new https.Agent({ keepAlive: true, ca: read('ca'), cert: read('cert'), key: read('key') });
+      this.agent = new https.Agent({ keepAlive: true, ...readTlsFiles('plugins.puppetdb', cfg) });
     } else {
       this.agent = new http.Agent({ keepAlive: true });
     }

@@ -3,7 +3,7 @@
  * the client certificate (or node:http on loopback), bounded in time and size, every failure a catalogued
  * error whose detail names the endpoint (`GET https://localhost:8140/status/v1/services`) and why.
  */
-import { readFileSync } from 'node:fs';
+import { isLoopbackHostname, readTlsFiles, type TlsFiles } from '../../../src/core/tls-files.js';
 import http from 'node:http';
 import https from 'node:https';
 import { Errors, type CapstanError } from '../../../src/core/errors.js';
@@ -24,33 +24,15 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-/** TLS material read from the configured files. */
-export interface TlsFiles {
-  ca?: Buffer;
-  cert?: Buffer;
-  key?: Buffer;
-}
-
-const LOOPBACK = /^(localhost|127\.\d+\.\d+\.\d+|\[::1\])$/;
-
 /** Reads ca / cert / key, and checks the URL against them; throws Errors.Config naming the key at fault. */
 export function loadTls(cfg: PuppetserverConfig): TlsFiles {
   const url = new URL(cfg.url);
-  if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
+  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname)) {
     throw new Errors.Config(`plugins.puppetserver.url: plain http is accepted on loopback only (got ${cfg.url}); use https with ca.`);
   }
   if (url.protocol === 'https:' && !cfg.ca) throw new Errors.Config('plugins.puppetserver.ca is required for an https url: the Puppet CA certificate (PEM).');
   if (!!cfg.cert !== !!cfg.key) throw new Errors.Config('plugins.puppetserver.cert and .key go together: set both or neither.');
-  const read = (key: 'ca' | 'cert' | 'key') => {
-    const path = cfg[key];
-    if (!path) return undefined;
-    try {
-      return readFileSync(path);
-    } catch (err) {
-      throw new Errors.Config(`plugins.puppetserver.${key}: cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
-    }
-  };
-  return { ca: read('ca'), cert: read('cert'), key: read('key') };
+  return readTlsFiles('plugins.puppetserver', cfg);
 }
 
 /** TLS verification failures (node's error codes): the server is not the one the CA vouches for. */

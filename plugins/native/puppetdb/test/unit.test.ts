@@ -168,6 +168,7 @@ t.test('config: TLS or loopback HTTP', async (t) => {
   t.equal(checkEndpoint(config()).href, 'http://127.0.0.1:8080/', 'default: loopback HTTP');
   t.ok(checkEndpoint(config({ url: 'http://localhost:8080' })));
   t.throws(() => checkEndpoint(config({ url: 'http://puppetdb.example.com:8080' })), /plain HTTP is accepted on loopback only/);
+  t.throws(() => checkEndpoint(config({ url: 'http://127.evil.example:8080' })), /plain HTTP is accepted on loopback only/, 'a name starting with 127. is not loopback');
   t.ok(checkEndpoint(config({ url: 'http://puppetdb.example.com:8080', allowPlainHttp: true })));
   t.throws(() => checkEndpoint(config({ url: 'https://puppetdb:8081', cert: '/x.pem' })), /cert and plugins.puppetdb.key go together/);
   t.throws(() => checkEndpoint(config({ url: 'ftp://x' })), /must be http/);
