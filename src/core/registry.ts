@@ -176,24 +176,12 @@ export class CapabilityRegistry {
     this.validateParams(name, params, opts.paramsAt);
     const providers = this.providers(name);
     if (providers.length === 0) throw notProvided(name);
-    const results: { source: string; value: unknown }[] = [];
-    const sources = await Promise.all(providers.map(async (p): Promise<SourceStatus> => {
-      const started = performance.now();
-      try {
-        if (!p.isAvailable()) {
-          const why = p.whyUnavailable?.();
-          throw new Errors.PluginUnavailable(`Plugin '${p.plugin}' is not available${why ? `: ${why}` : ''}.`);
-        }
-        // Each provider gets its own copy: defaults or mutation by one must not leak into another.
-        const value = await this.call(p, structuredClone(params), ctx, opts.timeoutMs);
-        results.push({ source: p.plugin, value });
-        return { source: p.plugin, status: 'ok', durationMs: ms(started) };
-      } catch (err) {
-        return failedSource(p.plugin, started, err);
-      }
-    }));
-    results.sort((a, b) => providers.findIndex((p) => p.plugin === a.source) - providers.findIndex((p) => p.plugin === b.source));
-    return { results, sources };
+    // Each provider gets its own copy of the params: defaults or mutation by one must not leak into another.
+    const answers = await Promise.all(providers.map((p) => askSource(p, () => this.call(p, structuredClone(params), ctx, opts.timeoutMs))));
+    return {
+      results: answers.flatMap((a) => ('value' in a ? [{ source: a.status.source, value: a.value }] : [])),
+      sources: answers.map((a) => a.status),
+    };
   }
 
   private async call(p: ProviderEntry, params: unknown, ctx: ExecutionContext, timeoutMs = 30_000, abortSettleMs = 10_000): Promise<unknown> {
@@ -244,6 +232,24 @@ export class CapabilityRegistry {
 /** Milliseconds since `started` (performance.now()), to 0.01 ms. */
 export function ms(started: number): number {
   return Math.round((performance.now() - started) * 100) / 100;
+}
+
+/**
+ * Asks one source of an aggregate read: its answer with an `ok` status, or (it failed, or its plugin is not
+ * available, saying why) only its failed status. Never throws.
+ */
+export async function askSource<T>(p: ProviderEntry, call: () => Promise<T>): Promise<{ value: T; status: SourceStatus } | { status: SourceStatus }> {
+  const started = performance.now();
+  try {
+    if (!p.isAvailable()) {
+      const why = p.whyUnavailable?.();
+      throw new Errors.PluginUnavailable(`Plugin '${p.plugin}' is not available${why ? `: ${why}` : ''}.`);
+    }
+    const value = await call();
+    return { value, status: { source: p.plugin, status: 'ok', durationMs: ms(started) } };
+  } catch (err) {
+    return { status: failedSource(p.plugin, started, err) };
+  }
 }
 
 /** A source's status in an aggregate answer when asking it failed (`timeout` for the timeout category). */

@@ -7,7 +7,7 @@
  */
 import { Errors } from '../core/errors.js';
 import { authorize } from '../core/permissions.js';
-import { failedSource, ms, type CapabilityRegistry, type SourceStatus } from '../core/registry.js';
+import { askSource, type CapabilityRegistry, type SourceStatus } from '../core/registry.js';
 import type { ExecutionContext } from '../core/types.js';
 
 /** One source's data as of one answer. */
@@ -39,18 +39,8 @@ export class SourceSnapshots<T> {
     authorize(ctx.principal, this.registry.contract(this.capability));
     const providers = this.registry.providers(this.capability);
     if (providers.length === 0) return undefined;
-    const got: (Snapshot<T> | undefined)[] = new Array(providers.length);
-    const sources = await Promise.all(providers.map(async (p, i): Promise<SourceStatus> => {
-      const started = performance.now();
-      try {
-        if (!p.isAvailable()) throw new Errors.PluginUnavailable(`Plugin '${p.plugin}' is not available.`);
-        got[i] = await this.fetch(p.plugin, ctx);
-        return { source: p.plugin, status: 'ok', durationMs: ms(started) };
-      } catch (err) {
-        return failedSource(p.plugin, started, err);
-      }
-    }));
-    return { snapshots: got.filter((s): s is Snapshot<T> => s !== undefined), sources };
+    const answers = await Promise.all(providers.map((p) => askSource(p, () => this.fetch(p.plugin, ctx))));
+    return { snapshots: answers.flatMap((a) => ('value' in a ? [a.value] : [])), sources: answers.map((a) => a.status) };
   }
 
   private async fetch(source: string, ctx: ExecutionContext): Promise<Snapshot<T>> {

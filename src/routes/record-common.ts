@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CapstanError, Errors, fieldError, toCapstanError, type RequestPart } from '../core/errors.js';
-import { notProvided, type SourceStatus } from '../core/registry.js';
+import { failedSource, ms, notProvided, type SourceStatus } from '../core/registry.js';
 import type { ExecutionContext } from '../core/types.js';
 import { sendAccepted, submitFromRequest } from './execution-submit.js';
 
@@ -61,14 +61,11 @@ export async function fanOut(app: FastifyInstance, name: string, ctx: ExecutionC
   const asked = providers.filter((p) => perSource.has(p.plugin));
   const answers = await Promise.all(asked.map(async (p) => {
     const started = performance.now();
-    const durationMs = () => Math.round((performance.now() - started) * 100) / 100;
     try {
       const { value } = await app.registry.invoke(name, perSource.get(p.plugin), ctx, { provider: p.plugin, timeoutMs });
-      return { value, status: { source: p.plugin, status: 'ok', durationMs: durationMs() } as SourceStatus };
+      return { value, status: { source: p.plugin, status: 'ok', durationMs: ms(started) } as SourceStatus };
     } catch (err) {
-      const e = toCapstanError(err);
-      const error = { category: e.category, code: e.code, title: e.title, detail: e.message };
-      return { status: { source: p.plugin, status: e.category === 'timeout' ? 'timeout' : 'error', durationMs: durationMs(), error } as SourceStatus };
+      return { status: failedSource(p.plugin, started, err) };
     }
   }));
   return {
