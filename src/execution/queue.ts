@@ -166,9 +166,7 @@ export class ExecutionQueue {
         if (!heap) this.parked.set(blocker, (heap = new EntryHeap()));
         heap.push(e);
       } else {
-        this.waiting.delete(e.item.id);
-        this.ranks.add(e.order, -1);
-        e.gone = true;
+        this.forget(e);
         this.start(e.item);
       }
       this.pushHead(from);
@@ -205,7 +203,7 @@ export class ExecutionQueue {
     });
   }
 
-  /** Marks a waiting run gone (cancel) and drops it from the ranks; its list entry is skipped later. */
+  /** Marks a waiting run gone (canceled, or started) and drops it from the ranks; its list entry is skipped later. */
   private forget(e: Entry): void {
     e.gone = true;
     this.waiting.delete(e.item.id);

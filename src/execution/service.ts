@@ -335,8 +335,9 @@ export class ExecutionService {
     this.d.observer?.finished(row, status, reason, outcomes, finishedAt);
     this.append(row.id, 'status', { status, ...(reason ? { reason } : {}) });
     this.append(row.id, 'complete', { status, finishedAt, results: outcomes.map((o) => ({ target: o.target, status: o.status, exitCode: o.exitCode })) });
+    const byTarget = new Map(outcomes.map((o) => [o.target, o]));
     for (const node of row.nodes) {
-      const o = outcomes.find((x) => x.target === node);
+      const o = byTarget.get(node);
       this.w.journal({
         node, at: finishedAt, kind: 'execution', executionId: row.id,
         summary: `${row.capability} ${status}${o ? ` (${o.status}${o.exitCode !== null ? `, exit ${o.exitCode}` : ''})` : ''}`,
