@@ -11,7 +11,7 @@ import { serializeFrame, startSsePages } from './sse-pages.js';
 import { isTerminal } from './states.js';
 
 const PAGE = 500;
-/** Frames kept per execution while it has readers: clients reading the same run share them (fan-out). */
+/** Frames kept per execution while it has readers (up to twice this before a trim): clients reading the same run share them. */
 const CACHE_FRAMES = 2000;
 const HEARTBEAT = serializeFrame({ comment: ' heartbeat' });
 
@@ -78,8 +78,10 @@ export class StreamHub {
       text: serializeFrame({ id: String(e.seq), event: e.type, data: stringifyWellFormed(e.data) }),
     }));
     if (read.length) {
-      cache.frames = f.length && read[0].seq === f[f.length - 1].seq + 1 ? f.concat(read) : read;
-      if (cache.frames.length > CACHE_FRAMES) cache.frames = cache.frames.slice(-CACHE_FRAMES);
+      // Appended in place (a live run adds a few frames per read); trimmed only past twice the bound.
+      if (f.length && read[0].seq === f[f.length - 1].seq + 1) f.push(...read);
+      else cache.frames = read;
+      if (cache.frames.length > 2 * CACHE_FRAMES) cache.frames = cache.frames.slice(-CACHE_FRAMES);
     }
     return read;
   }
