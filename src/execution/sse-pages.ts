@@ -8,10 +8,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { EventMessage } from 'fastify-sse-v2';
-import { toCapstanError } from '../core/errors.js';
-import { stringifyWellFormed } from '../core/json-text.js';
-import { toProblem } from '../core/problem.js';
-import { SSE_HEADERS } from './sse.js';
+import { problemFrame, SSE_HEADERS } from './sse.js';
 
 /** The reconnection delay sent first (ms), as fastify-sse-v2's default. */
 const RETRY_MS = 3000;
@@ -58,8 +55,8 @@ export function startSsePages(reply: FastifyReply, pages: AsyncIterable<string>)
         if (text && !raw.write(text)) await drained(raw);
       }
     } catch (failure) {
-      reply.log.error({ err: failure }, 'stream failed after it started');
-      if (!raw.destroyed) raw.write(serializeFrame({ event: 'problem', data: stringifyWellFormed(toProblem(toCapstanError(failure), reply.request)) }));
+      const frame = problemFrame(reply, failure);
+      if (!raw.destroyed) raw.write(serializeFrame(frame));
     }
     if (!raw.destroyed) raw.end();
   })();

@@ -36,10 +36,14 @@ async function* endingWithProblem(reply: FastifyReply, frames: AsyncIterable<Eve
   try {
     yield* frames;
   } catch (failure) {
-    const err = toCapstanError(failure);
-    reply.log.error({ err: failure }, 'stream failed after it started');
-    yield { event: 'problem', data: stringifyWellFormed(toProblem(err, reply.request)) };
+    yield problemFrame(reply, failure);
   }
+}
+
+/** Logs a failure of a stream that already started, and gives the `event: problem` frame that ends it. */
+export function problemFrame(reply: FastifyReply, failure: unknown): EventMessage {
+  reply.log.error({ err: failure }, 'stream failed after it started');
+  return { event: 'problem', data: stringifyWellFormed(toProblem(toCapstanError(failure), reply.request)) };
 }
 
 /** The `data:` of a frame as the wire has it: a JSON text whose parsed value follows `payload` (JSON Schema's content keywords). */
