@@ -57,8 +57,9 @@ export class PuppetserverPlugin extends BasePlugin {
   private async call(method: string, path: string, opts: RequestOptions & { retry: boolean }): Promise<Answer> {
     const once = async () => {
       const a = await this.http().request(method, path, opts);
-      // 5xx are the server's own trouble: thrown here so the retry and the breaker see them.
-      if (a.status >= 500 && a.status !== 500) throw statusError(a, this.certDescription());
+      // 5xx are the server's own trouble: thrown here so the retry and the breaker see them. A 500 is left to
+      // the caller (a compile maps it to the manifest's error).
+      if (a.status > 500) throw statusError(a, this.certDescription());
       return a;
     };
     return this.breaker.call(() => (opts.retry ? this.helpers.withRetry(once, { attempts: this.cfg.retries, signal: opts.signal }) : once()));
