@@ -7,6 +7,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { TSchema } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 import { Errors } from '../core/errors.js';
+import { isLoopbackName } from '../core/host-check.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export interface LoadConfigOptions {
@@ -30,7 +31,17 @@ export function loadConfig(opts: LoadConfigOptions = {}): Readonly<Config> {
   if (env.CAPSTAN_CONFIG) merged = deepMerge(merged, readYaml(env.CAPSTAN_CONFIG));
   merged = deepMerge(merged, fromEnv(env, opts.pluginIds ?? []));
   if (opts.overrides) merged = deepMerge(merged, structuredClone(opts.overrides) as Tree);
-  return validateConfig(ConfigSchema, merged, 'config') as Config;
+  const config = validateConfig(ConfigSchema, merged, 'config') as Config;
+  checkAuthListener(config);
+  return config;
+}
+
+/** `auth: off` only on a loopback listener: anywhere else anyone who reaches the port would be admin. */
+export function checkAuthListener(config: Readonly<Config>): void {
+  if (config.auth === 'off' && !isLoopbackName(config.host)) {
+    throw new Errors.Config(`auth is off (CAPSTAN_AUTH=off) but host is ${config.host}, not a loopback address: refusing to start. `
+      + 'Listen on 127.0.0.1 (or ::1), or turn auth on and use a token.', { extra: { errors: [{ pointer: '/auth', message: 'off requires a loopback host' }] } });
+  }
 }
 
 /** Converts strings from env, fills defaults, reports every error with its path, freezes. */

@@ -26,8 +26,24 @@ export const ConfigSchema = Type.Object({
   dataDir: Type.String({ default: './data', description: 'Directory of the SQLite store (CAPSTAN_DATA_DIR).' }),
   logLevel: Type.Union(LOG_LEVELS.map((l) => Type.Literal(l)), { default: 'info', description: 'pino level (CAPSTAN_LOG_LEVEL).' }),
   bodyLimit: Type.Integer({ default: 1_048_576, minimum: 1024, description: 'Largest accepted request body in bytes.' }),
-  /** Optional bearer token; when set, every /api route requires `Authorization: Bearer <token>`. */
-  token: Type.Optional(Type.String({ minLength: 8, description: 'When set, /api requires Authorization: Bearer <token> (CAPSTAN_TOKEN).' })),
+  /**
+   * Authentication of /api. Default `on`: every /api request needs a bearer token (an API token, `token` or
+   * one of `tokens`). `off` is accepted only with a loopback `host` (127.0.0.0/8, ::1, localhost) and makes
+   * every caller an admin: for a developer's machine only.
+   */
+  auth: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on', description: "Authentication of /api: `on` (default) or `off`, only with a loopback host (CAPSTAN_AUTH)." }),
+  /**
+   * Host names (the Host header, without port) the server answers besides loopback names and its own listen
+   * address: the names clients use to reach it (`capstan.example.com`). `*` accepts any name (turns the DNS
+   * rebinding check off: only behind a proxy that checks Host itself). Default: none.
+   */
+  allowedHosts: Type.Array(Type.String({ pattern: '^(\\*|[A-Za-z0-9._:\\[\\]-]{1,255})$' }), {
+    default: [], description: 'Host names clients use besides loopback names and the listen address; `*` turns the Host check off (CAPSTAN_ALLOWED_HOSTS, comma-separated).',
+  }),
+  /** Whether GET /metrics is open (true, the default) or needs a bearer token like /api. */
+  openMetrics: Type.Boolean({ default: true, description: 'GET /metrics without a token (default true); false: it needs a valid bearer token (CAPSTAN_OPEN_METRICS).' }),
+  /** Optional admin token; when set, it is an extra token named `admin` with `*` (and no admin-token file is written). */
+  token: Type.Optional(Type.String({ minLength: 8, description: 'An admin bearer token (CAPSTAN_TOKEN); when set, no admin token is created at first start.' })),
   /**
    * Named API tokens with permissions (YAML only). Permissions: capability names, `family.*`, `risk:<level>`
    * or `*`. `token` above is an extra token named `admin` with `*`. Default: none.

@@ -121,7 +121,7 @@ export const Errors = {
   UnsupportedMediaType: define('REQUEST_UNSUPPORTED_MEDIA_TYPE', 'validation', 'Unsupported media type', 'The request body has a content type the route does not accept (HTTP 415).'),
   ForbiddenKey: define('REQUEST_FORBIDDEN_KEY', 'validation', 'Forbidden key in body', 'The JSON body contains a key such as `__proto__` or `constructor` that is never accepted.'),
   RouteNotFound: define('ROUTE_NOT_FOUND', 'not_found', 'Route not found', 'No route matches this method and path.'),
-  Unauthorized: define('AUTH_REQUIRED', 'unauthorized', 'Authentication required', 'The request carries no valid bearer token (only when tokens are configured). The answer carries `WWW-Authenticate: Bearer realm="capstan"`, with `error="invalid_token"` when a bearer token was sent but is not valid.'),
+  Unauthorized: define('AUTH_REQUIRED', 'unauthorized', 'Authentication required', 'The request carries no valid bearer token (every /api request needs one unless auth is off): none, an unknown one, or a revoked or expired API token. The answer carries `WWW-Authenticate: Bearer realm="capstan"`, with `error="invalid_token"` when a bearer token was sent but is not valid.'),
   Forbidden: define('AUTH_FORBIDDEN', 'forbidden', 'Forbidden', 'The principal lacks a permission the capability requires; `missingPermissions` names it, and `WWW-Authenticate` carries `error="insufficient_scope"`.'),
   CapabilityUnknown: define('CAPABILITY_UNKNOWN', 'not_found', 'Unknown capability', 'No capability of this name exists in the catalog.'),
   CapabilityNoProvider: define('CAPABILITY_NO_PROVIDER', 'unavailable', 'No provider for capability', 'The capability has providers but none is available now (failed, unhealthy or shutting down); retry after the Retry-After delay.'),
@@ -171,6 +171,8 @@ export const Errors = {
   CatalogCompileFailed: define('CATALOG_COMPILE_FAILED', 'execution_failed', 'Catalog compile failed', 'The configuration server could not compile the node\'s catalog (a syntax or evaluation error in the code, missing node data); the detail is the server\'s own message (HTTP 502).'),
   CertificateNotFound: define('CERTIFICATE_NOT_FOUND', 'not_found', 'Certificate not found', 'The CA knows no certificate or certificate request of this name.'),
   CertificateStateConflict: define('CERTIFICATE_STATE_CONFLICT', 'conflict', 'Certificate state forbids the change', 'The CA refused the change in the certificate\'s current state (signing a signed certificate, revoking a request); the detail is the CA\'s message.'),
+  HostNotAllowed: define('REQUEST_HOST_NOT_ALLOWED', 'validation', 'Host not allowed', 'The Host header names neither a loopback name (localhost, 127.0.0.0/8, [::1]), the listen address nor one of `allowedHosts` (a defence against DNS rebinding); HTTP 421. Add the name clients use to `allowedHosts`.', 421),
+  TokenNotFound: define('TOKEN_NOT_FOUND', 'not_found', 'Token not found', 'No API token has this id.'),
 } as const;
 
 /** Wraps anything thrown into a CapstanError (unknown errors become `internal`). */

@@ -10,6 +10,7 @@
  * account, and says so).
  */
 import { Errors } from './errors.js';
+import { isAdmin } from './permissions.js';
 import type { CapabilityContract, PluginCapability, Principal, TargetNode } from './types.js';
 
 /** The permission a run as the server's own account needs. */
@@ -34,7 +35,7 @@ export function runsAsServer(providers: RunProvider[], node: TargetNode): boolea
 
 /** Throws Forbidden (403, naming `*`) when a non-admin principal would run on a node as the server's account. */
 export function authorizeTargets(principal: Principal, contract: Pick<CapabilityContract, 'name'>, nodes: TargetNode[], providers: RunProvider[]): void {
-  if (principal.permissions.includes(ADMIN_PERMISSION)) return;
+  if (isAdmin(principal)) return;
   const local = nodes.filter((n) => runsAsServer(providers, n)).map((n) => n.name);
   if (!local.length) return;
   const shown = local.length > 5 ? `${local.slice(0, 5).join(', ')} and ${local.length - 5} more` : local.join(', ');

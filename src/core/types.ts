@@ -26,6 +26,8 @@ export type IntegrationType =
 export interface Principal {
   id: string;
   permissions: string[];
+  /** Permission strings that narrow `permissions` (an API token's `scope`): both must grant. Absent: no narrowing. */
+  scope?: string[];
 }
 
 /** A node as an execution handler receives it (the inventory `Node`, structurally). */

@@ -74,7 +74,43 @@ export interface ProcessRow {
   cookie: string | null;
 }
 
+/** An API token as stored: never its secret, only the secret's SHA-256 (hex). */
+export interface ApiTokenRow {
+  id: string;
+  name: string;
+  /** Who created it (the creating principal's id). */
+  owner: string;
+  roles: string[];
+  /** Permission strings that narrow what the roles grant; null: no narrowing. */
+  scope: string[] | null;
+  secretHash: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  /** Creation order (list cursor). */
+  seq: number;
+}
+
+/** API tokens (/api/v1/tokens and the bearer check). */
+export interface TokenRepository {
+  create(row: Omit<ApiTokenRow, 'seq' | 'lastUsedAt' | 'revokedAt'>): ApiTokenRow;
+  byHash(secretHash: string): ApiTokenRow | undefined;
+  byId(id: string): ApiTokenRow | undefined;
+  /** Oldest first; cursor is the `seq` to continue after. */
+  list(limit: number, afterSeq?: number): ApiTokenRow[];
+  /** Sets revoked_at unless already set; false when no token has this id. */
+  revoke(id: string, at: string): boolean;
+  touch(id: string, at: string): void;
+  /** Every token ever stored, revoked and expired ones included. */
+  count(): number;
+  /** Runs fn in one transaction: a throw undoes its writes. */
+  transaction(fn: () => void): void;
+}
+
 export interface Store {
+  /** API tokens (hash only). */
+  readonly tokens: TokenRepository;
   /** Inserts a queued execution; when the idempotency key exists (within the window) returns the existing one. */
   createExecution(row: Omit<ExecutionRow, 'seq'>, idempotencySince?: string): { row: ExecutionRow; created: boolean };
   getExecution(id: string): ExecutionRow | undefined;

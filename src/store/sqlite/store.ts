@@ -8,6 +8,7 @@ import type { ExecutionStatus, StreamEventType } from '../../execution/states.js
 import type { ExecutionFilter, ExecutionRow, JournalEntry, ProcessRow, StoredEvent, Store, TargetResultRow } from '../types.js';
 import { migrate } from './migrate.js';
 import { checkDataFiles, unusableStore } from './open-checks.js';
+import { SqliteTokens } from './tokens.js';
 
 type Raw = Record<string, any>;
 
@@ -33,12 +34,14 @@ export const BUSY_TIMEOUT_MS = 50;
 
 export class SqliteStore implements Store {
   readonly db: Database.Database;
+  readonly tokens: SqliteTokens;
   private readonly stmts;
 
   /** Opens (creating it if new) and migrates the database; unusable data throws Errors.StoreUnusable. */
   constructor(file: string) {
     this.db = SqliteStore.open(file);
     const db = this.db;
+    this.tokens = new SqliteTokens(db);
     this.stmts = {
       insert: db.prepare(`INSERT INTO executions (id, capability, status, targets, nodes, params, provider, timeout_seconds, created_at,
         started_at, finished_at, reason, idempotency_key, request_hash, principal, correlation_id)

@@ -1,0 +1,97 @@
+/**
+ * API tokens: the secret format, its hash, the built-in roles and the first admin token.
+ *
+ * A secret is `cap_` + 32 random bytes (256 bits) in base64url. Only its SHA-256 is stored: for a uniformly
+ * random 256-bit secret a fast hash is enough (there is nothing to guess a dictionary from), and the store
+ * (backups included) never holds a usable credential.
+ */
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiTokenRow, TokenRepository } from '../store/types.js';
+import type { Principal } from './types.js';
+
+export const TOKEN_PREFIX = 'cap_';
+
+/** The built-in roles, mapped onto the permission strings capabilities check (core/permissions.ts). */
+export const ROLES = {
+  /** Every read-only capability. */
+  viewer: ['risk:read'],
+  /** Reads, plus every capability up to riskLevel `execute` (not `admin`-level ones, not runs as the server's account). */
+  operator: ['risk:read', 'risk:write', 'risk:execute'],
+  /** Everything, token management included. */
+  admin: ['*'],
+} as const satisfies Record<string, readonly string[]>;
+
+export type Role = keyof typeof ROLES;
+export const ROLE_NAMES = Object.keys(ROLES) as Role[];
+
+/** The file the first admin token is written to, in the data dir. */
+export const ADMIN_TOKEN_FILE = 'admin-token';
+
+export function newSecret(): string {
+  return TOKEN_PREFIX + randomBytes(32).toString('base64url');
+}
+
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** Permissions of a set of roles (unknown role names grant nothing). */
+export function rolePermissions(roles: readonly string[]): string[] {
+  return [...new Set(roles.flatMap((r) => (ROLES as Record<string, readonly string[]>)[r] ?? []))];
+}
+
+export function tokenPrincipal(row: ApiTokenRow): Principal {
+  return { id: row.name, permissions: rolePermissions(row.roles), ...(row.scope ? { scope: [...row.scope] } : {}) };
+}
+
+export type TokenCheck = { ok: true; row: ApiTokenRow } | { ok: false; reason: string };
+
+/**
+ * Finds the stored token of a presented secret. The lookup is by the secret's hash (an attacker who cannot
+ * invert SHA-256 learns nothing from its timing); the hashes are then compared in constant time anyway.
+ */
+export function checkSecret(tokens: TokenRepository, secret: string, now = new Date()): TokenCheck | undefined {
+  if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
+  const hash = hashSecret(secret);
+  const row = tokens.byHash(hash);
+  if (!row || !timingSafeEqual(Buffer.from(row.secretHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
+  if (row.revokedAt) return { ok: false, reason: 'The bearer token was revoked.' };
+  if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return { ok: false, reason: 'The bearer token has expired.' };
+  return { ok: true, row };
+}
+
+/** Creates a token; its secret is in the answer and nowhere else. */
+export function createToken(tokens: TokenRepository, input: { name: string; owner: string; roles: string[]; scope?: string[]; expiresAt?: string }): { row: ApiTokenRow; secret: string } {
+  const secret = newSecret();
+  const row = tokens.create({
+    id: randomUUID(), name: input.name, owner: input.owner, roles: [...new Set(input.roles)], scope: input.scope ? [...input.scope] : null,
+    secretHash: hashSecret(secret), createdAt: new Date().toISOString(), expiresAt: input.expiresAt ? new Date(input.expiresAt).toISOString() : null,
+  });
+  return { row, secret };
+}
+
+/**
+ * The first start of a server with auth on and no token configured: creates an admin token and writes its
+ * secret to `<dataDir>/admin-token` (mode 0600). Only when the store has never held a token, so a revoked or
+ * deleted bootstrap token is never recreated behind the operator's back. The file is written before the row
+ * is kept: if it cannot be written, no token exists that nobody knows.
+ */
+export function bootstrapAdminToken(tokens: TokenRepository, dataDir: string): { secret: string; file: string } | undefined {
+  if (tokens.count() > 0) return undefined;
+  const file = join(dataDir, ADMIN_TOKEN_FILE);
+  let secret = '';
+  tokens.transaction(() => {
+    secret = createToken(tokens, { name: 'admin', owner: 'bootstrap', roles: ['admin'] }).secret;
+    // A stale file (from a data dir whose store was removed) is replaced, never reused: its token is gone.
+    rmSync(file, { force: true });
+    const fd = openSync(file, 'wx', 0o600);
+    try {
+      writeSync(fd, `${secret}\n`);
+    } finally {
+      closeSync(fd);
+    }
+  });
+  return { secret, file };
+}
