@@ -31,6 +31,7 @@ import { SecretScrubber } from './observability/secret-scrubber.js';
 import { createMetrics, observeCore, type Metrics } from './observability/metrics.js';
 import { API_SCHEMAS } from './routes/schemas.js';
 import { RECORD_API_SCHEMAS } from './routes/record-schemas.js';
+import { TOKEN_SCHEMAS } from './routes/token-schemas.js';
 import { registerRoutes } from './routes/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
@@ -98,7 +99,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   installClosingGuard(app);
   app.server.on('checkExpectation', unmetExpectationHandler(app.log));
 
-  const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS];
+  const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS, ...TOKEN_SCHEMAS];
   for (const s of named) app.addSchema(s);
   installRouteValidators(app, named);
 

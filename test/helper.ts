@@ -18,9 +18,13 @@ export interface TestContext {
 
 export type Overrides = ConfigOverrides;
 
-/** Config for tests: temp data dir, quiet logs, no periodic health checks, env ignored. */
+/**
+ * Config for tests: temp data dir, quiet logs, no periodic health checks, env ignored. Auth is off (tests
+ * listen on loopback) unless the test configures `token`, `tokens` or `auth` itself.
+ */
 export function testConfig(dataDir: string, overrides: Overrides = {}): Readonly<Config> {
-  return loadConfig({ env: {}, overrides: { dataDir, logLevel: 'silent', healthIntervalMs: 0, ...overrides } });
+  const auth = overrides.auth ?? (overrides.token !== undefined || overrides.tokens?.length ? 'on' : 'off');
+  return loadConfig({ env: {}, overrides: { dataDir, logLevel: 'silent', healthIntervalMs: 0, auth, ...overrides } });
 }
 
 export function tempDir(prefix = 'capstan-test-'): string {

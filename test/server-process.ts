@@ -18,10 +18,18 @@ export interface ServerProcess {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
+/**
+ * Auth is off (the server listens on 127.0.0.1) unless `env` names CAPSTAN_AUTH, CAPSTAN_TOKEN or a config
+ * file (which may hold tokens): tests that speak plain HTTP to the server stay as they were.
+ */
+function authEnv(env: Record<string, string>): Record<string, string> {
+  return env.CAPSTAN_AUTH !== undefined || env.CAPSTAN_TOKEN !== undefined || env.CAPSTAN_CONFIG !== undefined ? {} : { CAPSTAN_AUTH: 'off' };
+}
+
 export async function startServer(t: { teardown(fn: () => unknown): void }, env: Record<string, string> = {}, dataDir = tempDir()): Promise<ServerProcess> {
   const child = execa('npm', ['start', '--silent'], {
     cwd: ROOT, detached: true, reject: false, all: true, buffer: false,
-    env: { CAPSTAN_PORT: '0', CAPSTAN_DATA_DIR: dataDir, CAPSTAN_LOG_LEVEL: 'info', ...env },
+    env: { CAPSTAN_PORT: '0', CAPSTAN_DATA_DIR: dataDir, CAPSTAN_LOG_LEVEL: 'info', ...authEnv(env), ...env },
   });
   let output = '';
   const baseUrl = await new Promise<string>((resolve, reject) => {
@@ -50,7 +58,7 @@ export async function startServer(t: { teardown(fn: () => unknown): void }, env:
 export async function runServerToExit(env: Record<string, string>, dataDir: string): Promise<{ exitCode: number | undefined; stdout: string; stderr: string }> {
   const child = execa('npm', ['start', '--silent'], {
     cwd: ROOT, reject: false, detached: true,
-    env: { CAPSTAN_PORT: '0', CAPSTAN_DATA_DIR: dataDir, CAPSTAN_LOG_LEVEL: 'info', ...env },
+    env: { CAPSTAN_PORT: '0', CAPSTAN_DATA_DIR: dataDir, CAPSTAN_LOG_LEVEL: 'info', ...authEnv(env), ...env },
   });
   // A server that started after all must not outlive the test: end its whole process group.
   const timer = setTimeout(() => { try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ } }, 60_000);

@@ -14,6 +14,7 @@ import pluginRoutes from './plugins.js';
 import provisioningRoutes from './provisioning.js';
 import queryRoutes from './query.js';
 import reportRoutes from './reports.js';
+import tokenRoutes from './tokens.js';
 
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(healthRoutes);
@@ -30,4 +31,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(provisioningRoutes);
   await app.register(configServerRoutes);
   await app.register(queryRoutes);
+  await app.register(tokenRoutes);
 }

@@ -10,6 +10,7 @@ export const TAGS = [
   { name: 'records', description: 'Reports, events, alerts, packages, deployments and provisioned resources.' },
   { name: 'configserver', description: 'The configuration server (Puppetserver): status, code environments, CA certificates. Its changes are capabilities: POST /api/v1/capabilities/{name}/invoke.' },
   { name: 'query', description: "Queries in a source's native language (PuppetDB PQL and AST); admin only." },
+  { name: 'tokens', description: 'API tokens (`Authorization: Bearer cap_...`): create, list, revoke; admin only.' },
 ];
 
 /** Independent of config, so the committed document is the same whatever the server's settings. */

@@ -1,0 +1,69 @@
+/**
+ * /api/v1/tokens: create (the secret is answered once), list (never a secret) and revoke API tokens. Admin
+ * only (`*`): a token that could mint tokens could mint an admin one.
+ */
+import type { FastifyInstance } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { cursorParam, ref } from '../capabilities/common.js';
+import { Errors, fieldError } from '../core/errors.js';
+import { requireAdmin } from '../core/permissions.js';
+import { createToken } from '../core/tokens.js';
+import type { ApiTokenRow } from '../store/types.js';
+import { decodeCursor, defaulted, encodeCursor, principalOf, problems } from './common.js';
+import { ApiToken, ApiTokenList, CreatedApiToken, TokenCreate } from './token-schemas.js';
+
+function view(row: ApiTokenRow): Static<typeof ApiToken> {
+  return {
+    id: row.id, name: row.name, owner: row.owner, roles: row.roles as Static<typeof ApiToken>['roles'], scope: row.scope,
+    createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, expiresAt: row.expiresAt, revokedAt: row.revokedAt,
+  };
+}
+
+export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
+  app.post('/api/v1/tokens', {
+    schema: {
+      operationId: 'createToken', tags: ['tokens'], summary: 'Create an API token (admin); the answer holds its secret, once',
+      body: ref(TokenCreate),
+      response: { 201: ref(CreatedApiToken), ...problems(400, 415) },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    requireAdmin(principal, 'manage API tokens');
+    const body = request.body as Static<typeof TokenCreate>;
+    if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now()) {
+      throw new Errors.Validation('expiresAt is in the past.', { extra: { errors: [fieldError('body', '/expiresAt', 'must be in the future')] } });
+    }
+    const { row, secret } = createToken(app.store.tokens, { ...body, owner: principal.id });
+    request.log.info({ tokenId: row.id, name: row.name, roles: row.roles }, 'API token created');
+    return reply.code(201).header('location', `/api/v1/tokens/${row.id}`).send({ ...view(row), token: secret });
+  });
+
+  app.get('/api/v1/tokens', {
+    schema: {
+      operationId: 'listTokens', tags: ['tokens'], summary: 'List API tokens (admin), oldest first, revoked ones included; never a secret',
+      querystring: Type.Object({ limit: defaulted(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })), cursor: cursorParam() }, { additionalProperties: false }),
+      response: { 200: ref(ApiTokenList), ...problems(400) },
+    },
+  }, async (request) => {
+    requireAdmin(principalOf(request), 'manage API tokens');
+    const { limit, cursor } = request.query as { limit: number; cursor?: string };
+    const rows = app.store.tokens.list(limit + 1, decodeCursor<number>(cursor, 'number'));
+    const page = rows.slice(0, limit);
+    return { items: page.map(view), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null };
+  });
+
+  app.delete('/api/v1/tokens/:id', {
+    schema: {
+      operationId: 'revokeToken', tags: ['tokens'], summary: 'Revoke an API token (admin); it answers 401 from now on. Revoking a revoked token is a no-op',
+      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+      response: { 204: { type: 'null', description: 'Revoked.' }, ...problems(400, 404) },
+    },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    requireAdmin(principal, 'manage API tokens');
+    const { id } = request.params as { id: string };
+    if (!app.store.tokens.revoke(id, new Date().toISOString())) throw new Errors.TokenNotFound(`No API token has the id '${id}'.`);
+    request.log.info({ tokenId: id, by: principal.id }, 'API token revoked');
+    return reply.code(204).send();
+  });
+}
