@@ -44,8 +44,16 @@ t.test('the recipe is a strict bash script', async (t) => {
 });
 
 t.test('the README CI recipe against npm start', async (t) => {
-  const server = await startServer(t);
-  const base = { CAPSTAN_URL: server.baseUrl };
+  // Auth on, as a real server runs: the recipe sends CAPSTAN_TOKEN.
+  const token = 'ci-recipe-admin-token-0123456789';
+  const server = await startServer(t, { CAPSTAN_TOKEN: token });
+  const base = { CAPSTAN_URL: server.baseUrl, CAPSTAN_TOKEN: token };
+
+  t.test('without the token the job fails hard with the 401 problem', async (t) => {
+    const r = await run({ CAPSTAN_URL: server.baseUrl });
+    t.equal(r.exitCode, 22, `curl's HTTP error code (stdout: ${r.stdout})`);
+    t.match(r.stderr, /CAPSTAN_ERR_AUTH_REQUIRED/);
+  });
 
   t.test('a succeeding command exits 0', async (t) => {
     const r = await run({ ...base, COMMAND: 'echo recipe-ok' });
