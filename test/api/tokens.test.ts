@@ -141,6 +141,9 @@ t.test('roles: viewer, operator, admin against a read, a run and token managemen
     t.equal(res.statusCode, 403, 'only admins manage tokens');
     t.same(res.json().missingPermissions, ['*']);
     t.equal((await app.inject({ url: '/api/v1/tokens', headers: bearer(token) })).statusCode, 403);
+    const del = await app.inject({ method: 'DELETE', url: '/api/v1/tokens/any-id', headers: bearer(token) });
+    t.equal(del.statusCode, 403, 'nor revoke (403 before a 404 tells what exists)');
+    t.same(del.json().missingPermissions, ['*']);
   }
   const none = await app.inject({ method: 'POST', url: '/api/v1/tokens', payload: { name: 'x', roles: ['admin'] } });
   t.equal(none.statusCode, 401, 'no token: 401');
