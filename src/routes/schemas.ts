@@ -69,7 +69,7 @@ export const Execution = Type.Object({
   startedAt: Type.Union([dateTime(), Type.Null()]),
   finishedAt: Type.Union([dateTime(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()], { description: 'Why it ended so (cancel, timeout, restart).' }),
-  principal: Type.String({ description: 'Who submitted it (token name, or `anonymous` when the API is open).' }),
+  principal: Type.String({ description: 'Who submitted it (token name, or `anonymous` with auth off).' }),
   results: Type.Array(ref(TargetResult)),
   queue: Type.Optional(ref(QueueInfo)),
   links: ref(ExecutionLinks),
