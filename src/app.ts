@@ -25,6 +25,7 @@ import { ExecutionQueue } from './execution/queue.js';
 import { ExecutionService } from './execution/service.js';
 import { StreamHub } from './execution/streaming.js';
 import { InventoryService } from './inventory/aggregate.js';
+import { RoleBook } from './core/roles.js';
 import { helpers } from './helpers/index.js';
 import { genRequestId, loggerOptions } from './observability/logger.js';
 import { SecretScrubber } from './observability/secret-scrubber.js';
@@ -65,6 +66,8 @@ declare module 'fastify' {
     queue: ExecutionQueue;
     executions: ExecutionService;
     inventory: InventoryService;
+    /** The built-in and configured roles (API tokens name them). */
+    roles: RoleBook;
   }
 }
 
@@ -114,6 +117,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   const hub = new StreamHub(store, config.execution.heartbeatSeconds * 1000);
   const queue = new ExecutionQueue(config.execution);
   const inventory = new InventoryService(registry, config.capabilityTimeoutMs);
+  registry.scopeCheck = (principal, contract, nodes, ctx) => inventory.authorizeScope(principal, contract, nodes, ctx);
   const observer = new ExecutionObserver(metrics, app.log as never);
   const executions = new ExecutionService({ store, guard: storeGuard, queue, hub, registry, inventory, logger: app.log as never, config: config.execution, observer, secrets });
   metrics.gauge('capstan_executions_queued', 'Executions waiting in the queue.', [], (g) => g.set(queue.size.queued));
@@ -130,6 +134,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.decorate('queue', queue);
   app.decorate('executions', executions);
   app.decorate('inventory', inventory);
+  app.decorate('roles', new RoleBook(config.roles));
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

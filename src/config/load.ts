@@ -8,6 +8,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 import { Errors } from '../core/errors.js';
 import { isLoopbackName } from '../core/host-check.js';
+import { BUILT_IN_ROLE_NAMES, RoleBook } from '../core/roles.js';
 import { ConfigSchema, type Config } from './schema.js';
 
 export interface LoadConfigOptions {
@@ -33,7 +34,19 @@ export function loadConfig(opts: LoadConfigOptions = {}): Readonly<Config> {
   if (opts.overrides) merged = deepMerge(merged, structuredClone(opts.overrides) as Tree);
   const config = validateConfig(ConfigSchema, merged, 'config') as Config;
   checkAuthListener(config);
+  checkRoles(config);
   return config;
+}
+
+/** Custom roles take no built-in name, and every role a configured token names exists. */
+export function checkRoles(config: Readonly<Config>): void {
+  const errors = [
+    ...Object.keys(config.roles).filter((r) => BUILT_IN_ROLE_NAMES.includes(r))
+      .map((r) => ({ pointer: `/roles/${r}`, message: `'${r}' is a built-in role; give the custom role another name` })),
+    ...config.tokens.flatMap((t, i) => new RoleBook(config.roles).unknown(t.roles ?? [])
+      .map((r) => ({ pointer: `/tokens/${i}/roles`, message: `no role named '${r}' (built in: ${BUILT_IN_ROLE_NAMES.join(', ')}; custom: ${Object.keys(config.roles).join(', ') || 'none'})` }))),
+  ];
+  if (errors.length) throw new Errors.Config(`config is invalid: ${errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')}`, { extra: { errors } });
 }
 
 /** `auth: off` only on a loopback listener: anywhere else anyone who reaches the port would be admin. */

@@ -4,6 +4,8 @@
  * and per plugin as CAPSTAN_PLUGINS_<ID>_<KEY> (e.g. CAPSTAN_PLUGINS_SSH_INVENTORY_FILE).
  */
 import { Type, type Static } from '@sinclair/typebox';
+import { PERMISSION_PATTERN } from '../core/permissions.js';
+import { ROLE_NAME_PATTERN } from '../core/roles.js';
 
 /** Node timers overflow past 2^31-1 ms (about 24.8 days) and would fire at once. */
 export const MAX_TIMER_SECONDS = 2_147_483;
@@ -45,14 +47,26 @@ export const ConfigSchema = Type.Object({
   /** Optional admin token; when set, it is an extra token named `admin` with `*` (and no admin-token file is written). */
   token: Type.Optional(Type.String({ minLength: 8, description: 'An admin bearer token (CAPSTAN_TOKEN); when set, no admin token is created at first start.' })),
   /**
-   * Named API tokens with permissions (YAML only). Permissions: capability names, `family.*`, `risk:<level>`
-   * or `*`. `token` above is an extra token named `admin` with `*`. Default: none.
+   * Custom roles (YAML only), keyed by name (not a built-in one: viewer, operator, admin): permissions
+   * (capability names, `family.*`, `risk:<level>`, `*`) and optionally the targets they apply to (node names,
+   * group names, globs over node names). API tokens and `tokens` name them in `roles`. Default: none.
+   */
+  roles: Type.Record(Type.String({ pattern: ROLE_NAME_PATTERN }), Type.Object({
+    permissions: Type.Array(Type.String({ pattern: PERMISSION_PATTERN }), { minItems: 1 }),
+    targets: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { minItems: 1, description: 'Where the permissions apply; absent: every node.' })),
+    description: Type.Optional(Type.String({ maxLength: 500 })),
+  }, { additionalProperties: false }), { default: {}, description: 'Custom roles: permissions and optionally the targets they apply to (YAML).' }),
+  /**
+   * Named tokens kept in the config (YAML only): `roles` (built-in or custom) and/or raw `permissions`, and an
+   * optional target `scope`. `token` above is an extra token named `admin` with `*`. Default: none.
    */
   tokens: Type.Array(Type.Object({
     name: Type.String({ pattern: '^[A-Za-z0-9._@-]{1,64}$', description: 'Who the token stands for (logs, executions).' }),
     token: Type.String({ minLength: 16, description: 'The bearer secret.' }),
-    permissions: Type.Array(Type.String({ pattern: '^(\\*|[a-z]+\\.(\\*|[a-z]+)|risk:(read|write|execute|admin))$' }), { default: ['*'] }),
-  }, { additionalProperties: false }), { default: [], description: 'Named API tokens with permissions (YAML).' }),
+    roles: Type.Optional(Type.Array(Type.String({ pattern: ROLE_NAME_PATTERN }), { minItems: 1 })),
+    permissions: Type.Optional(Type.Array(Type.String({ pattern: PERMISSION_PATTERN }), { description: 'Raw permissions on every node (with neither roles nor permissions: `*`).' })),
+    scope: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { minItems: 1, description: 'Target patterns the token is limited to.' })),
+  }, { additionalProperties: false }), { default: [], description: 'Named tokens with roles or permissions (YAML).' }),
   plugins: Type.Record(Type.String(), PluginCommonConfig, { default: {}, description: 'Per-plugin settings keyed by plugin id.' }),
   pluginsDir: Type.String({ default: 'plugins/native', description: 'Where native plugins are discovered, relative to the project root.' }),
   pluginInitTimeoutMs: Type.Integer({ default: 15_000, minimum: 1, description: 'Time each plugin gets to initialize.' }),

@@ -172,6 +172,7 @@ export const Errors = {
   CertificateNotFound: define('CERTIFICATE_NOT_FOUND', 'not_found', 'Certificate not found', 'The CA knows no certificate or certificate request of this name.'),
   CertificateStateConflict: define('CERTIFICATE_STATE_CONFLICT', 'conflict', 'Certificate state forbids the change', 'The CA refused the change in the certificate\'s current state (signing a signed certificate, revoking a request); the detail is the CA\'s message.'),
   HostNotAllowed: define('REQUEST_HOST_NOT_ALLOWED', 'validation', 'Host not allowed', 'The Host header names neither a loopback name (localhost, 127.0.0.0/8, [::1]), the listen address nor one of `allowedHosts` (a defence against DNS rebinding); HTTP 421. Add the name clients use to `allowedHosts`.', 421),
+  TargetOutsideScope: define('AUTH_TARGET_OUTSIDE_SCOPE', 'forbidden', 'Target outside scope', 'The principal may use the capability, but not on these targets: no role of it that grants the capability covers them, or its token `scope` leaves them out; `targets` names them. Nothing was run.'),
   TokenNotFound: define('TOKEN_NOT_FOUND', 'not_found', 'Token not found', 'No API token has this id.'),
 } as const;
 

@@ -6,7 +6,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { CapstanError, Errors, fieldError, toCapstanError, type RequestPart } from './errors.js';
 import { executionOutcome, failedOutcome, type InvocationOutcome } from './invocation-outcome.js';
-import type { CapabilityContract, ExecutionContext, PluginCapability } from './types.js';
+import type { CapabilityContract, ExecutionContext, PluginCapability, Principal } from './types.js';
 import { findString } from './json-text.js';
 import { authorize } from './permissions.js';
 import { SchemaValidator } from './validator.js';
@@ -62,6 +62,11 @@ export class CapabilityRegistry {
   private readonly providersByName = new Map<string, ProviderEntry[]>();
   private readonly validator: SchemaValidator;
   private readonly observers: InvocationObserver[] = [];
+  /**
+   * Checks that a principal limited to targets may use a capability on the nodes a query names (set by the
+   * app once the inventory exists: InventoryService.authorizeScope). Unset: no target limits are checked.
+   */
+  scopeCheck?: (principal: Principal, contract: CapabilityContract, nodes: string[], ctx: ExecutionContext) => Promise<void>;
 
   constructor(contracts: CapabilityContract[], sharedSchemas: TSchema[] = []) {
     for (const c of contracts) this.contracts.set(c.name, c);
@@ -157,6 +162,7 @@ export class CapabilityRegistry {
     authorize(ctx.principal, this.contract(name));
     const providers = this.available(name, opts.provider);
     this.validateParams(name, params, opts.paramsAt);
+    await this.authorizeNodes(name, params, ctx);
     let last: CapstanError | undefined;
     for (const p of providers) {
       try {
@@ -174,6 +180,7 @@ export class CapabilityRegistry {
   async invokeAll(name: string, params: unknown, ctx: ExecutionContext, opts: InvokeOptions = {}): Promise<{ results: { source: string; value: unknown }[]; sources: SourceStatus[] }> {
     authorize(ctx.principal, this.contract(name));
     this.validateParams(name, params, opts.paramsAt);
+    await this.authorizeNodes(name, params, ctx);
     const providers = this.providers(name);
     if (providers.length === 0) throw notProvided(name);
     // Each provider gets its own copy of the params: defaults or mutation by one must not leak into another.
@@ -182,6 +189,19 @@ export class CapabilityRegistry {
       results: answers.flatMap((a) => ('value' in a ? [{ source: a.status.source, value: a.value }] : [])),
       sources: answers.map((a) => a.status),
     };
+  }
+
+  /**
+   * The target limits of a query that names nodes: its `node` (a name) and `nodes` (names) parameters, the
+   * convention of every contract (runs are checked on their expanded targets by the ExecutionService). A query
+   * without them (a list across nodes) is not limited.
+   */
+  private async authorizeNodes(name: string, params: unknown, ctx: ExecutionContext): Promise<void> {
+    const contract = this.contract(name);
+    if (!this.scopeCheck || contract.mode !== 'query' || params === null || typeof params !== 'object') return;
+    const p = params as { node?: unknown; nodes?: unknown };
+    const nodes = [p.node, ...(Array.isArray(p.nodes) ? p.nodes : [])].filter((n): n is string => typeof n === 'string');
+    if (nodes.length) await this.scopeCheck(ctx.principal, contract, nodes, ctx);
   }
 
   private async call(p: ProviderEntry, params: unknown, ctx: ExecutionContext, timeoutMs = 30_000, abortSettleMs = 10_000): Promise<unknown> {

@@ -9,22 +9,10 @@ import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiTokenRow, TokenRepository } from '../store/types.js';
+import type { RoleBook } from './roles.js';
 import type { Principal } from './types.js';
 
 export const TOKEN_PREFIX = 'cap_';
-
-/** The built-in roles, mapped onto the permission strings capabilities check (core/permissions.ts). */
-export const ROLES = {
-  /** Every read-only capability. */
-  viewer: ['risk:read'],
-  /** Reads, plus every capability up to riskLevel `execute` (not `admin`-level ones, not runs as the server's account). */
-  operator: ['risk:read', 'risk:write', 'risk:execute'],
-  /** Everything, token management included. */
-  admin: ['*'],
-} as const satisfies Record<string, readonly string[]>;
-
-export type Role = keyof typeof ROLES;
-export const ROLE_NAMES = Object.keys(ROLES) as Role[];
 
 /** The file the first admin token is written to, in the data dir. */
 export const ADMIN_TOKEN_FILE = 'admin-token';
@@ -37,13 +25,9 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** Permissions of a set of roles (unknown role names grant nothing). */
-export function rolePermissions(roles: readonly string[]): string[] {
-  return [...new Set(roles.flatMap((r) => (ROLES as Record<string, readonly string[]>)[r] ?? []))];
-}
-
-export function tokenPrincipal(row: ApiTokenRow): Principal {
-  return { id: row.name, permissions: rolePermissions(row.roles), ...(row.scope ? { scope: [...row.scope] } : {}) };
+/** The principal of a stored token: its roles (as the server's roles define them now) and its scope. */
+export function tokenPrincipal(row: ApiTokenRow, roles: RoleBook): Principal {
+  return roles.principal(row.name, row.roles, row.scope);
 }
 
 export type TokenCheck = { ok: true; row: ApiTokenRow } | { ok: false; reason: string };

@@ -22,12 +22,26 @@ export type IntegrationType =
   | 'inventory' | 'facts' | 'remote_execution' | 'reports' | 'events'
   | 'provisioning' | 'package' | 'deployment' | 'alerting' | 'configuration_management';
 
-/** Who asks. Permissions are capability names or `family.*` or `*`. */
+/**
+ * Who asks. `permissions` are capability names, `family.*`, `risk:<level>` or `*`: everything the principal
+ * may use somewhere. `grants` (a caller with roles) tells where: each role's permissions apply only on its
+ * `targets`. `scope` (an API token's) narrows every grant to those targets. A principal without `grants`
+ * (a configured token with raw permissions, the system, auth off) has its permissions on every node its
+ * `scope` allows.
+ */
 export interface Principal {
   id: string;
   permissions: string[];
-  /** Permission strings that narrow `permissions` (an API token's `scope`): both must grant. Absent: no narrowing. */
+  grants?: RoleGrant[];
+  /** Target patterns (node names, group names, globs over node names, `all`) every target must match. */
   scope?: string[];
+}
+
+/** One role of a principal: its permissions and, when limited, the target patterns they apply to. */
+export interface RoleGrant {
+  role: string;
+  permissions: string[];
+  targets?: string[];
 }
 
 /** A node as an execution handler receives it (the inventory `Node`, structurally). */

@@ -56,6 +56,8 @@ export class ExecutionService {
     if (nodes.length === 0) {
       throw new Errors.TargetUnresolved(`The targets ${req.targets.join(', ')} expand to no node.`, { extra: { targets: req.targets } });
     }
+    // Roles limited to targets and token scopes: every expanded node must be allowed (403 naming the others).
+    await this.d.inventory.authorizeScope(req.principal, contract, nodes.map((n) => n.name), ctx);
     // Runs as the server's own OS account (local transport) can read its secrets: admin only.
     authorizeTargets(req.principal, contract, nodes, this.d.registry.providers(req.capability));
     // The server may have started closing while the inventory answered.
@@ -81,11 +83,15 @@ export class ExecutionService {
 
   /**
    * Cancels a queued run at once, or aborts a running one (its process trees are killed). The principal needs
-   * the permissions of the run's capability, as it would to submit it.
+   * the permissions of the run's capability on its nodes, as it would to submit it.
    */
-  cancel(id: string, principal: Principal, by: string): ExecutionRow {
-    const row = this.get(id);
-    authorize(principal, this.d.registry.contract(row.capability));
+  async cancel(id: string, principal: Principal, by: string): Promise<ExecutionRow> {
+    let row = this.get(id);
+    const contract = this.d.registry.contract(row.capability);
+    authorize(principal, contract);
+    await this.d.inventory.authorizeScope(principal, contract, row.nodes, this.queryContext({ correlationId: by }));
+    // The run may have moved on while the inventory answered.
+    row = this.get(id);
     if (isTerminal(row.status)) {
       throw new Errors.ExecutionNotCancelable(`Execution ${id} already ended as '${row.status}'.`, { extra: { status: row.status } });
     }

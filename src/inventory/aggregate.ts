@@ -8,11 +8,13 @@ import type { SourceStatus } from '../core/registry.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import { Errors } from '../core/errors.js';
 import { markWellFormed, wellFormed } from '../core/json-text.js';
-import type { ExecutionContext } from '../core/types.js';
+import { SYSTEM_PRINCIPAL } from '../core/permissions.js';
+import type { CapabilityContract, ExecutionContext, Principal } from '../core/types.js';
 import { GroupView } from './group-view.js';
 import { linkNodes } from './merge.js';
 import { NodeIndex } from './node-index.js';
 import { checkTargetNames, expandTargets } from './resolve.js';
+import { isTargetLimited, outsideScope } from './scope.js';
 import { SourceSnapshots } from './source-snapshots.js';
 import type { Aggregate, GroupT, NodeT } from './types.js';
 import { ViewCache } from './view-cache.js';
@@ -71,6 +73,23 @@ export class InventoryService {
     const node = index.get(name);
     if (!node) throw new Errors.NodeNotFound(`No inventory source knows a node named '${name}'.`, { extra: { node: name, sources } });
     return { node, sources };
+  }
+
+  /**
+   * Throws TargetOutsideScope (403) naming the nodes (names or aliases) on which `principal` may not use
+   * `contract` (its roles' targets, its token scope: inventory/scope.ts). The inventory is read as the server
+   * (the caller's own right to read it is not what is checked here).
+   */
+  async authorizeScope(principal: Principal, contract: CapabilityContract, names: readonly string[], ctx: ExecutionContext): Promise<void> {
+    if (!isTargetLimited(principal) || names.length === 0) return;
+    const system = { ...ctx, principal: SYSTEM_PRINCIPAL };
+    const [{ index }, { view }] = await Promise.all([this.nodeIndex(system), this.groupView(system)]);
+    const outside = outsideScope(principal, contract, names, index, view);
+    if (!outside.length) return;
+    const shown = outside.length > 5 ? `${outside.slice(0, 5).join(', ')} and ${outside.length - 5} more` : outside.join(', ');
+    throw new Errors.TargetOutsideScope(`'${principal.id}' may not use '${contract.name}' on ${shown}: outside the targets its roles and token scope allow.`, {
+      extra: { capability: contract.name, targets: outside },
+    });
   }
 
   /** Expands targets to nodes; throws TargetInvalid / TargetUnresolved (400) naming the bad ones. */

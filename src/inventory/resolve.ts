@@ -17,21 +17,23 @@ export function checkTargetNames(targets: string[]): void {
   if (bad.length) throw new Errors.TargetInvalid(`Invalid target names: ${bad.map((b) => JSON.stringify(b)).join(', ')}.`, { extra: { targets: bad } });
 }
 
+/** Adds the members of group `name` and of its child groups (cycles tolerated) to `out`; nothing for an unknown group. */
+export function addGroupMembers(name: string, nodes: NodeIndex, groups: GroupView, out: Map<string, NodeT>, seen = new Set<string>()): void {
+  const g = groups.get(name);
+  if (!g || seen.has(name)) return;
+  seen.add(name);
+  for (const t of g.targets) { const n = nodes.get(t); if (n) out.set(n.name, n); }
+  for (const child of g.groups ?? []) addGroupMembers(child, nodes, groups, out, seen);
+}
+
 export function expandTargets(targets: string[], nodes: NodeIndex, groups: GroupView): NodeT[] {
   const out = new Map<string, NodeT>();
   const unknown: string[] = [];
-  const addGroup = (name: string, seen: Set<string>) => {
-    const g = groups.get(name);
-    if (!g || seen.has(name)) return;
-    seen.add(name);
-    for (const t of g.targets) { const n = nodes.get(t); if (n) out.set(n.name, n); }
-    for (const child of g.groups ?? []) addGroup(child, seen);
-  };
   for (const t of targets) {
     if (t === 'all') { for (const n of nodes.all) out.set(n.name, n); continue; }
     const n = nodes.get(t);
     if (n) { out.set(n.name, n); continue; }
-    if (groups.get(t)) { addGroup(t, new Set()); continue; }
+    if (groups.get(t)) { addGroupMembers(t, nodes, groups, out); continue; }
     unknown.push(t);
   }
   if (unknown.length) {

@@ -24,6 +24,7 @@ import type { Config } from '../config/schema.js';
 import { Errors } from '../core/errors.js';
 import { hostAllowed } from '../core/host-check.js';
 import { bootstrapAdminToken, checkSecret, tokenPrincipal } from '../core/tokens.js';
+import { principalOf, type RoleBook } from '../core/roles.js';
 import type { Principal } from '../core/types.js';
 import { problems } from './common.js';
 
@@ -87,6 +88,13 @@ function installHostCheck(app: FastifyInstance, config: Readonly<Config>): void 
   });
 }
 
+/** A token of the config: its roles, plus its raw permissions on every node (neither: `*`), within its scope. */
+function configTokenPrincipal(t: Config['tokens'][number], roles: RoleBook): Principal {
+  const raw = t.permissions ?? (t.roles ? [] : ['*']);
+  const grants = [...roles.grants(t.roles ?? []), ...(raw.length ? [{ role: 'permissions', permissions: [...raw] }] : [])];
+  return principalOf(t.name, grants, t.scope);
+}
+
 export function installAuth(app: FastifyInstance, config: Readonly<Config>): void {
   // Documented whatever the config, so the committed document is the same for every server.
   app.addHook('onRoute', documentBearerAuth);
@@ -96,10 +104,11 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
     return;
   }
   const store = app.store;
+  const roles = app.roles;
   const credentials: Credential[] = [
-    ...(config.token ? [{ name: 'admin', token: config.token, permissions: ['*'] }] : []),
-    ...config.tokens,
-  ].map((t) => ({ expected: Buffer.from(t.token), principal: { id: t.name, permissions: [...t.permissions] } }));
+    ...(config.token ? [{ expected: Buffer.from(config.token), principal: roles.principal('admin', ['admin']) }] : []),
+    ...config.tokens.map((t) => ({ expected: Buffer.from(t.token), principal: configTokenPrincipal(t, roles) })),
+  ];
   if (credentials.length === 0) {
     const created = bootstrapAdminToken(store.tokens, config.dataDir);
     if (created) {
@@ -130,7 +139,7 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
     if (!match) {
       const stored = checkSecret(store.tokens, token);
       if (stored?.ok) {
-        match = tokenPrincipal(stored.row);
+        match = tokenPrincipal(stored.row, roles);
         touch(stored.row.id, stored.row.lastUsedAt);
       } else if (stored) invalid = stored.reason;
     }

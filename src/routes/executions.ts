@@ -100,7 +100,7 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
-    const row = app.executions.cancel(request.params.id, principal, `${principal.id} (request ${request.id})`);
+    const row = await app.executions.cancel(request.params.id, principal, `${principal.id} (request ${request.id})`);
     return reply.code(202).send(executionView(app, row));
   });
 

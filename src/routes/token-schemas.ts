@@ -1,28 +1,41 @@
 /** Named schemas of /api/v1/tokens: the token as listed (never its secret), the create body and answer. */
 import { Type, type TSchema } from '@sinclair/typebox';
 import { dateTime, nextCursor, ref } from '../capabilities/common.js';
-import { ROLE_NAMES } from '../core/tokens.js';
+import { ROLE_NAME_PATTERN } from '../core/roles.js';
 
-const PERMISSION = '^(\\*|[a-z]+\\.(\\*|[a-z]+)|risk:(read|write|execute|admin))$';
-
-export const TokenRole = Type.Unsafe<'viewer' | 'operator' | 'admin'>({
-  $id: 'TokenRole', type: 'string', enum: [...ROLE_NAMES],
-  description: '`viewer`: every read-only capability (`risk:read`); `operator`: reads and every capability up to riskLevel `execute` (`risk:read`, `risk:write`, `risk:execute`); `admin`: everything (`*`), token management included.',
+export const TokenRole = Type.String({
+  $id: 'TokenRole', pattern: ROLE_NAME_PATTERN,
+  description: 'A role: built in `viewer` (every read-only capability: `risk:read`), `operator` (reads and every capability up to riskLevel `execute`: '
+    + '`risk:read`, `risk:write`, `risk:execute`), `admin` (everything, `*`: token management and the audit trail included), or a custom role of the '
+    + "server's config (`roles`; unknown names are a 400).",
+  examples: ['operator'],
 });
 
-const scope = Type.Array(Type.String({ pattern: PERMISSION }), {
+const scope = Type.Array(Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\s\\x00-\\x1f\\x7f]+$' }), {
   minItems: 1, maxItems: 100, uniqueItems: true,
-  description: 'Narrows what the roles grant: a capability is allowed only when the roles and the scope both grant it (capability names, `family.*`, `risk:<level>`, `*`).',
+  description: 'Target scope: the token may act only on nodes these patterns cover (node names or aliases, group names with their child groups, '
+    + 'globs `*` `?` over node names, `all`). A run whose expanded targets leave it is a 403 naming them. Absent: the roles decide alone.',
+  examples: [['web*', 'db-replicas']],
 });
 
 export const TokenCreate = Type.Object({
   name: Type.String({ pattern: '^[A-Za-z0-9._@-]{1,64}$', description: 'Who or what the token stands for; executions record it as their `principal`.' }),
-  roles: Type.Array(ref(TokenRole), { minItems: 1, maxItems: 3, uniqueItems: true }),
+  roles: Type.Array(ref(TokenRole), { minItems: 1, maxItems: 20, uniqueItems: true }),
   scope: Type.Optional(scope),
   expiresAt: Type.Optional(dateTime({ description: 'When the token stops working (in the future). Absent: it never expires.' })),
 }, {
   $id: 'TokenCreate', additionalProperties: false,
-  examples: [{ name: 'ci-deploy', roles: ['operator'], expiresAt: '2027-01-01T00:00:00Z' }],
+  examples: [{ name: 'ci-deploy', roles: ['operator'], expiresAt: '2027-01-01T00:00:00Z' }, { name: 'web-team', roles: ['operator'], scope: ['web*'] }],
+});
+
+export const TokenUpdate = Type.Object({
+  roles: Type.Optional(Type.Array(ref(TokenRole), { minItems: 1, maxItems: 20, uniqueItems: true })),
+  scope: Type.Optional(Type.Union([scope, Type.Null()], { description: 'The new target scope; `null` removes it.' })),
+  expiresAt: Type.Optional(Type.Union([dateTime(), Type.Null()], { description: 'The new expiry (in the future); `null`: never expires.' })),
+}, {
+  $id: 'TokenUpdate', additionalProperties: false, minProperties: 1,
+  description: 'What changes (JSON Merge Patch style: absent fields keep their value). The secret never changes: create a new token to rotate it.',
+  examples: [{ roles: ['viewer'] }, { scope: ['db*'], expiresAt: null }],
 });
 
 const tokenFields = {
@@ -46,4 +59,4 @@ export const CreatedApiToken = Type.Object({
 
 export const ApiTokenList = Type.Object({ items: Type.Array(ref(ApiToken)), nextCursor: nextCursor() }, { $id: 'ApiTokenList' });
 
-export const TOKEN_SCHEMAS: TSchema[] = [TokenRole, TokenCreate, ApiToken, CreatedApiToken, ApiTokenList];
+export const TOKEN_SCHEMAS: TSchema[] = [TokenRole, TokenCreate, TokenUpdate, ApiToken, CreatedApiToken, ApiTokenList];

@@ -7,16 +7,28 @@ import { Type, type Static } from '@sinclair/typebox';
 import { cursorParam, ref } from '../capabilities/common.js';
 import { Errors, fieldError } from '../core/errors.js';
 import { requireAdmin } from '../core/permissions.js';
+import type { RoleBook } from '../core/roles.js';
 import { createToken } from '../core/tokens.js';
 import type { ApiTokenRow } from '../store/types.js';
 import { decodeCursor, defaulted, encodeCursor, principalOf, problems } from './common.js';
-import { ApiToken, ApiTokenList, CreatedApiToken, TokenCreate } from './token-schemas.js';
+import { ApiToken, ApiTokenList, CreatedApiToken, TokenCreate, TokenUpdate } from './token-schemas.js';
 
 function view(row: ApiTokenRow): Static<typeof ApiToken> {
   return {
-    id: row.id, name: row.name, owner: row.owner, roles: row.roles as Static<typeof ApiToken>['roles'], scope: row.scope,
+    id: row.id, name: row.name, owner: row.owner, roles: row.roles, scope: row.scope,
     createdAt: row.createdAt, lastUsedAt: row.lastUsedAt, expiresAt: row.expiresAt, revokedAt: row.revokedAt,
   };
+}
+
+const TokenId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
+
+/** Roles the server knows and an expiry in the future, else a 400 naming each bad field. */
+function checkFields(roles: RoleBook, body: { roles?: string[]; expiresAt?: string | null }): void {
+  const errors = [
+    ...(body.roles ?? []).flatMap((r, i) => (roles.has(r) ? [] : [fieldError('body', `/roles/${i}`, `no role named '${r}' (known: ${roles.names().join(', ')})`)])),
+    ...(body.expiresAt && Date.parse(body.expiresAt) <= Date.now() ? [fieldError('body', '/expiresAt', 'must be in the future')] : []),
+  ];
+  if (errors.length) throw new Errors.Validation(`The token is invalid: ${errors.map((e) => `${e.pointer} ${e.message}`).join('; ')}.`, { extra: { errors } });
 }
 
 export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
@@ -30,12 +42,31 @@ export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
     const principal = principalOf(request);
     requireAdmin(principal, 'manage API tokens');
     const body = request.body as Static<typeof TokenCreate>;
-    if (body.expiresAt && Date.parse(body.expiresAt) <= Date.now()) {
-      throw new Errors.Validation('expiresAt is in the past.', { extra: { errors: [fieldError('body', '/expiresAt', 'must be in the future')] } });
-    }
+    checkFields(app.roles, body);
     const { row, secret } = createToken(app.store.tokens, { ...body, owner: principal.id });
     request.log.info({ tokenId: row.id, name: row.name, roles: row.roles }, 'API token created');
     return reply.code(201).header('location', `/api/v1/tokens/${row.id}`).send({ ...view(row), token: secret });
+  });
+
+  app.patch('/api/v1/tokens/:id', {
+    schema: {
+      operationId: 'updateToken', tags: ['tokens'], summary: 'Change an API token\'s roles, scope or expiry (admin); its secret stays the same',
+      params: TokenId,
+      body: ref(TokenUpdate),
+      response: { 200: ref(ApiToken), ...problems(400, 404, 415) },
+    },
+  }, async (request) => {
+    const principal = principalOf(request);
+    requireAdmin(principal, 'manage API tokens');
+    const { id } = request.params as { id: string };
+    const body = request.body as Static<typeof TokenUpdate>;
+    checkFields(app.roles, body);
+    const before = app.store.tokens.byId(id);
+    if (!before) throw new Errors.TokenNotFound(`No API token has the id '${id}'.`);
+    const patch = { ...body, ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt).toISOString() } : {}) };
+    const row = app.store.tokens.update(id, patch) as ApiTokenRow;
+    request.log.info({ tokenId: id, by: principal.id, roles: row.roles, scope: row.scope, expiresAt: row.expiresAt }, 'API token changed');
+    return view(row);
   });
 
   app.get('/api/v1/tokens', {
@@ -55,7 +86,7 @@ export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
   app.delete('/api/v1/tokens/:id', {
     schema: {
       operationId: 'revokeToken', tags: ['tokens'], summary: 'Revoke an API token (admin); it answers 401 from now on. Revoking a revoked token is a no-op',
-      params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) }),
+      params: TokenId,
       response: { 204: { type: 'null', description: 'Revoked.' }, ...problems(400, 404) },
     },
   }, async (request, reply) => {

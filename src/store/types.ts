@@ -101,6 +101,8 @@ export interface TokenRepository {
   list(limit: number, afterSeq?: number): ApiTokenRow[];
   /** Sets revoked_at unless already set; false when no token has this id. */
   revoke(id: string, at: string): boolean;
+  /** Changes roles, scope or expiry (a revoked token keeps its revocation); undefined when no token has this id. */
+  update(id: string, patch: Partial<Pick<ApiTokenRow, 'roles' | 'scope' | 'expiresAt'>>): ApiTokenRow | undefined;
   touch(id: string, at: string): void;
   /** Every token ever stored, revoked and expired ones included. */
   count(): number;

@@ -25,6 +25,7 @@ export class SqliteTokens implements TokenRepository {
       byId: db.prepare('SELECT * FROM api_tokens WHERE id = ?'),
       list: db.prepare('SELECT * FROM api_tokens WHERE seq > ? ORDER BY seq LIMIT ?'),
       revoke: db.prepare('UPDATE api_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?'),
+      update: db.prepare(`UPDATE api_tokens SET roles = @roles, scope = @scope, expires_at = @expiresAt WHERE id = @id`),
       touch: db.prepare('UPDATE api_tokens SET last_used_at = ? WHERE id = ?'),
       count: db.prepare('SELECT COUNT(*) FROM api_tokens').pluck(),
     };
@@ -51,6 +52,14 @@ export class SqliteTokens implements TokenRepository {
 
   revoke(id: string, at: string): boolean {
     return this.stmts.revoke.run(at, id).changes > 0;
+  }
+
+  update(id: string, patch: Partial<Pick<ApiTokenRow, 'roles' | 'scope' | 'expiresAt'>>): ApiTokenRow | undefined {
+    const row = this.byId(id);
+    if (!row) return undefined;
+    const next = { ...row, ...patch };
+    this.stmts.update.run({ id, roles: JSON.stringify(next.roles), scope: next.scope === null ? null : JSON.stringify(next.scope), expiresAt: next.expiresAt });
+    return next;
   }
 
   touch(id: string, at: string): void {
