@@ -43,7 +43,7 @@ export function rolePermissions(roles: readonly string[]): string[] {
 }
 
 export function tokenPrincipal(row: ApiTokenRow): Principal {
-  return { id: row.name, permissions: rolePermissions(row.roles), ...(row.scope ? { scope: [...row.scope] } : {}) };
+  return { id: row.name, permissions: rolePermissions(row.roles), ...(row.scope ? { scope: [...row.scope] } : {}), tokenId: row.id };
 }
 
 export type TokenCheck = { ok: true; row: ApiTokenRow } | { ok: false; reason: string };

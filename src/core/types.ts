@@ -28,6 +28,8 @@ export interface Principal {
   permissions: string[];
   /** Permission strings that narrow `permissions` (an API token's `scope`): both must grant. Absent: no narrowing. */
   scope?: string[];
+  /** The stored API token it authenticated with (its id, not a secret); absent for config tokens. */
+  tokenId?: string;
 }
 
 /** A node as an execution handler receives it (the inventory `Node`, structurally). */
