@@ -33,6 +33,8 @@ import { createMetrics, observeCore, type Metrics } from './observability/metric
 import { API_SCHEMAS } from './routes/schemas.js';
 import { RECORD_API_SCHEMAS } from './routes/record-schemas.js';
 import { TOKEN_SCHEMAS } from './routes/token-schemas.js';
+import { AUDIT_SCHEMAS } from './routes/audit-schemas.js';
+import { installAuditTrail } from './audit/hooks.js';
 import { registerRoutes } from './routes/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
@@ -102,7 +104,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   installClosingGuard(app);
   app.server.on('checkExpectation', unmetExpectationHandler(app.log));
 
-  const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS, ...TOKEN_SCHEMAS];
+  const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS, ...TOKEN_SCHEMAS, ...AUDIT_SCHEMAS];
   for (const s of named) app.addSchema(s);
   installRouteValidators(app, named);
 
@@ -152,6 +154,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   // CORS before auth: a browser's preflight carries no token.
   await installCors(app, config.cors.origins);
   installAuth(app, config);
+  installAuditTrail(app);
   app.addHook('onRoute', documentServerClosing);
   await registerRoutes(app);
 

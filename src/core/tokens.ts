@@ -27,7 +27,7 @@ export function hashSecret(secret: string): string {
 
 /** The principal of a stored token: its roles (as the server's roles define them now) and its scope. */
 export function tokenPrincipal(row: ApiTokenRow, roles: RoleBook): Principal {
-  return roles.principal(row.name, row.roles, row.scope);
+  return { ...roles.principal(row.name, row.roles, row.scope), tokenId: row.id };
 }
 
 export type TokenCheck = { ok: true; row: ApiTokenRow } | { ok: false; reason: string };

@@ -35,6 +35,8 @@ export interface Principal {
   grants?: RoleGrant[];
   /** Target patterns (node names, group names, globs over node names, `all`) every target must match. */
   scope?: string[];
+  /** The stored API token it authenticated with (its id, not a secret); absent for config tokens. */
+  tokenId?: string;
 }
 
 /** One role of a principal: its permissions and, when limited, the target patterns they apply to. */

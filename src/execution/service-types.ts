@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config/schema.js';
 import type { CapabilityRegistry } from '../core/registry.js';
+import type { AuditOrigin } from '../audit/record.js';
 import type { Principal } from '../core/types.js';
 import type { InventoryService } from '../inventory/aggregate.js';
 import type { SecretScrubber } from '../observability/secret-scrubber.js';
@@ -22,7 +23,10 @@ export interface SubmitRequest {
   timeoutSeconds?: number;
   idempotencyKey?: string;
   principal: Principal;
+  /** The request id: the run's correlation id and its audit record's request id. */
   correlationId: string;
+  /** Where the request came from, for the audit record (src/audit/record.ts); absent: recorded without. */
+  origin?: Omit<AuditOrigin, 'requestId'>;
 }
 
 export interface Active {

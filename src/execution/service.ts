@@ -13,6 +13,7 @@ import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import { authorizeTargets } from '../core/server-account.js';
 import type { ExecutionContext, ExecutionEmit, ExitCodeRule, Principal, TargetNode, TargetOutcome } from '../core/types.js';
 import { secretParams } from '../capabilities/index.js';
+import { executionFields, principalFields, submitEntry, type AuditOrigin } from '../audit/record.js';
 import type { ExecutionRow, Store } from '../store/types.js';
 import { failure, finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
 import { endReason, type Active, type ExecutionDeps, type SubmitRequest } from './service-types.js';
@@ -46,7 +47,11 @@ export class ExecutionService {
     const requestHash = hash({ capability: req.capability, targets: req.targets, params: req.params, timeoutSeconds });
     if (req.idempotencyKey) {
       const existing = this.d.store.findByIdempotencyKey(req.idempotencyKey, this.idempotencySince());
-      if (existing) return { row: this.checkReplay(existing, requestHash), created: false };
+      if (existing) {
+        const row = this.checkReplay(existing, requestHash);
+        this.auditReplay(req, row);
+        return { row, created: false };
+      }
     }
     // The params are `/params` of every body that starts a run (executions, packages, deployments, provisioning).
     this.d.registry.validateParams(req.capability, req.params, { in: 'body', base: '/params' });
@@ -71,7 +76,8 @@ export class ExecutionService {
         id: randomUUID(), capability: req.capability, status: 'queued', targets: req.targets, nodes: nodes.map((n) => n.name),
         params: req.params, provider: null, timeoutSeconds, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
         reason: null, idempotencyKey: req.idempotencyKey ?? null, requestHash, principal: req.principal.id, correlationId: req.correlationId,
-      }, this.idempotencySince()));
+        // The audit record goes in the execution's own transaction: a run is never queued unrecorded.
+      }, this.idempotencySince(), (r, isNew) => submitEntry(req, r, isNew ? 'accepted' : 'replayed', isNew ? 202 : 200)));
     } catch (err) {
       throw this.d.guard.translate(err);
     }
@@ -85,7 +91,7 @@ export class ExecutionService {
    * Cancels a queued run at once, or aborts a running one (its process trees are killed). The principal needs
    * the permissions of the run's capability on its nodes, as it would to submit it.
    */
-  async cancel(id: string, principal: Principal, by: string): Promise<ExecutionRow> {
+  async cancel(id: string, principal: Principal, by: string, origin?: AuditOrigin): Promise<ExecutionRow> {
     let row = this.get(id);
     const contract = this.d.registry.contract(row.capability);
     authorize(principal, contract);
@@ -97,6 +103,7 @@ export class ExecutionService {
     }
     if (this.d.queue.remove(id)) {
       this.finish(row, 'canceled', `canceled by ${by} while queued`, []);
+      this.auditCancel(row, principal, origin, 'canceled while queued');
       return this.get(id);
     }
     const a = this.active.get(id);
@@ -105,6 +112,9 @@ export class ExecutionService {
       a.reasonText = `canceled by ${by}`;
       this.w.update(id, { reason: a.reasonText });
       a.controller.abort('cancel' satisfies AbortReason);
+      this.auditCancel(row, principal, origin, 'canceled while running: its process trees are being killed');
+    } else {
+      this.auditCancel(row, principal, origin, `already ending${a?.reason ? ` (${a.reason})` : ''}`);
     }
     return this.get(id);
   }
@@ -171,6 +181,32 @@ export class ExecutionService {
 
   get activeCount(): number {
     return this.active.size;
+  }
+
+  /**
+   * The record of a replay found before validation (one found inside createExecution is recorded there). No
+   * row is written by a replay, so a store that cannot take the record does not fail it: logged instead.
+   */
+  private auditReplay(req: SubmitRequest, row: ExecutionRow): void {
+    try {
+      this.d.store.audit.append(submitEntry(req, row, 'replayed', 200));
+    } catch (err) {
+      this.d.logger.warn({ err, executionId: row.id, requestId: req.correlationId }, 'could not write the audit record of an idempotent replay');
+    }
+  }
+
+  /**
+   * The `execution.cancelled` record. Not in the status change's transaction: that change is one of the run's
+   * guarded writes (it may be held while the store is failing, and for a running run it happens later, when
+   * the processes are gone), so the record goes through the same guard right after it: written in order after
+   * the status change, and held and retried with it instead of lost when the store fails.
+   */
+  private auditCancel(row: ExecutionRow, principal: Principal, origin: AuditOrigin | undefined, detail: string): void {
+    const entry = {
+      ...principalFields(principal), ...origin, action: 'execution.cancelled', outcome: 'accepted', status: 202, ...executionFields(row), detail,
+      at: new Date().toISOString(),
+    };
+    this.d.guard.write({ owner: row.id, bytes: 512, label: 'appendAudit', run: () => this.d.store.audit.append(entry) });
   }
 
   private checkReplay(row: ExecutionRow, requestHash: string): ExecutionRow {

@@ -1,6 +1,7 @@
 /** Turns a request into ExecutionService.submit (shared by POST /executions and capability invoke). */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { requestOrigin } from '../audit/record.js';
 import { Errors, fieldError } from '../core/errors.js';
 import type { ExecutionRow } from '../store/types.js';
 import { principalOf } from './common.js';
@@ -40,7 +41,8 @@ export async function submitFromRequest(app: FastifyInstance, request: FastifyRe
   if (body.timeoutSeconds !== undefined && (!Number.isInteger(body.timeoutSeconds) || body.timeoutSeconds < 1 || body.timeoutSeconds > max)) {
     throw new Errors.Validation(`timeoutSeconds must be an integer from 1 to ${max}.`, { extra: { errors: [fieldError('body', '/timeoutSeconds', `must be 1..${max}`)] } });
   }
-  return app.executions.submit({ ...body, idempotencyKey: key, principal: principalOf(request), correlationId: String(request.id) });
+  const { requestId, ...origin } = requestOrigin(request);
+  return app.executions.submit({ ...body, idempotencyKey: key, principal: principalOf(request), correlationId: requestId, origin });
 }
 
 /**

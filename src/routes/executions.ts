@@ -10,6 +10,7 @@ import { EXECUTION_STATUSES, isTerminal, type ExecutionStatus as Status } from '
 import { ETAG_HEADER, decodeCursor, encodeCursor, problems, defaulted, principalOf } from './common.js';
 import { ACCEPTED_RESPONSES, EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } from './execution-submit.js';
 import { executionView } from './execution-view.js';
+import { requestOrigin } from '../audit/record.js';
 import { outputText } from './output-text.js';
 import { sseResponse } from '../execution/sse.js';
 import { entityTag, negotiate, notAcceptable, replyNotModified } from '../core/http-semantics.js';
@@ -100,7 +101,7 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
     },
   }, async (request, reply) => {
     const principal = principalOf(request);
-    const row = await app.executions.cancel(request.params.id, principal, `${principal.id} (request ${request.id})`);
+    const row = await app.executions.cancel(request.params.id, principal, `${principal.id} (request ${request.id})`, requestOrigin(request));
     return reply.code(202).send(executionView(app, row));
   });
 

@@ -1,6 +1,7 @@
 /** Registers the resource files in an explicit order (no autoload). */
 import type { FastifyInstance } from 'fastify';
 import alertRoutes from './alerts.js';
+import auditRoutes from './audit.js';
 import capabilityRoutes from './capabilities.js';
 import configServerRoutes from './config-server.js';
 import deploymentRoutes from './deployments.js';
@@ -32,4 +33,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(configServerRoutes);
   await app.register(queryRoutes);
   await app.register(tokenRoutes);
+  await app.register(auditRoutes);
 }

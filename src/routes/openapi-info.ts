@@ -11,6 +11,7 @@ export const TAGS = [
   { name: 'configserver', description: 'The configuration server (Puppetserver): status, code environments, CA certificates. Its changes are capabilities: POST /api/v1/capabilities/{name}/invoke.' },
   { name: 'query', description: "Queries in a source's native language (PuppetDB PQL and AST); admin only." },
   { name: 'tokens', description: 'API tokens (`Authorization: Bearer cap_...`): create, list, revoke; admin only.' },
+  { name: 'audit', description: 'The append-only audit trail: refused requests, token changes, runs submitted and cancelled; admin only.' },
 ];
 
 /** Independent of config, so the committed document is the same whatever the server's settings. */

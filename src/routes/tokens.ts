@@ -1,11 +1,13 @@
 /**
  * /api/v1/tokens: create (the secret is answered once), list (never a secret) and revoke API tokens. Admin
- * only (`*`): a token that could mint tokens could mint an admin one.
+ * only (`*`): a token that could mint tokens could mint an admin one. Creating and revoking are audited
+ * (src/audit), in the transaction of the change.
  */
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { cursorParam, ref } from '../capabilities/common.js';
 import { Errors, fieldError } from '../core/errors.js';
+import { auditTokenUpdated, tokenEntry } from '../audit/record.js';
 import { requireAdmin } from '../core/permissions.js';
 import type { RoleBook } from '../core/roles.js';
 import { createToken } from '../core/tokens.js';
@@ -43,7 +45,12 @@ export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
     requireAdmin(principal, 'manage API tokens');
     const body = request.body as Static<typeof TokenCreate>;
     checkFields(app.roles, body);
-    const { row, secret } = createToken(app.store.tokens, { ...body, owner: principal.id });
+    // The token and its audit record are written together or not at all.
+    const { row, secret } = app.store.transaction(() => {
+      const made = createToken(app.store.tokens, { ...body, owner: principal.id });
+      app.store.audit.append(tokenEntry(request, 'token.created', made.row, 201));
+      return made;
+    });
     request.log.info({ tokenId: row.id, name: row.name, roles: row.roles }, 'API token created');
     return reply.code(201).header('location', `/api/v1/tokens/${row.id}`).send({ ...view(row), token: secret });
   });
@@ -64,7 +71,12 @@ export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
     const before = app.store.tokens.byId(id);
     if (!before) throw new Errors.TokenNotFound(`No API token has the id '${id}'.`);
     const patch = { ...body, ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt).toISOString() } : {}) };
-    const row = app.store.tokens.update(id, patch) as ApiTokenRow;
+    // The change and its audit record are written together or not at all.
+    const row = app.store.transaction(() => {
+      const after = app.store.tokens.update(id, patch) as ApiTokenRow;
+      auditTokenUpdated(app.store, request, before, after);
+      return after;
+    });
     request.log.info({ tokenId: id, by: principal.id, roles: row.roles, scope: row.scope, expiresAt: row.expiresAt }, 'API token changed');
     return view(row);
   });
@@ -93,7 +105,10 @@ export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
     const principal = principalOf(request);
     requireAdmin(principal, 'manage API tokens');
     const { id } = request.params as { id: string };
-    if (!app.store.tokens.revoke(id, new Date().toISOString())) throw new Errors.TokenNotFound(`No API token has the id '${id}'.`);
+    app.store.transaction(() => {
+      if (!app.store.tokens.revoke(id, new Date().toISOString())) throw new Errors.TokenNotFound(`No API token has the id '${id}'.`);
+      app.store.audit.append(tokenEntry(request, 'token.revoked', app.store.tokens.byId(id)!, 204));
+    });
     request.log.info({ tokenId: id, by: principal.id }, 'API token revoked');
     return reply.code(204).send();
   });

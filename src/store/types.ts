@@ -110,11 +110,72 @@ export interface TokenRepository {
   transaction(fn: () => void): void;
 }
 
+/**
+ * One audit record as appended (src/audit/actions.ts names the actions and outcomes). Never a secret: params
+ * only as `paramsDigest`, tokens by id and name.
+ */
+export interface AuditEntry {
+  /** ISO time; default: now. */
+  at?: string;
+  action: string;
+  outcome: string;
+  /** The authenticated principal's id (token name); null when the request was not authenticated. */
+  principal: string | null;
+  /** The API token involved (the caller's, or the one created/revoked/changed); null for config tokens. */
+  tokenId?: string | null;
+  capability?: string | null;
+  /** Targets as requested (node and group names). */
+  targets?: string[] | null;
+  /** SHA-256 (hex) of the canonical JSON of the params with their secrets redacted. */
+  paramsDigest?: string | null;
+  executionId?: string | null;
+  sourceIp?: string | null;
+  requestId?: string | null;
+  method?: string | null;
+  /** Route pattern (or the path of an unmatched request), never the query string. */
+  path?: string | null;
+  /** HTTP status answered. */
+  status?: number | null;
+  /** Problem code of a refusal (`CAPSTAN_ERR_...`). */
+  code?: string | null;
+  detail?: string | null;
+}
+
+/** An audit record as stored: every field present, `seq` its order. */
+export type AuditRow = { [K in keyof AuditEntry]-?: Exclude<AuditEntry[K], undefined> } & { seq: number; at: string };
+
+export interface AuditFilter {
+  action?: string;
+  principal?: string;
+  outcome?: string;
+  /** ISO time, inclusive. */
+  since?: string;
+  /** ISO time, exclusive. */
+  until?: string;
+  executionId?: string;
+}
+
+/** The append-only audit trail (the table refuses UPDATE and DELETE). */
+export interface AuditRepository {
+  append(entry: AuditEntry): AuditRow;
+  /** Newest first; cursor is the `seq` to continue below. */
+  list(filter: AuditFilter, limit: number, beforeSeq?: number): AuditRow[];
+}
+
 export interface Store {
   /** API tokens (hash only). */
   readonly tokens: TokenRepository;
-  /** Inserts a queued execution; when the idempotency key exists (within the window) returns the existing one. */
-  createExecution(row: Omit<ExecutionRow, 'seq'>, idempotencySince?: string): { row: ExecutionRow; created: boolean };
+  /** The audit trail. */
+  readonly audit: AuditRepository;
+  /**
+   * Inserts a queued execution; when the idempotency key exists (within the window) returns the existing one.
+   * `audit`, when given, makes the audit record of the outcome (the row inserted or the one found by its key),
+   * appended in the same transaction: an execution never exists without its audit record, and a record never
+   * names an execution that was not written.
+   */
+  createExecution(row: Omit<ExecutionRow, 'seq'>, idempotencySince?: string, audit?: (row: ExecutionRow, created: boolean) => AuditEntry): { row: ExecutionRow; created: boolean };
+  /** Runs fn in one transaction (a throw undoes its writes) and returns what it returns. */
+  transaction<T>(fn: () => T): T;
   getExecution(id: string): ExecutionRow | undefined;
   /** The newest execution created with this key since `since` (ISO time). */
   findByIdempotencyKey(key: string, since: string): ExecutionRow | undefined;

@@ -4,9 +4,9 @@
  * same holds for queries that name a node, for cancel, and for what needs the admin on every node.
  */
 import { join } from 'node:path';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { loadConfig } from '../../src/config/load.js';
-import { buildTestApp, tempDir, type TestContext } from '../helper.js';
+import { buildTestApp, tempDir } from '../helper.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 const ADMIN = 'admin-token-for-scope-tests';
@@ -28,7 +28,7 @@ groups:
       - { name: db1, uri: "127.0.0.1:1" }
 `;
 
-async function scopeApp(t: TestContext & { testdir: (x: Record<string, string>) => string }) {
+async function scopeApp(t: Test) {
   const dir = t.testdir({ 'inventory.yaml': INVENTORY });
   const app = await buildTestApp(t, {
     auth: 'on', token: ADMIN, dataDir: tempDir(),
@@ -161,6 +161,14 @@ t.test('PATCH /api/v1/tokens/{id}: roles, scope and expiry change at once; bad c
   t.equal((await patch(tok.id, { roles: ['admin'] }, WEB_OPS)).statusCode, 403, 'only admins change tokens');
   const custom = await patch(tok.id, { roles: ['webops'] });
   t.equal(custom.statusCode, 200, 'custom roles of the config are accepted');
+
+  const audit = await app.inject({ url: '/api/v1/audit?action=token.updated', headers: bearer(ADMIN) });
+  t.equal(audit.statusCode, 200);
+  const rows = audit.json().items as { tokenId: string; principal: string; detail: string }[];
+  t.equal(rows.length, 3, 'each accepted change is audited (the refused ones are not changes)');
+  t.ok(rows.every((r) => r.tokenId === tok.id && r.principal === 'admin'));
+  t.match(JSON.parse(rows[rows.length - 1].detail), { changed: { scope: { from: ['web1'], to: ['db1'] } } }, 'the oldest row: the scope change, before and after');
+  t.notMatch(audit.body, tok.token, 'never the secret');
 });
 
 t.test('config: custom roles cannot take built-in names; tokens must name known roles', async (t) => {

@@ -5,9 +5,10 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExecutionStatus, StreamEventType } from '../../execution/states.js';
-import type { ExecutionFilter, ExecutionRow, JournalEntry, ProcessRow, StoredEvent, Store, TargetResultRow } from '../types.js';
+import type { AuditEntry, ExecutionFilter, ExecutionRow, JournalEntry, ProcessRow, StoredEvent, Store, TargetResultRow } from '../types.js';
 import { migrate } from './migrate.js';
 import { checkDataFiles, unusableStore } from './open-checks.js';
+import { SqliteAudit } from './audit.js';
 import { SqliteTokens } from './tokens.js';
 
 type Raw = Record<string, any>;
@@ -35,6 +36,7 @@ export const BUSY_TIMEOUT_MS = 50;
 export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly tokens: SqliteTokens;
+  readonly audit: SqliteAudit;
   private readonly stmts;
 
   /** Opens (creating it if new) and migrates the database; unusable data throws Errors.StoreUnusable. */
@@ -42,6 +44,7 @@ export class SqliteStore implements Store {
     this.db = SqliteStore.open(file);
     const db = this.db;
     this.tokens = new SqliteTokens(db);
+    this.audit = new SqliteAudit(db);
     this.stmts = {
       insert: db.prepare(`INSERT INTO executions (id, capability, status, targets, nodes, params, provider, timeout_seconds, created_at,
         started_at, finished_at, reason, idempotency_key, request_hash, principal, correlation_id)
@@ -94,18 +97,27 @@ export class SqliteStore implements Store {
     }
   }
 
-  createExecution(row: Omit<ExecutionRow, 'seq'>, idempotencySince?: string): { row: ExecutionRow; created: boolean } {
+  createExecution(row: Omit<ExecutionRow, 'seq'>, idempotencySince?: string, audit?: (row: ExecutionRow, created: boolean) => AuditEntry): { row: ExecutionRow; created: boolean } {
     return this.db.transaction(() => {
       if (row.idempotencyKey && idempotencySince) {
         const existing = this.findByIdempotencyKey(row.idempotencyKey, idempotencySince);
-        if (existing) return { row: existing, created: false };
+        if (existing) {
+          if (audit) this.audit.append(audit(existing, false));
+          return { row: existing, created: false };
+        }
       }
       const info = this.stmts.insert.run({
         ...row, targets: JSON.stringify(row.targets), nodes: JSON.stringify(row.nodes), params: JSON.stringify(row.params ?? {}),
       });
       for (const n of row.nodes) this.stmts.insertNode.run(info.lastInsertRowid, n);
-      return { row: { ...row, seq: Number(info.lastInsertRowid) }, created: true };
+      const created = { ...row, seq: Number(info.lastInsertRowid) };
+      if (audit) this.audit.append(audit(created, true));
+      return { row: created, created: true };
     }).immediate();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
   }
 
   getExecution(id: string): ExecutionRow | undefined {

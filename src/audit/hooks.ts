@@ -1,0 +1,91 @@
+/**
+ * The one hook that audits refusals: every 401, 403, 421 and 429 answer, wherever it was decided (the auth and
+ * Host checks, a capability's permissions, a full queue or a rate limit), becomes a `denied` record with who
+ * asked (when known), from where, for what (method, route pattern, and for a run submission the capability,
+ * targets and params digest) and the problem's code and detail.
+ *
+ * onSend, not onResponse: the record is written (synchronously) before the answer leaves, so a client that
+ * reads the trail right after its refusal finds it. A record that cannot be written (a store fault) is logged
+ * and the answer goes out unchanged: a refusal never becomes a 500.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hashSecret, TOKEN_PREFIX } from '../core/tokens.js';
+import type { AuditEntry } from '../store/types.js';
+import { bearerToken } from '../routes/auth.js';
+import { DENIAL_ACTIONS, paramsDigest } from './actions.js';
+import { requestEntry } from './record.js';
+
+const MAX_DETAIL = 1000;
+const MAX_TARGETS = 1000;
+const MAX_NAME = 255;
+
+/** Routes whose body submits a run: `POST /api/v1/executions` (capability in the body) and capability invoke. */
+const RUN_ROUTES = new Set(['/api/v1/executions', '/api/v1/capabilities/:name/invoke']);
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const name = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 && v.length <= MAX_NAME ? v : null);
+
+/** The problem document of an error answer (code, detail, capability), or an empty object. */
+function problemOf(reply: FastifyReply, payload: unknown): Record<string, unknown> {
+  if (typeof payload !== 'string' || !String(reply.getHeader('content-type') ?? '').includes('json')) return {};
+  try {
+    const doc = JSON.parse(payload) as unknown;
+    return isObject(doc) ? doc : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Capability, targets and params digest of a refused run submission, from the parsed body (when there is one). */
+function runFields(request: FastifyRequest, problem: Record<string, unknown>): Partial<AuditEntry> {
+  const route = request.routeOptions?.url;
+  const body = isObject(request.body) ? request.body : {};
+  const params = isObject(request.params) ? request.params : {};
+  const capability = name(problem.capability)
+    ?? (request.method === 'POST' && route && RUN_ROUTES.has(route) ? name(route.endsWith('/invoke') ? params.name : body.capability) : null);
+  const out: Partial<AuditEntry> = { capability };
+  if (request.method === 'POST' && route && RUN_ROUTES.has(route)) {
+    if (Array.isArray(body.targets)) out.targets = body.targets.filter((t): t is string => name(t) !== null).slice(0, MAX_TARGETS);
+    if (capability && isObject(body.params)) out.paramsDigest = paramsDigest(capability, body.params);
+  }
+  // An execution's own routes (cancel, read, stream): the id it was about.
+  if (route?.startsWith('/api/v1/executions/:id')) out.executionId = name(params.id);
+  return out;
+}
+
+/**
+ * The stored API token a refused request presented (revoked, expired), by the hash of what was sent: the
+ * record then tells which credential is still being tried. Never the secret itself.
+ */
+function presentedTokenId(app: FastifyInstance, request: FastifyRequest): string | null {
+  const token = bearerToken(request.headers.authorization);
+  if (!token?.startsWith(TOKEN_PREFIX)) return null;
+  return app.store.tokens.byHash(hashSecret(token))?.id ?? null;
+}
+
+export function denialEntry(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, payload: unknown): AuditEntry | undefined {
+  const status = reply.statusCode;
+  const action = DENIAL_ACTIONS[status];
+  if (!action) return undefined;
+  const problem = problemOf(reply, payload);
+  const detail = typeof problem.detail === 'string' ? problem.detail.slice(0, MAX_DETAIL) : null;
+  const entry = requestEntry(request, action, 'denied', {
+    status, code: name(problem.code), detail, ...runFields(request, problem),
+  });
+  if (status === 401 && !entry.tokenId) entry.tokenId = presentedTokenId(app, request);
+  return entry;
+}
+
+/** Installs the denial hook (after installAuth, so it sees the principal the auth hook set). */
+export function installAuditTrail(app: FastifyInstance): void {
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (!DENIAL_ACTIONS[reply.statusCode]) return payload;
+    try {
+      const entry = denialEntry(app, request, reply, payload);
+      if (entry) app.store.audit.append(entry);
+    } catch (err) {
+      request.log.warn({ err, statusCode: reply.statusCode }, 'could not write the audit record of a refused request');
+    }
+    return payload;
+  });
+}
