@@ -142,6 +142,8 @@ export const planExecute = defineContract({
   result: ref(ExecutionResult),
   riskLevel: 'execute',
   mode: 'execution',
+  // A plan parameter may be a further TargetSpec (`db_targets: "db1,db2"`).
+  targetsInParams: true,
 });
 
 export const taskList = defineContract({

@@ -118,6 +118,11 @@ export interface CapabilityContract<P extends TSchema = TSchema, R extends TSche
    * ExecutionService applies it to every target result (src/execution/exit-codes.ts).
    */
   exitCodes?: ExitCodeRule;
+  /**
+   * Its params may name further targets (a plan's TargetSpec parameters): for a principal limited to
+   * targets, every string in the params that names a node or group of the inventory must be in its reach too.
+   */
+  targetsInParams?: boolean;
   /** A run sends a report per target to the reports.* sources (a Puppet run): the execution links to them. */
   producesReports?: boolean;
 }

@@ -11,6 +11,7 @@ import { killRecordedScope, sweepEmptyCgroups } from '../core/process-scope.js';
 import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import { authorizeTargets } from '../core/server-account.js';
+import { isTargetLimited, stringsIn } from '../inventory/scope.js';
 import type { ExecutionContext, ExecutionEmit, ExitCodeRule, Principal, TargetNode, TargetOutcome } from '../core/types.js';
 import { secretParams } from '../capabilities/index.js';
 import { executionFields, principalFields, submitEntry, type AuditOrigin } from '../audit/record.js';
@@ -63,6 +64,9 @@ export class ExecutionService {
     }
     // Roles limited to targets and token scopes: every expanded node must be allowed (403 naming the others).
     await this.d.inventory.authorizeScope(req.principal, contract, nodes.map((n) => n.name), ctx);
+    if (contract.targetsInParams && isTargetLimited(req.principal)) {
+      await this.d.inventory.authorizeScope(req.principal, contract, await this.d.inventory.namedNodes(stringsIn(req.params), ctx), ctx);
+    }
     // Runs as the server's own OS account (local transport) can read its secrets: admin only.
     authorizeTargets(req.principal, contract, nodes, this.d.registry.providers(req.capability));
     // The server may have started closing while the inventory answered.

@@ -92,6 +92,18 @@ export class InventoryService {
     });
   }
 
+  /**
+   * The nodes that strings found in params name (a TargetSpec may list several, comma-separated): node
+   * names, aliases, group names (expanded) and `all`; other strings name nothing and are left out.
+   */
+  async namedNodes(values: readonly string[], ctx: ExecutionContext): Promise<string[]> {
+    const system = { ...ctx, principal: SYSTEM_PRINCIPAL };
+    const [{ index }, { view }] = await Promise.all([this.nodeIndex(system), this.groupView(system)]);
+    const names = values.flatMap((v) => v.split(',')).map((v) => v.trim())
+      .filter((v) => v === 'all' || index.get(v) !== undefined || view.get(v) !== undefined);
+    return names.length ? expandTargets(names, index, view).map((n) => n.name) : [];
+  }
+
   /** Expands targets to nodes; throws TargetInvalid / TargetUnresolved (400) naming the bad ones. */
   async resolveTargets(targets: string[], ctx: ExecutionContext): Promise<NodeT[]> {
     checkTargetNames(targets);

@@ -5,7 +5,10 @@
  */
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
+import { planExecute } from '../../src/capabilities/index.js';
 import { loadConfig } from '../../src/config/load.js';
+import { implement, type ExecutionContext } from '../../src/core/types.js';
+import { fakeModule } from '../core/fixtures/fake-plugins.js';
 import { buildTestApp, tempDir } from '../helper.js';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -28,6 +31,16 @@ groups:
       - { name: db1, uri: "127.0.0.1:1" }
 `;
 
+/** A plan runner that succeeds on every target at once; `plans` counts the runs that reached it. */
+let plans = 0;
+const planRunner = fakeModule({
+  id: 'planner', integrationTypes: ['remote_execution'],
+  capabilities: [implement(planExecute, async (_p: unknown, ctx: ExecutionContext) => {
+    plans++;
+    return { results: (ctx.targets ?? []).map((n) => ({ target: n.name, status: 'succeeded' as const, exitCode: 0 })) };
+  })],
+});
+
 async function scopeApp(t: Test) {
   const dir = t.testdir({ 'inventory.yaml': INVENTORY });
   const app = await buildTestApp(t, {
@@ -38,7 +51,7 @@ async function scopeApp(t: Test) {
     },
     tokens: [{ name: 'web-ops', token: WEB_OPS, roles: ['webops'] }],
     plugins: { ssh: { inventoryFile: join(dir, 'inventory.yaml'), connectTimeoutSeconds: 2 } },
-  });
+  }, { extraPlugins: [planRunner] });
   const make = async (name: string, roles: string[], scope?: string[]) => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(ADMIN), payload: { name, roles, ...(scope ? { scope } : {}) } });
     t.equal(res.statusCode, 201, 'token created');
@@ -114,6 +127,34 @@ t.test('several roles: each role\'s permissions apply only on its own targets', 
   });
   t.equal(invoked.statusCode, 403, 'the generic invoke is checked the same way');
   t.not((await app.inject({ url: '/api/v1/nodes/db1/facts', headers: bearer(db.token) })).statusCode, 403, 'inside: allowed');
+});
+
+t.test('plans: a parameter naming nodes or groups outside the scope is refused like a target', async (t) => {
+  const { app, make, settle } = await scopeApp(t);
+  const web = await make('web-planner', ['operator'], ['web']);
+  const plan = (parameters: Record<string, unknown>) => app.inject({
+    method: 'POST', url: '/api/v1/executions', headers: bearer(web.token),
+    payload: { capability: 'plan.execute', targets: ['web1'], params: { plan: 'deploy::rolling', parameters } },
+  });
+  const before = plans;
+  const spec = await plan({ db_targets: 'web2,db1', batch: 2 });
+  t.equal(spec.statusCode, 403, 'a TargetSpec parameter (comma-separated) reaching db1');
+  t.same(spec.json().targets, ['db1']);
+  const nested = await plan({ stages: [{ on: ['db'] }] });
+  t.equal(nested.statusCode, 403, 'a group name at any depth');
+  t.same(nested.json().targets, ['db1']);
+  t.equal(plans, before, 'no refused plan reached the runner');
+  const ok = await plan({ db_targets: 'web2', message: 'rolling restart' });
+  t.equal(ok.statusCode, 202, 'parameters naming nodes inside the scope, and other strings, pass');
+  await settle(ok.json().id);
+  t.equal(plans, before + 1);
+  const unlimited = await make('plain-operator', ['operator']);
+  const free = await app.inject({
+    method: 'POST', url: '/api/v1/executions', headers: bearer(unlimited.token),
+    payload: { capability: 'plan.execute', targets: ['web1'], params: { plan: 'deploy::rolling', parameters: { db_targets: 'db1' } } },
+  });
+  t.equal(free.statusCode, 202, 'a principal not limited to targets is not checked');
+  await settle(free.json().id);
 });
 
 t.test('cancel needs the run\'s nodes in scope; the admin of a few nodes is no admin', async (t) => {
