@@ -54,7 +54,7 @@ export class RoleBook {
    * takes its permissions away from the tokens that still name it), narrowed by a token `scope`.
    */
   principal(id: string, roles: readonly string[], scope?: readonly string[] | null): Principal {
-    return principalOf(id, this.grants(roles), scope);
+    return principalFromGrants(id, this.grants(roles), scope);
   }
 
   /** The grants of `roles` (unknown names: none). */
@@ -68,7 +68,7 @@ export class RoleBook {
 }
 
 /** A principal from grants: `permissions` is their union (what is allowed somewhere). */
-export function principalOf(id: string, grants: RoleGrant[], scope?: readonly string[] | null): Principal {
+export function principalFromGrants(id: string, grants: RoleGrant[], scope?: readonly string[] | null): Principal {
   return {
     id,
     permissions: [...new Set(grants.flatMap((g) => g.permissions))],

@@ -24,7 +24,7 @@ import type { Config } from '../config/schema.js';
 import { Errors } from '../core/errors.js';
 import { hostAllowed } from '../core/host-check.js';
 import { bootstrapAdminToken, checkSecret, tokenPrincipal } from '../core/tokens.js';
-import { principalOf, type RoleBook } from '../core/roles.js';
+import { principalFromGrants, type RoleBook } from '../core/roles.js';
 import type { Principal } from '../core/types.js';
 import { problems } from './common.js';
 
@@ -92,7 +92,7 @@ function installHostCheck(app: FastifyInstance, config: Readonly<Config>): void 
 function configTokenPrincipal(t: Config['tokens'][number], roles: RoleBook): Principal {
   const raw = t.permissions ?? (t.roles ? [] : ['*']);
   const grants = [...roles.grants(t.roles ?? []), ...(raw.length ? [{ role: 'permissions', permissions: [...raw] }] : [])];
-  return principalOf(t.name, grants, t.scope);
+  return principalFromGrants(t.name, grants, t.scope);
 }
 
 export function installAuth(app: FastifyInstance, config: Readonly<Config>): void {

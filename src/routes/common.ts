@@ -58,8 +58,17 @@ declare module 'fastify' {
   }
 }
 
+/** The caller of a server with auth off (loopback only): admin. */
+const ANONYMOUS: Principal = { id: 'anonymous', permissions: ['*'] };
+
+/**
+ * Who makes the request: the principal the auth hook found. Deny by default: with auth on, a request the hook
+ * did not authenticate (a route outside its guard) is a 401 here, never a silent admin.
+ */
 export function principalOf(request: FastifyRequest): Principal {
-  return request.principal ?? { id: 'anonymous', permissions: ['*'] };
+  if (request.principal) return request.principal;
+  if (request.server.config.auth === 'off') return ANONYMOUS;
+  throw new Errors.Unauthorized('Send Authorization: Bearer <token>.');
 }
 
 /**
