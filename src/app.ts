@@ -32,6 +32,8 @@ import { createMetrics, observeCore, type Metrics } from './observability/metric
 import { API_SCHEMAS } from './routes/schemas.js';
 import { RECORD_API_SCHEMAS } from './routes/record-schemas.js';
 import { TOKEN_SCHEMAS } from './routes/token-schemas.js';
+import { STREAM_TICKET_SCHEMAS } from './routes/stream-tickets.js';
+import { StreamTickets, type StreamTicketOptions } from './core/stream-tickets.js';
 import { registerRoutes } from './routes/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
@@ -50,6 +52,8 @@ export interface BuildOptions {
   extraPlugins?: PluginModule[];
   /** Pino destination stream (tests capture logs). */
   logStream?: NodeJS.WritableStream;
+  /** Stream ticket store options (tests shorten the TTL or move the clock); defaults: 30 s, 10000 tickets. */
+  streamTickets?: StreamTicketOptions;
 }
 
 declare module 'fastify' {
@@ -65,6 +69,8 @@ declare module 'fastify' {
     queue: ExecutionQueue;
     executions: ExecutionService;
     inventory: InventoryService;
+    /** Single-use tickets that open an SSE stream without an Authorization header (in memory only). */
+    streamTickets: StreamTickets;
   }
 }
 
@@ -99,7 +105,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   installClosingGuard(app);
   app.server.on('checkExpectation', unmetExpectationHandler(app.log));
 
-  const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS, ...TOKEN_SCHEMAS];
+  const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS, ...TOKEN_SCHEMAS, ...STREAM_TICKET_SCHEMAS];
   for (const s of named) app.addSchema(s);
   installRouteValidators(app, named);
 
@@ -130,6 +136,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.decorate('queue', queue);
   app.decorate('executions', executions);
   app.decorate('inventory', inventory);
+  app.decorate('streamTickets', new StreamTickets(opts.streamTickets));
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
