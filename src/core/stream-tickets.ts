@@ -106,7 +106,8 @@ export class StreamTickets {
    * Drops what has expired. Issue order is expiry order (one TTL), so only the front of the live map is looked
    * at; an expired ticket is remembered a while longer, so presenting it still says "expired". The spent map is
    * roughly in expiry order (a ticket used early goes in before an older one that expires later): it is
-   * trimmed from the front too, so an entry may outstay its time a little, never be forgotten too early.
+   * trimmed from the front too, so an entry may outstay its time a little. Past twice `maxTickets` entries the
+   * oldest memories go first (such a ticket then reads as unknown: still a 401).
    */
   private sweep(): void {
     const now = this.now();
@@ -119,7 +120,6 @@ export class StreamTickets {
       if (until > now) break;
       this.spent.delete(key);
     }
-    // Bounded like the live map (the oldest memory goes first).
     while (this.spent.size > this.max * 2) this.spent.delete(this.spent.keys().next().value as string);
   }
 }
