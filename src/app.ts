@@ -35,6 +35,8 @@ import { RECORD_API_SCHEMAS } from './routes/record-schemas.js';
 import { TOKEN_SCHEMAS } from './routes/token-schemas.js';
 import { AUDIT_SCHEMAS } from './routes/audit-schemas.js';
 import { installAuditTrail } from './audit/hooks.js';
+import { STREAM_TICKET_SCHEMAS } from './routes/stream-tickets.js';
+import { StreamTickets, type StreamTicketOptions } from './core/stream-tickets.js';
 import { registerRoutes } from './routes/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
@@ -53,6 +55,8 @@ export interface BuildOptions {
   extraPlugins?: PluginModule[];
   /** Pino destination stream (tests capture logs). */
   logStream?: NodeJS.WritableStream;
+  /** Stream ticket store options (tests shorten the TTL or move the clock); defaults: 30 s, 10000 tickets. */
+  streamTickets?: StreamTicketOptions;
 }
 
 declare module 'fastify' {
@@ -70,6 +74,8 @@ declare module 'fastify' {
     inventory: InventoryService;
     /** The built-in and configured roles (API tokens name them). */
     roles: RoleBook;
+    /** Single-use tickets that open an SSE stream without an Authorization header (in memory only). */
+    streamTickets: StreamTickets;
   }
 }
 
@@ -104,7 +110,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   installClosingGuard(app);
   app.server.on('checkExpectation', unmetExpectationHandler(app.log));
 
-  const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS, ...TOKEN_SCHEMAS, ...AUDIT_SCHEMAS];
+  const named = [...SHARED_SCHEMAS, ...API_SCHEMAS, ...RECORD_API_SCHEMAS, ...TOKEN_SCHEMAS, ...AUDIT_SCHEMAS, ...STREAM_TICKET_SCHEMAS];
   for (const s of named) app.addSchema(s);
   installRouteValidators(app, named);
 
@@ -137,6 +143,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.decorate('executions', executions);
   app.decorate('inventory', inventory);
   app.decorate('roles', new RoleBook(config.roles));
+  app.decorate('streamTickets', new StreamTickets(opts.streamTickets));
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -1,6 +1,7 @@
 /**
  * pino options and request ids: X-Request-Id is honoured when it is a sane token, else a UUID is made;
  * the id is on every log line of the request (Fastify binds `reqId`) and echoed in the response.
+ * Credentials in request URLs (a stream ticket, `?ticket=`) are redacted from the logged `req.url`.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -15,11 +16,60 @@ export function genRequestId(req: IncomingMessage): string {
   return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
 }
 
+/** Query parameters whose values are credentials (a stream ticket) and never reach a log line. */
+const SECRET_QUERY_KEYS = new Set(['ticket']);
+
+function decodedKey(key: string): string {
+  try {
+    return decodeURIComponent(key.replace(/\+/g, ' ')).toLowerCase();
+  } catch {
+    return key.toLowerCase();
+  }
+}
+
+/**
+ * A request target with the value of every credential query parameter replaced by `[redacted]`. Keys are
+ * compared decoded, as the query parser reads them (`?%74icket=` is a ticket too).
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const pairs = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const key = eq < 0 ? pair : pair.slice(0, eq);
+    return SECRET_QUERY_KEYS.has(decodedKey(key)) ? `${key}=[redacted]` : pair;
+  });
+  return `${url.slice(0, q)}?${pairs.join('&')}`;
+}
+
+/** What is logged of a request: Fastify's default fields, the URL redacted. */
+interface LoggedRequest {
+  method: string;
+  url: string;
+  headers?: Record<string, unknown>;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+function requestSerializer(req: LoggedRequest) {
+  return {
+    method: req.method,
+    url: redactUrl(req.url),
+    version: req.headers?.['accept-version'],
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
+
 /** pino options; `scrub` rewrites each serialized line before it is written (secret values of running executions). */
 export function loggerOptions(level: string, scrub?: (line: string) => string): LoggerOptions {
   return {
     level,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    // Replaces Fastify's default `req` serializer (same fields) so that `req.url` carries no ticket.
+    serializers: { req: requestSerializer },
     ...(scrub ? { hooks: { streamWrite: scrub } } : {}),
   };
 }

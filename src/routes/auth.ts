@@ -4,7 +4,8 @@
  * the request's principal (capabilities check them). A token is an API token (`cap_...`, stored as a hash,
  * managed through /api/v1/tokens), the config's `token` (admin) or one of its `tokens`. Health, docs and the
  * document stay open, /metrics too unless `openMetrics` is false. `auth: off` (loopback listeners only, see
- * config/load.ts) makes every caller an admin.
+ * config/load.ts) makes every caller an admin. The SSE routes also take a single-use stream ticket as `?ticket=`
+ * instead of the header (routes/stream-tickets.ts), for browsers' EventSource.
  *
  * Before any of that, the Host header must name this server (core/host-check.ts, DNS rebinding): a 421
  * problem otherwise, auth on or off. Probes (/health/*) are exempt: orchestrators send the pod's address.
@@ -27,6 +28,7 @@ import { bootstrapAdminToken, checkSecret, tokenPrincipal } from '../core/tokens
 import { principalFromGrants, type RoleBook } from '../core/roles.js';
 import type { Principal } from '../core/types.js';
 import { problems } from './common.js';
+import { TICKET_ROUTES } from './stream-tickets.js';
 
 /** last_used_at is rewritten at most this often per token (ms): a write per request is not worth it. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -126,6 +128,19 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
     if (!guarded) return;
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
+      // EventSource cannot send headers: on the SSE routes only, `?ticket=` (a single-use stream ticket,
+      // core/stream-tickets.ts) stands in for the header; spent here, bound to the route and its params.
+      // On any other route a ticket counts for nothing: the bare 401 below.
+      const ticket = route !== undefined && TICKET_ROUTES.has(route) ? (request.query as { ticket?: unknown }).ticket : undefined;
+      if (typeof ticket === 'string') {
+        const check = app.streamTickets.redeem(ticket, { route: route!, params: request.params as Record<string, string> });
+        if (!check.ok) {
+          reply.header('www-authenticate', bearerChallenge('invalid_token', check.reason));
+          throw new Errors.Unauthorized(check.reason);
+        }
+        request.principal = check.principal;
+        return;
+      }
       reply.header('www-authenticate', bearerChallenge());
       throw new Errors.Unauthorized('Send Authorization: Bearer <token>.');
     }

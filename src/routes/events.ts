@@ -16,6 +16,7 @@ import { sseResponse, startSse } from '../execution/sse.js';
 import { problems, requestContext } from './common.js';
 import { aggregatePage, decodeState, encodeState, fanOut, type CursorState, type FanOut, type SourcePos } from './record-common.js';
 import { EventPage, EventStreamFrame } from './record-schemas.js';
+import { streamUnauthorized, ticketParam } from './stream-tickets.js';
 
 type EventT = Static<typeof Event>;
 
@@ -38,6 +39,7 @@ const EventsStreamQuerystring = Type.Object({
     description: 'true: keep the stream open and push new events as they happen. false: send what every source has after the cursor, '
       + 'then an `event: caught_up` frame whose id is the cursor to resume from, and end (for CI scripts and buffering proxies).',
   })),
+  ticket: ticketParam(),
 }, { additionalProperties: false, description: EventsStreamParams.description });
 
 const LastEventId = Type.Object({
@@ -186,12 +188,13 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
       headers: LastEventId,
       response: {
         200: sseResponse(ref(EventStreamFrame)),
-        ...problems(400, 503),
+        ...problems(400, 503), ...streamUnauthorized(),
       },
     },
   }, async (request, reply) => {
     const header = request.headers['last-event-id'];
-    const { after, follow: keepFollowing = true, ...base } = request.query;
+    // `ticket` is the route's credential (routes/auth.ts), not a param of events.stream.
+    const { after, follow: keepFollowing = true, ticket: _credential, ...base } = request.query;
     const start = (header ? decodeState(header, 'header', '/last-event-id') : decodeState(after, 'query', '/after')) ?? {};
     app.registry.validateParams('events.stream', structuredClone(base), { in: 'query', base: '' });
     if (app.registry.providers('events.stream').length === 0) {

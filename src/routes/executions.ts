@@ -14,6 +14,7 @@ import { requestOrigin } from '../audit/record.js';
 import { outputText } from './output-text.js';
 import { sseResponse } from '../execution/sse.js';
 import { entityTag, negotiate, notAcceptable, replyNotModified } from '../core/http-semantics.js';
+import { streamUnauthorized, ticketParam } from './stream-tickets.js';
 import { Execution, ExecutionCreate, ExecutionList, OutputPage, QueueState, StreamEventDoc, optionalEmptyBody } from './schemas.js';
 
 const IdParam = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -160,11 +161,11 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
       operationId: 'streamExecution', tags: ['executions'], summary: 'Server-sent events: replay from Last-Event-ID / ?after=, then live, ending with `complete`',
       params: IdParam,
       headers: Type.Object({ 'last-event-id': Type.Optional(Type.String({ pattern: '^[0-9]{1,15}$' })) }),
-      querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })) }, { additionalProperties: false }),
+      querystring: Type.Object({ after: Type.Optional(Type.Integer({ minimum: 0 })), ticket: ticketParam() }, { additionalProperties: false }),
       response: {
         200: sseResponse(ref(StreamEventDoc)),
         204: { type: 'null', description: 'The execution is terminal and nothing follows the resume point: a browser\'s EventSource stops reconnecting.' },
-        ...problems(400, 404),
+        ...problems(400, 404), ...streamUnauthorized(),
       },
     },
   }, async (request, reply) => {

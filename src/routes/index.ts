@@ -15,6 +15,7 @@ import pluginRoutes from './plugins.js';
 import provisioningRoutes from './provisioning.js';
 import queryRoutes from './query.js';
 import reportRoutes from './reports.js';
+import streamTicketRoutes from './stream-tickets.js';
 import tokenRoutes from './tokens.js';
 
 export async function registerRoutes(app: FastifyInstance): Promise<void> {
@@ -34,4 +35,5 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(queryRoutes);
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
+  await app.register(streamTicketRoutes);
 }

@@ -42,8 +42,8 @@ t.test('/output documents its JSON page and its text/plain form with X-Next-Afte
   t.equal(ok.headers['X-Next-After'].schema.pattern, '^[0-9]+$');
 });
 
-t.test('cancel and refresh document their optional empty-object body', async (t) => {
-  for (const path of ['/api/v1/executions/{id}/cancel', '/api/v1/nodes/{id}/facts']) {
+t.test('cancel, refresh and the stream-ticket routes document their optional empty-object body', async (t) => {
+  for (const path of ['/api/v1/executions/{id}/cancel', '/api/v1/nodes/{id}/facts', '/api/v1/executions/{id}/stream-ticket', '/api/v1/events/stream-ticket']) {
     const body = op(path, 'post').requestBody;
     t.equal(body.required, false, `${path}: the body may be left out`);
     t.same(body.content['application/json'].schema, { $ref: '#/components/schemas/EmptyBody' });
@@ -52,7 +52,7 @@ t.test('cancel and refresh document their optional empty-object body', async (t)
   t.equal(schema.type, 'object');
   t.equal(schema.additionalProperties, false);
   t.same(schema.properties ?? {}, {});
-  const others = Object.values(doc.paths).flatMap((m: any) => Object.values(m)).filter((o: any) => o.requestBody && !['cancelExecution', 'refreshNodeFacts'].includes(o.operationId));
+  const others = Object.values(doc.paths).flatMap((m: any) => Object.values(m)).filter((o: any) => o.requestBody && !['cancelExecution', 'refreshNodeFacts', 'createExecutionStreamTicket', 'createEventsStreamTicket'].includes(o.operationId));
   t.ok(others.length > 0 && others.every((o: any) => o.requestBody.required === true), 'every other body stays required');
 });
 
