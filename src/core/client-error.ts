@@ -7,6 +7,7 @@
  * - the server's 'checkExpectation' event: an `Expect` header other than 100-continue, which Node answers
  *   with a bare 417.
  */
+import { redactUrl } from './redact-url.js';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, maxHeaderSize, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
@@ -46,7 +47,8 @@ export function clientErrorToProblem(err: ClientError): CapstanError {
 /** `instance` of the problem: the request target when the packet starts with a readable request line. */
 function instanceOf(err: ClientError, requestId: string): string {
   const packet = Buffer.isBuffer(err.rawPacket) ? err.rawPacket.subarray(0, 2200).toString('latin1') : '';
-  return TARGET.exec(packet)?.[1] ?? `urn:capstan:request:${requestId}`;
+  const target = TARGET.exec(packet)?.[1];
+  return target ? redactUrl(target) : `urn:capstan:request:${requestId}`;
 }
 
 /** The raw HTTP/1.1 response: the problem, its request id, and `Connection: close`. */
@@ -89,7 +91,7 @@ export function unmetExpectationHandler(log: FastifyBaseLogger): (req: IncomingM
   return (req, res) => {
     const requestId = genRequestId(req);
     const expect = String(req.headers.expect).replace(REASON, '?').slice(0, 100);
-    const body = JSON.stringify(problemDocument(new Errors.ExpectationFailed(`Expect: ${expect} cannot be met; only 100-continue is supported.`), requestId, req.url ?? '/'));
+    const body = JSON.stringify(problemDocument(new Errors.ExpectationFailed(`Expect: ${expect} cannot be met; only 100-continue is supported.`), requestId, redactUrl(req.url ?? '/')));
     log.info({ requestId, expect }, 'unmet expectation answered before routing');
     res.writeHead(417, {
       'content-type': PROBLEM_CONTENT_TYPE, 'content-length': Buffer.byteLength(body), 'x-request-id': requestId, connection: 'close',

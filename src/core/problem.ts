@@ -2,6 +2,7 @@
  * The one error handler: whatever is thrown becomes RFC 9457 application/problem+json with our `category`,
  * `code` and `requestId`. 5xx details are logged, never sent to clients.
  */
+import { redactUrl } from './redact-url.js';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CapstanError, Errors, fieldError, problemType, toCapstanError, type FieldError, type RequestPart } from './errors.js';
 import { methodMismatch, type RouteTable } from './http-semantics.js';
@@ -29,7 +30,7 @@ export interface ProblemDocument {
 const PARTS: Record<string, RequestPart> = { body: 'body', querystring: 'query', params: 'path', headers: 'header' };
 
 export function toProblem(err: CapstanError, request: FastifyRequest): ProblemDocument {
-  return problemDocument(err, String(request.id), request.url);
+  return problemDocument(err, String(request.id), redactUrl(request.url));
 }
 
 /** The problem document of an error for a request known by its id and target (also where no FastifyRequest exists). */
@@ -115,7 +116,7 @@ export function installProblemHandlers(app: FastifyInstance, routes?: RouteTable
       // A handler that throws hands the error to Fastify's default handler (`{"error","message","statusCode"}`):
       // answer a 500 problem as ready text instead, which no serializer touches.
       request.log.error({ err: failure }, 'sending the problem failed');
-      const body = JSON.stringify(problemDocument(new Errors.Internal('sending the problem failed'), String(request.id), request.url));
+      const body = JSON.stringify(problemDocument(new Errors.Internal('sending the problem failed'), String(request.id), redactUrl(request.url)));
       return reply.code(500).type(PROBLEM_CONTENT_TYPE).send(body);
     }
   });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { LoggerOptions } from 'pino';
+import { redactUrl } from '../core/redact-url.js';
 
 /** The X-Request-Id a client may choose (documented on every operation); any other value is replaced. */
 export const REQUEST_ID_PATTERN = '^[A-Za-z0-9._:@-]{1,128}$';
@@ -14,32 +15,6 @@ const SAFE_ID = new RegExp(REQUEST_ID_PATTERN);
 export function genRequestId(req: IncomingMessage): string {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && SAFE_ID.test(given) ? given : randomUUID();
-}
-
-/** Query parameters whose values are credentials (a stream ticket) and never reach a log line. */
-const SECRET_QUERY_KEYS = new Set(['ticket']);
-
-function decodedKey(key: string): string {
-  try {
-    return decodeURIComponent(key.replace(/\+/g, ' ')).toLowerCase();
-  } catch {
-    return key.toLowerCase();
-  }
-}
-
-/**
- * A request target with the value of every credential query parameter replaced by `[redacted]`. Keys are
- * compared decoded, as the query parser reads them (`?%74icket=` is a ticket too).
- */
-export function redactUrl(url: string): string {
-  const q = url.indexOf('?');
-  if (q < 0) return url;
-  const pairs = url.slice(q + 1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const key = eq < 0 ? pair : pair.slice(0, eq);
-    return SECRET_QUERY_KEYS.has(decodedKey(key)) ? `${key}=[redacted]` : pair;
-  });
-  return `${url.slice(0, q)}?${pairs.join('&')}`;
 }
 
 /** What is logged of a request: Fastify's default fields, the URL redacted. */

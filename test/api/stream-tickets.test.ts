@@ -7,7 +7,7 @@
 import t, { type Test } from 'tap';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { StreamTickets } from '../../src/core/stream-tickets.js';
-import { redactUrl } from '../../src/observability/logger.js';
+import { redactUrl } from '../../src/core/redact-url.js';
 import { buildTestApp, waitForExecution, type Overrides, type TestContext } from '../helper.js';
 import { captureLogs, type LogCapture } from '../observability.js';
 import { World, recordPlugins } from '../records/fixtures/providers.js';
@@ -62,6 +62,7 @@ function invalidTicket(t: Test, res: LightMyRequestResponse, detail: RegExp, lab
   t.match(res.headers['content-type'], /^application\/problem\+json/, `${label}: problem+json`);
   t.match(res.headers['www-authenticate'], /^Bearer realm="capstan", error="invalid_token"/, `${label}: invalid_token`);
   t.match(res.json(), { code: 'CAPSTAN_ERR_AUTH_REQUIRED', detail }, `${label}: ${detail}`);
+  t.notMatch(res.json().instance, /ticket=capt_/, `${label}: the problem's instance does not echo the ticket`);
 }
 
 t.test('an execution ticket opens that stream once: real SSE output, then a replay is a 401', async (t) => {
