@@ -72,9 +72,11 @@ export function documentBearerAuth(route: RouteOptions): void {
   // `{}` as an alternative: a server with auth off (loopback only) answers without one (README, Tokens).
   schema.security ??= [{ bearer: [] }, {}];
   const response = (schema.response ??= {}) as Record<string, unknown>;
-  const documented = problems(401, 403) as unknown as Record<number, { description: string }>;
+  const documented = problems(401, 403, 429) as unknown as Record<number, { description: string }>;
   response[401] ??= { ...documented[401], description: 'No valid bearer token (none, unknown, revoked or expired; not with auth off); `WWW-Authenticate: Bearer` tells how to authenticate.' };
   response[403] ??= { ...documented[403], description: 'The token lacks a permission this operation needs; `missingPermissions` names it.' };
+  // Rate limits (routes/rate-limit.ts) apply to every /api route, before auth.
+  response[429] ??= { ...documented[429], description: 'Rate limited (too many requests with this token or from this IP, or too many failed authentications from this IP); nothing was run. `Retry-After` says when to retry.' };
 }
 
 /** Refuses (421) a request whose Host header does not name this server; probes are exempt. */
