@@ -117,8 +117,12 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
     // 404, a plain OPTIONS tells which methods a path has, so it needs the token too.
     const guarded = route === undefined || route === '*' || route.startsWith('/api/') || (route === '/metrics' && !config.openMetrics);
     if (!guarded) return;
+    // A client past its failed-authentication budget is refused before its token is looked at; each 401
+    // counts, in this same step (routes/rate-limit.ts).
+    app.authFailures.check(request);
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
+      app.authFailures.failed(request);
       reply.header('www-authenticate', bearerChallenge());
       throw new Errors.Unauthorized('Send Authorization: Bearer <token>.');
     }
@@ -137,6 +141,7 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
       } else if (stored) invalid = stored.reason;
     }
     if (!match) {
+      app.authFailures.failed(request);
       reply.header('www-authenticate', bearerChallenge('invalid_token', invalid));
       throw new Errors.Unauthorized(invalid);
     }

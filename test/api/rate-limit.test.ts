@@ -8,6 +8,7 @@ import t from 'tap';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Test } from 'tap';
 import { loadConfig } from '../../src/config/load.js';
+import { clientKey } from '../../src/routes/rate-limit.js';
 import { buildTestApp } from '../helper.js';
 import { captureLogs } from '../observability.js';
 
@@ -45,7 +46,7 @@ t.test('brute force: garbage tokens from one IP hit the failure limit; 429, logg
   t.equal(app.executions.activeCount, 0);
 
   const line = logs.lines.find((l) => l.event === 'auth:rate-limited');
-  t.match(line, { level: 40, ip: '198.51.100.7', failures: 5, msg: /client IP blocked/ }, 'one warn line names the blocked IP');
+  t.match(line, { level: 40, ip: '198.51.100.7', client: '198.51.100.7', failures: 5, msg: /client IP blocked/ }, 'one warn line names the blocked IP');
   t.equal(logs.lines.filter((l) => l.event === 'auth:rate-limited').length, 1, 'once per block');
   t.ok(logs.lines.some((l) => l.code === 'CAPSTAN_ERR_RATE_LIMITED' && l.status === 429), 'each refusal is logged as a rejected request');
   t.notOk(JSON.stringify(logs.lines).includes(ADMIN), 'the token is in no log line');
@@ -54,6 +55,28 @@ t.test('brute force: garbage tokens from one IP hit the failure limit; 429, logg
   t.equal(other.statusCode, 200, 'another IP is not blocked');
   const probe = await attacker({ url: '/health/live' });
   t.equal(probe.statusCode, 200, 'probes are exempt');
+  t.equal((await attacker({ url: '/docs/json' })).statusCode, 200, 'open routes stay open (the block is on what needs a token)');
+});
+
+t.test('a burst of concurrent guesses: no more than authFailuresMax get as far as a 401', async (t) => {
+  const app = await buildTestApp(t, { token: ADMIN, rateLimit: { authFailuresMax: 5 } });
+  const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => app.inject({ url: '/api/v1/plugins', remoteAddress: '198.51.100.99', headers: bearer(`burst-${i}`) })));
+  const statuses = answers.map((a) => a.statusCode);
+  t.ok(statuses.filter((s) => s === 401).length <= 5, `at most 5 401s (${statuses.filter((s) => s === 401).length})`);
+  t.equal(statuses.filter((s) => s !== 401 && s !== 429).length, 0, 'the rest are 429s');
+});
+
+t.test('IPv6 clients count by their /64: rotating addresses within it does not escape', async (t) => {
+  t.equal(clientKey('2001:db8:0:1::5'), '2001:db8:0:1::/64');
+  t.equal(clientKey('2001:0db8:0000:0001:aaaa:bbbb:cccc:dddd'), '2001:db8:0:1::/64');
+  t.equal(clientKey('::1'), '0:0:0:0::/64');
+  t.equal(clientKey('fe80::1'), 'fe80:0:0:0::/64');
+  t.equal(clientKey('::ffff:192.0.2.1'), '192.0.2.1', 'IPv4-mapped is the IPv4 address');
+  t.equal(clientKey('192.0.2.1'), '192.0.2.1');
+  const app = await buildTestApp(t, { token: ADMIN, rateLimit: { authFailuresMax: 3 } });
+  for (let i = 1; i <= 3; i++) t.equal((await app.inject({ url: '/api/v1/plugins', remoteAddress: `2001:db8:0:1::${i}` })).statusCode, 401);
+  isRateLimited(t, await app.inject({ url: '/api/v1/plugins', remoteAddress: '2001:db8:0:1:ffff::9' }), 'another address of the same /64');
+  t.equal((await app.inject({ url: '/api/v1/plugins', remoteAddress: '2001:db8:0:2::1', headers: bearer(ADMIN) })).statusCode, 200, 'another /64 is not blocked');
 });
 
 t.test('without a token at all, 401s count too (per IP)', async (t) => {
