@@ -93,8 +93,9 @@ export const ConfigSchema = Type.Object({
     /** Length of the window both limits count in (ms). Default 60000. */
     timeWindowMs: Type.Integer({ default: 60_000, minimum: 1000, description: 'Window of both limits in ms (default 60000; CAPSTAN_RATE_LIMIT_TIME_WINDOW_MS).' }),
     /**
-     * Failed authentications (401 answers) per client IP per window; past it every request of that IP is
-     * refused until the window ends, valid token or not (brute force of tokens). Default 20; 0 = no limit.
+     * Failed authentications (401 answers) per client IP (IPv6: per /64) per window; past it every request of
+     * that IP that needs a token is refused until the window ends, valid token or not (brute force of
+     * tokens). Default 20; 0 = no limit.
      */
     authFailuresMax: Type.Integer({ default: 20, minimum: 0, description: 'Failed authentications (401) per client IP per window before that IP is refused until the window ends (default 20; 0 = no limit; CAPSTAN_RATE_LIMIT_AUTH_FAILURES_MAX).' }),
   }, { default: {}, additionalProperties: false }),

@@ -173,7 +173,7 @@ export const Errors = {
   CertificateStateConflict: define('CERTIFICATE_STATE_CONFLICT', 'conflict', 'Certificate state forbids the change', 'The CA refused the change in the certificate\'s current state (signing a signed certificate, revoking a request); the detail is the CA\'s message.'),
   HostNotAllowed: define('REQUEST_HOST_NOT_ALLOWED', 'validation', 'Host not allowed', 'The Host header names neither a loopback name (localhost, 127.0.0.0/8, [::1]), the listen address nor one of `allowedHosts` (a defence against DNS rebinding); HTTP 421. Add the name clients use to `allowedHosts`.', 421),
   TokenNotFound: define('TOKEN_NOT_FOUND', 'not_found', 'Token not found', 'No API token has this id.'),
-  RateLimited: define('RATE_LIMITED', 'rate_limited', 'Too many requests', 'The client sent more requests than the rate limit allows: more than `rateLimit.max` per window with one bearer token (or from one IP without one), or `rateLimit.authFailuresMax` failed authentications (401) from one IP, after which every request of that IP is refused until the window ends, valid token or not. Nothing was run; retry after the `Retry-After` delay (seconds).'),
+  RateLimited: define('RATE_LIMITED', 'rate_limited', 'Too many requests', 'The client sent more requests than the rate limit allows: more than `rateLimit.max` per window with one bearer token (or from one IP without one), or `rateLimit.authFailuresMax` failed authentications (401) from one IP, after which every request of that IP that needs a token is refused until the window ends, valid token or not. Nothing was run; retry after the `Retry-After` delay (seconds).'),
 } as const;
 
 /** Wraps anything thrown into a CapstanError (unknown errors become `internal`). */
