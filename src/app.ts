@@ -151,7 +151,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   await app.register(FastifySSEPlugin);
   // CORS before auth: a browser's preflight carries no token.
   await installCors(app, config.cors.origins);
-  // Headers first (refusals carry them too), then the rate limits: before auth, so brute force is cheap to refuse.
+  // Headers first (refusals carry them too), then the request rate limit: before auth, which also applies the
+  // failed-authentication limit (routes/rate-limit.ts), so brute force is cheap to refuse.
   await installSecurityHeaders(app);
   await installRateLimit(app, config);
   installAuth(app, config);

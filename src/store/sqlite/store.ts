@@ -155,7 +155,14 @@ export class SqliteStore implements Store {
 
   wipeFreed(): void {
     // TRUNCATE: the log's old frames (the pages before the change) are gone from the disk, not just reusable.
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    // Without waiting: another process reading the database (a backup) would otherwise block the event loop
+    // for the busy timeout; the next wipe (or SQLite's own checkpoints) gets the frames then.
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   upsertTargetResult(r: TargetResultRow): void {
