@@ -137,3 +137,19 @@ t.test('planted secrets appear in no log line, answer, stream or file of the dat
     t.ok(files(dataDir).some((f) => f.endsWith('capstan.db')), 'the database was grepped');
   });
 });
+
+t.test('the first admin token (no configured token): in its file and its one start-up line, nowhere else', async (t) => {
+  const dataDir = tempDir();
+  const raw: string[] = [];
+  const logStream = new Writable({ write(chunk, _enc, done) { raw.push(String(chunk)); done(); } });
+  const app = await buildTestApp(t, { dataDir, auth: 'on', logLevel: 'trace', rateLimit: { authFailuresMax: 3 } }, { logStream });
+  const admin = readFileSync(join(dataDir, 'admin-token'), 'utf8').trim();
+  const res = await app.inject({ method: 'POST', url: '/api/v1/executions', headers: as(admin), payload: { capability: 'command.execute', targets: ['localhost'], params: { command: 'true' } } });
+  t.equal(res.statusCode, 202);
+  t.notOk(res.body.includes(admin));
+  const done = await app.inject({ url: `/api/v1/executions/${res.json().id}/wait?timeout=60`, headers: as(admin) });
+  t.equal(done.json().status, 'succeeded');
+  t.equal(raw.filter((l) => l.includes(admin)).length, 1, 'the one start-up line');
+  t.match(raw.find((l) => l.includes(admin)), /created the first admin token/);
+  t.same(files(dataDir).filter((f) => readFileSync(f).includes(admin)).map((f) => f.slice(dataDir.length + 1)), ['admin-token'], 'only its file (0600)');
+});
