@@ -42,6 +42,8 @@ import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
 import { StoreWriteGuard } from './store/write-guard.js';
 import { installAuth } from './routes/auth.js';
+import { installRateLimit } from './routes/rate-limit.js';
+import { installSecurityHeaders, DOCS_CSP } from './routes/security-headers.js';
 import { documentServerClosing } from './routes/closing-doc.js';
 import { openapiInfo } from './routes/openapi-info.js';
 import { finishDocument } from './openapi/finish.js';
@@ -98,6 +100,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     clientErrorHandler,
     return503OnClosing: false,
     forceCloseConnections: true,
+    // request.ip / protocol / host from X-Forwarded-* only when a proxy is trusted (config `trustProxy`).
+    trustProxy: trustProxyOption(config.trustProxy),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   // The route table first: it must see every route (405 with Allow, OPTIONS with Allow).
@@ -156,10 +160,15 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
     transformObject: (d) => ('openapiObject' in d ? finishDocument(d.openapiObject) : d.swaggerObject),
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
+  // No validator badge: it would send the document's URL to validator.swagger.io (and DOCS_CSP blocks it).
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true, validatorUrl: null }, staticCSP: DOCS_CSP });
   await app.register(FastifySSEPlugin);
   // CORS before auth: a browser's preflight carries no token.
   await installCors(app, config.cors.origins);
+  // Headers first (refusals carry them too), then the request rate limit: before auth, which also applies the
+  // failed-authentication limit (routes/rate-limit.ts), so brute force is cheap to refuse.
+  await installSecurityHeaders(app);
+  await installRateLimit(app, config);
   installAuth(app, config);
   installAuditTrail(app);
   app.addHook('onRoute', documentServerClosing);
@@ -192,4 +201,14 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     store.close();
   });
   return app;
+}
+
+/**
+ * Fastify's `trustProxy` from the config: a list may hold comma-separated entries (CAPSTAN_TRUST_PROXY); a hop
+ * count becomes the function Fastify itself makes of one (its types omit the number form).
+ */
+function trustProxyOption(value: Config['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (Array.isArray(value)) return value.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+  if (typeof value === 'number') return (_address, hop) => hop < value;
+  return value;
 }

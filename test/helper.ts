@@ -20,11 +20,13 @@ export type Overrides = ConfigOverrides;
 
 /**
  * Config for tests: temp data dir, quiet logs, no periodic health checks, env ignored. Auth is off (tests
- * listen on loopback) unless the test configures `token`, `tokens` or `auth` itself.
+ * listen on loopback) unless the test configures `token`, `tokens` or `auth` itself; rate limits are off
+ * unless it configures `rateLimit`.
  */
 export function testConfig(dataDir: string, overrides: Overrides = {}): Readonly<Config> {
   const auth = overrides.auth ?? (overrides.token !== undefined || overrides.tokens?.length ? 'on' : 'off');
-  return loadConfig({ env: {}, overrides: { dataDir, logLevel: 'silent', healthIntervalMs: 0, auth, ...overrides } });
+  // Rate limits off (the suite hammers one app from 127.0.0.1) unless the test configures `rateLimit` itself.
+  return loadConfig({ env: {}, overrides: { dataDir, logLevel: 'silent', healthIntervalMs: 0, auth, rateLimit: { enabled: false }, ...overrides } });
 }
 
 export function tempDir(prefix = 'capstan-test-'): string {

@@ -95,7 +95,16 @@ export function fromEnv(env: NodeJS.ProcessEnv, pluginIds: string[]): Tree {
     const path = pathFor(tokens, pluginIds);
     if (path) setPath(out, path, isListKey(path) ? raw.split(',').map((s) => s.trim()).filter(Boolean) : raw);
   }
+  if (typeof out.trustProxy === 'string') out.trustProxy = trustProxyFromEnv(out.trustProxy);
   return out;
+}
+
+/** CAPSTAN_TRUST_PROXY: `true` / `false`, a hop count, or a comma-separated list (the schema's union cannot tell `1` from `true`). */
+function trustProxyFromEnv(raw: string): unknown {
+  const v = raw.trim();
+  if (/^(true|false)$/i.test(v)) return v.toLowerCase() === 'true';
+  if (/^[0-9]+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 function pathFor(tokens: string[], pluginIds: string[]): string[] | null {

@@ -83,6 +83,36 @@ export const ConfigSchema = Type.Object({
       description: 'Origins (`https://ops.example.com`, exact match) allowed to call the API from a browser; `*` allows any. Empty: CORS off (CAPSTAN_CORS_ORIGINS, comma-separated).',
     }),
   }, { default: {}, additionalProperties: false }),
+  /**
+   * Which proxies in front of the server are trusted to say who the client is (Fastify's `trustProxy`): with
+   * one, `X-Forwarded-For` / `-Proto` / `-Host` from it are believed, so per-IP rate limits and logs see the
+   * real client. `false` (default): the headers are ignored and the client is the TCP peer. `true`: trust every
+   * hop (only when every path to the server goes through your proxy). A number: trust that many hops. A list:
+   * the proxies' addresses or CIDRs (`10.0.0.0/8`, `127.0.0.1`, or `loopback`, `linklocal`, `uniquelocal`).
+   */
+  trustProxy: Type.Union([
+    Type.Boolean(),
+    Type.Integer({ minimum: 0 }),
+    Type.Array(Type.String({ pattern: '^[0-9A-Za-z:./,]{1,256}$' })),
+  ], { default: false, description: 'Proxies trusted for X-Forwarded-For: false (default, ignored), true (every hop), a hop count, or addresses/CIDRs (CAPSTAN_TRUST_PROXY: true, 2, or a comma-separated list).' }),
+  /**
+   * Request rate limits, checked before authentication (a refused request costs no token check and runs
+   * nothing) and answered with a 429 problem and `Retry-After`. /health/* is never limited.
+   */
+  rateLimit: Type.Object({
+    /** Default true; false turns both limits off. */
+    enabled: Type.Boolean({ default: true, description: 'Apply the limits below (default true; CAPSTAN_RATE_LIMIT_ENABLED=false turns them off).' }),
+    /** Requests per window per bearer token (per client IP for requests without one). Default 1000; 0 = no limit. */
+    max: Type.Integer({ default: 1000, minimum: 0, description: 'Requests per window per bearer token, or per client IP without one (default 1000; 0 = no limit; CAPSTAN_RATE_LIMIT_MAX).' }),
+    /** Length of the window both limits count in (ms). Default 60000. */
+    timeWindowMs: Type.Integer({ default: 60_000, minimum: 1000, description: 'Window of both limits in ms (default 60000; CAPSTAN_RATE_LIMIT_TIME_WINDOW_MS).' }),
+    /**
+     * Failed authentications (401 answers) per client IP (IPv6: per /64) per window; past it every request of
+     * that IP that needs a token is refused until the window ends, valid token or not (brute force of
+     * tokens). Default 20; 0 = no limit.
+     */
+    authFailuresMax: Type.Integer({ default: 20, minimum: 0, description: 'Failed authentications (401) per client IP per window before that IP is refused until the window ends (default 20; 0 = no limit; CAPSTAN_RATE_LIMIT_AUTH_FAILURES_MAX).' }),
+  }, { default: {}, additionalProperties: false }),
   execution: Type.Object({
     concurrency: Type.Integer({ default: 8, minimum: 1, description: 'Executions running at once, globally.' }),
     perNodeConcurrency: Type.Integer({ default: 1, minimum: 1, description: 'Mutating executions running at once on one node.' }),

@@ -174,6 +174,7 @@ export const Errors = {
   HostNotAllowed: define('REQUEST_HOST_NOT_ALLOWED', 'validation', 'Host not allowed', 'The Host header names neither a loopback name (localhost, 127.0.0.0/8, [::1]), the listen address nor one of `allowedHosts` (a defence against DNS rebinding); HTTP 421. Add the name clients use to `allowedHosts`.', 421),
   TargetOutsideScope: define('AUTH_TARGET_OUTSIDE_SCOPE', 'forbidden', 'Target outside scope', 'The principal may use the capability, but not on these targets: no role of it that grants the capability covers them, or its token `scope` leaves them out; `targets` names them. Nothing was run.'),
   TokenNotFound: define('TOKEN_NOT_FOUND', 'not_found', 'Token not found', 'No API token has this id.'),
+  RateLimited: define('RATE_LIMITED', 'rate_limited', 'Too many requests', 'The client sent more requests than the rate limit allows: more than `rateLimit.max` per window with one bearer token (or from one IP without one), or `rateLimit.authFailuresMax` failed authentications (401) from one IP, after which every request of that IP that needs a token is refused until the window ends, valid token or not. Nothing was run; retry after the `Retry-After` delay (seconds).'),
 } as const;
 
 /** Wraps anything thrown into a CapstanError (unknown errors become `internal`). */

@@ -24,12 +24,17 @@ export interface EmitterDeps {
   /** The capability's exit-code rule, applied to every target result. */
   exitCodes?: ExitCodeRule;
   append: (type: StreamEventType, data: Record<string, unknown>) => void;
+  /** Replaces the run's secret values in what it reports (observability/secret-scrubber.ts secretMask). */
+  mask?: <T>(value: T) => T;
 }
 
 export function createEmitter(d: EmitterDeps): (e: ExecutionEmit) => void {
   let bytes = 0;
   let truncated = false;
-  return (e) => {
+  return (reported) => {
+    // Secrets a tool prints (an `echo $DB_PASSWORD`, a task echoing its parameters) are masked before anything
+    // is stored or streamed: output, notices and target results alike.
+    const e = d.mask ? d.mask(reported) : reported;
     if (d.ended()) {
       d.logger.warn({ executionId: d.id, event: e.type }, 'dropped an event reported after the execution ended');
       return;

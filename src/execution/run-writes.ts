@@ -34,6 +34,14 @@ export class RunWrites {
     this.guard.write({ owner: id, bytes: OVERHEAD, label: 'updateExecution', run: () => this.store.updateExecution(id, patch) });
   }
 
+  /** Replaces a finished run's params by their redacted form and wipes the old copy from the files (Store.wipeFreed). */
+  forgetSecrets(id: string, redacted: Record<string, unknown>): void {
+    this.guard.write({ owner: id, bytes: OVERHEAD, label: 'forgetSecrets', run: () => {
+      this.store.updateExecution(id, { params: redacted });
+      this.store.wipeFreed();
+    } });
+  }
+
   result(r: TargetResultRow): void {
     this.guard.write({ owner: r.executionId, bytes: OVERHEAD * 4, label: 'upsertTargetResult', run: () => this.store.upsertTargetResult(r) });
   }

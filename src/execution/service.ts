@@ -13,7 +13,8 @@ import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import { authorizeTargets } from '../core/server-account.js';
 import { isTargetLimited, stringsIn } from '../inventory/scope.js';
 import type { ExecutionContext, ExecutionEmit, ExitCodeRule, Principal, TargetNode, TargetOutcome } from '../core/types.js';
-import { secretParams } from '../capabilities/index.js';
+import { redactParams, secretParams } from '../capabilities/index.js';
+import { secretMask } from '../observability/secret-scrubber.js';
 import { executionFields, principalFields, submitEntry, type AuditOrigin } from '../audit/record.js';
 import type { ExecutionRow, Store } from '../store/types.js';
 import { failure, finalStatus, missingTargetStatus, type AbortReason } from './outcome.js';
@@ -270,10 +271,11 @@ export class ExecutionService {
       controller.abort('timeout' satisfies AbortReason);
     }, row.timeoutSeconds * 1000);
     const logger = this.d.logger.child({ executionId: id, capability: row.capability });
-    const releaseSecrets = this.d.secrets.hold(secretParams(row.capability, row.params as Record<string, unknown>));
+    const secrets = secretParams(row.capability, row.params as Record<string, unknown>);
+    const releaseSecrets = this.d.secrets.hold(secrets);
     const outcomes = new Map<string, TargetOutcome>();
     // One emitter (one output budget) and one process tracker for the whole run, whatever fails where.
-    const emit = this.emitter(id, outcomes, active, this.d.registry.contract(row.capability).exitCodes);
+    const emit = this.emitter(id, outcomes, active, this.d.registry.contract(row.capability).exitCodes, secretMask(secrets));
     const tracker = this.tracker(id);
     let startedAt: string | null = null;
     try {
@@ -366,9 +368,9 @@ export class ExecutionService {
     return out;
   }
 
-  private emitter(id: string, outcomes: Map<string, TargetOutcome>, active: Active, exitCodes?: ExitCodeRule): (e: ExecutionEmit) => void {
+  private emitter(id: string, outcomes: Map<string, TargetOutcome>, active: Active, exitCodes?: ExitCodeRule, mask?: <T>(v: T) => T): (e: ExecutionEmit) => void {
     return createEmitter({
-      id, outcomes, exitCodes, maxBytes: this.d.config.maxOutputBytes, logger: this.d.logger, ended: () => this.finished.has(id),
+      id, outcomes, exitCodes, mask, maxBytes: this.d.config.maxOutputBytes, logger: this.d.logger, ended: () => this.finished.has(id),
       storeFailure: () => active.store, writeResult: (r) => this.w.result(r), append: (type, data) => this.append(id, type, data),
     });
   }
@@ -378,6 +380,11 @@ export class ExecutionService {
     this.finished.add(row.id);
     if (this.finished.size > 10_000) this.finished.delete(this.finished.values().next().value as string);
     this.w.update(row.id, { status, finishedAt, reason });
+    // The store kept the secret params for this run only (a re-queue after a restart needs them): once it is
+    // over, they are replaced by REDACTED and wiped from the database files too.
+    if (secretParams(row.capability, row.params as Record<string, unknown>).length) {
+      this.w.forgetSecrets(row.id, redactParams(row.capability, row.params as Record<string, unknown>));
+    }
     this.d.observer?.finished(row, status, reason, outcomes, finishedAt);
     this.append(row.id, 'status', { status, ...(reason ? { reason } : {}) });
     this.append(row.id, 'complete', { status, finishedAt, results: outcomes.map((o) => ({ target: o.target, status: o.status, exitCode: o.exitCode })) });

@@ -42,6 +42,23 @@ export class SecretScrubber {
   }
 }
 
+/**
+ * The mask of one run's output: every string inside `value` (an output line, a notice, a target result's
+ * error) with each of `secrets` (those of at least MIN_SCRUBBED_LENGTH characters) replaced by REDACTED, as CI
+ * systems mask their secrets in job logs. Per piece of output: a secret a tool prints split across two
+ * pieces (a partial line flushed in the middle of it) is not recognised.
+ */
+export function secretMask(secrets: Iterable<string>): <T>(value: T) => T {
+  const taken = [...new Set(secrets)].filter((v) => v.length >= MIN_SCRUBBED_LENGTH).sort((a, b) => b.length - a.length);
+  const deep = (v: unknown): unknown => {
+    if (typeof v === 'string') return taken.some((x) => v.includes(x)) ? replaceAll(v, taken) : v;
+    if (Array.isArray(v)) return v.map(deep);
+    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, deep(x)]));
+    return v;
+  };
+  return <T>(value: T) => (taken.length ? deep(value) as T : value);
+}
+
 /** How a string appears inside a JSON string literal. */
 function jsonText(v: string): string {
   return JSON.stringify(v).slice(1, -1);

@@ -75,9 +75,11 @@ export function documentBearerAuth(route: RouteOptions): void {
   // `{}` as an alternative: a server with auth off (loopback only) answers without one (README, Tokens).
   schema.security ??= [{ bearer: [] }, {}];
   const response = (schema.response ??= {}) as Record<string, unknown>;
-  const documented = problems(401, 403) as unknown as Record<number, { description: string }>;
+  const documented = problems(401, 403, 429) as unknown as Record<number, { description: string }>;
   response[401] ??= { ...documented[401], description: 'No valid bearer token (none, unknown, revoked or expired; not with auth off); `WWW-Authenticate: Bearer` tells how to authenticate.' };
   response[403] ??= { ...documented[403], description: 'The token lacks a permission this operation needs; `missingPermissions` names it.' };
+  // Rate limits (routes/rate-limit.ts) apply to every /api route, before auth.
+  response[429] ??= { ...documented[429], description: 'Rate limited (too many requests with this token or from this IP, or too many failed authentications from this IP); nothing was run. `Retry-After` says when to retry.' };
 }
 
 /** Refuses (421) a request whose Host header does not name this server; probes are exempt. */
@@ -126,6 +128,9 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
     // 404, a plain OPTIONS tells which methods a path has, so it needs the token too.
     const guarded = route === undefined || route === '*' || route.startsWith('/api/') || (route === '/metrics' && !config.openMetrics);
     if (!guarded) return;
+    // A client past its failed-authentication budget is refused before its token is looked at; each 401
+    // counts, in this same step (routes/rate-limit.ts).
+    app.authFailures.check(request);
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
       // EventSource cannot send headers: on the SSE routes only, `?ticket=` (a single-use stream ticket,
@@ -135,12 +140,14 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
       if (typeof ticket === 'string') {
         const check = app.streamTickets.redeem(ticket, { route: route!, params: request.params as Record<string, string> });
         if (!check.ok) {
+          app.authFailures.failed(request);
           reply.header('www-authenticate', bearerChallenge('invalid_token', check.reason));
           throw new Errors.Unauthorized(check.reason);
         }
         request.principal = check.principal;
         return;
       }
+      app.authFailures.failed(request);
       reply.header('www-authenticate', bearerChallenge());
       throw new Errors.Unauthorized('Send Authorization: Bearer <token>.');
     }
@@ -159,6 +166,7 @@ export function installAuth(app: FastifyInstance, config: Readonly<Config>): voi
       } else if (stored) invalid = stored.reason;
     }
     if (!match) {
+      app.authFailures.failed(request);
       reply.header('www-authenticate', bearerChallenge('invalid_token', invalid));
       throw new Errors.Unauthorized(invalid);
     }

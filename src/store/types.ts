@@ -182,7 +182,13 @@ export interface Store {
   /** Newest first; cursor is the `seq` to continue below. */
   listExecutions(filter: ExecutionFilter, limit: number, beforeSeq?: number): ExecutionRow[];
   listByStatus(statuses: ExecutionStatus[]): ExecutionRow[];
-  updateExecution(id: string, patch: Partial<Pick<ExecutionRow, 'status' | 'startedAt' | 'finishedAt' | 'reason' | 'provider' | 'nodes'>>): void;
+  updateExecution(id: string, patch: Partial<Pick<ExecutionRow, 'status' | 'startedAt' | 'finishedAt' | 'reason' | 'provider' | 'nodes' | 'params'>>): void;
+  /**
+   * Makes replaced or deleted data unreadable in the files too (secure_delete zeroes it in the database;
+   * a checkpoint truncates the write-ahead log that still holds the old pages). Best effort: a checkpoint
+   * that cannot run now (a reader holds the log) is left to the next one.
+   */
+  wipeFreed(): void;
   upsertTargetResult(r: TargetResultRow): void;
   targetResults(executionId: string): TargetResultRow[];
   /** Appends an event and returns its sequence number. */

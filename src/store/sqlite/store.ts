@@ -23,7 +23,7 @@ function rowToExecution(r: Raw): ExecutionRow {
 }
 
 const PATCH_COLUMNS: Record<string, string> = {
-  status: 'status', startedAt: 'started_at', finishedAt: 'finished_at', reason: 'reason', provider: 'provider', nodes: 'nodes',
+  status: 'status', startedAt: 'started_at', finishedAt: 'finished_at', reason: 'reason', provider: 'provider', nodes: 'nodes', params: 'params',
 };
 
 /**
@@ -86,6 +86,8 @@ export class SqliteStore implements Store {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('foreign_keys = ON');
+      // Replaced and deleted content (a finished run's secret params) is overwritten with zeros, not left in free space.
+      db.pragma('secure_delete = ON');
       // Nothing is served yet: at start a short lock of another process may be waited out.
       db.pragma('busy_timeout = 5000');
       migrate(db);
@@ -149,11 +151,11 @@ export class SqliteStore implements Store {
     return (this.db.prepare(sql).all(...statuses) as Raw[]).map(rowToExecution);
   }
 
-  updateExecution(id: string, patch: Partial<Pick<ExecutionRow, 'status' | 'startedAt' | 'finishedAt' | 'reason' | 'provider' | 'nodes'>>): void {
+  updateExecution(id: string, patch: Partial<Pick<ExecutionRow, 'status' | 'startedAt' | 'finishedAt' | 'reason' | 'provider' | 'nodes' | 'params'>>): void {
     const entries = Object.entries(patch).filter(([k]) => k in PATCH_COLUMNS);
     if (!entries.length) return;
     const sets = entries.map(([k]) => `${PATCH_COLUMNS[k]} = ?`).join(', ');
-    const values = entries.map(([k, v]) => (k === 'nodes' ? JSON.stringify(v) : v));
+    const values = entries.map(([k, v]) => (k === 'nodes' || k === 'params' ? JSON.stringify(v) : v));
     this.db.transaction(() => {
       this.db.prepare(`UPDATE executions SET ${sets} WHERE id = ?`).run(...values, id);
       if (patch.nodes) {
@@ -161,6 +163,18 @@ export class SqliteStore implements Store {
         for (const n of patch.nodes) this.stmts.insertNode.run(seq, n);
       }
     })();
+  }
+
+  wipeFreed(): void {
+    // TRUNCATE: the log's old frames (the pages before the change) are gone from the disk, not just reusable.
+    // Without waiting: another process reading the database (a backup) would otherwise block the event loop
+    // for the busy timeout; the next wipe (or SQLite's own checkpoints) gets the frames then.
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } finally {
+      this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    }
   }
 
   upsertTargetResult(r: TargetResultRow): void {
