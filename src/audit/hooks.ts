@@ -76,12 +76,45 @@ export function denialEntry(app: FastifyInstance, request: FastifyRequest, reply
   return entry;
 }
 
+/** One `request.rate_limited` record per client and problem code per this many ms (the rest are counted). */
+const RATE_LIMITED_RECORD_MS = 60_000;
+/** Clients whose 429s are being coalesced, at most (the oldest is forgotten first). */
+const RATE_LIMITED_KEYS = 10_000;
+
+/**
+ * Coalesces 429 records: a client that keeps hammering past its limit gets one record per minute (its detail
+ * says how many refusals it stands for), so a flood of cheap refused requests cannot fill the disk through
+ * the trail. 401s need no such guard: past the failed-authentication budget they become 429s.
+ */
+class RateLimitedRecords {
+  private readonly open = new Map<string, { since: number; refused: number }>();
+
+  /** Whether to record this 429 now; `refused` is how many it stands for (itself and those skipped before). */
+  admit(key: string, now = Date.now()): { record: boolean; refused: number } {
+    const seen = this.open.get(key);
+    if (seen && now - seen.since < RATE_LIMITED_RECORD_MS) {
+      seen.refused++;
+      return { record: false, refused: seen.refused };
+    }
+    this.open.delete(key);
+    if (this.open.size >= RATE_LIMITED_KEYS) this.open.delete(this.open.keys().next().value as string);
+    this.open.set(key, { since: now, refused: 0 });
+    return { record: true, refused: (seen?.refused ?? 0) + 1 };
+  }
+}
+
 /** Installs the denial hook (after installAuth, so it sees the principal the auth hook set). */
 export function installAuditTrail(app: FastifyInstance): void {
+  const limited = new RateLimitedRecords();
   app.addHook('onSend', async (request, reply, payload) => {
     if (!DENIAL_ACTIONS[reply.statusCode]) return payload;
     try {
       const entry = denialEntry(app, request, reply, payload);
+      if (entry && reply.statusCode === 429) {
+        const { record, refused } = limited.admit(`${request.ip}|${entry.principal ?? ''}|${entry.code ?? ''}`);
+        if (!record) return payload;
+        if (refused > 1) entry.detail = `${entry.detail ?? ''} (${refused} refusals since the previous record of this client)`.trim().slice(0, MAX_DETAIL);
+      }
       if (entry) app.store.audit.append(entry);
     } catch (err) {
       request.log.warn({ err, statusCode: reply.statusCode }, 'could not write the audit record of a refused request');
