@@ -4,7 +4,7 @@
  * environment, every `_error` kind the fake can produce mapped to its category, and exact Bolt output shapes
  * (fatal errors, items + `_error`, exit 2, text) replayed through the wrapper's canned mode.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import t from 'tap';
@@ -73,9 +73,12 @@ t.test('command.execute and script.execute: env (--env-var) and cwd', async (t) 
   const dir = t.testdir({ 'a dir': {} });
   const value = `it's "$HOME" \`x\` $(touch ${join(dir, 'CANARY')})`;
   resetCalls(project);
-  const { done, evs } = await cmd(['web1'], 'pwd; printf "%s\\n" "$GREETING" "$OTHER"', { env: { GREETING: value, OTHER: '-t db1' }, cwd: join(dir, 'a dir') });
+  // Env values are secrets (write-only params): output that shows them is masked, so the values are
+  // compared through a file the command writes.
+  const { done, evs } = await cmd(['web1'], 'pwd; printf "%s\\n" "$GREETING" "$OTHER" > seen.txt; cat seen.txt', { env: { GREETING: value, OTHER: '-t db1' }, cwd: join(dir, 'a dir') });
   t.equal(done.status, 'succeeded');
-  t.same(lines(evs, 'stdout', 'web1'), [join(dir, 'a dir'), value, '-t db1'], 'every command of the line sees the variables and the directory, values verbatim');
+  t.same(readFileSync(join(dir, 'a dir', 'seen.txt'), 'utf8').split('\n').slice(0, 2), [value, '-t db1'], 'every command of the line sees the variables, values verbatim');
+  t.same(lines(evs, 'stdout', 'web1'), [join(dir, 'a dir'), '***', '***'], 'in the directory; the secret values are masked in the output');
   t.notOk(existsSync(join(dir, 'CANARY')), 'a value is never executed');
   t.match(calls(project, /^command run/)[0], `--env-var GREETING=${value} --env-var OTHER=-t db1 --targets web1 `);
 
@@ -84,7 +87,7 @@ t.test('command.execute and script.execute: env (--env-var) and cwd', async (t) 
   t.same(lines(missingDir.evs, 'stdout', 'web1'), [], 'and no part of the command ran elsewhere');
 
   const script = await run({ capability: 'script.execute', targets: ['web1'], params: { script: '#!/bin/sh\necho "mode=$MODE"\n', env: { MODE: 'scripted' } } });
-  t.same(lines(script.evs, 'stdout', 'web1'), ['mode=scripted'], 'script env');
+  t.same(lines(script.evs, 'stdout', 'web1'), ['mode=***'], 'script env (a secret: masked in the output)');
 });
 
 t.test("the server's environment does not reach bolt or the command (allow-listed child env)", async (t) => {
