@@ -131,7 +131,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   const inventory = new InventoryService(registry, config.capabilityTimeoutMs);
   registry.scopeCheck = (principal, contract, nodes, ctx) => inventory.authorizeScope(principal, contract, nodes, ctx);
   const observer = new ExecutionObserver(metrics, app.log as never);
-  const executions = new ExecutionService({ store, guard: storeGuard, queue, hub, registry, inventory, logger: app.log as never, config: config.execution, observer, secrets });
+  const roles = new RoleBook(config.roles);
+  const executions = new ExecutionService({ store, guard: storeGuard, queue, hub, registry, inventory, roles, logger: app.log as never, config: config.execution, observer, secrets });
   metrics.gauge('capstan_executions_queued', 'Executions waiting in the queue.', [], (g) => g.set(queue.size.queued));
   metrics.gauge('capstan_executions_running', 'Executions running now.', [], (g) => g.set(queue.size.running));
   metrics.gauge('capstan_sse_subscribers', 'Open SSE streams.', [], (g) => g.set(hub.activeSubscribers));
@@ -146,7 +147,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.decorate('queue', queue);
   app.decorate('executions', executions);
   app.decorate('inventory', inventory);
-  app.decorate('roles', new RoleBook(config.roles));
+  app.decorate('roles', roles);
   app.decorate('streamTickets', new StreamTickets(opts.streamTickets));
 
   app.addHook('onResponse', async (request, reply) => {

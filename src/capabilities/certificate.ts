@@ -106,6 +106,8 @@ export const certificateSign = defineContract({
   result: CertificateChangeResult,
   riskLevel: 'admin',
   mode: 'query',
+  // The certificate's name is the node's certname.
+  nodeParams: ['name'],
 });
 
 export const certificateRevoke = defineContract({
@@ -115,6 +117,8 @@ export const certificateRevoke = defineContract({
   result: CertificateChangeResult,
   riskLevel: 'admin',
   mode: 'query',
+  // The certificate's name is the node's certname.
+  nodeParams: ['name'],
 });
 
 export const certificateClean = defineContract({
@@ -124,6 +128,8 @@ export const certificateClean = defineContract({
   result: CertificateChangeResult,
   riskLevel: 'admin',
   mode: 'query',
+  // The certificate's name is the node's certname.
+  nodeParams: ['name'],
 });
 
 export const CERTIFICATE_CONTRACTS = [certificateList, certificateSign, certificateRevoke, certificateClean];

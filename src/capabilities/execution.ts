@@ -142,8 +142,8 @@ export const planExecute = defineContract({
   result: ref(ExecutionResult),
   riskLevel: 'execute',
   mode: 'execution',
-  // A plan parameter may be a further TargetSpec (`db_targets: "db1,db2"`).
-  targetsInParams: true,
+  // A plan's code may reach any node of the tool's inventory (get_targets, TargetSpec parameters).
+  reachesBeyondTargets: true,
 });
 
 export const taskList = defineContract({

@@ -43,6 +43,8 @@ export function checkRoles(config: Readonly<Config>): void {
   const errors = [
     ...Object.keys(config.roles).filter((r) => BUILT_IN_ROLE_NAMES.includes(r))
       .map((r) => ({ pointer: `/roles/${r}`, message: `'${r}' is a built-in role; give the custom role another name` })),
+    // Deny by default: a token that names neither roles nor permissions grants nothing, and is a mistake.
+    ...config.tokens.flatMap((t, i) => (t.roles?.length || t.permissions?.length ? [] : [{ pointer: `/tokens/${i}`, message: 'give the token roles or permissions' }])),
     ...config.tokens.flatMap((t, i) => new RoleBook(config.roles).unknown(t.roles ?? [])
       .map((r) => ({ pointer: `/tokens/${i}/roles`, message: `no role named '${r}' (built in: ${BUILT_IN_ROLE_NAMES.join(', ')}; custom: ${Object.keys(config.roles).join(', ') || 'none'})` }))),
   ];

@@ -64,7 +64,7 @@ export const ConfigSchema = Type.Object({
     name: Type.String({ pattern: '^[A-Za-z0-9._@-]{1,64}$', description: 'Who the token stands for (logs, executions).' }),
     token: Type.String({ minLength: 16, description: 'The bearer secret.' }),
     roles: Type.Optional(Type.Array(Type.String({ pattern: ROLE_NAME_PATTERN }), { minItems: 1 })),
-    permissions: Type.Optional(Type.Array(Type.String({ pattern: PERMISSION_PATTERN }), { description: 'Raw permissions on every node (with neither roles nor permissions: `*`).' })),
+    permissions: Type.Optional(Type.Array(Type.String({ pattern: PERMISSION_PATTERN }), { description: 'Raw permissions on every node. A token needs roles or permissions.' })),
     scope: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { minItems: 1, description: 'Target patterns the token is limited to.' })),
   }, { additionalProperties: false }), { default: [], description: 'Named tokens with roles or permissions (YAML).' }),
   plugins: Type.Record(Type.String(), PluginCommonConfig, { default: {}, description: 'Per-plugin settings keyed by plugin id.' }),

@@ -10,6 +10,7 @@ import type { CapabilityContract, ExecutionContext, PluginCapability, Principal 
 import { findString } from './json-text.js';
 import { authorize } from './permissions.js';
 import { SchemaValidator } from './validator.js';
+import { isTargetLimited, needsEveryNode, reachesEverywhere } from './target-reach.js';
 
 export const DEFAULT_PRIORITY = 50;
 
@@ -192,16 +193,18 @@ export class CapabilityRegistry {
   }
 
   /**
-   * The target limits of a query that names nodes: its `node` (a name) and `nodes` (names) parameters, the
-   * convention of every contract (runs are checked on their expanded targets by the ExecutionService). A query
-   * without them (a list across nodes) is not limited.
+   * The target limits of a query: the nodes its `nodeParams` name (default `node`, `nodes`) must be in the
+   * principal's reach; a query above read level that names no node (acknowledge an alert, flush a cache)
+   * needs the capability on every node. Reads across nodes are not limited. Runs are checked on their
+   * expanded targets by the ExecutionService.
    */
   private async authorizeNodes(name: string, params: unknown, ctx: ExecutionContext): Promise<void> {
     const contract = this.contract(name);
-    if (!this.scopeCheck || contract.mode !== 'query' || params === null || typeof params !== 'object') return;
-    const p = params as { node?: unknown; nodes?: unknown };
-    const nodes = [p.node, ...(Array.isArray(p.nodes) ? p.nodes : [])].filter((n): n is string => typeof n === 'string');
+    if (!this.scopeCheck || contract.mode !== 'query' || !isTargetLimited(ctx.principal)) return;
+    const p = (params !== null && typeof params === 'object' ? params : {}) as Record<string, unknown>;
+    const nodes = (contract.nodeParams ?? ['node', 'nodes']).flatMap((k) => [p[k]].flat()).filter((n): n is string => typeof n === 'string');
     if (nodes.length) await this.scopeCheck(ctx.principal, contract, nodes, ctx);
+    else if (contract.riskLevel !== 'read' && !reachesEverywhere(ctx.principal, contract)) throw needsEveryNode(ctx.principal, contract, 'this call names no node');
   }
 
   private async call(p: ProviderEntry, params: unknown, ctx: ExecutionContext, timeoutMs = 30_000, abortSettleMs = 10_000): Promise<unknown> {

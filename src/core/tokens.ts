@@ -41,6 +41,11 @@ export function checkSecret(tokens: TokenRepository, secret: string, now = new D
   const hash = hashSecret(secret);
   const row = tokens.byHash(hash);
   if (!row || !timingSafeEqual(Buffer.from(row.secretHash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
+  return checkSecretRow(row, now);
+}
+
+/** Whether a stored token is usable now: not revoked, not expired. */
+export function checkSecretRow(row: ApiTokenRow, now = new Date()): TokenCheck {
   if (row.revokedAt) return { ok: false, reason: 'The bearer token was revoked.' };
   if (row.expiresAt && Date.parse(row.expiresAt) <= now.getTime()) return { ok: false, reason: 'The bearer token has expired.' };
   return { ok: true, row };

@@ -119,10 +119,16 @@ export interface CapabilityContract<P extends TSchema = TSchema, R extends TSche
    */
   exitCodes?: ExitCodeRule;
   /**
-   * Its params may name further targets (a plan's TargetSpec parameters): for a principal limited to
-   * targets, every string in the params that names a node or group of the inventory must be in its reach too.
+   * Its own code may reach nodes beyond its targets (a Bolt plan: `get_targets('all')`, TargetSpec
+   * parameters): a principal limited to targets may not use it, it needs the capability on every node.
    */
-  targetsInParams?: boolean;
+  reachesBeyondTargets?: boolean;
+  /**
+   * Query params that name nodes (a name or a list of names); default `node` and `nodes`. A principal limited
+   * to targets may name only nodes in its reach; a write-level query that names none needs the capability on
+   * every node.
+   */
+  nodeParams?: string[];
   /** A run sends a report per target to the reports.* sources (a Puppet run): the execution links to them. */
   producesReports?: boolean;
 }

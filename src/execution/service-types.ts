@@ -8,6 +8,7 @@ import type { CapabilityRegistry } from '../core/registry.js';
 import type { AuditOrigin } from '../audit/record.js';
 import type { Principal } from '../core/types.js';
 import type { InventoryService } from '../inventory/aggregate.js';
+import type { RoleBook } from '../core/roles.js';
 import type { SecretScrubber } from '../observability/secret-scrubber.js';
 import type { Store } from '../store/types.js';
 import type { StoreWriteGuard } from '../store/write-guard.js';
@@ -47,6 +48,8 @@ export interface ExecutionDeps {
   hub: StreamHub;
   registry: CapabilityRegistry;
   inventory: InventoryService;
+  /** The server's roles: a queued run's API token is re-checked with them when the run starts. */
+  roles: RoleBook;
   logger: Logger;
   config: Config['execution'];
   /** Log lines and metrics of each transition (src/execution/observer.ts). */

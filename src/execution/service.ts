@@ -10,8 +10,7 @@ import { bootId, killStaleGroup, startTicks } from '../core/process-identity.js'
 import { killRecordedScope, sweepEmptyCgroups } from '../core/process-scope.js';
 import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
-import { authorizeTargets } from '../core/server-account.js';
-import { isTargetLimited, stringsIn } from '../inventory/scope.js';
+import { authorizeRun, checkReplayOwner, runPrincipal } from './run-authorization.js';
 import type { ExecutionContext, ExecutionEmit, ExitCodeRule, Principal, TargetNode, TargetOutcome } from '../core/types.js';
 import { redactParams, secretParams } from '../capabilities/index.js';
 import { secretMask } from '../observability/secret-scrubber.js';
@@ -50,7 +49,7 @@ export class ExecutionService {
     if (req.idempotencyKey) {
       const existing = this.d.store.findByIdempotencyKey(req.idempotencyKey, this.idempotencySince());
       if (existing) {
-        const row = this.checkReplay(existing, requestHash);
+        const row = this.checkReplay(existing, requestHash, req.principal);
         this.auditReplay(req, row);
         return { row, created: false };
       }
@@ -63,13 +62,8 @@ export class ExecutionService {
     if (nodes.length === 0) {
       throw new Errors.TargetUnresolved(`The targets ${req.targets.join(', ')} expand to no node.`, { extra: { targets: req.targets } });
     }
-    // Roles limited to targets and token scopes: every expanded node must be allowed (403 naming the others).
-    await this.d.inventory.authorizeScope(req.principal, contract, nodes.map((n) => n.name), ctx);
-    if (contract.targetsInParams && isTargetLimited(req.principal)) {
-      await this.d.inventory.authorizeScope(req.principal, contract, await this.d.inventory.namedNodes(stringsIn(req.params), ctx), ctx);
-    }
-    // Runs as the server's own OS account (local transport) can read its secrets: admin only.
-    authorizeTargets(req.principal, contract, nodes, this.d.registry.providers(req.capability));
+    // Roles limited to targets, token scopes, plans, runs as the server's own account (run-authorization.ts).
+    await authorizeRun(this.d.inventory, req.principal, contract, nodes, this.d.registry.providers(req.capability), ctx);
     // The server may have started closing while the inventory answered.
     if (this.closing) throw new Errors.ServerClosing('The server is shutting down; submit again after it restarts.');
     this.d.queue.assertRoom();
@@ -80,13 +74,13 @@ export class ExecutionService {
       ({ row, created } = this.d.store.createExecution({
         id: randomUUID(), capability: req.capability, status: 'queued', targets: req.targets, nodes: nodes.map((n) => n.name),
         params: req.params, provider: null, timeoutSeconds, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
-        reason: null, idempotencyKey: req.idempotencyKey ?? null, requestHash, principal: req.principal.id, correlationId: req.correlationId,
+        reason: null, idempotencyKey: req.idempotencyKey ?? null, requestHash, principal: req.principal.id, tokenId: req.principal.tokenId ?? null, correlationId: req.correlationId,
         // The audit record goes in the execution's own transaction: a run is never queued unrecorded.
       }, this.idempotencySince(), (r, isNew) => submitEntry(req, r, isNew ? 'accepted' : 'replayed', isNew ? 202 : 200)));
     } catch (err) {
       throw this.d.guard.translate(err);
     }
-    if (!created) return { row: this.checkReplay(row, requestHash), created: false };
+    if (!created) return { row: this.checkReplay(row, requestHash, req.principal), created: false };
     this.append(row.id, 'status', { status: 'queued' });
     this.enqueue(row, contract.riskLevel !== 'read');
     return { row, created: true };
@@ -214,7 +208,29 @@ export class ExecutionService {
     this.d.guard.write({ owner: row.id, bytes: 512, label: 'appendAudit', run: () => this.d.store.audit.append(entry) });
   }
 
-  private checkReplay(row: ExecutionRow, requestHash: string): ExecutionRow {
+  /**
+   * Why a queued run may not start now (run-authorization.ts): the API token that submitted it was revoked,
+   * expired or deleted, or no longer reaches its nodes. Undefined: it may start.
+   */
+  private async refusedAtStart(row: ExecutionRow): Promise<string | undefined> {
+    const allowed = runPrincipal(row, this.d.store.tokens, this.d.roles);
+    if (!allowed.ok) return allowed.reason;
+    if (!allowed.principal) return undefined;
+    try {
+      const contract = this.d.registry.contract(row.capability);
+      authorize(allowed.principal, contract);
+      const ctx = this.queryContext({ correlationId: row.correlationId });
+      const nodes = await this.d.inventory.resolveTargets(row.nodes, ctx).catch(() => undefined);
+      if (nodes) await authorizeRun(this.d.inventory, allowed.principal, contract, nodes, this.d.registry.providers(row.capability), ctx);
+      else await this.d.inventory.authorizeScope(allowed.principal, contract, row.nodes, ctx);
+      return undefined;
+    } catch (err) {
+      return `not started: the API token that submitted it may no longer run it (${toCapstanError(err).message})`;
+    }
+  }
+
+  private checkReplay(row: ExecutionRow, requestHash: string, principal: Principal): ExecutionRow {
+    checkReplayOwner(row, principal);
     if (row.requestHash !== requestHash) {
       throw new Errors.IdempotencyConflict(`Idempotency-Key was used for execution ${row.id} with a different request.`, { extra: { executionId: row.id } });
     }
@@ -259,6 +275,11 @@ export class ExecutionService {
     if (this.closing) return;
     const row = this.d.store.getExecution(id);
     if (!row || row.status !== 'queued') return;
+    const refused = await this.refusedAtStart(row);
+    if (refused) {
+      this.finish(row, 'canceled', refused, []);
+      return;
+    }
     const controller = new AbortController();
     let settle!: () => void;
     const active: Active = { controller, done: new Promise((r) => (settle = r)) };

@@ -14,7 +14,8 @@ import { GroupView } from './group-view.js';
 import { linkNodes } from './merge.js';
 import { NodeIndex } from './node-index.js';
 import { checkTargetNames, expandTargets } from './resolve.js';
-import { isTargetLimited, outsideScope } from './scope.js';
+import { isTargetLimited, outsideError } from '../core/target-reach.js';
+import { outsideScope } from './scope.js';
 import { SourceSnapshots } from './source-snapshots.js';
 import type { Aggregate, GroupT, NodeT } from './types.js';
 import { ViewCache } from './view-cache.js';
@@ -86,22 +87,7 @@ export class InventoryService {
     const [{ index }, { view }] = await Promise.all([this.nodeIndex(system), this.groupView(system)]);
     const outside = outsideScope(principal, contract, names, index, view);
     if (!outside.length) return;
-    const shown = outside.length > 5 ? `${outside.slice(0, 5).join(', ')} and ${outside.length - 5} more` : outside.join(', ');
-    throw new Errors.TargetOutsideScope(`'${principal.id}' may not use '${contract.name}' on ${shown}: outside the targets its roles and token scope allow.`, {
-      extra: { capability: contract.name, targets: outside },
-    });
-  }
-
-  /**
-   * The nodes that strings found in params name (a TargetSpec may list several, comma-separated): node
-   * names, aliases, group names (expanded) and `all`; other strings name nothing and are left out.
-   */
-  async namedNodes(values: readonly string[], ctx: ExecutionContext): Promise<string[]> {
-    const system = { ...ctx, principal: SYSTEM_PRINCIPAL };
-    const [{ index }, { view }] = await Promise.all([this.nodeIndex(system), this.groupView(system)]);
-    const names = values.flatMap((v) => v.split(',')).map((v) => v.trim())
-      .filter((v) => v === 'all' || index.get(v) !== undefined || view.get(v) !== undefined);
-    return names.length ? expandTargets(names, index, view).map((n) => n.name) : [];
+    throw outsideError(principal, contract, outside);
   }
 
   /** Expands targets to nodes; throws TargetInvalid / TargetUnresolved (400) naming the bad ones. */

@@ -58,16 +58,3 @@ export function outsideScope(principal: Principal, contract: Pick<CapabilityCont
     return !unlimited && !limits.some((m) => m.covers(name));
   });
 }
-
-/** Whether the principal is limited to targets at all (the check can be skipped otherwise). */
-export function isTargetLimited(principal: Principal): boolean {
-  return principal.scope !== undefined || (principal.grants?.some((g) => g.targets !== undefined) ?? false);
-}
-
-/** Every string in a JSON value (a run's params, where a plan's TargetSpec parameters hide), at any depth. */
-export function stringsIn(value: unknown): string[] {
-  if (typeof value === 'string') return [value];
-  if (Array.isArray(value)) return value.flatMap(stringsIn);
-  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringsIn);
-  return [];
-}

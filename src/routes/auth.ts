@@ -92,9 +92,9 @@ function installHostCheck(app: FastifyInstance, config: Readonly<Config>): void 
   });
 }
 
-/** A token of the config: its roles, plus its raw permissions on every node (neither: `*`), within its scope. */
+/** A token of the config: its roles, plus its raw permissions on every node, within its scope. */
 function configTokenPrincipal(t: Config['tokens'][number], roles: RoleBook): Principal {
-  const raw = t.permissions ?? (t.roles ? [] : ['*']);
+  const raw = t.permissions ?? [];
   const grants = [...roles.grants(t.roles ?? []), ...(raw.length ? [{ role: 'permissions', permissions: [...raw] }] : [])];
   return principalFromGrants(t.name, grants, t.scope);
 }

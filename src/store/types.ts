@@ -25,6 +25,8 @@ export interface ExecutionRow {
   idempotencyKey: string | null;
   requestHash: string | null;
   principal: string;
+  /** The API token that submitted it (null: a configured token, auth off). */
+  tokenId?: string | null;
   correlationId: string;
   /** Monotonic admission order, used to re-queue in order after a restart. */
   seq: number;

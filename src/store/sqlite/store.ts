@@ -18,7 +18,7 @@ function rowToExecution(r: Raw): ExecutionRow {
     id: r.id, capability: r.capability, status: r.status, targets: JSON.parse(r.targets), nodes: JSON.parse(r.nodes),
     params: JSON.parse(r.params), provider: r.provider, timeoutSeconds: r.timeout_seconds, createdAt: r.created_at,
     startedAt: r.started_at, finishedAt: r.finished_at, reason: r.reason, idempotencyKey: r.idempotency_key,
-    requestHash: r.request_hash, principal: r.principal, correlationId: r.correlation_id, seq: r.seq,
+    requestHash: r.request_hash, principal: r.principal, tokenId: r.token_id ?? null, correlationId: r.correlation_id, seq: r.seq,
   };
 }
 
@@ -47,9 +47,9 @@ export class SqliteStore implements Store {
     this.audit = new SqliteAudit(db);
     this.stmts = {
       insert: db.prepare(`INSERT INTO executions (id, capability, status, targets, nodes, params, provider, timeout_seconds, created_at,
-        started_at, finished_at, reason, idempotency_key, request_hash, principal, correlation_id)
+        started_at, finished_at, reason, idempotency_key, request_hash, principal, token_id, correlation_id)
         VALUES (@id, @capability, @status, @targets, @nodes, @params, @provider, @timeoutSeconds, @createdAt,
-        @startedAt, @finishedAt, @reason, @idempotencyKey, @requestHash, @principal, @correlationId)`),
+        @startedAt, @finishedAt, @reason, @idempotencyKey, @requestHash, @principal, @tokenId, @correlationId)`),
       insertNode: db.prepare('INSERT OR IGNORE INTO execution_nodes (execution_seq, node) VALUES (?, ?)'),
       byId: db.prepare('SELECT * FROM executions WHERE id = ?'),
       byKey: db.prepare('SELECT * FROM executions WHERE idempotency_key = ? AND created_at >= ? ORDER BY seq DESC LIMIT 1'),
