@@ -253,13 +253,13 @@ async function run(stack: PuppetStack): Promise<void> {
   t.test('CAPSTAN_PLUGINS_PUPPETDB_URL alone enables the plugin', async (t) => {
     const { loadConfig } = await import('../../../../src/config/load.js');
     const { buildApp } = await import('../../../../src/app.js');
-    const config = loadConfig({ env: { CAPSTAN_PLUGINS_PUPPETDB_URL: stack.puppetdbUrl, CAPSTAN_PLUGINS_PUPPETDB_GROUP_FACT: 'os.family' }, overrides: { dataDir: t.testdir(), logLevel: 'silent', healthIntervalMs: 0 }, pluginIds: ['puppetdb'] });
+    const config = loadConfig({ env: { CAPSTAN_PLUGINS_PUPPETDB_URL: stack.puppetdbUrl, CAPSTAN_PLUGINS_PUPPETDB_GROUP_FACT: 'os.family' }, overrides: { dataDir: t.testdir(), logLevel: 'silent', healthIntervalMs: 0, auth: 'off' }, pluginIds: ['puppetdb'] });
     const app = await buildApp(config);
     t.teardown(() => app.close());
     await app.ready();
     t.match((await get(app, '/api/v1/plugins/puppetdb')).body, { state: 'ready' });
     t.match((await get(app, '/api/v1/inventory/groups')).body.items, [{ name: 'Debian', targets: NODES }]);
-    const off = loadConfig({ env: {}, overrides: { dataDir: t.testdir(), logLevel: 'silent', healthIntervalMs: 0 } });
+    const off = loadConfig({ env: {}, overrides: { dataDir: t.testdir(), logLevel: 'silent', healthIntervalMs: 0, auth: 'off' } });
     const app2 = await buildApp(off);
     t.teardown(() => app2.close());
     await app2.ready();

@@ -190,7 +190,7 @@ t.test('enabled by its URL alone; a PuppetDB that does not answer is unhealthy, 
   const { loadConfig } = await import('../../../../src/config/load.js');
   const { buildApp } = await import('../../../../src/app.js');
   const build = async (env: NodeJS.ProcessEnv) => {
-    const app = await buildApp(loadConfig({ env, overrides: { dataDir: t.testdir(), logLevel: 'silent', healthIntervalMs: 0 }, pluginIds: ['puppetdb'] }));
+    const app = await buildApp(loadConfig({ env, overrides: { dataDir: t.testdir(), logLevel: 'silent', healthIntervalMs: 0, auth: 'off' }, pluginIds: ['puppetdb'] }));
     t.teardown(() => app.close());
     await app.ready();
     return app;

@@ -77,11 +77,12 @@ t.test('embedded default: localhost over the local transport', async (t) => {
     const value = `it's "$(touch ${join(dir, 'CANARY')})" \`x\` $HOME`;
     const created = await submit(app, {
       capability: 'command.execute', targets: ['localhost'],
-      params: { command: 'pwd; printf "%s\\n" "$GREETING"; [ -n "$PATH" ] && echo path-kept', env: { GREETING: value }, cwd },
+      // Env values are secrets, masked in output: the value is shown base64-encoded to compare it.
+      params: { command: 'pwd; printf "%s" "$GREETING" | base64 -w0; echo; [ -n "$PATH" ] && echo path-kept', env: { GREETING: value }, cwd },
     });
     const done = await waitForExecution(app, created.id, 30);
     t.equal(done.status, 'succeeded');
-    t.same(lines(await events(app, created.id), 'stdout'), [cwd, value, 'path-kept'], 'cwd applied, env value verbatim, PATH inherited');
+    t.same(lines(await events(app, created.id), 'stdout'), [cwd, Buffer.from(value).toString('base64'), 'path-kept'], 'cwd applied, env value verbatim, PATH inherited');
     t.throws(() => readFileSync(join(dir, 'CANARY')), 'the env value was not executed');
 
     const missing = await submit(app, { capability: 'command.execute', targets: ['localhost'], params: { command: 'echo ran', cwd: join(dir, 'nope') } });
