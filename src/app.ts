@@ -26,6 +26,8 @@ import { ExecutionService } from './execution/service.js';
 import { StreamHub } from './execution/streaming.js';
 import { InventoryService } from './inventory/aggregate.js';
 import { RoleBook } from './core/roles.js';
+import { registerStoredJournal } from './journal/stored-source.js';
+import { watchFactChanges } from './journal/fact-changes.js';
 import { helpers } from './helpers/index.js';
 import { genRequestId, loggerOptions } from './observability/logger.js';
 import { SecretScrubber } from './observability/secret-scrubber.js';
@@ -130,6 +132,9 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   const queue = new ExecutionQueue(config.execution);
   const inventory = new InventoryService(registry, config.capabilityTimeoutMs);
   registry.scopeCheck = (principal, contract, nodes, ctx) => inventory.authorizeScope(principal, contract, nodes, ctx);
+  // The journal Capstan keeps itself: a source like any plugin's, and fact changes seen in facts answers.
+  registerStoredJournal(registry, store, inventory);
+  watchFactChanges(registry, store, app.log as never);
   const observer = new ExecutionObserver(metrics, app.log as never);
   const roles = new RoleBook(config.roles);
   const executions = new ExecutionService({ store, guard: storeGuard, queue, hub, registry, inventory, roles, logger: app.log as never, config: config.execution, observer, secrets });

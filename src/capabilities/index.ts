@@ -11,6 +11,7 @@ import { INFO_CONTRACTS, INFO_SCHEMAS } from './info.js';
 import { EXECUTION_CONTRACTS, EXECUTION_SCHEMAS } from './execution.js';
 import { REPORTS_CONTRACTS, REPORTS_SCHEMAS } from './reports.js';
 import { EVENTS_CONTRACTS, EVENTS_SCHEMAS } from './events.js';
+import { JOURNAL_CONTRACTS, JOURNAL_SCHEMAS } from './journal.js';
 import { PROVISION_CONTRACTS, PROVISION_SCHEMAS } from './provision.js';
 import { PACKAGE_CONTRACTS, PACKAGE_SCHEMAS } from './package.js';
 import { DEPLOY_CONTRACTS, DEPLOY_SCHEMAS } from './deploy.js';
@@ -37,6 +38,7 @@ export * from './puppet.js';
 export * from './configserver.js';
 export * from './certificate.js';
 export * from './resources.js';
+export * from './journal.js';
 export * from './query.js';
 export * from './sensitive.js';
 
@@ -47,6 +49,7 @@ export const CONTRACTS: CapabilityContract[] = [
   ...EXECUTION_CONTRACTS,
   ...REPORTS_CONTRACTS,
   ...EVENTS_CONTRACTS,
+  ...JOURNAL_CONTRACTS,
   ...PROVISION_CONTRACTS,
   ...PACKAGE_CONTRACTS,
   ...DEPLOY_CONTRACTS,
@@ -70,6 +73,7 @@ export const SHARED_SCHEMAS: TSchema[] = [
   ...EXECUTION_SCHEMAS,
   ...REPORTS_SCHEMAS,
   ...EVENTS_SCHEMAS,
+  ...JOURNAL_SCHEMAS,
   ...PROVISION_SCHEMAS,
   ...PACKAGE_SCHEMAS,
   ...DEPLOY_SCHEMAS,

@@ -58,6 +58,9 @@ const WHOLE_BODY: ParamsLocation = { in: 'body', base: '' };
 export type { InvocationOutcome } from './invocation-outcome.js';
 export type InvocationObserver = (capability: string, provider: string, outcome: InvocationOutcome, durationMs: number) => void;
 
+/** Sees every valid answer of a query provider (facts gathered, ...); must not throw or block. */
+export type AnswerWatcher = (capability: string, provider: string, params: unknown, value: unknown, ctx: ExecutionContext) => void;
+
 export class CapabilityRegistry {
   private readonly contracts = new Map<string, CapabilityContract>();
   private readonly providersByName = new Map<string, ProviderEntry[]>();
@@ -74,8 +77,15 @@ export class CapabilityRegistry {
     this.validator = new SchemaValidator(sharedSchemas);
   }
 
+  private readonly watchers: AnswerWatcher[] = [];
+
   onInvocation(fn: InvocationObserver): void {
     this.observers.push(fn);
+  }
+
+  /** Adds a watcher of query answers (the journal's fact changes). */
+  onAnswer(fn: AnswerWatcher): void {
+    this.watchers.push(fn);
   }
 
   contract(name: string): CapabilityContract {
@@ -241,6 +251,12 @@ export class CapabilityRegistry {
       }
       // An execution handler returns normally for failed, timed-out and canceled runs too.
       outcome = execution ? executionOutcome(ctx, value) : 'ok';
+      if (!execution) {
+        for (const w of this.watchers) {
+          // A watcher's fault never turns a good answer into a failure.
+          try { w(name, p.plugin, params, value, child); } catch (err) { child.logger.warn({ err }, 'an answer watcher failed'); }
+        }
+      }
       return value;
     } catch (err) {
       outcome = failedOutcome(ctx, execution, err);

@@ -7,7 +7,7 @@
 import type { StreamEventType } from './states.js';
 import type { StreamHub } from './streaming.js';
 import type { StoreWriteGuard } from '../store/write-guard.js';
-import type { JournalEntry, ProcessRow, Store, TargetResultRow } from '../store/types.js';
+import type { JournalRow, ProcessRow, Store, TargetResultRow } from '../store/types.js';
 
 /** Rough memory of one held write besides its text (bytes). */
 const OVERHEAD = 128;
@@ -46,8 +46,8 @@ export class RunWrites {
     this.guard.write({ owner: r.executionId, bytes: OVERHEAD * 4, label: 'upsertTargetResult', run: () => this.store.upsertTargetResult(r) });
   }
 
-  journal(e: Omit<JournalEntry, 'id'>): void {
-    this.guard.write({ owner: e.executionId ?? undefined, bytes: OVERHEAD * 2, label: 'appendJournal', run: () => this.store.appendJournal(e) });
+  journal(e: Omit<JournalRow, 'id'>): void {
+    this.guard.write({ owner: e.executionId ?? undefined, bytes: OVERHEAD * 2, label: 'appendJournal', run: () => this.store.journal.append(e) });
   }
 
   addProcess(p: ProcessRow): void {

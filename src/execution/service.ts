@@ -20,6 +20,7 @@ import { failure, finalStatus, missingTargetStatus, type AbortReason } from './o
 import { endReason, type Active, type ExecutionDeps, type SubmitRequest } from './service-types.js';
 import { createEmitter } from './emitter.js';
 import { hash } from './fingerprint.js';
+import { runEntries } from '../journal/execution-entries.js';
 import { RunWrites } from './run-writes.js';
 import { isTerminal, type ExecutionStatus } from './states.js';
 
@@ -409,14 +410,6 @@ export class ExecutionService {
     this.d.observer?.finished(row, status, reason, outcomes, finishedAt);
     this.append(row.id, 'status', { status, ...(reason ? { reason } : {}) });
     this.append(row.id, 'complete', { status, finishedAt, results: outcomes.map((o) => ({ target: o.target, status: o.status, exitCode: o.exitCode })) });
-    const byTarget = new Map(outcomes.map((o) => [o.target, o]));
-    for (const node of row.nodes) {
-      const o = byTarget.get(node);
-      this.w.journal({
-        node, at: finishedAt, kind: 'execution', executionId: row.id,
-        summary: `${row.capability} ${status}${o ? ` (${o.status}${o.exitCode !== null ? `, exit ${o.exitCode}` : ''})` : ''}`,
-        data: { capability: row.capability, status, target: o ?? null },
-      });
-    }
+    for (const entry of runEntries(row, status, outcomes, finishedAt)) this.w.journal(entry);
   }
 }

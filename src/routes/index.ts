@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import alertRoutes from './alerts.js';
 import auditRoutes from './audit.js';
+import journalRoutes from './journal.js';
 import capabilityRoutes from './capabilities.js';
 import configServerRoutes from './config-server.js';
 import deploymentRoutes from './deployments.js';
@@ -35,5 +36,6 @@ export async function registerRoutes(app: FastifyInstance): Promise<void> {
   await app.register(queryRoutes);
   await app.register(tokenRoutes);
   await app.register(auditRoutes);
+  await app.register(journalRoutes);
   await app.register(streamTicketRoutes);
 }

@@ -10,10 +10,10 @@ import { Facts, ref } from '../capabilities/common.js';
 import type { ManagedResource } from '../capabilities/resources.js';
 import { ResourcesListParams } from '../capabilities/resources.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
-import { decodeCursor, encodeCursor, principalOf, problems, requestContext, defaulted } from './common.js';
+import { principalOf, problems, requestContext } from './common.js';
 import { aggregatePage } from './record-common.js';
 import { ResourcePage } from './record-schemas.js';
-import { JournalPage, optionalEmptyBody } from './schemas.js';
+import { optionalEmptyBody } from './schemas.js';
 
 const { node: _node, ...resourceFilters } = ResourcesListParams.properties;
 const ResourcesQuerystring = Type.Object(resourceFilters, { additionalProperties: false, description: 'resources.list params but the node (the path names it).' });
@@ -78,22 +78,5 @@ export default async function nodeRoutes(fastify: FastifyInstance): Promise<void
       time: () => '1970-01-01T00:00:00Z',
     });
     return { node: node.name, ...page };
-  });
-
-  app.get('/api/v1/nodes/:id/journal', {
-    schema: {
-      operationId: 'getNodeJournal', tags: ['nodes'], summary: 'What was done to a node, newest first',
-      params: IdParam,
-      querystring: Type.Object({ limit: defaulted(Type.Integer({ minimum: 1, maximum: 500, default: 50 })), cursor: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
-      description: '404 for a node that neither the inventory nor the journal knows (a node removed from the inventory keeps its journal).',
-      response: { 200: ref(JournalPage), ...problems(400, 404) },
-    },
-  }, async (request, reply) => {
-    const { limit, cursor } = request.query;
-    const rows = app.store.listJournal(request.params.id, limit + 1, decodeCursor<number>(cursor, 'number'));
-    // An empty first page: an unknown node (404 like its facts), or a known node nothing was done to yet.
-    if (rows.length === 0 && cursor === undefined) await app.inventory.node(request.params.id, { ...requestContext(request, reply), principal: SYSTEM_PRINCIPAL });
-    const page = rows.slice(0, limit);
-    return { items: page, nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].id) : null };
   });
 }

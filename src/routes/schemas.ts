@@ -8,6 +8,7 @@ import { ERROR_CATEGORIES } from '../core/errors.js';
 import { EXECUTION_STATUSES, STREAM_EVENT_TYPES } from '../execution/states.js';
 import { problemEvent, sseEvent } from '../execution/sse.js';
 import { Group, Node, SourceStatus, TargetResult, TargetSelection, anyObject, dateTime, nextCursor, ref } from '../capabilities/common.js';
+import { JournalEntry } from '../capabilities/journal.js';
 
 const lit = (values: readonly string[]) => Type.Unsafe<string>({ type: 'string', enum: [...values] });
 
@@ -222,12 +223,11 @@ export const GroupPage = Type.Object({
   items: Type.Array(ref(Group)), nextCursor: nextCursor(), sources: Type.Array(ref(SourceStatus)),
 }, { $id: 'GroupPage' });
 
-export const JournalEntry = Type.Object({
-  id: Type.Integer(), node: Type.String(), at: dateTime(), kind: Type.String(),
-  executionId: Type.Union([Type.String(), Type.Null()]), summary: Type.String(), data: Type.Unknown(),
-}, { $id: 'JournalEntry', description: 'One entry of a node journal (what was done to it).' });
-
-export const JournalPage = Type.Object({ items: Type.Array(ref(JournalEntry)), nextCursor: nextCursor() }, { $id: 'JournalPage' });
+export const JournalPage = Type.Object({
+  items: Type.Array(ref(JournalEntry)),
+  nextCursor: nextCursor(),
+  sources: Type.Array(ref(SourceStatus), { description: 'How each journal source answered (`capstan`: the stored entries; plugins: live sources).' }),
+}, { $id: 'JournalPage', description: 'A page of a journal timeline, newest first, merged across sources.' });
 
 export const Health = Type.Object({
   status: lit(['ok', 'unavailable']),
@@ -248,5 +248,5 @@ export const API_SCHEMAS: TSchema[] = [
   ExecutionStatus, ExecutionCreate, ExecutionLinks, QueueInfo, Execution, ExecutionList, OutputEvent, OutputPiece, NoticeData, OutputPage,
   StartData, StatusData, TruncatedData, CompleteData, StreamEventDoc,
   QueueState, PluginHealth, PluginInfo, PluginList, CapabilityInfo, CapabilityList, InvokeResult, AggregateResult,
-  NodePage, NodeDetail, GroupPage, JournalEntry, JournalPage, Health, ErrorCategoryDoc, EmptyBody,
+  NodePage, NodeDetail, GroupPage, JournalPage, Health, ErrorCategoryDoc, EmptyBody,
 ];

@@ -55,14 +55,52 @@ export interface ExecutionFilter {
   until?: string;
 }
 
-export interface JournalEntry {
+/** A stored journal entry (Capstan's own: runs, fact changes, notes). */
+export interface JournalRow {
   id: number;
   node: string;
   at: string;
   kind: string;
   executionId: string | null;
+  /** Who did it (a run's or a note's principal), when known. */
+  principal: string | null;
   summary: string;
   data: unknown;
+  /** Related API paths by name (`execution`, ...). */
+  links: Record<string, string>;
+}
+
+/** Criteria of a journal read; all given must match. */
+export interface JournalFilter {
+  nodes?: string[];
+  kinds?: string[];
+  /** ISO time, inclusive. */
+  since?: string;
+  /** ISO time, exclusive. */
+  until?: string;
+  /** Substring of the summary, ASCII case folded. */
+  q?: string;
+}
+
+/** A keyset position in the newest-first order: the last entry of the previous page. */
+export interface JournalPosition {
+  at: string;
+  id: number;
+}
+
+export interface JournalRepository {
+  append(e: Omit<JournalRow, 'id'>): JournalRow;
+  /** Newest first by (at, id), after `before` in that order. */
+  list(f: JournalFilter, limit: number, before?: JournalPosition): JournalRow[];
+  /** Oldest first by id: the entries appended after `afterId` (following the journal). */
+  after(f: JournalFilter, afterId: number, limit: number): JournalRow[];
+  /** The id of the newest entry (0: none). */
+  lastId(): number;
+  /** The facts last gathered for a node (to tell what changed), if any. */
+  lastFacts(node: string): Record<string, unknown> | undefined;
+  keepFacts(node: string, at: string, facts: Record<string, unknown>): void;
+  /** Deletes up to `batch` of the oldest entries before `before` (ISO); returns how many. */
+  prune(before: string, batch: number): number;
 }
 
 export interface ProcessRow {
@@ -167,6 +205,8 @@ export interface AuditRepository {
 export interface Store {
   /** API tokens (hash only). */
   readonly tokens: TokenRepository;
+  /** The stored node journal. */
+  readonly journal: JournalRepository;
   /** The audit trail. */
   readonly audit: AuditRepository;
   /**
@@ -197,8 +237,6 @@ export interface Store {
   appendEvent(executionId: string, type: StreamEventType, data: Record<string, unknown>): StoredEvent;
   readEvents(executionId: string, afterSeq: number, limit: number): StoredEvent[];
   lastSeq(executionId: string): number;
-  appendJournal(e: Omit<JournalEntry, 'id'>): void;
-  listJournal(node: string, limit: number, beforeId?: number): JournalEntry[];
   /** Process groups a running execution started (removed when they end). */
   addProcess(p: ProcessRow): void;
   removeProcess(executionId: string, pgid: number): void;

@@ -186,7 +186,7 @@ t.test("an unknown node's journal is 404 like its facts; a known node's empty jo
   }
   const empty = await app.inject({ url: '/api/v1/nodes/localhost/journal' });
   t.equal(empty.statusCode, 200);
-  t.same(empty.json(), { items: [], nextCursor: null });
+  t.match(empty.json(), { items: [], nextCursor: null, sources: [{ source: 'capstan', status: 'ok' }] });
 });
 
 t.test('facts name the kernel and its release apart (Facter and Ansible style)', async (t) => {

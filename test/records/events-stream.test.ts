@@ -6,7 +6,7 @@
 import { get as httpGet, type IncomingMessage } from 'node:http';
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
-import { EVENTS_POLL_MS } from '../../src/routes/events.js';
+import { STREAM_POLL_MS as EVENTS_POLL_MS } from '../../src/routes/follow-sources.js';
 import { buildTestApp, type Overrides, type TestContext } from '../helper.js';
 import { World, recordPlugins } from './fixtures/providers.js';
 

@@ -5,10 +5,11 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExecutionStatus, StreamEventType } from '../../execution/states.js';
-import type { AuditEntry, ExecutionFilter, ExecutionRow, JournalEntry, ProcessRow, StoredEvent, Store, TargetResultRow } from '../types.js';
+import type { AuditEntry, ExecutionFilter, ExecutionRow, ProcessRow, StoredEvent, Store, TargetResultRow } from '../types.js';
 import { migrate } from './migrate.js';
 import { checkDataFiles, unusableStore } from './open-checks.js';
 import { SqliteAudit } from './audit.js';
+import { SqliteJournal } from './journal.js';
 import { SqliteTokens } from './tokens.js';
 
 type Raw = Record<string, any>;
@@ -37,6 +38,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   readonly tokens: SqliteTokens;
   readonly audit: SqliteAudit;
+  readonly journal: SqliteJournal;
   private readonly stmts;
 
   /** Opens (creating it if new) and migrates the database; unusable data throws Errors.StoreUnusable. */
@@ -45,6 +47,7 @@ export class SqliteStore implements Store {
     const db = this.db;
     this.tokens = new SqliteTokens(db);
     this.audit = new SqliteAudit(db);
+    this.journal = new SqliteJournal(db);
     this.stmts = {
       insert: db.prepare(`INSERT INTO executions (id, capability, status, targets, nodes, params, provider, timeout_seconds, created_at,
         started_at, finished_at, reason, idempotency_key, request_hash, principal, token_id, correlation_id)
@@ -61,8 +64,6 @@ export class SqliteStore implements Store {
       lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) FROM execution_events WHERE execution_id = ?').pluck(),
       insertEvent: db.prepare('INSERT INTO execution_events (execution_id, seq, type, data, at) VALUES (?, ?, ?, ?, ?)'),
       events: db.prepare('SELECT * FROM execution_events WHERE execution_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
-      insertJournal: db.prepare('INSERT INTO journal (node, at, kind, execution_id, summary, data) VALUES (?, ?, ?, ?, ?, ?)'),
-      journal: db.prepare('SELECT * FROM journal WHERE node = ? AND id < ? ORDER BY id DESC LIMIT ?'),
       ping: db.prepare('SELECT 1').pluck(),
       addProcess: db.prepare('INSERT OR REPLACE INTO execution_processes (execution_id, pgid, boot_id, start_ticks, cgroup, cookie) VALUES (?, ?, ?, ?, ?, ?)'),
       removeProcess: db.prepare('DELETE FROM execution_processes WHERE execution_id = ? AND pgid = ?'),
@@ -211,16 +212,6 @@ export class SqliteStore implements Store {
 
   lastSeq(executionId: string): number {
     return this.stmts.lastSeq.get(executionId) as number;
-  }
-
-  appendJournal(e: Omit<JournalEntry, 'id'>): void {
-    this.stmts.insertJournal.run(e.node, e.at, e.kind, e.executionId, e.summary, JSON.stringify(e.data ?? null));
-  }
-
-  listJournal(node: string, limit: number, beforeId = Number.MAX_SAFE_INTEGER): JournalEntry[] {
-    return (this.stmts.journal.all(node, beforeId, limit) as Raw[]).map((r) => ({
-      id: r.id, node: r.node, at: r.at, kind: r.kind, executionId: r.execution_id, summary: r.summary, data: JSON.parse(r.data),
-    }));
   }
 
   addProcess(p: ProcessRow): void {

@@ -1,0 +1,34 @@
+/**
+ * The journal entries of an ended run: one per node it was to run on, written by the ExecutionService (never
+ * by a plugin). The kind follows the capability's family: provisioning, package and deployment runs are
+ * entries of their own kind; every other run is an `execution`.
+ */
+import type { TargetOutcome } from '../core/types.js';
+import type { ExecutionRow, JournalRow } from '../store/types.js';
+
+const FAMILY_KINDS: Record<string, string> = {
+  provision: 'provisioning', decommission: 'provisioning', package: 'package', deploy: 'deployment',
+};
+
+/** The journal kind of a capability's runs. */
+export function runKind(capability: string): string {
+  return FAMILY_KINDS[capability.split('.')[0]] ?? 'execution';
+}
+
+/** One entry per node of the run: capability, outcome, exit code, who, and the link to the execution. */
+export function runEntries(row: ExecutionRow, status: string, outcomes: TargetOutcome[], finishedAt: string): Omit<JournalRow, 'id'>[] {
+  const byTarget = new Map(outcomes.map((o) => [o.target, o]));
+  return row.nodes.map((node) => {
+    const o = byTarget.get(node);
+    const detail = o ? ` (${o.status}${o.exitCode !== null && o.exitCode !== undefined ? `, exit ${o.exitCode}` : ''})` : '';
+    return {
+      node, at: finishedAt, kind: runKind(row.capability), executionId: row.id, principal: row.principal,
+      summary: `${row.capability} ${status}${detail} by ${row.principal}`,
+      data: {
+        capability: row.capability, status, targetStatus: o?.status ?? null, exitCode: o?.exitCode ?? null,
+        ...(o?.changed !== undefined ? { changed: o.changed } : {}), ...(o?.error ? { error: o.error } : {}),
+      },
+      links: { execution: `/api/v1/executions/${row.id}` },
+    };
+  });
+}
