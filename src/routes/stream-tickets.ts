@@ -16,7 +16,8 @@ export const EXECUTION_STREAM_ROUTE = '/api/v1/executions/:id/stream';
 export const EVENTS_STREAM_ROUTE = '/api/v1/events/stream';
 
 /** The only routes where `?ticket=` stands in for the Authorization header (routes/auth.ts). */
-export const TICKET_ROUTES: ReadonlySet<string> = new Set([EXECUTION_STREAM_ROUTE, EVENTS_STREAM_ROUTE]);
+export const JOURNAL_STREAM_ROUTE = '/api/v1/journal/stream';
+export const TICKET_ROUTES: ReadonlySet<string> = new Set([EXECUTION_STREAM_ROUTE, EVENTS_STREAM_ROUTE, JOURNAL_STREAM_ROUTE]);
 
 /** The `ticket` query parameter of a stream route (its schema and document). */
 export function ticketParam() {
@@ -83,4 +84,13 @@ export default async function streamTicketRoutes(app: FastifyInstance): Promise<
       response: { 201: ref(StreamTicket), ...problems() },
     },
   }, async (request, reply) => reply.code(201).send(issue(principalOf(request), { route: EVENTS_STREAM_ROUTE, params: {} }, EVENTS_STREAM_ROUTE)));
+
+  app.post('/api/v1/journal/stream-ticket', {
+    schema: {
+      operationId: 'createJournalStreamTicket', tags: ['nodes'], summary: 'A single-use ticket to open the journal SSE stream without a header',
+      description: `${description(JOURNAL_STREAM_ROUTE)} The stream's own query parameters (\`node\`, \`group\`, \`after\`, ...) go alongside \`ticket\`.`,
+      body: optionalEmptyBody(),
+      response: { 201: ref(StreamTicket), ...problems() },
+    },
+  }, async (request, reply) => reply.code(201).send(issue(principalOf(request), { route: JOURNAL_STREAM_ROUTE, params: {} }, JOURNAL_STREAM_ROUTE)));
 }

@@ -13,7 +13,7 @@ import { World, recordPlugins } from '../records/fixtures/providers.js';
 const ADMIN = 'admin-token-mutating-0123456789';
 const CAPABILITIES = [
   'command.execute', 'script.execute', 'info.refresh', 'alert.acknowledge', 'alert.resolve', 'alert.subscribe',
-  'package.install', 'package.uninstall', 'package.update', 'deploy.execute', 'deploy.rollback', 'provision.create', 'decommission.execute',
+  'package.install', 'package.uninstall', 'package.update', 'deploy.execute', 'deploy.rollback', 'provision.create', 'decommission.execute', 'journal.note',
 ];
 const FAMILIES = [...new Set(CAPABILITIES.map((c) => c.split('.')[0]))];
 const secretOf = (name: string) => `tok-${name}-0123456789abcdef`;
@@ -65,6 +65,7 @@ const ROUTES: Route[] = [
   { label: 'POST /deployments', capability: 'deploy.execute', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/deployments', payload: onRemote({ application: 'storefront', version: '2.14.2', environment: 'production' }) }) },
   { label: 'POST /deployments/{id}/rollback', capability: 'deploy.rollback', risk: 'write', status: 202, request: () => ({ method: 'POST', url: '/api/v1/deployments/jenkins-dep-1000/rollback', payload: onRemote({ application: 'storefront', environment: 'production' }) }) },
   { label: 'POST /provisioning', capability: 'provision.create', risk: 'admin', status: 202, request: () => ({ method: 'POST', url: '/api/v1/provisioning', payload: onRemote({ name: 'web3.example.com', template: 'ubuntu-22.04' }) }) },
+  { label: 'POST /nodes/{id}/journal/notes', capability: 'journal.note', risk: 'write', status: 201, request: () => ({ method: 'POST', url: '/api/v1/nodes/remote/journal/notes', payload: { text: 'rebooted by hand' } }) },
   { label: 'POST /provisioning/decommission', capability: 'decommission.execute', risk: 'admin', status: 202, request: () => ({ method: 'POST', url: '/api/v1/provisioning/decommission', payload: onRemote({ action: 'deregister' }) }) },
 ];
 
@@ -75,7 +76,7 @@ const READ_POSTS = ['/query'];
 const ADMIN_ONLY = ['/tokens', '/tokens/{id}'];
 
 /** Stream tickets change nothing: they need what reading the stream needs (any valid token), checked in test/api/stream-tickets.test.ts. */
-const READ_TICKETS = ['/executions/{id}/stream-ticket', '/events/stream-ticket'];
+const READ_TICKETS = ['/executions/{id}/stream-ticket', '/events/stream-ticket', '/journal/stream-ticket'];
 
 const as = (token: string) => ({ authorization: `Bearer ${token}` });
 
