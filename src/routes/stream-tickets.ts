@@ -56,6 +56,10 @@ const description = (stream: string) => `A single-use ticket, valid 30 s, that o
   + 'for the ticket. Needs what reading the stream needs (a valid token). Tickets are kept in memory: a restart invalidates them.';
 
 export default async function streamTicketRoutes(app: FastifyInstance): Promise<void> {
+  // A ticket is a credential for 30 s: no cache may keep the answer (RFC 9111 §5.2.2.5).
+  app.addHook('onSend', async (request, reply) => {
+    if (request.routeOptions.url?.endsWith('/stream-ticket')) reply.header('cache-control', 'no-store');
+  });
   const issue = (principal: Principal, target: TicketTarget, path: string) => {
     const { ticket, expiresAt } = app.streamTickets.issue(principal, target);
     return { ticket, expiresAt: expiresAt.toISOString(), url: `${path}?ticket=${ticket}` };

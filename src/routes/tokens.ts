@@ -52,7 +52,8 @@ export default async function tokenRoutes(app: FastifyInstance): Promise<void> {
       return made;
     });
     request.log.info({ tokenId: row.id, name: row.name, roles: row.roles }, 'API token created');
-    return reply.code(201).header('location', `/api/v1/tokens/${row.id}`).send({ ...view(row), token: secret });
+    // A secret in the answer: no cache (browser, proxy) may keep it (RFC 9111 §5.2.2.5).
+    return reply.code(201).header('location', `/api/v1/tokens/${row.id}`).header('cache-control', 'no-store').send({ ...view(row), token: secret });
   });
 
   app.patch('/api/v1/tokens/:id', {

@@ -39,6 +39,7 @@ t.test('missing, garbled, expired and revoked tokens, low roles, scopes, tickets
   async function token(roles: string[], extra: Record<string, unknown> = {}): Promise<{ id: string; token: string }> {
     const res = await app.inject({ method: 'POST', url: '/api/v1/tokens', headers: bearer(ADMIN), payload: { name: `t${Math.random().toString(36).slice(2, 8)}`, roles, ...extra } });
     t.equal(res.statusCode, 201, 'token created');
+    t.equal(res.headers['cache-control'], 'no-store', 'no cache keeps a secret');
     return res.json();
   }
 
@@ -89,7 +90,11 @@ t.test('missing, garbled, expired and revoked tokens, low roles, scopes, tickets
   const ok = await submit(bearer(ADMIN));
   t.equal(ok.statusCode, 202, 'the admin runs');
   await app.inject({ url: `/api/v1/executions/${ok.json().id}/wait?timeout=30`, headers: bearer(ADMIN) });
-  const ticketOf = async () => (await app.inject({ method: 'POST', url: `/api/v1/executions/${ok.json().id}/stream-ticket`, headers: bearer(viewer.token) })).json() as { url: string; ticket: string };
+  const ticketOf = async () => {
+    const res = await app.inject({ method: 'POST', url: `/api/v1/executions/${ok.json().id}/stream-ticket`, headers: bearer(viewer.token) });
+    t.equal(res.headers['cache-control'], 'no-store', 'no cache keeps a ticket');
+    return res.json() as { url: string; ticket: string };
+  };
   const first = await ticketOf();
   t.equal((await app.inject({ url: first.url })).statusCode, 200, 'a ticket opens the stream once');
   const replay = await refused('a replayed ticket', () => app.inject({ url: first.url }), 401, unauthorized, 'auth.failed');
