@@ -173,7 +173,8 @@ export class CapabilityRegistry {
     authorize(ctx.principal, this.contract(name));
     const providers = this.available(name, opts.provider);
     this.validateParams(name, params, opts.paramsAt);
-    await this.authorizeNodes(name, params, ctx);
+    const reach = this.authorizeNodes(name, params, ctx);
+    if (reach) await reach;
     let last: CapstanError | undefined;
     for (const p of providers) {
       try {
@@ -191,7 +192,8 @@ export class CapabilityRegistry {
   async invokeAll(name: string, params: unknown, ctx: ExecutionContext, opts: InvokeOptions = {}): Promise<{ results: { source: string; value: unknown }[]; sources: SourceStatus[] }> {
     authorize(ctx.principal, this.contract(name));
     this.validateParams(name, params, opts.paramsAt);
-    await this.authorizeNodes(name, params, ctx);
+    const reach = this.authorizeNodes(name, params, ctx);
+    if (reach) await reach;
     const providers = this.providers(name);
     if (providers.length === 0) throw notProvided(name);
     // Each provider gets its own copy of the params: defaults or mutation by one must not leak into another.
@@ -208,13 +210,16 @@ export class CapabilityRegistry {
    * needs the capability on every node. Reads across nodes are not limited. Runs are checked on their
    * expanded targets by the ExecutionService.
    */
-  private async authorizeNodes(name: string, params: unknown, ctx: ExecutionContext): Promise<void> {
+  // Synchronous (undefined) unless a check must ask the inventory: an unlimited caller's call starts in the
+  // same tick, as before target limits existed (an abort right after the call still reaches the handler).
+  private authorizeNodes(name: string, params: unknown, ctx: ExecutionContext): Promise<void> | undefined {
     const contract = this.contract(name);
-    if (!this.scopeCheck || contract.mode !== 'query' || !isTargetLimited(ctx.principal)) return;
+    if (!this.scopeCheck || contract.mode !== 'query' || !isTargetLimited(ctx.principal)) return undefined;
     const p = (params !== null && typeof params === 'object' ? params : {}) as Record<string, unknown>;
     const nodes = (contract.nodeParams ?? ['node', 'nodes']).flatMap((k) => [p[k]].flat()).filter((n): n is string => typeof n === 'string');
-    if (nodes.length) await this.scopeCheck(ctx.principal, contract, nodes, ctx);
-    else if (contract.riskLevel !== 'read' && !reachesEverywhere(ctx.principal, contract)) throw needsEveryNode(ctx.principal, contract, 'this call names no node');
+    if (nodes.length) return this.scopeCheck(ctx.principal, contract, nodes, ctx);
+    if (contract.riskLevel !== 'read' && !reachesEverywhere(ctx.principal, contract)) throw needsEveryNode(ctx.principal, contract, 'this call names no node');
+    return undefined;
   }
 
   private async call(p: ProviderEntry, params: unknown, ctx: ExecutionContext, timeoutMs = 30_000, abortSettleMs = 10_000): Promise<unknown> {
