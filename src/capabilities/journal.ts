@@ -33,7 +33,7 @@ export const JournalEntry = Type.Object({
   links: Type.Record(Type.String(), Type.String(), { description: 'Related resources by name (`execution`, `report`, ...), as API paths.' }),
   data: Type.Record(Type.String(), Type.Unknown(), {
     description: 'Kind-specific details. execution: `capability`, `status`, `exitCode`, `changed`; facts: `changes` (`path`, `from`, `to`; secrets as `***`); '
-      + 'note: `text`; report: `status`, `changed`, `failed`, `noop`, `environment`.',
+      + 'note: `text`; report: `status`, `changed`, `failed` (resource counts, null when the report has no metrics), `noop`, `environment`, `configurationVersion`, `puppetVersion`.',
   }),
 }, {
   $id: 'JournalEntry',

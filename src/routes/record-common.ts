@@ -113,13 +113,15 @@ export async function aggregatePage<T>(app: FastifyInstance, ctx: ExecutionConte
   });
   const items: T[] = [];
   while (items.length < limit) {
+    // A source whose buffered items ran out while it has more (also one that answered an empty page with a
+    // cursor, e.g. a bounded scan) may hold newer items than the others' next: the page ends here.
+    if (bufs.some((b) => b.taken === b.items.length && b.next !== null)) break;
     let best: (typeof bufs)[number] | undefined;
     for (const b of bufs) {
       if (b.taken < b.items.length && (!best || Date.parse(spec.time(b.items[b.taken])) > Date.parse(spec.time(best.items[best.taken])))) best = b;
     }
     if (!best) break;
     items.push(best.items[best.taken++]);
-    if (best.taken === best.items.length && best.next !== null) break;
   }
   const nextState: CursorState = {};
   for (const [source, pos] of Object.entries(state ?? {})) if (pos === null) nextState[source] = null;

@@ -8,11 +8,11 @@ import { PLUGIN_ID, PuppetDbPlugin } from './plugin.js';
 export const manifest: PluginManifest = {
   id: PLUGIN_ID,
   version: '0.1.0',
-  description: 'PuppetDB (query API v4): inventory, facts, run reports, resource events (and their stream), managed resources, PQL/AST queries.',
+  description: 'PuppetDB (query API v4): inventory, facts, run reports (also as journal entries, listed and followed), resource events (and their stream), managed resources, PQL/AST queries.',
   provides: [
     'inventory.list', 'inventory.get', 'inventory.groups', 'inventory.filter', 'info.facts',
     'reports.list', 'reports.get', 'reports.query', 'events.list', 'events.query', 'events.stream',
-    'resources.list', 'query.native',
+    'resources.list', 'query.native', 'journal.list', 'journal.stream',
   ],
   configSchema: PuppetDbConfigSchema,
   enabledByDefault: false,

@@ -7,8 +7,8 @@
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import {
-  eventsList, eventsQuery, eventsStream, infoFacts, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, queryNative,
-  reportsGet, reportsList, reportsQuery, resourcesList, type Event, type Facts, type Group, type Node,
+  eventsList, eventsQuery, eventsStream, infoFacts, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, journalList, journalStream,
+  queryNative, reportsGet, reportsList, reportsQuery, resourcesList, type Event, type Facts, type Group, type Node,
 } from '../../../src/capabilities/index.js';
 import { Errors } from '../../../src/core/errors.js';
 import { compileGlob } from '../../../src/core/glob.js';
@@ -17,6 +17,7 @@ import { BasePlugin, implement, type HealthStatus, type PluginCapability } from 
 import { and, eq, extract, factPath, ge, inSubquery, lt, oneOf, parseUserAst, type Ast, type AstValue } from './ast.js';
 import { PuppetDbClient } from './client.js';
 import type { PuppetDbConfig } from './config.js';
+import { journalList as listJournal, journalStream as followJournal } from './journal.js';
 import { EVENT_KINDS, SOURCE, toEvent, toFacts, toNode, toReport, toResource, type PdbEvent, type PdbFactset, type PdbNode, type PdbReport, type PdbResource } from './parse.js';
 
 export const PLUGIN_ID = SOURCE;
@@ -82,7 +83,7 @@ function groupName(v: unknown): string | undefined {
 
 export class PuppetDbPlugin extends BasePlugin {
   readonly metadata = {
-    name: PLUGIN_ID, version: '0.1.0', description: 'PuppetDB: inventory, facts, reports, events, managed resources and PQL queries.',
+    name: PLUGIN_ID, version: '0.1.0', description: 'PuppetDB: inventory, facts, reports (also as journal entries), events, managed resources and PQL queries.',
     integrationTypes: ['inventory' as const, 'facts' as const, 'reports' as const, 'events' as const],
   };
   private client!: PuppetDbClient;
@@ -195,6 +196,9 @@ export class PuppetDbPlugin extends BasePlugin {
         return this.events(eventStatuses(p.types, p.severities), filter, p.limit, p.cursor, ctx.signal);
       }),
       implement(eventsStream, async (p, ctx) => this.follow(p, ctx.signal)),
+      // One journal entry per report (journal.ts).
+      implement(journalList, async (p, ctx) => listJournal(this.client, p, ctx.signal)),
+      implement(journalStream, async (p, ctx) => followJournal(this.client, p, ctx.signal)),
       implement(resourcesList, async (p, ctx) => {
         const offset = offsetOf(p.cursor);
         const limit = p.limit ?? 100;
