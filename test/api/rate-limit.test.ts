@@ -2,7 +2,7 @@
  * Issue 16 item 5: rate limits per token AND per IP. Brute force with ever new garbage tokens from one IP
  * trips the per-IP failure limit (a clear 429 problem with Retry-After, logged, nothing run, the valid token
  * refused from that IP too while other IPs go on); an IP's request budget, whatever bearer strings it sends;
- * a token's own request budget; invented keys resetting no one's counter; probes exempt; limits off;
+ * a token's own request budget (invented keys resetting no one's counter: rate-limit-eviction.test.ts); probes exempt; limits off;
  * the 429 documented on /api operations; trustProxy deciding which IP is counted.
  */
 import t from 'tap';
@@ -127,29 +127,6 @@ t.test('per IP: random bearer strings from one IP hit its budget, on open routes
   isRateLimited(t, await from(app, '198.51.100.33')({ url: '/api/v1/plugins', headers: bearer(ADMIN) }), 'a valid token from the spent IP');
   t.equal((await from(app, '198.51.100.40')({ url: '/api/v1/plugins', headers: bearer(ADMIN) })).statusCode, 200, 'the token from another IP');
   for (let n = 0; n < 10; n++) t.equal((await from(app, '198.51.100.30')({ url: '/health/live' })).statusCode, 200, 'probes are exempt');
-});
-
-t.test('invented bearer strings do not reset another client\'s counter', async (t) => {
-  // The counters keep 10 000 keys each: before the fix every invented bearer string was a new key, so 10 000
-  // of them evicted the victim's counter and gave it a fresh budget. A long window: the test may run slowly.
-  const victim = 'rate-limit-victim-token-0123456789';
-  const app = await buildTestApp(t, { token: ADMIN, tokens: [{ name: 'victim', token: victim, permissions: ['*'] }], rateLimit: { max: 3, ipMax: 5, authFailuresMax: 0, timeWindowMs: 3_600_000 } });
-  const victimIp = from(app, '192.0.2.77');
-  for (let i = 0; i < 3; i++) t.equal((await victimIp({ url: '/api/v1/plugins', headers: bearer(victim) })).statusCode, 200);
-  const spent = await victimIp({ url: '/api/v1/plugins', headers: bearer(victim) });
-  t.equal(spent.statusCode, 429, 'the victim past its budget');
-  t.equal(spent.json().limit, 'requests');
-  // One attacker address, a new bearer string each time (in batches: inject is in-process).
-  const attacker = from(app, '203.0.113.66');
-  const statuses = new Set<number>();
-  for (let b = 0; b < 10_050; b += 1000) {
-    const batch = await Promise.all(Array.from({ length: Math.min(1000, 10_050 - b) }, (_, i) => attacker({ url: '/api/v1/plugins', headers: bearer(`invented-${b + i}`) })));
-    for (const r of batch) statuses.add(r.statusCode);
-  }
-  t.ok([...statuses].every((c) => c === 401 || c === 429) && statuses.has(429), 'the attacker: refused, its IP budget spent');
-  const after = await from(app, '192.0.2.78')({ url: '/api/v1/plugins', headers: bearer(victim) });
-  t.equal(after.statusCode, 429, 'the victim token after 10 050 invented bearer strings: still refused');
-  t.equal(after.json().limit, 'requests', 'by its own counter, not evicted');
 });
 
 t.test('disabled: enabled false, or every limit 0', async (t) => {
