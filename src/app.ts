@@ -44,7 +44,7 @@ import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
 import { StoreWriteGuard } from './store/write-guard.js';
 import { installAuth } from './routes/auth.js';
-import { installRateLimit } from './routes/rate-limit.js';
+import { installPrincipalRateLimit, installRateLimit } from './routes/rate-limit.js';
 import { installSecurityHeaders, DOCS_CSP } from './routes/security-headers.js';
 import { documentServerClosing } from './routes/closing-doc.js';
 import { openapiInfo } from './routes/openapi-info.js';
@@ -171,11 +171,13 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   await app.register(FastifySSEPlugin);
   // CORS before auth: a browser's preflight carries no token.
   await installCors(app, config.cors.origins);
-  // Headers first (refusals carry them too), then the request rate limit: before auth, which also applies the
-  // failed-authentication limit (routes/rate-limit.ts), so brute force is cheap to refuse.
+  // Headers first (refusals carry them too), then the per-IP request limit: before auth, which also applies the
+  // failed-authentication limit, so brute force is cheap to refuse; the per-token limit comes after auth, so
+  // only accepted tokens get a counter (routes/rate-limit.ts).
   await installSecurityHeaders(app);
   await installRateLimit(app, config);
   installAuth(app, config);
+  installPrincipalRateLimit(app, config);
   installAuditTrail(app);
   app.addHook('onRoute', documentServerClosing);
   await registerRoutes(app);

@@ -2,16 +2,18 @@
  * The one hook that audits refusals: every 401, 403, 421 and 429 answer, wherever it was decided (the auth and
  * Host checks, a capability's permissions, a full queue or a rate limit), becomes a `denied` record with who
  * asked (when known), from where, for what (method, route pattern, and for a run submission the capability,
- * targets and params digest) and the problem's code and detail.
+ * targets and params digest) and the problem's code and detail. Repeats of one kind of refusal from one client
+ * are coalesced (DenialRecords: one record a minute, with the count), so unauthenticated floods stay small.
  *
  * onSend, not onResponse: the record is written (synchronously) before the answer leaves, so a client that
  * reads the trail right after its refusal finds it. A record that cannot be written (a store fault) is logged
  * and the answer goes out unchanged: a refusal never becomes a 500.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { bearerToken } from '../core/bearer.js';
+import { clientKey } from '../core/client-key.js';
 import { hashSecret, TOKEN_PREFIX } from '../core/tokens.js';
 import type { AuditEntry } from '../store/types.js';
-import { bearerToken } from '../routes/auth.js';
 import { DENIAL_ACTIONS, paramsDigest } from './actions.js';
 import { requestEntry } from './record.js';
 
@@ -76,47 +78,80 @@ export function denialEntry(app: FastifyInstance, request: FastifyRequest, reply
   return entry;
 }
 
-/** One `request.rate_limited` record per client and problem code per this many ms (the rest are counted). */
-const RATE_LIMITED_RECORD_MS = 60_000;
-/** Clients whose 429s are being coalesced, at most (the oldest is forgotten first). */
-const RATE_LIMITED_KEYS = 10_000;
+/** One denial record per client and kind of refusal per this many ms (the rest are counted). */
+const DENIAL_RECORD_MS = 60_000;
+/** Kinds of refusal being coalesced, at most (the oldest is forgotten first). */
+const DENIAL_KEYS = 10_000;
 
 /**
- * Coalesces 429 records: a client that keeps hammering past its limit gets one record per minute (its detail
- * says how many refusals it stands for), so a flood of cheap refused requests cannot fill the disk through
- * the trail. 401s need no such guard: past the failed-authentication budget they become 429s.
+ * Coalesces denial records (401, 403, 421, 429): a client that keeps sending requests refused the same way gets
+ * one record per minute, and the next record written for that kind says how many refusals it stands for, so a
+ * flood of cheap refused requests cannot fill the disk through the trail. A 421 needs no token and a 401 costs
+ * nothing either when `authFailuresMax` is 0 (or across the /64s of an IPv6 block), so every status is
+ * coalesced, not only 429s. The kind is the client (core/client-key.ts, as the rate limits count it), the
+ * action, the problem code, the principal and the token, a 401's reason, and for an authenticated principal
+ * also the method and route pattern: a refusal of another kind (a viewer's 403 after 401s from the same
+ * address, the same viewer's 403 on another route, a revoked token or a replayed ticket tried after garbage
+ * tokens) still gets its own record. Anonymous
+ * refusals leave the route out: an unmatched path is whatever the client sends, and even matched routes would
+ * let one client multiply its records by the number of routes.
  */
-class RateLimitedRecords {
+export class DenialRecords {
   private readonly open = new Map<string, { since: number; refused: number }>();
 
-  /** Whether to record this 429 now; `refused` is how many it stands for (itself and those skipped before). */
+  constructor(private readonly windowMs = DENIAL_RECORD_MS, private readonly maxKeys = DENIAL_KEYS) {}
+
+  /** The kind of refusal an entry records, from the client that sent it. */
+  static kind(request: FastifyRequest, entry: AuditEntry): string {
+    const who = [clientKey(request.ip), entry.action, entry.code ?? null, entry.principal ?? null, entry.tokenId ?? null];
+    // A 401's detail is one of a few fixed reasons (no token, not valid, revoked, expired, a ticket used,
+    // expired or unknown): a replayed ticket after garbage tokens is news. Other details hold client input
+    // (a 421's Host) or a countdown (a 429's), so they stay out.
+    if (entry.action === 'auth.failed') who.push(entry.detail ?? null);
+    const route = request.routeOptions?.url;
+    return JSON.stringify(request.principal && route ? [...who, request.method, route] : who);
+  }
+
+  /** Whether to record this refusal now; `refused` is how many it stands for (itself and those skipped before). */
   admit(key: string, now = Date.now()): { record: boolean; refused: number } {
     const seen = this.open.get(key);
-    if (seen && now - seen.since < RATE_LIMITED_RECORD_MS) {
+    if (seen && now - seen.since < this.windowMs) {
       seen.refused++;
       return { record: false, refused: seen.refused };
     }
     this.open.delete(key);
-    if (this.open.size >= RATE_LIMITED_KEYS) this.open.delete(this.open.keys().next().value as string);
+    if (this.open.size >= this.maxKeys) this.open.delete(this.open.keys().next().value as string);
     this.open.set(key, { since: now, refused: 0 });
     return { record: true, refused: (seen?.refused ?? 0) + 1 };
+  }
+
+  /** Forgets a kind whose record could not be written, so the next refusal of it tries again. */
+  forget(key: string): void {
+    this.open.delete(key);
+  }
+
+  /** Kinds being coalesced now (bounded by maxKeys). */
+  get size(): number {
+    return this.open.size;
   }
 }
 
 /** Installs the denial hook (after installAuth, so it sees the principal the auth hook set). */
 export function installAuditTrail(app: FastifyInstance): void {
-  const limited = new RateLimitedRecords();
+  const denials = new DenialRecords();
   app.addHook('onSend', async (request, reply, payload) => {
     if (!DENIAL_ACTIONS[reply.statusCode]) return payload;
+    let kind: string | undefined;
     try {
       const entry = denialEntry(app, request, reply, payload);
-      if (entry && reply.statusCode === 429) {
-        const { record, refused } = limited.admit(`${request.ip}|${entry.principal ?? ''}|${entry.code ?? ''}`);
-        if (!record) return payload;
-        if (refused > 1) entry.detail = `${entry.detail ?? ''} (${refused} refusals since the previous record of this client)`.trim().slice(0, MAX_DETAIL);
-      }
-      if (entry) app.store.audit.append(entry);
+      if (!entry) return payload;
+      kind = DenialRecords.kind(request, entry);
+      const { record, refused } = denials.admit(kind);
+      if (!record) return payload;
+      if (refused > 1) entry.detail = `${entry.detail ?? ''} (stands for ${refused} refusals of this kind from this client since its previous record)`.trim().slice(0, MAX_DETAIL);
+      app.store.audit.append(entry);
     } catch (err) {
+      if (kind) denials.forget(kind);
       request.log.warn({ err, statusCode: reply.statusCode }, 'could not write the audit record of a refused request');
     }
     return payload;

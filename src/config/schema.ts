@@ -96,16 +96,26 @@ export const ConfigSchema = Type.Object({
     Type.Array(Type.String({ pattern: '^[0-9A-Za-z:./,]{1,256}$' })),
   ], { default: false, description: 'Proxies trusted for X-Forwarded-For: false (default, ignored), true (every hop), a hop count, or addresses/CIDRs (CAPSTAN_TRUST_PROXY: true, 2, or a comma-separated list).' }),
   /**
-   * Request rate limits, checked before authentication (a refused request costs no token check and runs
-   * nothing) and answered with a 429 problem and `Retry-After`. /health/* is never limited.
+   * Request rate limits, answered with a 429 problem and `Retry-After`: per client IP before authentication
+   * (a refused request costs no token check and runs nothing), per authenticated token after it, and failed
+   * authentications per client IP. /health/* is never limited.
    */
   rateLimit: Type.Object({
-    /** Default true; false turns both limits off. */
+    /** Default true; false turns every limit off. */
     enabled: Type.Boolean({ default: true, description: 'Apply the limits below (default true; CAPSTAN_RATE_LIMIT_ENABLED=false turns them off).' }),
-    /** Requests per window per bearer token (per client IP for requests without one). Default 1000; 0 = no limit. */
-    max: Type.Integer({ default: 1000, minimum: 0, description: 'Requests per window per bearer token, or per client IP without one (default 1000; 0 = no limit; CAPSTAN_RATE_LIMIT_MAX).' }),
-    /** Length of the window both limits count in (ms). Default 60000. */
-    timeWindowMs: Type.Integer({ default: 60_000, minimum: 1000, description: 'Window of both limits in ms (default 60000; CAPSTAN_RATE_LIMIT_TIME_WINDOW_MS).' }),
+    /**
+     * Requests per window per authenticated token (an API token by its id, a config token by its name),
+     * counted after the token was accepted, whatever address it comes from. Default 1000; 0 = no limit.
+     */
+    max: Type.Integer({ default: 1000, minimum: 0, description: 'Requests per window per authenticated token, from any address (default 1000; 0 = no limit; CAPSTAN_RATE_LIMIT_MAX).' }),
+    /**
+     * Requests per window per client IP (IPv6: per /64), every request but /health/* with or without a token,
+     * counted before authentication. Clients behind one NAT or proxy share it, hence generous. Default 3000;
+     * 0 = no limit.
+     */
+    ipMax: Type.Integer({ default: 3000, minimum: 0, description: 'Requests per window per client IP (IPv6: per /64), with or without a token, counted before authentication (default 3000; 0 = no limit; CAPSTAN_RATE_LIMIT_IP_MAX).' }),
+    /** Length of the window every limit counts in (ms). Default 60000. */
+    timeWindowMs: Type.Integer({ default: 60_000, minimum: 1000, description: 'Window of every limit in ms (default 60000; CAPSTAN_RATE_LIMIT_TIME_WINDOW_MS).' }),
     /**
      * Failed authentications (401 answers) per client IP (IPv6: per /64) per window; past it every request of
      * that IP that needs a token is refused until the window ends, valid token or not (brute force of

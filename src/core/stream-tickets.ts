@@ -14,7 +14,8 @@
  * is spent by the first request that presents it to a stream route, whether that request is accepted or not
  * (a ticket tried on the wrong stream is burned too: it has leaked or been misused).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex as hash } from './hash.js';
 import type { Principal } from './types.js';
 
 export const TICKET_PREFIX = 'capt_';
@@ -41,8 +42,6 @@ interface Held extends TicketTarget {
 }
 
 export type TicketCheck = { ok: true; principal: Principal } | { ok: false; reason: string };
-
-const hash = (ticket: string) => createHash('sha256').update(ticket, 'utf8').digest('hex');
 
 const REASONS = {
   used: 'The stream ticket was already used; ask for a new one.',

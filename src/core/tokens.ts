@@ -5,10 +5,11 @@
  * random 256-bit secret a fast hash is enough (there is nothing to guess a dictionary from), and the store
  * (backups included) never holds a usable credential.
  */
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { closeSync, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiTokenRow, TokenRepository } from '../store/types.js';
+import { sha256Hex } from './hash.js';
 import type { RoleBook } from './roles.js';
 import type { Principal } from './types.js';
 
@@ -21,8 +22,9 @@ export function newSecret(): string {
   return TOKEN_PREFIX + randomBytes(32).toString('base64url');
 }
 
+/** What the store keeps of a secret: its SHA-256 (hex). */
 export function hashSecret(secret: string): string {
-  return createHash('sha256').update(secret, 'utf8').digest('hex');
+  return sha256Hex(secret);
 }
 
 /** The principal of a stored token: its roles (as the server's roles define them now) and its scope. */

@@ -22,6 +22,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 import type { Config } from '../config/schema.js';
+import { bearerToken } from '../core/bearer.js';
 import { Errors } from '../core/errors.js';
 import { hostAllowed } from '../core/host-check.js';
 import { bootstrapAdminToken, checkSecret, tokenPrincipal } from '../core/tokens.js';
@@ -50,15 +51,6 @@ interface Credential {
 }
 
 /**
- * The token of an Authorization header using the Bearer scheme (any case, RFC 9110 §11.1; one or more spaces
- * before the token, RFC 9110's `1*SP`), or undefined when the header is absent or uses another scheme.
- */
-export function bearerToken(header: string | undefined): string | undefined {
-  const m = /^bearer +(\S+) *$/i.exec(header ?? '');
-  return m?.[1];
-}
-
-/**
  * Adds `security` and the 401/403 problem responses to the schema of every /api route (the document's truth);
  * the other documented routes (probes, metrics, the document) get an explicit `security: []`: open.
  */
@@ -78,7 +70,7 @@ export function documentBearerAuth(route: RouteOptions): void {
   const documented = problems(401, 403, 429) as unknown as Record<number, { description: string }>;
   response[401] ??= { ...documented[401], description: 'No valid bearer token (none, unknown, revoked or expired; not with auth off); `WWW-Authenticate: Bearer` tells how to authenticate.' };
   response[403] ??= { ...documented[403], description: 'The token lacks a permission this operation needs; `missingPermissions` names it.' };
-  // Rate limits (routes/rate-limit.ts) apply to every /api route, before auth.
+  // Rate limits (routes/rate-limit.ts) apply to every /api route: per IP before auth, per token after it.
   response[429] ??= { ...documented[429], description: 'Rate limited (too many requests with this token or from this IP, or too many failed authentications from this IP); nothing was run. `Retry-After` says when to retry.' };
 }
 

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
 import { paramsDigest } from '../../src/audit/actions.js';
+import { DenialRecords } from '../../src/audit/hooks.js';
 import { redactParams } from '../../src/capabilities/index.js';
 import { createToken } from '../../src/core/tokens.js';
 import { hash } from '../../src/execution/fingerprint.js';
@@ -49,13 +50,14 @@ t.test('401s of every kind are recorded (no token, garbled, unknown, revoked, ex
     ['revoked', as(revoked.token), revoked.id],
     ['expired', as(expired.secret), expired.row.id],
   ];
-  for (const [label, headers, tokenId] of cases) {
-    const res = await app.inject({ url: '/api/v1/inventory?ticket=TICKET-IN-QUERY', headers: { ...headers, 'x-request-id': `req-${label.replace(' ', '-')}` } });
+  // Each from its own address: repeats of one kind of refusal from one client are coalesced (tested below).
+  for (const [i, [label, headers, tokenId]] of cases.entries()) {
+    const res = await app.inject({ url: '/api/v1/inventory?ticket=TICKET-IN-QUERY', remoteAddress: `192.0.2.${i + 1}`, headers: { ...headers, 'x-request-id': `req-${label.replace(' ', '-')}` } });
     t.equal(res.statusCode, 401, label);
     const [row] = (await audit(app, `?action=auth.failed&limit=1`)).items;
     t.match(row, {
       action: 'auth.failed', outcome: 'denied', status: 401, principal: null, tokenId, method: 'GET', path: '/api/v1/inventory',
-      sourceIp: '127.0.0.1', requestId: `req-${label.replace(' ', '-')}`, code: 'CAPSTAN_ERR_AUTH_REQUIRED', detail: res.json().detail,
+      sourceIp: `192.0.2.${i + 1}`, requestId: `req-${label.replace(' ', '-')}`, code: 'CAPSTAN_ERR_AUTH_REQUIRED', detail: res.json().detail,
     }, label);
   }
   const all = JSON.stringify(rawRows(app));
@@ -151,7 +153,7 @@ t.test('submit, replay and cancel: recorded with the params digest, never the se
 
 t.test('keyset pages (newest first) and filters', async (t) => {
   const app = await authApp(t);
-  for (let i = 0; i < 7; i++) await app.inject({ url: '/api/v1/plugins', headers: { 'x-request-id': `page-${i}` } });
+  for (let i = 0; i < 7; i++) await app.inject({ url: '/api/v1/plugins', remoteAddress: `192.0.2.${i + 1}`, headers: { 'x-request-id': `page-${i}` } });
   const seen: any[] = [];
   let cursor: string | null = null;
   let pages = 0;
@@ -236,4 +238,51 @@ t.test('a full queue (429) is recorded as request.rate_limited; cancelling a que
   t.match((await audit(app, '?action=execution.cancelled')).items.map((i) => [i.executionId, i.detail]), [
     [running, /while running/], [queued.json().id, 'canceled while queued'],
   ]);
+});
+
+t.test('denial floods are coalesced: one record per client and kind a minute, with the count; other kinds still recorded', async (t) => {
+  await t.test('200 requests with a foreign Host (no token needed), on random paths: at most 2 records', async (t) => {
+    const app = await authApp(t);
+    const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => app.inject({ url: i % 2 ? '/api/v1/plugins' : `/x/${randomUUID()}`, remoteAddress: '198.51.100.20', headers: { host: 'rebound.evil.example' } })));
+    t.ok(answers.every((res) => res.statusCode === 421), 'all 421');
+    const rows = rawRows(app).filter((r) => r.action === 'request.host_refused');
+    t.ok(rows.length >= 1 && rows.length <= 2, `${rows.length} record(s)`);
+  });
+
+  await t.test('200 garbage tokens with authFailuresMax 0 (no 429 to stop them): at most 2 records', async (t) => {
+    const app = await buildTestApp(t, { auth: 'on', token: ADMIN, rateLimit: { authFailuresMax: 0 } });
+    const answers = await Promise.all(Array.from({ length: 200 }, () => app.inject({ url: '/api/v1/inventory', remoteAddress: '198.51.100.21', headers: as(`garbage-${randomUUID()}`) })));
+    t.ok(answers.every((res) => res.statusCode === 401), 'all 401');
+    const rows = rawRows(app).filter((r) => r.action === 'auth.failed');
+    t.ok(rows.length >= 1 && rows.length <= 2, `${rows.length} record(s)`);
+    // IPv6 rotation within a /64 is one client here as in the rate limits.
+    await Promise.all(Array.from({ length: 50 }, (_, i) => app.inject({ url: '/api/v1/inventory', remoteAddress: `2001:db8:0:7::${(i + 1).toString(16)}`, headers: as('garbage') })));
+    t.equal(rawRows(app).filter((r) => r.action === 'auth.failed').length, rows.length + 1, 'one more record for the whole /64');
+  });
+
+  await t.test("a viewer's 403 after 401s from the same address is still recorded, and so is a revoked token", async (t) => {
+    const app = await authApp(t);
+    const viewer = await makeToken(app, 'viewer', ['viewer']);
+    const revoked = await makeToken(app, 'gone', ['viewer']);
+    t.equal((await app.inject({ method: 'DELETE', url: `/api/v1/tokens/${revoked.id}`, headers: as(ADMIN) })).statusCode, 204);
+    const ip = '198.51.100.22';
+    for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/api/v1/inventory', remoteAddress: ip, headers: as(`garbage-${i}`) })).statusCode, 401);
+    t.equal((await app.inject({ url: '/api/v1/inventory', remoteAddress: ip, headers: as(revoked.token) })).statusCode, 401);
+    const res = await app.inject({ method: 'POST', url: '/api/v1/executions', remoteAddress: ip, headers: as(viewer.token), payload: { capability: 'command.execute', targets: ['localhost'], params: { command: 'id' } } });
+    t.equal(res.statusCode, 403);
+    const rows = rawRows(app).filter((r) => r.source_ip === ip);
+    t.equal(rows.filter((r) => r.action === 'auth.failed' && r.token_id === null).length, 1, 'the garbage tokens: one record');
+    t.equal(rows.filter((r) => r.action === 'auth.failed' && r.token_id === revoked.id).length, 1, 'the revoked token: its own record');
+    t.match(rows.filter((r) => r.action === 'auth.forbidden'), [{ principal: 'viewer', status: 403, capability: 'command.execute' }], 'the 403: its own record');
+  });
+
+  await t.test('the next record after the window says how many refusals it stands for; the map is bounded', async (t) => {
+    const records = new DenialRecords(60_000, 3);
+    t.same(records.admit('a', 0), { record: true, refused: 1 });
+    for (let i = 1; i <= 9; i++) t.same(records.admit('a', i * 1000), { record: false, refused: i });
+    t.same(records.admit('a', 60_000), { record: true, refused: 10 }, 'itself and the 9 skipped');
+    t.same(records.admit('a', 60_001), { record: false, refused: 1 });
+    for (const k of ['b', 'c', 'd', 'e']) records.admit(k, 60_002);
+    t.equal(records.size, 3, 'at most maxKeys kinds held (oldest forgotten)');
+  });
 });

@@ -1,14 +1,15 @@
 /**
- * Issue 16 item 5: rate limits before authentication. Brute force with ever new garbage tokens from one IP
+ * Issue 16 item 5: rate limits per token AND per IP. Brute force with ever new garbage tokens from one IP
  * trips the per-IP failure limit (a clear 429 problem with Retry-After, logged, nothing run, the valid token
- * refused from that IP too while other IPs go on); a token's own request budget; probes exempt; limits off;
+ * refused from that IP too while other IPs go on); an IP's request budget, whatever bearer strings it sends;
+ * a token's own request budget (invented keys resetting no one's counter: rate-limit-eviction.test.ts); probes exempt; limits off;
  * the 429 documented on /api operations; trustProxy deciding which IP is counted.
  */
 import t from 'tap';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Test } from 'tap';
 import { loadConfig } from '../../src/config/load.js';
-import { clientKey } from '../../src/routes/rate-limit.js';
+import { clientKey } from '../../src/core/client-key.js';
 import { buildTestApp } from '../helper.js';
 import { captureLogs } from '../observability.js';
 
@@ -96,14 +97,40 @@ t.test('per token: a token past `max` requests is refused; another token from th
   t.equal(app.store.listExecutions({}, 10).length, 0, 'the refused POST ran nothing');
   t.equal((await app.inject({ url: '/api/v1/plugins', headers: bearer(other) })).statusCode, 200, 'the other token has its own budget');
   for (let i = 0; i < 10; i++) t.equal((await app.inject({ url: '/health/ready' })).statusCode, 200, 'probes are never limited');
-  // Without a token the budget is the IP's: garbage tokens get their own (hashed) keys but stay 401.
-  const anon = from(app, '192.0.2.1');
-  for (let i = 0; i < 4; i++) t.equal((await anon({ url: '/api/v1/plugins' })).statusCode, 401);
-  isRateLimited(t, await anon({ url: '/api/v1/plugins' }), 'fifth anonymous request of the IP');
+  // The token's budget follows it to another address.
+  const moved = await from(app, '192.0.2.1')({ url: '/api/v1/plugins', headers: bearer(ADMIN) });
+  isRateLimited(t, moved, 'the same token from another IP');
+  t.equal(moved.json().limit, 'requests');
+  // Refused requests and requests without a valid token count against no token's budget.
+  for (let i = 0; i < 10; i++) t.equal((await from(app, '192.0.2.2')({ url: '/api/v1/plugins', headers: bearer(`junk-${i}`) })).statusCode, 401);
 });
 
-t.test('disabled: enabled false, or both limits 0', async (t) => {
-  for (const rateLimit of [{ enabled: false, max: 1, authFailuresMax: 1 }, { max: 0, authFailuresMax: 0 }]) {
+t.test('per IP: random bearer strings from one IP hit its budget, on open routes, on /api and on the 421 path', async (t) => {
+  const app = await buildTestApp(t, { token: ADMIN, rateLimit: { ipMax: 5, max: 1000, authFailuresMax: 0 } });
+  const cases: Array<[string, InjectOptions, number]> = [
+    ['/openapi.json', { url: '/openapi.json' }, 200],
+    ['/metrics', { url: '/metrics' }, 200],
+    ['/docs/json', { url: '/docs/json' }, 200],
+    ['/api', { url: '/api/v1/plugins' }, 401],
+    ['a foreign Host (421)', { url: '/api/v1/plugins', headers: { host: 'rebound.evil.example' } }, 421],
+  ];
+  for (const [i, [label, opts, status]] of cases.entries()) {
+    const client = from(app, `198.51.100.${30 + i}`);
+    const send = () => client({ ...opts, headers: { ...opts.headers, ...bearer(`random-${Math.random()}`) } });
+    for (let n = 0; n < 5; n++) t.equal((await send()).statusCode, status, `${label}: request ${n + 1} under the IP budget`);
+    const refused = await send();
+    isRateLimited(t, refused, `${label}: a sixth with yet another bearer string`);
+    t.equal(refused.json().limit, 'ipRequests');
+    t.match(refused.json().detail, new RegExp(`from 198\\.51\\.100\\.${30 + i}`));
+  }
+  // The IP's budget is the IP's: a valid token from it is refused too (its own budget untouched), elsewhere not.
+  isRateLimited(t, await from(app, '198.51.100.33')({ url: '/api/v1/plugins', headers: bearer(ADMIN) }), 'a valid token from the spent IP');
+  t.equal((await from(app, '198.51.100.40')({ url: '/api/v1/plugins', headers: bearer(ADMIN) })).statusCode, 200, 'the token from another IP');
+  for (let n = 0; n < 10; n++) t.equal((await from(app, '198.51.100.30')({ url: '/health/live' })).statusCode, 200, 'probes are exempt');
+});
+
+t.test('disabled: enabled false, or every limit 0', async (t) => {
+  for (const rateLimit of [{ enabled: false, max: 1, ipMax: 1, authFailuresMax: 1 }, { max: 0, ipMax: 0, authFailuresMax: 0 }]) {
     const app = await buildTestApp(t, { token: ADMIN, rateLimit });
     for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/api/v1/plugins', headers: bearer(`bad-${i}`) })).statusCode, 401, `${JSON.stringify(rateLimit)}: 401, never 429`);
     for (let i = 0; i < 5; i++) t.equal((await app.inject({ url: '/api/v1/plugins', headers: bearer(ADMIN) })).statusCode, 200);
@@ -112,10 +139,10 @@ t.test('disabled: enabled false, or both limits 0', async (t) => {
 
 t.test('defaults and environment variables', async (t) => {
   const d = loadConfig({ env: {} });
-  t.same(d.rateLimit, { enabled: true, max: 1000, timeWindowMs: 60_000, authFailuresMax: 20 });
+  t.same(d.rateLimit, { enabled: true, max: 1000, ipMax: 3000, timeWindowMs: 60_000, authFailuresMax: 20 });
   t.equal(d.trustProxy, false, 'no proxy trusted by default');
-  const e = loadConfig({ env: { CAPSTAN_RATE_LIMIT_MAX: '50', CAPSTAN_RATE_LIMIT_TIME_WINDOW_MS: '10000', CAPSTAN_RATE_LIMIT_AUTH_FAILURES_MAX: '0', CAPSTAN_RATE_LIMIT_ENABLED: 'false', CAPSTAN_TRUST_PROXY: '10.0.0.0/8,127.0.0.1' } });
-  t.same(e.rateLimit, { enabled: false, max: 50, timeWindowMs: 10_000, authFailuresMax: 0 });
+  const e = loadConfig({ env: { CAPSTAN_RATE_LIMIT_MAX: '50', CAPSTAN_RATE_LIMIT_IP_MAX: '500', CAPSTAN_RATE_LIMIT_TIME_WINDOW_MS: '10000', CAPSTAN_RATE_LIMIT_AUTH_FAILURES_MAX: '0', CAPSTAN_RATE_LIMIT_ENABLED: 'false', CAPSTAN_TRUST_PROXY: '10.0.0.0/8,127.0.0.1' } });
+  t.same(e.rateLimit, { enabled: false, max: 50, ipMax: 500, timeWindowMs: 10_000, authFailuresMax: 0 });
   t.same(e.trustProxy, ['10.0.0.0/8', '127.0.0.1'], 'a comma-separated list');
   t.equal(loadConfig({ env: { CAPSTAN_TRUST_PROXY: 'true' } }).trustProxy, true);
   t.equal(loadConfig({ env: { CAPSTAN_TRUST_PROXY: '1' } }).trustProxy, 1, 'a hop count');
