@@ -43,6 +43,7 @@ import { registerRoutes } from './routes/index.js';
 import { SqliteStore } from './store/sqlite/store.js';
 import type { Store } from './store/types.js';
 import { StoreWriteGuard } from './store/write-guard.js';
+import { RetentionPruner } from './store/retention.js';
 import { installAuth } from './routes/auth.js';
 import { installPrincipalRateLimit, installRateLimit } from './routes/rate-limit.js';
 import { installSecurityHeaders, DOCS_CSP } from './routes/security-headers.js';
@@ -72,6 +73,8 @@ declare module 'fastify' {
     store: Store;
     /** Holds and retries run writes while the store cannot be written; its `failure` feeds /health/ready. */
     storeGuard: StoreWriteGuard;
+    /** Background pruning of old journal entries and old runs' output (journal / execution retentionDays). */
+    retention: RetentionPruner;
     hub: StreamHub;
     queue: ExecutionQueue;
     executions: ExecutionService;
@@ -128,6 +131,9 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   observeCore(metrics, registry, integrations);
   const store = new SqliteStore(join(config.dataDir, 'capstan.db'));
   const storeGuard = new StoreWriteGuard(() => store.probeWrite(), app.log as never);
+  const retention = new RetentionPruner(store, storeGuard, app.log as never, {
+    journalDays: config.journal.retentionDays, executionDays: config.execution.retentionDays, intervalMs: config.journal.pruneIntervalMs,
+  });
   const hub = new StreamHub(store, config.execution.heartbeatSeconds * 1000);
   const queue = new ExecutionQueue(config.execution);
   const inventory = new InventoryService(registry, config.capabilityTimeoutMs);
@@ -148,6 +154,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.decorate('metrics', metrics);
   app.decorate('store', store);
   app.decorate('storeGuard', storeGuard);
+  app.decorate('retention', retention);
   app.decorate('hub', hub);
   app.decorate('queue', queue);
   app.decorate('executions', executions);
@@ -199,11 +206,14 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     await integrations.initializeAll();
     integrations.startHealthChecks();
     await executions.recover();
+    retention.start();
   });
   app.addHook('preClose', async () => {
     await executions.shutdown();
   });
   app.addHook('onClose', async () => {
+    // Before the store closes: a pass in progress leaves at its next batch.
+    await retention.stop();
     await integrations.shutdownAll();
     storeGuard.close();
     store.close();

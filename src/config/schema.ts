@@ -136,7 +136,23 @@ export const ConfigSchema = Type.Object({
     maxOutputBytes: Type.Integer({ default: 16_777_216, minimum: 1024, description: 'Output kept per execution; past it a truncation marker is stored.' }),
     heartbeatSeconds: Type.Integer({ default: 15, minimum: 1, maximum: 15, description: 'SSE heartbeat interval.' }),
     idempotencyHours: Type.Integer({ default: 24, minimum: 1, description: 'How long an Idempotency-Key is remembered.' }),
+    /**
+     * Days the output (events) and per-target results of a finished run are kept; older ones are pruned in the
+     * background (every `journal.pruneIntervalMs`). The execution row and its journal line stay; its output
+     * route then answers 410. Queued and running runs are never pruned. Default 90; 0 = keep forever.
+     */
+    retentionDays: Type.Integer({ default: 90, minimum: 0, maximum: 36_500, description: 'Days the output and results of a finished run are kept; the run itself and its journal line stay (default 90; 0 = keep forever; CAPSTAN_EXECUTION_RETENTION_DAYS).' }),
   }, { default: {} }),
+  /** The stored node journal (issue 17). */
+  journal: Type.Object({
+    /** Days a stored journal entry is kept; older ones are pruned in the background. Default 365; 0 = keep forever. */
+    retentionDays: Type.Integer({ default: 365, minimum: 0, maximum: 36_500, description: 'Days a stored journal entry is kept (default 365; 0 = keep forever; CAPSTAN_JOURNAL_RETENTION_DAYS).' }),
+    /**
+     * How often the background pruner runs (journal entries and execution output alike), in small batches that
+     * yield to requests; it also runs shortly after start. Default 3600000 (1 h).
+     */
+    pruneIntervalMs: Type.Integer({ default: 3_600_000, minimum: 100, maximum: 2_147_483_647, description: 'Interval of the background pruner of journal entries and execution output (ms; default 3600000 = 1 h; CAPSTAN_JOURNAL_PRUNE_INTERVAL_MS).' }),
+  }, { default: {}, additionalProperties: false }),
 }, { additionalProperties: false });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -175,6 +175,7 @@ export const Errors = {
   TargetOutsideScope: define('AUTH_TARGET_OUTSIDE_SCOPE', 'forbidden', 'Target outside scope', 'The principal may use the capability, but not on these targets: no role of it that grants the capability covers them, or its token `scope` leaves them out; `targets` names them. Nothing was run.'),
   TokenNotFound: define('TOKEN_NOT_FOUND', 'not_found', 'Token not found', 'No API token has this id.'),
   RateLimited: define('RATE_LIMITED', 'rate_limited', 'Too many requests', 'The client sent more requests than the rate limit allows: more than `rateLimit.ipMax` per window from one IP (`limit: ipRequests`, any token or none), more than `rateLimit.max` with one authenticated token (`limit: requests`), or `rateLimit.authFailuresMax` failed authentications (401) from one IP (`limit: authFailures`), after which every request of that IP that needs a token is refused until the window ends, valid token or not. Nothing was run; retry after the `Retry-After` delay (seconds).'),
+  ExecutionOutputPruned: define('EXECUTION_OUTPUT_PRUNED', 'not_found', 'Execution output pruned', 'The execution exists, but its output and per-target results were deleted by retention (`execution.retentionDays`, default 90 days after it finished; HTTP 410). `prunedAt` says when; the execution itself (GET /api/v1/executions/{id}, with `outputPrunedAt`) and its journal line are kept.', 410),
 } as const;
 
 /** Wraps anything thrown into a CapstanError (unknown errors become `internal`). */

@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { redactParams } from '../capabilities/index.js';
+import { Errors } from '../core/errors.js';
 import type { ExecutionRow } from '../store/types.js';
 
 export function executionLinks(id: string) {
@@ -26,6 +27,17 @@ function reportsLink(app: FastifyInstance, row: ExecutionRow): { reports?: strin
   return { reports: `/api/v1/reports?${q}` };
 }
 
+/**
+ * A run whose output retention deleted: its output and stream answer 410 Gone (a problem naming when), never an
+ * empty page that would read as "it printed nothing".
+ */
+export function assertOutputKept(row: ExecutionRow): void {
+  if (!row.prunedAt) return;
+  throw new Errors.ExecutionOutputPruned(`The output and results of execution ${row.id} were pruned at ${row.prunedAt} (execution.retentionDays); the execution itself is kept.`, {
+    extra: { executionId: row.id, prunedAt: row.prunedAt },
+  });
+}
+
 export function executionView(app: FastifyInstance, row: ExecutionRow) {
   const queue = row.status === 'queued' ? app.queue.position(row.id) : undefined;
   return {
@@ -33,6 +45,7 @@ export function executionView(app: FastifyInstance, row: ExecutionRow) {
     params: redactParams(row.capability, row.params as Record<string, unknown>), provider: row.provider, timeoutSeconds: row.timeoutSeconds,
     createdAt: row.createdAt, startedAt: row.startedAt, finishedAt: row.finishedAt, reason: row.reason, principal: row.principal,
     results: app.store.targetResults(row.id).map(({ executionId: _e, ...r }) => r),
+    ...(row.prunedAt ? { outputPrunedAt: row.prunedAt } : {}),
     ...(queue ? { queue } : {}),
     links: { ...executionLinks(row.id), ...reportsLink(app, row) },
   };

@@ -9,7 +9,7 @@ import { ref, stringEnum } from '../capabilities/common.js';
 import { EXECUTION_STATUSES, isTerminal, type ExecutionStatus as Status } from '../execution/states.js';
 import { ETAG_HEADER, decodeCursor, encodeCursor, problems, defaulted, principalOf } from './common.js';
 import { ACCEPTED_RESPONSES, EXECUTION_LINKS, IdempotencyHeader, sendAccepted, submitFromRequest } from './execution-submit.js';
-import { executionView } from './execution-view.js';
+import { assertOutputKept, executionView } from './execution-view.js';
 import { requestOrigin } from '../audit/record.js';
 import { outputText } from './output-text.js';
 import { sseResponse } from '../execution/sse.js';
@@ -111,7 +111,8 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
       operationId: 'getExecutionOutput', tags: ['executions'], summary: 'Stored output and events, by sequence range (JSON or text/plain)',
       description: 'JSON pages of events after `after`; with `Accept: text/plain` (or format=text), the stdout/stderr output as text: '
         + 'each piece once, a newline after every piece that ended a line and none after a `partial` one (so a prompt or a `\\r` progress bar '
-        + 'reads as printed), lines prefixed by `[target] ` when there are several targets. `X-Next-After` gives the cursor of the next page.',
+        + 'reads as printed), lines prefixed by `[target] ` when there are several targets. `X-Next-After` gives the cursor of the next page. '
+        + 'A finished run whose output retention deleted (`execution.retentionDays`) answers 410 (CAPSTAN_ERR_EXECUTION_OUTPUT_PRUNED).',
       params: IdParam,
       querystring: Type.Object({
         after: defaulted(Type.Integer({ minimum: 0, default: 0, description: 'Return events with seq > after.' })),
@@ -132,11 +133,12 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
             'text/plain': { schema: Type.String({ description: 'The output as printed; lines prefixed by `[target] ` when there are several targets.' }) },
           },
         },
-        ...problems(400, 404, 406),
+        ...problems(400, 404, 406, 410),
       },
     },
   }, async (request, reply) => {
     const row = app.executions.get(request.params.id);
+    assertOutputKept(row);
     const { after, limit } = request.query;
     // `format` wins; else Accept with its q-values (406 when it allows neither form).
     const chosen = request.query.format ?? OUTPUT_FORMATS[negotiate(request.headers.accept, OUTPUT_MEDIA_TYPES) ?? ''];
@@ -165,11 +167,12 @@ export default async function executionRoutes(fastify: FastifyInstance): Promise
       response: {
         200: sseResponse(ref(StreamEventDoc)),
         204: { type: 'null', description: 'The execution is terminal and nothing follows the resume point: a browser\'s EventSource stops reconnecting.' },
-        ...problems(400, 404), ...streamUnauthorized(),
+        ...problems(400, 404, 410), ...streamUnauthorized(),
       },
     },
   }, async (request, reply) => {
     const row = app.executions.get(request.params.id);
+    assertOutputKept(row);
     const header = request.headers['last-event-id'];
     // The header wins: a browser EventSource reconnects to the same URL (with its ?after=) and sends Last-Event-ID.
     const after = header ? Number(header) : request.query.after ?? 0;

@@ -71,7 +71,8 @@ export const Execution = Type.Object({
   finishedAt: Type.Union([dateTime(), Type.Null()]),
   reason: Type.Union([Type.String(), Type.Null()], { description: 'Why it ended so (cancel, timeout, restart).' }),
   principal: Type.String({ description: 'Who submitted it (token name, or `anonymous` with auth off).' }),
-  results: Type.Array(ref(TargetResult)),
+  results: Type.Array(ref(TargetResult), { description: 'Per-target results; empty once retention pruned them (see `outputPrunedAt`).' }),
+  outputPrunedAt: Type.Optional(dateTime({ description: 'Present once retention (`execution.retentionDays`) deleted the output and results of this finished run: its output and stream routes answer 410.' })),
   queue: Type.Optional(ref(QueueInfo)),
   links: ref(ExecutionLinks),
 }, { $id: 'Execution', description: 'One run of an execution-mode capability on targets.' });

@@ -30,6 +30,16 @@ export interface ExecutionRow {
   correlationId: string;
   /** Monotonic admission order, used to re-queue in order after a restart. */
   seq: number;
+  /** When retention deleted its output and results (ISO); null while they are kept. */
+  prunedAt?: string | null;
+}
+
+/** One batch of execution retention. */
+export interface PruneResult {
+  /** Rows deleted or marked (at most about the batch size; fewer: nothing is left to prune). */
+  rows: number;
+  /** Runs whose pruning finished in this batch (marked `prunedAt`). */
+  executions: number;
 }
 
 export interface TargetResultRow extends TargetOutcome {
@@ -241,6 +251,12 @@ export interface Store {
   addProcess(p: ProcessRow): void;
   removeProcess(executionId: string, pgid: number): void;
   processes(executionId: string): ProcessRow[];
+  /**
+   * Retention: in one transaction of about `batch` rows, deletes the output events, target results and process
+   * records of terminal runs that finished before `before` (ISO), and marks each run done with `prunedAt = at`.
+   * The execution rows (and their journal lines) stay. `rows < batch` in the answer: nothing is left to prune.
+   */
+  pruneExecutions(before: string, batch: number, at: string): PruneResult;
   /** One small real write (same lock, same disk); throws when the store cannot be written. */
   probeWrite(): void;
   /** Cheap liveness probe for /health/ready. */

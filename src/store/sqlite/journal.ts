@@ -25,7 +25,9 @@ function where(f: JournalFilter): { sql: string[]; args: unknown[] } {
   const sql: string[] = [];
   const args: unknown[] = [];
   if (f.nodes) { sql.push(`node IN (${f.nodes.map(() => '?').join(',')})`); args.push(...f.nodes); }
-  if (f.kinds) { sql.push(`kind IN (${f.kinds.map(() => '?').join(',')})`); args.push(...f.kinds); }
+  // With nodes, the unary `+` keeps the planner on journal_node_at: without statistics it would otherwise pick
+  // journal_kind_at and walk every entry of a common kind (all `execution` lines of the fleet) for one node.
+  if (f.kinds) { sql.push(`${f.nodes ? '+kind' : 'kind'} IN (${f.kinds.map(() => '?').join(',')})`); args.push(...f.kinds); }
   if (f.since) { sql.push('at >= ?'); args.push(f.since); }
   if (f.until) { sql.push('at < ?'); args.push(f.until); }
   // SQLite's LIKE folds ASCII case: the case-insensitive search of the contract.
@@ -56,7 +58,9 @@ export class SqliteJournal implements JournalRepository {
 
   list(f: JournalFilter, limit: number, before?: JournalPosition): JournalRow[] {
     const { sql, args } = where(f);
-    if (before) { sql.push('(at < ? OR (at = ? AND id < ?))'); args.push(before.at, before.at, before.id); }
+    // A row value: the keyset position is a range of the (at, id) indexes, so a deep page seeks to it instead of
+    // scanning every newer entry (`at < ? OR (at = ? AND id < ?)` is not used as a range).
+    if (before) { sql.push('(at, id) < (?, ?)'); args.push(before.at, before.id); }
     const text = `SELECT * FROM journal ${sql.length ? `WHERE ${sql.join(' AND ')}` : ''} ORDER BY at DESC, id DESC LIMIT ?`;
     return (this.db.prepare(text).all(...args, limit) as Raw[]).map(toRow);
   }

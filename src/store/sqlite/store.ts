@@ -5,11 +5,12 @@ import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExecutionStatus, StreamEventType } from '../../execution/states.js';
-import type { AuditEntry, ExecutionFilter, ExecutionRow, ProcessRow, StoredEvent, Store, TargetResultRow } from '../types.js';
+import type { AuditEntry, ExecutionFilter, ExecutionRow, ProcessRow, PruneResult, StoredEvent, Store, TargetResultRow } from '../types.js';
 import { migrate } from './migrate.js';
 import { checkDataFiles, unusableStore } from './open-checks.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteJournal } from './journal.js';
+import { SqliteRetention } from './retention.js';
 import { SqliteTokens } from './tokens.js';
 
 type Raw = Record<string, any>;
@@ -20,6 +21,7 @@ function rowToExecution(r: Raw): ExecutionRow {
     params: JSON.parse(r.params), provider: r.provider, timeoutSeconds: r.timeout_seconds, createdAt: r.created_at,
     startedAt: r.started_at, finishedAt: r.finished_at, reason: r.reason, idempotencyKey: r.idempotency_key,
     requestHash: r.request_hash, principal: r.principal, tokenId: r.token_id ?? null, correlationId: r.correlation_id, seq: r.seq,
+    prunedAt: r.pruned_at ?? null,
   };
 }
 
@@ -39,6 +41,7 @@ export class SqliteStore implements Store {
   readonly tokens: SqliteTokens;
   readonly audit: SqliteAudit;
   readonly journal: SqliteJournal;
+  private readonly retention: SqliteRetention;
   private readonly stmts;
 
   /** Opens (creating it if new) and migrates the database; unusable data throws Errors.StoreUnusable. */
@@ -48,6 +51,7 @@ export class SqliteStore implements Store {
     this.tokens = new SqliteTokens(db);
     this.audit = new SqliteAudit(db);
     this.journal = new SqliteJournal(db);
+    this.retention = new SqliteRetention(db);
     this.stmts = {
       insert: db.prepare(`INSERT INTO executions (id, capability, status, targets, nodes, params, provider, timeout_seconds, created_at,
         started_at, finished_at, reason, idempotency_key, request_hash, principal, token_id, correlation_id)
@@ -111,6 +115,8 @@ export class SqliteStore implements Store {
       }
       const info = this.stmts.insert.run({
         ...row, targets: JSON.stringify(row.targets), nodes: JSON.stringify(row.nodes), params: JSON.stringify(row.params ?? {}),
+        // Optional in ExecutionRow (a configured token or auth off): absent is null, not a missing parameter.
+        tokenId: row.tokenId ?? null,
       });
       for (const n of row.nodes) this.stmts.insertNode.run(info.lastInsertRowid, n);
       const created = { ...row, seq: Number(info.lastInsertRowid) };
@@ -226,6 +232,10 @@ export class SqliteStore implements Store {
     return (this.stmts.processes.all(executionId) as Raw[]).map((r) => ({
       executionId: r.execution_id, pgid: r.pgid, bootId: r.boot_id, startTicks: r.start_ticks, cgroup: r.cgroup ?? null, cookie: r.cookie ?? null,
     }));
+  }
+
+  pruneExecutions(before: string, batch: number, at: string): PruneResult {
+    return this.retention.pruneExecutions(before, batch, at);
   }
 
   probeWrite(): void {
