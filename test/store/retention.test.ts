@@ -139,7 +139,8 @@ t.test('a large prune does not block the event loop: a timer keeps firing betwee
   t.equal(kept(store, 'big').events, 0);
   const worst = Math.max(...gaps, performance.now() - last);
   t.ok(gaps.length > 20, `the timer fired ${gaps.length} times during the ${took.toFixed(0)} ms prune`);
-  t.ok(worst < 100, `longest gap between ticks ${worst.toFixed(1)} ms (< 100 ms)`);
+  // One batch at a time: a gap is one 500-row delete (30-50 ms here, more on a loaded 2-core CI), never the whole prune.
+  t.ok(worst < 250 && worst < took / 2, `longest gap between ticks ${worst.toFixed(1)} ms (< 250 ms and under half the ${took.toFixed(0)} ms prune)`);
 });
 
 t.test('stop() ends the timer and a pass in progress, with no write after the store closes', async (t) => {
