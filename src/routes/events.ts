@@ -8,11 +8,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
 import { EventsListParams, EventsQueryParams, EventsStreamParams, type EventsStreamResult } from '../capabilities/events.js';
 import type { Event } from '../capabilities/records.js';
-import { notProvided } from '../core/registry.js';
-import { sseResponse, startSse } from '../execution/sse.js';
+import { sseResponse } from '../execution/sse.js';
 import { problems, requestContext } from './common.js';
-import { aggregatePage, decodeState } from './record-common.js';
-import { followSources, STREAM_POLL_MS, type FollowedRecords } from './follow-sources.js';
+import { aggregatePage } from './record-common.js';
+import { lastEventIdHeader, startFollowing, STREAM_POLL_MS, type FollowedRecords } from './follow-sources.js';
 import { EventPage, EventStreamFrame } from './record-schemas.js';
 import { streamUnauthorized, ticketParam } from './stream-tickets.js';
 
@@ -43,9 +42,7 @@ const EventsStreamQuerystring = Type.Object({
   ticket: ticketParam(),
 }, { additionalProperties: false, description: EventsStreamParams.description });
 
-const LastEventId = Type.Object({
-  'last-event-id': Type.Optional(Type.String({ minLength: 1, maxLength: 8192, pattern: '^[A-Za-z0-9_-]+$', description: 'The `id:` of the last event received; wins over ?after=.' })),
-});
+const LastEventId = lastEventIdHeader('event');
 
 export default async function eventRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -95,21 +92,8 @@ export default async function eventRoutes(fastify: FastifyInstance): Promise<voi
       },
     },
   }, async (request, reply) => {
-    const header = request.headers['last-event-id'];
     // `ticket` is the route's credential (routes/auth.ts), not a param of events.stream.
-    const { after, follow: keepFollowing = true, ticket: _credential, ...base } = request.query;
-    const start = (header ? decodeState(header, 'header', '/last-event-id') : decodeState(after, 'query', '/after')) ?? {};
-    app.registry.validateParams('events.stream', structuredClone(base), { in: 'query', base: '' });
-    if (app.registry.providers('events.stream').length === 0) {
-      throw notProvided('events.stream');
-    }
-    // The client went away (a GET has no body, so the request closes only on disconnect), or the response ended.
-    const closed = new AbortController();
-    const stop = () => closed.abort();
-    request.raw.once('close', stop);
-    reply.raw.once('close', stop);
-    const heartbeatMs = Math.min(15, app.config.execution.heartbeatSeconds) * 1000;
-    startSse(reply, followSources({ records: EVENTS, app, ctx: requestContext(request, reply), base, start, closed: closed.signal, heartbeatMs, follow: keepFollowing }));
-    return reply;
+    const { after, follow = true, ticket: _credential, ...base } = request.query;
+    return startFollowing(app, request, reply, EVENTS, { base, after, follow });
   });
 }

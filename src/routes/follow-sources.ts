@@ -4,11 +4,22 @@
  * composite cursor as `id:` (Last-Event-ID resumes), source failures and recoveries as `source_status`,
  * `: heartbeat` comments while nothing else is written.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { EventMessage } from 'fastify-sse-v2';
 import { stringifyWellFormed } from '../core/json-text.js';
+import { notProvided } from '../core/registry.js';
 import type { ExecutionContext } from '../core/types.js';
-import { encodeState, fanOut, type CursorState, type FanOut, type SourcePos } from './record-common.js';
+import { startSse } from '../execution/sse.js';
+import { requestContext } from './common.js';
+import { decodeState, encodeState, fanOut, type CursorState, type FanOut, type SourcePos } from './record-common.js';
+
+/** The Last-Event-ID header of a followed stream (its `id:`, the composite cursor). */
+export function lastEventIdHeader(item: string) {
+  return Type.Object({
+    'last-event-id': Type.Optional(Type.String({ minLength: 1, maxLength: 8192, pattern: '^[A-Za-z0-9_-]+$', description: `The \`id:\` of the last ${item} received; wins over ?after=.` })),
+  });
+}
 
 /** How often a stream asks every source for new items (at once again after a full batch). */
 export const STREAM_POLL_MS = 1000;
@@ -124,4 +135,24 @@ export async function* followSources<T>({ records, app, ctx, base, start, closed
       if (!closed.aborted && heartbeatDue()) { lastWrite = Date.now(); yield { comment: ' heartbeat' }; }
     }
   }
+}
+
+/**
+ * Starts the SSE answer of a stream route: the start position (Last-Event-ID wins over ?after=), the params
+ * checked against the stream capability (400) and its providers (501 when none), then followSources until
+ * the client goes away (a GET has no body, so the request closes only on disconnect) or the answer ends.
+ */
+export function startFollowing<T>(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, records: FollowedRecords<T>,
+  opts: { base: Record<string, unknown>; after?: string; follow: boolean }): FastifyReply {
+  const header = request.headers['last-event-id'];
+  const start = (typeof header === 'string' ? decodeState(header, 'header', '/last-event-id') : decodeState(opts.after, 'query', '/after')) ?? {};
+  app.registry.validateParams(records.capability, structuredClone(opts.base), { in: 'query', base: '' });
+  if (app.registry.providers(records.capability).length === 0) throw notProvided(records.capability);
+  const closed = new AbortController();
+  const stop = () => closed.abort();
+  request.raw.once('close', stop);
+  reply.raw.once('close', stop);
+  const heartbeatMs = Math.min(15, app.config.execution.heartbeatSeconds) * 1000;
+  startSse(reply, followSources({ records, app, ctx: requestContext(request, reply), base: opts.base, start, closed: closed.signal, heartbeatMs, follow: opts.follow }));
+  return reply;
 }

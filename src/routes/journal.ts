@@ -11,12 +11,11 @@ import { ref } from '../capabilities/common.js';
 import { JournalEntry, JournalListParams, JournalNoteParams, JournalStreamParams, type JournalListResult, type JournalStreamResult } from '../capabilities/journal.js';
 import { CapstanError, Errors, fieldError } from '../core/errors.js';
 import { SYSTEM_PRINCIPAL } from '../core/permissions.js';
-import { notProvided } from '../core/registry.js';
-import { sseResponse, startSse } from '../execution/sse.js';
+import { sseResponse } from '../execution/sse.js';
 import { STORED_SOURCE } from '../journal/stored-source.js';
 import { problems, requestContext } from './common.js';
-import { followSources, STREAM_POLL_MS, type FollowedRecords } from './follow-sources.js';
-import { aggregatePage, decodeState, encodeState } from './record-common.js';
+import { lastEventIdHeader, startFollowing, STREAM_POLL_MS, type FollowedRecords } from './follow-sources.js';
+import { aggregatePage, encodeState } from './record-common.js';
 import { JournalPage } from './schemas.js';
 import { streamUnauthorized, ticketParam } from './stream-tickets.js';
 
@@ -56,9 +55,7 @@ const JOURNAL: FollowedRecords<Entry> = {
   read: (v) => { const r = v as Static<typeof JournalStreamResult>; return { items: r.entries, cursor: r.cursor }; },
 };
 
-const LastEventId = Type.Object({
-  'last-event-id': Type.Optional(Type.String({ minLength: 1, maxLength: 8192, pattern: '^[A-Za-z0-9_-]+$', description: 'The `id:` of the last entry received; wins over ?after=.' })),
-});
+const LastEventId = lastEventIdHeader('entry');
 
 /**
  * The node names a journal request is about: its nodes and the members of its groups; undefined: every node.
@@ -171,19 +168,9 @@ export default async function journalRoutes(fastify: FastifyInstance): Promise<v
       response: { 200: sseResponse(ref(JournalEntry)), ...problems(400, 404, 503), ...streamUnauthorized() },
     },
   }, async (request, reply) => {
-    const header = request.headers['last-event-id'];
-    const { after, follow: keepFollowing = true, ticket: _credential, node, group, kind, ...rest } = request.query;
-    const start = (header ? decodeState(header, 'header', '/last-event-id') : decodeState(after, 'query', '/after')) ?? {};
+    const { after, follow = true, ticket: _credential, node, group, kind, ...rest } = request.query;
     const nodes = await journalNodes(app, request, reply, node, group);
     const base: Record<string, unknown> = { ...rest, ...(nodes ? { nodes } : {}), ...(kind ? { kinds: kind } : {}) };
-    app.registry.validateParams('journal.stream', structuredClone(base), { in: 'query', base: '' });
-    if (app.registry.providers('journal.stream').length === 0) throw notProvided('journal.stream');
-    const closed = new AbortController();
-    const stop = () => closed.abort();
-    request.raw.once('close', stop);
-    reply.raw.once('close', stop);
-    const heartbeatMs = Math.min(15, app.config.execution.heartbeatSeconds) * 1000;
-    startSse(reply, followSources({ records: JOURNAL, app, ctx: requestContext(request, reply), base, start, closed: closed.signal, heartbeatMs, follow: keepFollowing }));
-    return reply;
+    return startFollowing(app, request, reply, JOURNAL, { base, after, follow });
   });
 }
