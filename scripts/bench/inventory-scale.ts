@@ -22,6 +22,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { tempDir, testConfig } from '../../test/helper.js';
+import { injectLatencies, pct } from './inject-latency.js';
 
 const SIZES = (process.argv[2] ?? '100,10000,100000').split(',').map(Number);
 const SECONDS = Number(process.argv[3] ?? 2);
@@ -45,7 +46,6 @@ function inventoryYaml(n: number): string {
   return `${lines.join('\n')}\n`;
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const med = (xs: number[]) => pct(xs, 50);
 const f = (x: number, d = 1) => x.toFixed(d);
 /** A rate: whole numbers, but two decimals below 10 req/s (the whole-list reads of large inventories). */
@@ -55,24 +55,8 @@ interface Sample { rps: number; p95: number }
 
 /** Sequential requests for SECONDS; `next` gives each request's URL and checks its answer. */
 async function measure(app: FastifyInstance, next: (i: number) => string, check: (body: any, url: string) => void, onBody?: (text: string) => void): Promise<Sample> {
-  const lat: number[] = [];
-  const t0 = performance.now();
-  for (let i = 0; (performance.now() - t0 < SECONDS * 1000 || i < 20) && i < 20_000; i++) {
-    const url = next(i);
-    const s = performance.now();
-    const res = await app.inject({ method: 'GET', url });
-    lat.push(performance.now() - s);
-    // A loop of awaited injects never reaches the event loop's later phases, and Fastify / light-my-request
-    // finish each request there (setImmediate): without a turn now and then the heap grows by ~9 KB per
-    // request and the GC then weighs on whatever read runs later. A real server's event loop always turns.
-    if (i % 50 === 49) await new Promise((r) => setImmediate(r));
-    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-    // Parsing every 20 KB answer here would load the same process (and its GC) with client work: every 25th
-    // answer is checked in full, the others only give the page walk its cursor.
-    if (i % 25 === 0) check(res.json(), url);
-    else onBody?.(res.body);
-  }
-  return { rps: lat.length / ((performance.now() - t0) / 1000), p95: pct(lat, 95) };
+  const { lat, elapsedMs } = await injectLatencies(app, SECONDS, next, check, { onBody, checkEvery: 25 });
+  return { rps: lat.length / (elapsedMs / 1000), p95: pct(lat, 95) };
 }
 
 async function benchSize(n: number): Promise<void> {

@@ -32,6 +32,7 @@ import type { NativePluginOptions, PluginModule } from '../../src/core/loader.js
 import { BasePlugin, implement, type PluginCapability } from '../../src/core/types.js';
 import type { SqliteStore } from '../../src/store/sqlite/store.js';
 import { tempDir, testConfig } from '../../test/helper.js';
+import { injectLatencies, pct } from './inject-latency.js';
 
 const SECONDS = Number(process.argv[2] ?? 1);
 const ROUNDS = 3;
@@ -132,25 +133,13 @@ function explain(store: SqliteStore): void {
   }
 }
 
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
 const med = (xs: number[]) => pct(xs, 50);
 const f = (x: number, d = 2) => x.toFixed(d);
 
 interface Sample { p50: number; p95: number; max: number; n: number }
 
 async function measure(app: FastifyInstance, next: (i: number) => string, check: (body: any, url: string) => void): Promise<Sample> {
-  const lat: number[] = [];
-  const t0 = performance.now();
-  for (let i = 0; (performance.now() - t0 < SECONDS * 1000 || i < 20) && i < 20_000; i++) {
-    const url = next(i);
-    const s = performance.now();
-    const res = await app.inject({ method: 'GET', url });
-    lat.push(performance.now() - s);
-    // Let the event loop turn now and then, as a server's does (see inventory-scale.ts).
-    if (i % 50 === 49) await new Promise((r) => setImmediate(r));
-    if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-    if (i % 10 === 0) check(res.json(), url);
-  }
+  const { lat } = await injectLatencies(app, SECONDS, next, check, { checkEvery: 10 });
   return { p50: pct(lat, 50), p95: pct(lat, 95), max: Math.max(...lat), n: lat.length };
 }
 
