@@ -46,6 +46,9 @@ export const JournalEntry = Type.Object({
   }],
 });
 
+/** The entry's own documented example, reused so the two never drift apart. */
+const exampleEntry = (JournalEntry.examples as Record<string, unknown>[])[0];
+
 const filters = {
   nodes: Type.Optional(Type.Array(nodeName(), { minItems: 1, maxItems: 1000, description: 'Only entries of these nodes (absent: every node).' })),
   kinds: Type.Optional(Type.Array(kind('Only entries of these kinds.'), { minItems: 1, maxItems: 20 })),
@@ -71,6 +74,7 @@ export const JournalListResult = Type.Object({
 }, {
   $id: 'JournalListResult',
   description: 'A page of journal entries, newest first.',
+  examples: [{ entries: [exampleEntry], nextCursor: 'WyIyMDI2LTExLTI0VDEwOjE1OjAzLjEyMFoiLDEwNDJd' }, { entries: [], nextCursor: null }],
 });
 
 export const JournalStreamParams = Type.Object({
@@ -81,6 +85,7 @@ export const JournalStreamParams = Type.Object({
   $id: 'JournalStreamParams',
   additionalProperties: false,
   description: 'Where to resume following journal entries.',
+  examples: [{}, { after: '1042', nodes: ['web1.example.com'], limit: 100 }],
 });
 
 export const JournalStreamResult = Type.Object({
@@ -89,6 +94,7 @@ export const JournalStreamResult = Type.Object({
 }, {
   $id: 'JournalStreamResult',
   description: 'The next batch of journal entries in order, and where to resume.',
+  examples: [{ entries: [exampleEntry], cursor: '1042' }, { entries: [], cursor: '1042' }],
 });
 
 export const JournalNoteParams = Type.Object({

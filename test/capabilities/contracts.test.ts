@@ -31,7 +31,7 @@ const SEED = [
 /** Queries that change something (answered in the request, not run on targets): never read-risk. */
 const STATE_CHANGING_QUERIES = [
   'alert.subscribe', 'alert.acknowledge', 'alert.resolve',
-  'configserver.compile', 'configserver.flush', 'certificate.sign', 'certificate.revoke', 'certificate.clean',
+  'configserver.compile', 'configserver.flush', 'certificate.sign', 'certificate.revoke', 'certificate.clean', 'journal.note',
 ];
 
 const EXECUTION_MODE = [
