@@ -22,6 +22,8 @@ export interface SubmitRequest {
   targets: string[];
   params: Record<string, unknown>;
   timeoutSeconds?: number;
+  /** The plugin that must run it (it must know every target); absent: chosen at start (ExecutionService.assignProviders). */
+  provider?: string;
   idempotencyKey?: string;
   principal: Principal;
   /** The request id: the run's correlation id and its audit record's request id. */

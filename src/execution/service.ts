@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { Errors, toCapstanError } from '../core/errors.js';
+import { Errors, fieldError, toCapstanError } from '../core/errors.js';
 import { bootId, killStaleGroup, startTicks } from '../core/process-identity.js';
 import { killRecordedScope, sweepEmptyCgroups } from '../core/process-scope.js';
 import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js';
@@ -25,6 +25,16 @@ import { RunWrites } from './run-writes.js';
 import { isTerminal, type ExecutionStatus } from './states.js';
 
 export type { ExecutionDeps, SubmitRequest } from './service-types.js';
+
+/** A provider named at submit must know every node it is to run on (400 naming the others). */
+function checkProviderKnows(provider: string, nodes: TargetNode[]): void {
+  const unknown = nodes.filter((n) => !n.sources.some((s) => s.source === provider)).map((n) => n.name);
+  if (unknown.length) {
+    throw new Errors.Validation(`The provider '${provider}' does not know ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}: its inventory has no such node.`, {
+      extra: { errors: [fieldError('body', '/provider', `does not know ${unknown.length} of the targets`)], targets: unknown },
+    });
+  }
+}
 
 export class ExecutionService {
   private readonly active = new Map<string, Active>();
@@ -46,7 +56,7 @@ export class ExecutionService {
       throw new Errors.CapabilityNotInvokable(`'${req.capability}' is a query; call POST /api/v1/capabilities/${req.capability}/invoke.`, { extra: { capability: req.capability } });
     }
     const timeoutSeconds = req.timeoutSeconds ?? this.d.config.defaultTimeoutSeconds;
-    const requestHash = hash({ capability: req.capability, targets: req.targets, params: req.params, timeoutSeconds });
+    const requestHash = hash({ capability: req.capability, targets: req.targets, params: req.params, timeoutSeconds, ...(req.provider ? { provider: req.provider } : {}) });
     if (req.idempotencyKey) {
       const existing = this.d.store.findByIdempotencyKey(req.idempotencyKey, this.idempotencySince());
       if (existing) {
@@ -57,12 +67,14 @@ export class ExecutionService {
     }
     // The params are `/params` of every body that starts a run (executions, packages, deployments, provisioning).
     this.d.registry.validateParams(req.capability, req.params, { in: 'body', base: '/params' });
-    this.d.registry.available(req.capability);
+    // A named provider must exist, provide the capability and be up (404 / 503, as `?provider=` of an invoke).
+    this.d.registry.available(req.capability, req.provider);
     const ctx = this.queryContext(req);
     const nodes = await this.d.inventory.resolveTargets(req.targets, ctx);
     if (nodes.length === 0) {
       throw new Errors.TargetUnresolved(`The targets ${req.targets.join(', ')} expand to no node.`, { extra: { targets: req.targets } });
     }
+    if (req.provider) checkProviderKnows(req.provider, nodes);
     // Roles limited to targets, token scopes, plans, runs as the server's own account (run-authorization.ts).
     await authorizeRun(this.d.inventory, req.principal, contract, nodes, this.d.registry.providers(req.capability), ctx);
     // The server may have started closing while the inventory answered.
@@ -74,7 +86,7 @@ export class ExecutionService {
     try {
       ({ row, created } = this.d.store.createExecution({
         id: randomUUID(), capability: req.capability, status: 'queued', targets: req.targets, nodes: nodes.map((n) => n.name),
-        params: req.params, provider: null, timeoutSeconds, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
+        params: req.params, provider: req.provider ?? null, timeoutSeconds, createdAt: new Date().toISOString(), startedAt: null, finishedAt: null,
         reason: null, idempotencyKey: req.idempotencyKey ?? null, requestHash, principal: req.principal.id, tokenId: req.principal.tokenId ?? null, correlationId: req.correlationId,
         // The audit record goes in the execution's own transaction: a run is never queued unrecorded.
       }, this.idempotencySince(), (r, isNew) => submitEntry(req, r, isNew ? 'accepted' : 'replayed', isNew ? 202 : 200)));
@@ -372,17 +384,27 @@ export class ExecutionService {
   }
 
   /** Picks, for each node, the best available provider that knows it (else the best one overall). */
+  /**
+   * Which provider runs which nodes. A provider named at submit (stored in `provider` while queued) runs them
+   * all. Otherwise the highest-priority available provider that knows every target runs them all; when none
+   * does, each node goes to the highest-priority provider that knows it (the first one for nodes none knows).
+   */
   private async assignProviders(row: ExecutionRow, logger: Logger, signal: AbortSignal): Promise<Map<string, TargetNode[]>> {
-    const providers = this.d.registry.available(row.capability).map((p) => p.plugin);
+    const providers = this.d.registry.available(row.capability, row.provider ?? undefined).map((p) => p.plugin);
     const ctx = this.queryContext({ correlationId: row.correlationId });
     // The run's own signal: a cancel or timeout also stops a slow inventory answer.
     // The indexed view: a lookup per target, not a map of the whole fleet per run.
     const { index: known } = await this.d.inventory.nodeIndex({ ...ctx, logger, signal });
-    const out = new Map<string, TargetNode[]>();
-    for (const name of row.nodes) {
+    const nodes = row.nodes.map((name) => {
       const hit = known.get(name);
-      const node: TargetNode = hit?.name === name ? (hit as TargetNode) : { name, groups: [], sources: [] };
-      const provider = providers.find((p) => node.sources.some((s) => s.source === p)) ?? providers[0];
+      return hit?.name === name ? (hit as TargetNode) : { name, groups: [], sources: [] } as TargetNode;
+    });
+    const knows = (p: string, n: TargetNode) => n.sources.some((s) => s.source === p);
+    const everywhere = providers.find((p) => nodes.every((n) => knows(p, n)));
+    if (everywhere) return new Map([[everywhere, nodes]]);
+    const out = new Map<string, TargetNode[]>();
+    for (const node of nodes) {
+      const provider = providers.find((p) => knows(p, node)) ?? providers[0];
       const list = out.get(provider);
       if (list) list.push(node); // not a copy per target: that was quadratic for a run on the whole fleet
       else out.set(provider, [node]);

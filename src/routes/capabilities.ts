@@ -69,7 +69,9 @@ export default async function capabilityRoutes(fastify: FastifyInstance): Promis
     app.registry.available(name, request.query.provider);
     if (contract.mode === 'execution') {
       const body = request.body as { targets?: string[]; params?: Record<string, unknown>; timeoutSeconds?: number };
-      return sendAccepted(app, reply, await submitFromRequest(app, request, { capability: name, targets: body.targets ?? [], params: body.params ?? {}, timeoutSeconds: body.timeoutSeconds }));
+      return sendAccepted(app, reply, await submitFromRequest(app, request, {
+        capability: name, targets: body.targets ?? [], params: body.params ?? {}, timeoutSeconds: body.timeoutSeconds, provider: request.query.provider,
+      }));
     }
     const ctx = requestContext(request, reply);
     if (request.query.all) {

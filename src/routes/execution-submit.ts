@@ -14,6 +14,7 @@ export interface SubmitBody {
   targets: string[];
   params: Record<string, unknown>;
   timeoutSeconds?: number;
+  provider?: string;
 }
 
 /** An Idempotency-Key: 1-255 visible ASCII characters (no space). */

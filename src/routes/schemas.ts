@@ -22,6 +22,12 @@ export const ExecutionCreate = Type.Object({
   targets: ref(TargetSelection),
   params: anyObject({ description: "The capability's params (see its contract in GET /api/v1/capabilities/{name}). Params the contract marks `x-sensitive` (e.g. `env`) or `x-sensitive-keys` are write-only: the run gets them, answers show `***`." }),
   timeoutSeconds: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_TIMER_SECONDS, description: 'Server-enforced timeout; default from config (3600); at most execution.maxTimeoutSeconds.' })),
+  provider: Type.Optional(Type.String({
+    pattern: '^[a-z][a-z0-9_-]{0,63}$',
+    description: 'The plugin that runs it (e.g. `ansible` where ansible, bolt and ssh all provide command.execute for the targets); it must provide the capability '
+      + '(404), be available (503) and know every target (400). Absent: the highest-priority available provider that knows every target runs it, else each '
+      + 'node goes to the highest-priority provider that knows it. The execution\'s `provider` shows the choice.',
+  })),
 }, {
   $id: 'ExecutionCreate', additionalProperties: false,
   description: 'Starts work on targets. Send an Idempotency-Key header to make retries safe.',
@@ -64,7 +70,7 @@ export const Execution = Type.Object({
   targets: Type.Array(Type.String(), { description: 'Targets as requested.' }),
   nodes: Type.Array(Type.String(), { description: 'Nodes the targets expanded to.' }),
   params: anyObject({ description: 'The params as submitted, except secrets: values the contract marks `x-sensitive` (every `env` value) or `x-sensitive-keys` read `***`, for every caller.' }),
-  provider: Type.Union([Type.String(), Type.Null()], { description: 'Plugin(s) that ran it.' }),
+  provider: Type.Union([Type.String(), Type.Null()], { description: 'Plugin(s) that ran it (comma-separated when the targets were split); while queued, the provider named at submit, if any.' }),
   timeoutSeconds: Type.Integer(),
   createdAt: dateTime(),
   startedAt: Type.Union([dateTime(), Type.Null()]),
