@@ -105,7 +105,8 @@ export function recordPlaybookEvent(hosts: Map<string, PlaybookHost>, e: HostEve
   if ((status === 'failed' || status === 'unreachable') && !h.firstError) {
     h.firstError = { task: e.task, msg: msgText(e.msg), unreachable: status === 'unreachable', ...(typeof e.rc === 'number' ? { rc: e.rc } : {}) };
   }
-  h.tasks.push({ task: e.task, status, ...(e.msg !== undefined && status !== 'ok' ? { msg: msgText(e.msg).slice(0, 2000) } : {}) });
+  const msg = status === 'ok' || status === 'changed' ? '' : msgText(e.msg);
+  h.tasks.push({ task: e.task, status, ...(msg ? { msg: msg.slice(0, 2000) } : {}) });
   if (h.tasks.length > MAX_TASKS_KEPT) h.tasks.shift();
 }
 

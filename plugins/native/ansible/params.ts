@@ -53,10 +53,13 @@ export interface Piece {
   partial?: true;
 }
 
-/** Text as output pieces: one per line, the last one without a newline marked `partial` (joining gives the text back). */
+/**
+ * Text as output pieces: one per line, the last one without a newline marked `partial` (joining gives the text
+ * back). CRLF becomes LF: the script module runs on a pty (the ssh connection's usetty), whose lines end in CRLF.
+ */
 export function pieces(v: unknown): Piece[] {
   if (typeof v !== 'string' || !v.length) return [];
-  const parts = v.split('\n');
+  const parts = v.replace(/\r\n/g, '\n').split('\n');
   const last = parts.pop()!;
   const out: Piece[] = parts.map((line) => ({ line }));
   if (last) out.push({ line: last, partial: true });
