@@ -54,14 +54,14 @@ export interface Piece {
 }
 
 /**
- * Text as output pieces: one per line, the last one without a newline marked `partial` (joining gives the text
- * back). CRLF becomes LF: the script module runs on a pty (the ssh connection's usetty), whose lines end in CRLF.
+ * A module's output text as whole lines. Ansible strips the trailing newline of a module's stdout/stderr and
+ * reports it only when the task ended, so the last line is complete too (never `partial`: the next line, often
+ * another task's, must not be glued to it). CRLF becomes LF: the script module runs on a pty (the ssh
+ * connection's usetty), whose lines end in CRLF.
  */
 export function pieces(v: unknown): Piece[] {
   if (typeof v !== 'string' || !v.length) return [];
   const parts = v.replace(/\r\n/g, '\n').split('\n');
-  const last = parts.pop()!;
-  const out: Piece[] = parts.map((line) => ({ line }));
-  if (last) out.push({ line: last, partial: true });
-  return out;
+  if (parts.at(-1) === '') parts.pop();
+  return parts.map((line) => ({ line }));
 }

@@ -53,7 +53,8 @@ t.test('callback lines of an ad-hoc run: failed with rc, unreachable as unavaila
   t.match(d.error!.detail, /Connection refused/);
   const e = evs.find((x) => x.host === 'local1')!;
   t.same(pieces(e.stdout).map((p) => p.line), ['out-' + (e.stdout ?? '').slice(4)]);
-  t.same(pieces(e.stderr), [{ line: 'err', partial: true }]);
+  t.same(pieces(e.stderr), [{ line: 'err' }], 'the last line is whole: Ansible strips its newline');
+  t.same(pieces('a\r\nb\r\n'), [{ line: 'a' }, { line: 'b' }]);
   const ok = adhocOutcome({ ...e, event: 'runner_on_ok', rc: 0 } as HostEvent);
   t.same([ok.status, ok.exitCode], ['succeeded', 0]);
 });
