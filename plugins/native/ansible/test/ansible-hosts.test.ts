@@ -3,7 +3,7 @@
  * HTTP API: inventory, facts, a command on three hosts, a playbook that changes one host, fails one and
  * finds one unreachable, check mode, extra vars never templated, and cancel mid-playbook with nothing left.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import t from 'tap';
 import { buildTestApp, waitForExecution } from '../../../../test/helper.js';
@@ -43,6 +43,22 @@ t.test('ansible plugin against real sshd hosts', { skip: unavailable ?? false },
     }
   });
 
+  t.test('a finished run leaves no ssh ControlPersist master and no run dir', async (t) => {
+    const { done } = await run({ capability: 'command.execute', targets: ['web'], params: { command: 'true' } });
+    t.equal(done.status, 'succeeded');
+    t.same(await pgrep('capstan-ansible-'), [], 'no process with the run dir in its command line (ssh -o ControlPath=...)');
+    t.same(readdirSync(tmpdir()).filter((d) => d.startsWith('capstan-ansible-')), [], 'run dirs removed');
+  });
+
+  t.test('timeout mid-command: timed_out, nothing left', async (t) => {
+    const marker = `t${process.pid}x${Math.random().toString(36).slice(2, 8)}`;
+    const { done } = await run({ capability: 'command.execute', targets: [n1.name, n2.name], params: { command: `echo ${marker}; sleep 30` }, timeoutSeconds: 3 });
+    t.equal(done.status, 'timed_out');
+    t.same(done.results.map((r: any) => r.status), ['timed_out', 'timed_out']);
+    await until('no ansible or ssh process of the run', async () => ((await pgrep('capstan-ansible-')).length === 0 ? true : undefined), 20_000);
+    t.pass('no process of the run left');
+  });
+
   t.test('command: exit code, env, cwd, templating kept literal, unreachable host', async (t) => {
     const { created, done } = await run({
       capability: 'command.execute', targets: [n1.name, down.name],
@@ -78,8 +94,10 @@ t.test('ansible plugin against real sshd hosts', { skip: unavailable ?? false },
       capability: 'plan.execute', targets: [n1.name, n2.name, n3.name, down.name],
       params: { plan: 'site', parameters: { vars: { run_id: runId, first_host: n1.name, fail_host: n2.name }, tags: ['all', 'extra'] } },
     });
+    t.teardown(() => rmSync(`/tmp/capstan-pbmark-${runId}`, { force: true }));
     t.equal(done.status, 'partial');
     t.same([result(done, n1.name).status, result(done, n1.name).changed], ['succeeded', true]);
+    t.ok(existsSync(`/tmp/capstan-pbmark-${runId}`), 'the change happened (the hosts share this /tmp)');
     t.same([result(done, n2.name).status, result(done, n2.name).error.category], ['failed', 'execution_failed']);
     t.match(result(done, n2.name).error.detail, /fail the second host/);
     t.same([result(done, n3.name).status, result(done, n3.name).changed ?? false], ['succeeded', false]);
@@ -95,7 +113,7 @@ t.test('ansible plugin against real sshd hosts', { skip: unavailable ?? false },
     t.equal(done.status, 'succeeded');
     t.equal(result(done, n1.name).value.check, true);
     // command tasks are skipped in check mode: the file is not made.
-    const ls = await run({ capability: 'command.execute', targets: [n1.name], params: { command: `test ! -e /tmp/capstan-ansible-${runId}` } });
+    const ls = await run({ capability: 'command.execute', targets: [n1.name], params: { command: `test ! -e /tmp/capstan-pbmark-${runId}` } });
     t.equal(ls.done.status, 'succeeded');
   });
 
