@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import t from 'tap';
 import { buildTestApp, waitForExecution } from '../../../../test/helper.js';
 import { sshTestbedUnavailableReason, startSshHosts } from '../../../../test/testbed/ssh-hosts.js';
-import { ansibleUnavailableReason, events, lines, pgrep, submit, until, writeIniInventory, writeProject } from './fixtures/helpers.js';
+import { ansibleUnavailableReason, events, lines, pgrep, submit, until, writeIniInventory, writeProject, writeVault } from './fixtures/helpers.js';
 
 const NET = '127.0.54';
 const unavailable = ansibleUnavailableReason() ?? sshTestbedUnavailableReason();
@@ -19,7 +19,8 @@ t.test('ansible plugin against real sshd hosts', { skip: unavailable ?? false },
   const down = tb.unreachable;
   const inventory = writeIniInventory(tb, tb.dir);
   const projectDir = writeProject(tb.dir);
-  const app = await buildTestApp(t, { plugins: { ansible: { inventory, projectDir, connectTimeoutSeconds: 5 } } } as any);
+  const vaultPasswordFile = await writeVault(tb.dir);
+  const app = await buildTestApp(t, { plugins: { ansible: { inventory, projectDir, vaultPasswordFile, connectTimeoutSeconds: 5 } } } as any);
   const result = (done: any, target: string) => done.results.find((r: any) => r.target === target);
   const run = async (body: Record<string, unknown>) => {
     const created = await submit(app, body);
@@ -115,6 +116,14 @@ t.test('ansible plugin against real sshd hosts', { skip: unavailable ?? false },
     // command tasks are skipped in check mode: the file is not made.
     const ls = await run({ capability: 'command.execute', targets: [n1.name], params: { command: `test ! -e /tmp/capstan-pbmark-${runId}` } });
     t.equal(ls.done.status, 'succeeded');
+  });
+
+  t.test('vault: a vaulted variable decrypts with vaultPasswordFile and shows as *** in the inventory', async (t) => {
+    const { done } = await run({ capability: 'plan.execute', targets: [n3.name], params: { plan: 'vault' } });
+    t.equal(done.status, 'succeeded', JSON.stringify(done.results));
+    const node = (await app.inject({ method: 'GET', url: `/api/v1/inventory/nodes/${n3.name}` })).json();
+    t.equal(node.vars.db_pass, '***');
+    t.notMatch(JSON.stringify(node), /ANSIBLE_VAULT|dbpass123/);
   });
 
   t.test('unknown playbook and escapes are refused', async (t) => {
