@@ -3,7 +3,8 @@
  * HTTP API: inventory, facts, a command on three hosts, a playbook that changes one host, fails one and
  * finds one unreachable, check mode, extra vars never templated, and cancel mid-playbook with nothing left.
  */
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import t from 'tap';
 import { buildTestApp, waitForExecution } from '../../../../test/helper.js';
@@ -44,11 +45,17 @@ t.test('ansible plugin against real sshd hosts', { skip: unavailable ?? false },
     }
   });
 
+  // Other test files may run ansible meanwhile (their run dirs come and go): only dirs made since `before` count,
+  // and they must be gone within a bounded wait.
+  const runDirs = () => new Set(readdirSync(tmpdir()).filter((d) => d.startsWith('capstan-ansible-')));
+  const newRunDirsGone = (before: Set<string>) => until('the run dirs made since to be removed', () => ([...runDirs()].every((d) => before.has(d)) ? true : undefined), 10_000);
+
   t.test('a finished run leaves no ssh ControlPersist master and no run dir', async (t) => {
+    const before = runDirs();
     const { done } = await run({ capability: 'command.execute', targets: ['web'], params: { command: 'true' } });
     t.equal(done.status, 'succeeded');
     t.same(await pgrep('capstan-ansible-'), [], 'no process with the run dir in its command line (ssh -o ControlPath=...)');
-    t.same(readdirSync(tmpdir()).filter((d) => d.startsWith('capstan-ansible-')), [], 'run dirs removed');
+    t.ok(await newRunDirsGone(before), 'run dirs removed');
   });
 
   t.test('timeout mid-command: timed_out, nothing left', async (t) => {
@@ -127,13 +134,28 @@ t.test('ansible plugin against real sshd hosts', { skip: unavailable ?? false },
   });
 
   t.test('unknown playbook and escapes are refused', async (t) => {
-    const { done } = await run({ capability: 'plan.execute', targets: [n1.name], params: { plan: 'nope' } });
-    t.equal(done.status, 'failed');
+    const unknown = await run({ capability: 'plan.execute', targets: [n1.name], params: { plan: 'nope' } });
+    t.equal(unknown.done.status, 'failed');
+    t.equal(unknown.done.results[0].error.code, 'CAPSTAN_ERR_TASK_NOT_FOUND');
+    writeFileSync(join(tb.dir, 'outside.yml'), '- hosts: all\n  tasks: []\n');
+    symlinkSync(join(tb.dir, 'outside.yml'), join(projectDir, 'evil.yml'));
+    const escape = await run({ capability: 'plan.execute', targets: [n1.name], params: { plan: 'evil' } });
+    t.equal(escape.done.status, 'failed');
+    t.match(escape.done.results[0].error.detail, /outside the project directory/);
+    const dotdot = await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'plan.execute', targets: [n1.name], params: { plan: '../outside' } } });
+    t.equal(dotdot.statusCode, 400, 'a path is not a plan name');
+    const badTag = await run({ capability: 'plan.execute', targets: [n1.name], params: { plan: 'site', parameters: { tags: ['--check'] } } });
+    t.equal(badTag.done.results[0].error.category, 'validation');
+  });
+
+  t.test('facts of an unreachable host: unavailable', async (t) => {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/nodes/${down.name}/facts` });
+    t.equal(res.json().category, 'unavailable', res.body.slice(0, 300));
   });
 
   t.test('cancel mid-playbook: nothing of the run left', async (t) => {
     const marker = `m${process.pid}x${Math.random().toString(36).slice(2, 8)}`;
-    const before = new Set(readdirSync(tmpdir()).filter((d) => d.startsWith('capstan-ansible-')));
+    const before = runDirs();
     const created = await submit(app, { capability: 'plan.execute', targets: ['web'], params: { plan: 'ops::slow', parameters: { vars: { marker } } } });
     await until('the playbook to start sleeping on the hosts', async () => (await pgrep(`sleep 60`)).length >= 3 && (await pgrep(`started-${marker}`)).length >= 1, 60_000);
     const res = await app.inject({ method: 'POST', url: `/api/v1/executions/${created.id}/cancel` });
@@ -141,12 +163,11 @@ t.test('ansible plugin against real sshd hosts', { skip: unavailable ?? false },
     const done = await waitForExecution(app, created.id, 60);
     t.equal(done.status, 'canceled');
     t.same(done.results.map((r: any) => r.status), ['canceled', 'canceled', 'canceled']);
-    const runDirs = readdirSync(tmpdir()).filter((d) => d.startsWith('capstan-ansible-') && !before.has(d));
     await until('the run to leave no ansible or ssh process behind', async () => {
-      const left = [...await pgrep('ansible-playbook'), ...await pgrep(`ssh.*${NET}`), ...runDirs.flatMap(() => [])];
+      const left = [...await pgrep('ansible-playbook'), ...await pgrep(`ssh.*${NET}`), ...await pgrep('capstan-ansible-')];
       return left.length === 0 ? true : undefined;
     }, 20_000);
     t.same(await pgrep(`ssh.*capstan-ansible-`), [], 'no ssh ControlPersist master of the run');
-    t.same(readdirSync(tmpdir()).filter((d) => d.startsWith('capstan-ansible-') && !before.has(d)), [], 'the run dir was removed');
+    t.ok(await newRunDirsGone(before), 'the run dir was removed');
   });
 });

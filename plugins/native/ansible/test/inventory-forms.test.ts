@@ -54,7 +54,7 @@ function directory(dir: string): string {
 }
 
 t.test('inventory forms', { skip: unavailable ?? false }, async (t) => {
-  const dir = tempDir('capstan-ansible-inv-');
+  const dir = tempDir('capstan-ansinv-');
   t.teardown(() => import('node:fs/promises').then((fs) => fs.rm(dir, { recursive: true, force: true })));
   writeFileSync(join(dir, 'hosts.ini'), INI);
   writeFileSync(join(dir, 'hosts.yml'), YAML);
