@@ -5,7 +5,7 @@
  * `ansible_host[:ansible_port]` (the name when absent), its transport `ansible_connection` (ssh by default).
  */
 import type { Static } from '@sinclair/typebox';
-import type { Group, Node } from '../../../src/capabilities/index.js';
+import { REDACTED, SECRET_KEY_NAMES, type Group, type Node } from '../../../src/capabilities/index.js';
 import { Errors } from '../../../src/core/errors.js';
 
 export type NodeT = Static<typeof Node>;
@@ -22,14 +22,18 @@ interface GroupEntry {
   vars?: Record<string, unknown>;
 }
 
-/** Variables whose values are secrets (passwords, vault-encrypted values): shown as `***` in the inventory. */
-const SECRET_KEY = /pass(word|wd|phrase)?$|secret|token|_key_passphrase$/i;
+/**
+ * Variables whose values are secrets, shown as `***` in the inventory: the names the contracts treat as secret
+ * (SECRET_KEY_NAMES), Ansible's `*_pass` connection variables (ansible_ssh_pass, ansible_become_pass), and
+ * vault-encrypted values whatever their name.
+ */
+const SECRET_KEY = new RegExp(`${SECRET_KEY_NAMES}|_pass$`, 'i');
 
 function redact(vars: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(vars)) {
     const vault = v && typeof v === 'object' && '__ansible_vault' in (v as object);
-    out[k] = SECRET_KEY.test(k) || vault ? '***' : v;
+    out[k] = SECRET_KEY.test(k) || vault ? REDACTED : v;
   }
   return out;
 }

@@ -17,6 +17,9 @@ const eventsOf = (name: string) => fixture(name).split('\n').map(parseEventLine)
 t.test('inventory --list: nodes, transitive groups, uri, redacted secrets', async (t) => {
   const doc = JSON.parse(fixture('inventory-list.json'));
   doc._meta.hostvars.node1.ansible_password = 'hunter2';
+  doc._meta.hostvars.node1.ansible_become_pass = 'hunter3';
+  doc._meta.hostvars.node1.api_token = 'tok';
+  doc._meta.hostvars.node1.vaulted = { __ansible_vault: '$ANSIBLE_VAULT;1.1;AES256\n3338' };
   doc._meta.hostvars.node2.ansible_port = 2202;
   const inv = parseInventoryList(doc, 'ansible');
   t.same(inv.nodes.map((n) => [n.name, n.uri, n.transport, n.groups]), [
@@ -24,7 +27,7 @@ t.test('inventory --list: nodes, transitive groups, uri, redacted secrets', asyn
     ['node2', '198.18.0.12:2202', 'ssh', ['web', 'all']],
     ['node3', '198.18.0.13', 'ssh', ['db', 'all']],
   ]);
-  t.equal(inv.nodes[0].vars!.ansible_password, '***');
+  for (const k of ['ansible_password', 'ansible_become_pass', 'api_token', 'vaulted']) t.equal(inv.nodes[0].vars![k], '***', k);
   t.equal(inv.nodes[0].vars!.ansible_user, 'tbuser');
   t.equal(inv.nodes[2].vars!.role, 'database');
   t.same(inv.groups.map((g) => [g.name, g.targets]), [['db', ['node3']], ['web', ['node1', 'node2']]]);
