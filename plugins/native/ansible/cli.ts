@@ -78,6 +78,8 @@ export function ansibleEnv(cfg: AnsibleConfig, dir: RunDir): Record<string, stri
     ANSIBLE_SSH_CONTROL_PATH_DIR: dir.controlDir,
     ANSIBLE_LOCAL_TEMP: join(dir.path, 'tmp'),
     ANSIBLE_RETRY_FILES_ENABLED: '0',
+    // A missing or unparsable inventory is an error, not an empty inventory (Ansible's default: a warning).
+    ANSIBLE_INVENTORY_UNPARSED_FAILED: '1',
     ANSIBLE_NOCOLOR: '1',
     ANSIBLE_FORCE_COLOR: '0',
     ANSIBLE_FORKS: String(cfg.forks),

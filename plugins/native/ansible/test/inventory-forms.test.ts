@@ -84,4 +84,19 @@ t.test('inventory forms', { skip: unavailable ?? false }, async (t) => {
       t.same(filtered.json().items.map((n: any) => n.name), ['db1']);
     });
   }
+
+  t.test('a missing inventory is an error of the source, not an empty inventory', async (t) => {
+    const app = await buildTestApp(t, { plugins: { ansible: { inventory: join(dir, 'missing.ini') } } } as any);
+    const res = await app.inject({ method: 'GET', url: '/api/v1/inventory' });
+    const src = res.json().sources.find((s: any) => s.source === 'ansible');
+    t.equal(src.status, 'error');
+    t.match(JSON.stringify(src.error), /No inventory was parsed|Unable to parse/);
+  });
+
+  t.test('health: ansible --version', async (t) => {
+    const app = await buildTestApp(t, { plugins: { ansible: { inventory: join(dir, 'hosts.ini') } } } as any);
+    const res = await app.inject({ method: 'GET', url: '/api/v1/plugins/ansible' });
+    t.equal(res.statusCode, 200);
+    t.match(JSON.stringify(res.json()), /ansible \[core 2\./);
+  });
 });
