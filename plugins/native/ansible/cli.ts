@@ -85,6 +85,8 @@ export function ansibleEnv(cfg: AnsibleConfig, dir: RunDir): Record<string, stri
     ANSIBLE_FORKS: String(cfg.forks),
     ANSIBLE_TIMEOUT: String(cfg.connectTimeoutSeconds),
     PYTHONUNBUFFERED: '1',
+    // The callback is loaded from the plugin's folder (maybe read-only, in dist/): no .pyc written next to it.
+    PYTHONDONTWRITEBYTECODE: '1',
     ...(cfg.configFile ? { ANSIBLE_CONFIG: cfg.configFile } : {}),
   };
 }
