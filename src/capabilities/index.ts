@@ -39,6 +39,7 @@ export * from './configserver.js';
 export * from './certificate.js';
 export * from './resources.js';
 export * from './journal.js';
+export * from './snapshot-inventory.js';
 export * from './query.js';
 export * from './sensitive.js';
 

@@ -9,11 +9,11 @@ import { isAbsolute, join, relative, sep } from 'node:path';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import {
-  commandExecute, infoFacts, infoRefresh, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, planExecute, scriptExecute, type Facts,
+  commandExecute, planExecute, scriptExecute, type Facts,
+  cachedFactsCapabilities, snapshotInventoryCapabilities,
 } from '../../../src/capabilities/index.js';
 import { abortStatus } from '../../../src/core/abort.js';
 import { Errors, type CapstanError } from '../../../src/core/errors.js';
-import { compileGlob } from '../../../src/core/glob.js';
 import { shQuote } from '../../../src/core/sh-quote.js';
 import type { Breaker, Cache, PluginHelpers } from '../../../src/core/helpers-api.js';
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
@@ -21,7 +21,7 @@ import { RunDir, runAnsible, unsafeVarsYaml, type AnsibleOutput, type AnsibleRun
 import type { AnsibleConfig } from './config.js';
 import { adhocOutcome, isHostEvent, playbookOutcome, recordPlaybookEvent, type HostEvent, type HostStats, type PlaybookHost } from './events.js';
 import { normalizeFacts } from './facts.js';
-import { parseInventoryList, type AnsibleInventory, type NodeT } from './inventory.js';
+import { parseInventoryList, type AnsibleInventory } from './inventory.js';
 import { parsePlanParams, pieces, SAFE_TARGET } from './params.js';
 
 export const PLUGIN_ID = 'ansible';
@@ -87,28 +87,9 @@ export class AnsiblePlugin extends BasePlugin {
   }
 
   capabilities(): PluginCapability<any, any>[] {
-    const byName = (inv: AnsibleInventory, name: string) => inv.nodes.find((n) => n.name === name) ?? null;
     return [
-      implement(inventoryList, async (p, ctx) => {
-        const inv = await this.loadInventory(ctx);
-        if (p.ifNoneMatch === inv.version) return { nodes: [], version: inv.version, notModified: true };
-        return { nodes: !p.groups?.length && !p.transport ? inv.nodes : inv.nodes.filter((n) => matches(n, p)), version: inv.version };
-      }),
-      implement(inventoryGet, async (p, ctx) => ({ node: byName(await this.loadInventory(ctx), p.name) })),
-      implement(inventoryGroups, async (p, ctx) => {
-        const inv = await this.loadInventory(ctx);
-        return p.ifNoneMatch === inv.version ? { groups: [], version: inv.version, notModified: true } : { groups: inv.groups, version: inv.version };
-      }),
-      implement(inventoryFilter, async (p, ctx) => {
-        const re = p.name ? compileGlob(p.name) : undefined;
-        return { nodes: (await this.loadInventory(ctx)).nodes.filter((n) => (!re || re.test(n.name)) && matches(n, p)) };
-      }),
-      implement(infoFacts, async (p, ctx) => this.facts.get(p.node, () => this.gatherFacts(p.node, ctx))),
-      implement(infoRefresh, async (p, ctx) => {
-        const f = await this.gatherFacts(p.node, ctx);
-        this.facts.set(p.node, f);
-        return f;
-      }),
+      ...snapshotInventoryCapabilities((ctx) => this.loadInventory(ctx)),
+      ...cachedFactsCapabilities(this.facts, (node, ctx) => this.gatherFacts(node, ctx)),
       implement(commandExecute, async (p, ctx) => {
         // Ad-hoc runs have no `environment` keyword: variables are exported in front of the command line,
         // which then runs through `eval` so that `a; b` runs wholly after them (and in cwd, via chdir).
@@ -310,6 +291,3 @@ export class AnsiblePlugin extends BasePlugin {
   }
 }
 
-function matches(n: NodeT, p: { groups?: string[]; transport?: string }): boolean {
-  return (!p.groups?.length || p.groups.some((g) => n.groups.includes(g))) && (!p.transport || n.transport === p.transport);
-}

@@ -10,12 +10,11 @@ import { join } from 'node:path';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import {
-  commandExecute, puppetAgentCommand, puppetRun, infoFacts, infoRefresh, inventoryFilter, inventoryGet, inventoryGroups, inventoryList, planExecute,
-  scriptExecute, taskExecute, taskList, type Facts,
+  commandExecute, puppetAgentCommand, puppetRun, planExecute,
+  scriptExecute, taskExecute, taskList, type Facts, cachedFactsCapabilities, snapshotInventoryCapabilities,
 } from '../../../src/capabilities/index.js';
 import { abortStatus } from '../../../src/core/abort.js';
 import { CapstanError, Errors } from '../../../src/core/errors.js';
-import { compileGlob } from '../../../src/core/glob.js';
 import { DEFAULT_DRAIN_MS } from '../../../src/core/process-runner.js';
 import { currentTracker } from '../../../src/core/process-tracking.js';
 import { shQuote } from '../../../src/core/sh-quote.js';
@@ -28,7 +27,7 @@ import { documentTooLarge, runArgs, runBolt, type BoltRun } from './cli.js';
 import type { BoltConfig } from './config.js';
 import { boltError, targetError } from './errors.js';
 import { normalizeFacts } from './facts.js';
-import { parseInventoryShow, type BoltInventory, type NodeT } from './inventory.js';
+import { parseInventoryShow, type BoltInventory } from './inventory.js';
 import { parseBoltStdout, type BoltDocument, type BoltResult } from './json-stream.js';
 import { itemLines, itemOutcome } from './outcome.js';
 
@@ -94,29 +93,10 @@ export class BoltPlugin extends BasePlugin {
   }
 
   capabilities(): PluginCapability<any, any>[] {
-    const byName = (inv: BoltInventory, name: string) => inv.nodes.find((n) => n.name === name || (n.alias ?? []).includes(name)) ?? null;
     return [
       // Each `bolt inventory show` the cache keeps is one snapshot version; ifNoneMatch naming it: "not modified".
-      implement(inventoryList, async (p, ctx) => {
-        const inv = await this.loadInventory(ctx);
-        if (p.ifNoneMatch === inv.version) return { nodes: [], version: inv.version, notModified: true };
-        return { nodes: !p.groups?.length && !p.transport ? inv.nodes : inv.nodes.filter((n) => matches(n, p)), version: inv.version };
-      }),
-      implement(inventoryGet, async (p, ctx) => ({ node: byName(await this.loadInventory(ctx), p.name) })),
-      implement(inventoryGroups, async (p, ctx) => {
-        const inv = await this.loadInventory(ctx);
-        return p.ifNoneMatch === inv.version ? { groups: [], version: inv.version, notModified: true } : { groups: inv.groups, version: inv.version };
-      }),
-      implement(inventoryFilter, async (p, ctx) => {
-        const re = p.name ? compileGlob(p.name) : undefined;
-        return { nodes: (await this.loadInventory(ctx)).nodes.filter((n) => (!re || re.test(n.name)) && matches(n, p)) };
-      }),
-      implement(infoFacts, async (p, ctx) => this.facts.get(p.node, () => this.gatherFacts(p.node, ctx))),
-      implement(infoRefresh, async (p, ctx) => {
-        const f = await this.gatherFacts(p.node, ctx);
-        this.facts.set(p.node, f);
-        return f;
-      }),
+      ...snapshotInventoryCapabilities((ctx) => this.loadInventory(ctx)),
+      ...cachedFactsCapabilities(this.facts, (node, ctx) => this.gatherFacts(node, ctx)),
       implement(commandExecute, async (p, ctx) => {
         // Bolt's `command run` has no working directory option: the command runs after a `cd`, through
         // `eval` so that the whole command line (`a; b`, `a || b`) runs there or not at all.
@@ -306,9 +286,6 @@ export class BoltPlugin extends BasePlugin {
   }
 }
 
-function matches(n: NodeT, p: { groups?: string[]; transport?: string }): boolean {
-  return (!p.groups?.length || p.groups.some((g) => n.groups.includes(g))) && (!p.transport || n.transport === p.transport);
-}
 
 function checkTargets(targets: string[]): void {
   const bad = targets.filter((t) => !SAFE_TARGET.test(t));
