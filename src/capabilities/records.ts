@@ -4,7 +4,7 @@
  * provisioned resources (Terraform, hypervisors). Each carries `source`, the plugin id it came from.
  */
 import { Type } from '@sinclair/typebox';
-import { anyObject, dateTime, stringEnum, stringMap } from './common.js';
+import { anyObject, dateTime, ref, stringEnum, stringMap } from './common.js';
 
 /** Outcome of a configuration-management run. */
 export function reportStatus() {
@@ -97,47 +97,70 @@ export const Event = Type.Object({
   }],
 });
 
-/** Alert states (a factory: used inline in Alert and in alert.list filters). */
-export function alertStatus() {
-  return stringEnum(['firing', 'acknowledged', 'resolved', 'suppressed']);
+/**
+ * Alert states (a factory: used inline in Alert and in alert.list filters):
+ * - firing: the problem is on and nobody has taken it;
+ * - acknowledged: someone took it (a Nagios/Icinga acknowledgement, an Alertmanager or Grafana silence made by
+ *   alert.acknowledge, a Datadog mute made by it);
+ * - silenced: notifications are held by something else (a silence, an inhibition, a downtime, a mute);
+ * - resolved: the problem is over (only listed when asked for).
+ */
+export function alertState() {
+  return stringEnum(['firing', 'acknowledged', 'silenced', 'resolved']);
 }
 
-/** Alert severities, normalized from the `severity` label. */
+/** Alert severities, normalized from each source's own (the `severity` label, a Nagios state, a monitor priority). */
 export function alertSeverity() {
   return stringEnum(['critical', 'error', 'warning', 'info']);
 }
 
+/** What holds an alert's notifications: the reasons behind `silenced` (and `acknowledged`). */
+export const AlertSuppression = Type.Object({
+  kind: stringEnum(['silence', 'inhibition', 'downtime', 'mute', 'acknowledgement']),
+  id: Type.Optional(Type.String({ description: 'The silence, downtime or inhibiting alert in the source.' })),
+  by: Type.Optional(Type.String({ description: 'Who made it (author, createdBy).' })),
+  comment: Type.Optional(Type.String()),
+  until: Type.Optional(dateTime({ description: 'When it ends, if it does.' })),
+}, { $id: 'AlertSuppression', additionalProperties: false, description: 'One reason an alert is silenced or acknowledged.' });
+
 export const Alert = Type.Object({
-  id: Type.String({ description: 'Alert id in its source (Alertmanager fingerprint).' }),
-  name: Type.String({ description: 'Alert name (the `alertname` label).' }),
+  id: Type.String({ minLength: 1, description: 'Alert id, unique within its source (Alertmanager fingerprint, `host` or `host!service` in Nagios and Icinga, `monitorId` or `monitorId:group` in Datadog).' }),
+  source: Type.String({ description: 'Plugin id of the source (alertmanager, nagios, icinga, grafana, datadog).' }),
+  node: Type.Union([Type.String(), Type.Null()], { description: 'Node name the alert is about (from the configured node label, the Nagios host, ...), null when it is not about one node.' }),
+  name: Type.String({ description: 'Alert name: the `alertname` label, the Nagios service description (`host` for a host problem), the monitor name.' }),
   severity: alertSeverity(),
-  status: alertStatus(),
-  labels: stringMap(),
-  annotations: stringMap({ description: 'summary, description, runbook_url, ...' }),
-  startsAt: dateTime(),
-  endsAt: Type.Optional(dateTime()),
-  source: Type.String({ description: 'Plugin id of the source.' }),
-  node: Type.Optional(Type.String({ description: 'Node name, when the alert is about one node.' })),
-  generatorUrl: Type.Optional(Type.String({ description: 'Link to the rule or graph that fired it.' })),
+  state: alertState(),
+  since: dateTime({ description: 'When the problem began (Alertmanager startsAt, Nagios last state change).' }),
+  endsAt: Type.Optional(dateTime({ description: 'When it ended (resolved) or, for Alertmanager, when it expires unless re-sent.' })),
+  summary: Type.String({ maxLength: 4000, description: 'One line: the `summary` annotation, the plugin output, the monitor message.' }),
+  labels: stringMap({ description: 'The source\'s labels or tags (Nagios and Icinga: `host`, `service`, `state`).' }),
+  annotations: stringMap({ description: 'summary, description, runbook_url, ... (empty when the source has none).' }),
+  links: stringMap({ description: 'Related pages by name: `source` (the alert in its own UI), `generator` (the rule or graph that fired it), `runbook`, `node` (this API\'s node path).' }),
+  receivers: Type.Optional(Type.Array(Type.String(), { description: 'Where the source routes its notifications (Alertmanager receivers).' })),
   acknowledgement: Type.Optional(Type.Object({
     by: Type.String(),
     at: dateTime(),
     comment: Type.Optional(Type.String()),
-    until: Type.Optional(dateTime({ description: 'End of the silence that holds the acknowledgement.' })),
-  })),
+    until: Type.Optional(dateTime({ description: 'When the acknowledgement (silence, expiring ack) ends.' })),
+  }, { additionalProperties: false })),
+  silencedBy: Type.Optional(Type.Array(ref(AlertSuppression), { description: 'Why it is silenced or acknowledged: silences, inhibitions, downtimes, mutes.' })),
 }, {
   $id: 'Alert',
-  description: 'An alert raised by a monitoring system.',
+  additionalProperties: false,
+  description: 'An alert raised by a monitoring system, one shape whatever its source.',
   examples: [{
     id: '6f1e2d3c4b5a6978',
-    name: 'HighDiskUsage',
-    severity: 'warning',
-    status: 'firing',
-    labels: { alertname: 'HighDiskUsage', instance: 'web1.example.com:9100', severity: 'warning' },
-    annotations: { summary: 'Disk / is 91% full on web1.example.com' },
-    startsAt: '2026-11-25T08:12:00Z',
     source: 'alertmanager',
     node: 'web1.example.com',
+    name: 'HighDiskUsage',
+    severity: 'warning',
+    state: 'firing',
+    since: '2026-11-25T08:12:00Z',
+    summary: 'Disk / is 91% full on web1.example.com',
+    labels: { alertname: 'HighDiskUsage', instance: 'web1.example.com:9100', severity: 'warning' },
+    annotations: { summary: 'Disk / is 91% full on web1.example.com' },
+    links: { source: 'http://alertmanager.example.com:9093/#/alerts?filter=%7Balertname%3D%22HighDiskUsage%22%7D', node: '/api/v1/nodes/web1.example.com' },
+    receivers: ['oncall'],
   }],
 });
 
@@ -217,4 +240,4 @@ export const ProvisionedResource = Type.Object({
 });
 
 /** The record schemas in registration order. */
-export const RECORD_SCHEMAS = [Report, Event, Alert, Package, Deployment, ProvisionedResource];
+export const RECORD_SCHEMAS = [Report, Event, AlertSuppression, Alert, Package, Deployment, ProvisionedResource];

@@ -61,7 +61,7 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
       params,
       cursor,
       read: (v) => { const r = v as { alerts: AlertT[]; nextCursor: string | null }; return { items: r.alerts, next: r.nextCursor }; },
-      time: (a) => a.startsAt,
+      time: (a) => a.since,
     });
   });
 
