@@ -28,6 +28,9 @@ import { InventoryService } from './inventory/aggregate.js';
 import { RoleBook } from './core/roles.js';
 import { registerStoredJournal } from './journal/stored-source.js';
 import { watchFactChanges } from './journal/fact-changes.js';
+import { AlertFollower } from './alerts/follower.js';
+import { registerAlertSubscriptions } from './alerts/subscriptions.js';
+import { WebhookDeliverer } from './alerts/webhooks.js';
 import { helpers } from './helpers/index.js';
 import { genRequestId, loggerOptions } from './observability/logger.js';
 import { SecretScrubber } from './observability/secret-scrubber.js';
@@ -75,6 +78,8 @@ declare module 'fastify' {
     storeGuard: StoreWriteGuard;
     /** Background pruning of old journal entries and old runs' output (journal / execution retentionDays). */
     retention: RetentionPruner;
+    /** Follows alert changes of every source for the node journal and webhook subscriptions. */
+    alertFollower: AlertFollower;
     hub: StreamHub;
     queue: ExecutionQueue;
     executions: ExecutionService;
@@ -141,6 +146,12 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   // The journal Capstan keeps itself: a source like any plugin's, and fact changes seen in facts answers.
   registerStoredJournal(registry, store, inventory);
   watchFactChanges(registry, store, app.log as never);
+  // Alert changes of every source: node journal entries and webhook subscriptions (src/alerts/).
+  registerAlertSubscriptions(registry, store);
+  const webhooks = new WebhookDeliverer(store.alertSubscriptions, app.log as never, { timeoutMs: config.alerts.webhookTimeoutMs, maxAttempts: config.alerts.webhookMaxAttempts });
+  const alertFollower = new AlertFollower(registry, store, webhooks, app.log as never, {
+    intervalMs: config.alerts.followIntervalMs, journal: config.alerts.journal, timeoutMs: config.capabilityTimeoutMs,
+  });
   const observer = new ExecutionObserver(metrics, app.log as never);
   const roles = new RoleBook(config.roles);
   const executions = new ExecutionService({ store, guard: storeGuard, queue, hub, registry, inventory, roles, logger: app.log as never, config: config.execution, observer, secrets });
@@ -155,6 +166,7 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.decorate('store', store);
   app.decorate('storeGuard', storeGuard);
   app.decorate('retention', retention);
+  app.decorate('alertFollower', alertFollower);
   app.decorate('hub', hub);
   app.decorate('queue', queue);
   app.decorate('executions', executions);
@@ -207,6 +219,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
     integrations.startHealthChecks();
     await executions.recover();
     retention.start();
+    webhooks.start();
+    alertFollower.start();
   });
   app.addHook('preClose', async () => {
     await executions.shutdown();
@@ -214,6 +228,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   app.addHook('onClose', async () => {
     // Before the store closes: a pass in progress leaves at its next batch.
     await retention.stop();
+    await alertFollower.stop();
+    await webhooks.stop();
     await integrations.shutdownAll();
     storeGuard.close();
     store.close();

@@ -138,6 +138,7 @@ export const AlertSubscription = Type.Object({
     lastStatus: Type.Union([Type.String({ description: '`ok`, or the HTTP status / error of the last failed attempt.' }), Type.Null()]),
     delivered: Type.Integer({ minimum: 0, description: 'Changes delivered so far.' }),
     failures: Type.Integer({ minimum: 0, description: 'Consecutive failed attempts.' }),
+    pending: Type.Integer({ minimum: 0, description: 'Deliveries waiting (the oldest is being retried).' }),
   }),
 }, {
   $id: 'AlertSubscription',
@@ -146,7 +147,7 @@ export const AlertSubscription = Type.Object({
   examples: [{
     id: '7', receiverUrl: 'https://chatops.example.com/hooks/alerts', filter: { severity: ['critical'] }, signed: false,
     createdAt: '2026-11-25T09:00:00Z', createdBy: 'ci-deploy', source: 'capstan',
-    delivery: { lastAttemptAt: null, lastStatus: null, delivered: 0, failures: 0 },
+    delivery: { lastAttemptAt: null, lastStatus: null, delivered: 0, failures: 0, pending: 0 },
   }],
 });
 

@@ -153,6 +153,21 @@ export const ConfigSchema = Type.Object({
      */
     pruneIntervalMs: Type.Integer({ default: 3_600_000, minimum: 100, maximum: 2_147_483_647, description: 'Interval of the background pruner of journal entries and execution output (ms; default 3600000 = 1 h; CAPSTAN_JOURNAL_PRUNE_INTERVAL_MS).' }),
   }, { default: {}, additionalProperties: false }),
+  /** Alert changes followed in the background (issue 19): node journal entries and webhook subscriptions. */
+  alerts: Type.Object({
+    /**
+     * How often every alert source's alert.stream is asked for changes, to write them to the node journal and
+     * to the webhook subscriptions. Each source looks at its monitoring system at most that often for it.
+     * Default 5000 ms; 0 = no background following (no alert journal entries, no webhook deliveries).
+     */
+    followIntervalMs: Type.Integer({ default: 5000, minimum: 0, maximum: 3_600_000, description: 'Interval at which alert changes of every source are followed for the node journal and webhook subscriptions (ms; default 5000; 0 = off; CAPSTAN_ALERTS_FOLLOW_INTERVAL_MS).' }),
+    /** Whether alert changes become node journal entries (kind `alert`) for sources that keep no history of their own. */
+    journal: Type.Boolean({ default: true, description: 'Write alert changes to the node journal (kind `alert`; default true; CAPSTAN_ALERTS_JOURNAL).' }),
+    /** Time a webhook receiver has to answer one delivery (ms). */
+    webhookTimeoutMs: Type.Integer({ default: 10_000, minimum: 100, maximum: 120_000, description: 'Time a webhook receiver has to answer a delivery (ms; default 10000; CAPSTAN_ALERTS_WEBHOOK_TIMEOUT_MS).' }),
+    /** Attempts of one delivery before it is given up (1 s, then doubling up to 10 min between them: 20 attempts span about 2 h). */
+    webhookMaxAttempts: Type.Integer({ default: 20, minimum: 1, maximum: 1000, description: 'Attempts of one webhook delivery before it is given up; waits of 1 s doubling up to 10 min between them (default 20, about 2 h; CAPSTAN_ALERTS_WEBHOOK_MAX_ATTEMPTS).' }),
+  }, { default: {}, additionalProperties: false }),
 }, { additionalProperties: false });
 
 export type Config = Static<typeof ConfigSchema>;

@@ -10,7 +10,7 @@ import { REQUEST_ID_PATTERN } from '../observability/logger.js';
  * Operations whose JSON body is optional. Fastify validates a body only against the schema of its media type
  * (`body: { content: {...} }`), so a request without one passes; the document must say so too.
  */
-export const OPTIONAL_BODY_OPERATIONS: ReadonlySet<string> = new Set(['cancelExecution', 'refreshNodeFacts', 'createExecutionStreamTicket', 'createEventsStreamTicket', 'createJournalStreamTicket']);
+export const OPTIONAL_BODY_OPERATIONS: ReadonlySet<string> = new Set(['cancelExecution', 'refreshNodeFacts', 'createExecutionStreamTicket', 'createEventsStreamTicket', 'createJournalStreamTicket', 'createAlertsStreamTicket']);
 
 const REQUEST_ID_PARAMETER = {
   name: 'X-Request-Id',

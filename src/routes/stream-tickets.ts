@@ -17,14 +17,15 @@ export const EVENTS_STREAM_ROUTE = '/api/v1/events/stream';
 
 /** The only routes where `?ticket=` stands in for the Authorization header (routes/auth.ts). */
 export const JOURNAL_STREAM_ROUTE = '/api/v1/journal/stream';
-export const TICKET_ROUTES: ReadonlySet<string> = new Set([EXECUTION_STREAM_ROUTE, EVENTS_STREAM_ROUTE, JOURNAL_STREAM_ROUTE]);
+export const ALERTS_STREAM_ROUTE = '/api/v1/alerts/stream';
+export const TICKET_ROUTES: ReadonlySet<string> = new Set([EXECUTION_STREAM_ROUTE, EVENTS_STREAM_ROUTE, JOURNAL_STREAM_ROUTE, ALERTS_STREAM_ROUTE]);
 
 /** The `ticket` query parameter of a stream route (its schema and document). */
 export function ticketParam() {
   return Type.Optional(Type.String({
     minLength: 1, maxLength: 128,
     description: 'A stream ticket instead of the Authorization header (for EventSource, which cannot send headers): single-use, valid 30 s, '
-      + 'from the stream-ticket operation of this stream (createExecutionStreamTicket / createEventsStreamTicket). Ignored with auth off.',
+      + 'from the stream-ticket operation of this stream (createExecutionStreamTicket, createEventsStreamTicket, createJournalStreamTicket, createAlertsStreamTicket). Ignored with auth off.',
   }));
 }
 
@@ -97,4 +98,13 @@ export default async function streamTicketRoutes(app: FastifyInstance): Promise<
       response: { 201: ref(StreamTicket), ...problems() },
     },
   }, async (request, reply) => reply.code(201).send(issue(principalOf(request), { route: JOURNAL_STREAM_ROUTE, params: {} }, JOURNAL_STREAM_ROUTE)));
+
+  app.post('/api/v1/alerts/stream-ticket', {
+    schema: {
+      operationId: 'createAlertsStreamTicket', tags: ['records'], summary: 'A single-use ticket to open the alert changes SSE stream without a header',
+      description: `${description(ALERTS_STREAM_ROUTE)} The stream's own query parameters (\`severity\`, \`after\`, ...) go alongside \`ticket\`.`,
+      body: optionalEmptyBody(),
+      response: { 201: ref(StreamTicket), ...problems() },
+    },
+  }, async (request, reply) => reply.code(201).send(issue(principalOf(request), { route: ALERTS_STREAM_ROUTE, params: {} }, ALERTS_STREAM_ROUTE)));
 }

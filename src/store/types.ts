@@ -212,7 +212,56 @@ export interface AuditRepository {
   list(filter: AuditFilter, limit: number, beforeSeq?: number): AuditRow[];
 }
 
+/** An alert webhook subscription as stored (migration 0011). */
+export interface AlertSubscriptionRow {
+  id: number;
+  receiverUrl: string;
+  /** The AlertFilter, null: every alert. */
+  filter: Record<string, unknown> | null;
+  /** HMAC-SHA256 key of the X-Capstan-Signature header; null: unsigned. Never answered. */
+  secret: string | null;
+  createdAt: string;
+  createdBy: string;
+  deletedAt: string | null;
+  delivered: number;
+  failures: number;
+  lastAttemptAt: string | null;
+  lastStatus: string | null;
+}
+
+/** One webhook delivery not yet accepted: the JSON body to POST and how many changes it carries. */
+export interface AlertDeliveryRow {
+  id: number;
+  subscriptionId: number;
+  body: string;
+  changes: number;
+  attempts: number;
+  createdAt: string;
+  nextAttemptAt: string;
+}
+
+/** Alert webhook subscriptions and their pending deliveries. */
+export interface AlertSubscriptionRepository {
+  create(row: Pick<AlertSubscriptionRow, 'receiverUrl' | 'filter' | 'secret' | 'createdAt' | 'createdBy'>): AlertSubscriptionRow;
+  get(id: number): AlertSubscriptionRow | undefined;
+  /** Subscriptions not deleted, oldest first. */
+  active(): AlertSubscriptionRow[];
+  /** Marks it deleted and drops its pending deliveries; false when unknown or already deleted. */
+  delete(id: number, at: string): boolean;
+  enqueue(subscriptionId: number, body: string, changes: number, at: string): void;
+  /** The oldest pending delivery of each subscription not deleted, when due at `now` (ISO), oldest first. */
+  due(now: string, limit: number): AlertDeliveryRow[];
+  /** The receiver accepted it: the delivery is gone, the subscription's counters move on. */
+  delivered(delivery: AlertDeliveryRow, at: string): void;
+  /** The receiver refused or could not be reached: retry at `nextAt`, or (nextAt null) give the delivery up. */
+  failed(delivery: AlertDeliveryRow, status: string, at: string, nextAt: string | null): void;
+  /** Pending deliveries of a subscription. */
+  pending(subscriptionId: number): number;
+}
+
 export interface Store {
+  /** Alert webhook subscriptions (alert.subscribe). */
+  readonly alertSubscriptions: AlertSubscriptionRepository;
   /** API tokens (hash only). */
   readonly tokens: TokenRepository;
   /** The stored node journal. */

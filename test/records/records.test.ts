@@ -36,17 +36,17 @@ t.test('alerts: labels as deepObject, get with fallback, acknowledge and resolve
   t.match(missing, { status: 404, body: { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', category: 'not_found', capability: 'alert.get' } });
 
   const ack = await post(app, '/api/v1/alerts/zabbix-6f1e2d3d/acknowledge', { comment: 'swap tuned', durationSeconds: 3600 });
-  t.match(ack, { status: 200, body: { alert: { status: 'acknowledged', acknowledgement: { by: 'anonymous', comment: 'swap tuned' } } } });
+  t.match(ack, { status: 200, body: { alert: { state: 'acknowledged', acknowledgement: { by: 'anonymous', comment: 'swap tuned' } } } });
   t.equal(world.count('zabbix', 'alert.acknowledge'), 1, 'sent to the source that raised it');
   t.equal(world.count('alertmanager', 'alert.acknowledge'), 0);
   t.equal((await post(app, '/api/v1/alerts/zabbix-6f1e2d3d/acknowledge', { durationSeconds: 5 })).status, 400, 'durationSeconds below the contract minimum');
   t.equal((await post(app, '/api/v1/alerts/no-such-alert/acknowledge', {})).status, 404);
 
   const resolved = await post(app, '/api/v1/alerts/alertmanager-6f1e2d3c/resolve');
-  t.match(resolved, { status: 200, body: { alert: { status: 'resolved', source: 'alertmanager' } } }, 'a bare POST is an empty body');
+  t.match(resolved, { status: 200, body: { alert: { state: 'firing', source: 'alertmanager' } } }, 'a bare POST is an empty body; the acknowledgement taken back');
 
   const sub = await post(app, '/api/v1/alerts/subscriptions', { receiverUrl: 'https://chatops.example.com/hooks/alerts', filter: { severity: ['critical'] } });
-  t.match(sub, { status: 201, body: { subscription: { receiverUrl: 'https://chatops.example.com/hooks/alerts', source: 'alertmanager' } } });
+  t.match(sub, { status: 201, body: { subscription: { receiverUrl: 'https://chatops.example.com/hooks/alerts', source: 'capstan', signed: false } } });
   const badSub = await post(app, '/api/v1/alerts/subscriptions', { receiverUrl: 'ftp://example.com/x' });
   t.match(badSub, { status: 400, body: { code: 'CAPSTAN_ERR_REQUEST_VALIDATION' } });
 });

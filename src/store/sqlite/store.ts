@@ -10,6 +10,7 @@ import { migrate } from './migrate.js';
 import { checkDataFiles, unusableStore } from './open-checks.js';
 import { SqliteAudit } from './audit.js';
 import { SqliteJournal } from './journal.js';
+import { SqliteAlertSubscriptions } from './alert-subscriptions.js';
 import { SqliteRetention } from './retention.js';
 import { SqliteTokens } from './tokens.js';
 
@@ -41,6 +42,7 @@ export class SqliteStore implements Store {
   readonly tokens: SqliteTokens;
   readonly audit: SqliteAudit;
   readonly journal: SqliteJournal;
+  readonly alertSubscriptions: SqliteAlertSubscriptions;
   private readonly retention: SqliteRetention;
   private readonly stmts;
 
@@ -51,6 +53,7 @@ export class SqliteStore implements Store {
     this.tokens = new SqliteTokens(db);
     this.audit = new SqliteAudit(db);
     this.journal = new SqliteJournal(db);
+    this.alertSubscriptions = new SqliteAlertSubscriptions(db);
     this.retention = new SqliteRetention(db);
     this.stmts = {
       insert: db.prepare(`INSERT INTO executions (id, capability, status, targets, nodes, params, provider, timeout_seconds, created_at,

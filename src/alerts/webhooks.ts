@@ -1,0 +1,107 @@
+/**
+ * Delivers alert changes to webhook subscriptions (alert.subscribe): the deliveries the follower queued in the
+ * store are POSTed in order per subscription (the next one waits until the previous is accepted), retried
+ * with waits of 1 s doubling up to 10 min, and given up after `maxAttempts` (the subscription's `delivery`
+ * shows it). A restart resumes them: they live in the store, not in memory.
+ *
+ * Request: `POST <receiverUrl>`, `Content-Type: application/json`, body
+ * `{ "subscription": "<id>", "changes": AlertChange[] }`, headers `X-Capstan-Delivery: <delivery id>` and, for
+ * a subscription with a secret, `X-Capstan-Signature: sha256=<hex HMAC-SHA256 of the body>`. Any 2xx accepts
+ * it; anything else (3xx included: redirects are not followed) is a failure.
+ */
+import { createHmac } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { AlertDeliveryRow, AlertSubscriptionRepository } from '../store/types.js';
+
+export interface WebhookOptions {
+  /** Time a receiver has to answer (ms). */
+  timeoutMs: number;
+  /** Attempts before a delivery is given up. */
+  maxAttempts: number;
+  /** How often due deliveries are looked for (ms; default 500). */
+  tickMs?: number;
+}
+
+/** The wait before attempt n+1 after n failed attempts (ms): 1 s doubling, at most 10 min. */
+export function retryDelayMs(failedAttempts: number): number {
+  return Math.min(600_000, 1000 * 2 ** Math.max(0, failedAttempts - 1));
+}
+
+/** The X-Capstan-Signature value of a body. */
+export function signature(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export class WebhookDeliverer {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = true;
+
+  constructor(private readonly repo: AlertSubscriptionRepository, private readonly logger: Logger, private readonly options: WebhookOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Stops looking for deliveries and waits for the attempts under way. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** Looks for due deliveries now (after the follower queued some). */
+  poke(): void {
+    if (!this.stopped && !this.running) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.running = this.tick().finally(() => {
+        this.running = undefined;
+        if (!this.stopped) this.schedule(this.options.tickMs ?? 500);
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  /** One pass: every subscription's oldest due delivery, in parallel across subscriptions; again while any was accepted. */
+  private async tick(): Promise<void> {
+    for (let progress = true; progress && !this.stopped;) {
+      const due = this.repo.due(new Date().toISOString(), 50);
+      const results = await Promise.all(due.map((d) => this.attempt(d)));
+      progress = results.some(Boolean);
+    }
+  }
+
+  private async attempt(d: AlertDeliveryRow): Promise<boolean> {
+    const sub = this.repo.get(d.subscriptionId);
+    if (!sub || sub.deletedAt) return false;
+    const headers: Record<string, string> = {
+      'content-type': 'application/json', 'user-agent': 'Capstan-Alert-Webhook/1', 'x-capstan-delivery': String(d.id),
+    };
+    if (sub.secret) headers['x-capstan-signature'] = signature(sub.secret, d.body);
+    let status: string;
+    try {
+      const res = await fetch(sub.receiverUrl, { method: 'POST', headers, body: d.body, redirect: 'manual', signal: AbortSignal.timeout(this.options.timeoutMs) });
+      await res.arrayBuffer().catch(() => undefined);
+      if (res.status >= 200 && res.status < 300) {
+        this.repo.delivered(d, new Date().toISOString());
+        return true;
+      }
+      status = `HTTP ${res.status}`;
+    } catch (err) {
+      const e = err as Error & { cause?: { code?: string } };
+      status = e.name === 'TimeoutError' ? `timeout after ${this.options.timeoutMs} ms` : (e.cause?.code ?? e.message);
+    }
+    const attempts = d.attempts + 1;
+    const giveUp = attempts >= this.options.maxAttempts;
+    const now = Date.now();
+    this.repo.failed(d, giveUp ? `${status}; delivery ${d.id} given up after ${attempts} attempts` : status, new Date(now).toISOString(),
+      giveUp ? null : new Date(now + retryDelayMs(attempts)).toISOString());
+    this.logger.warn({ subscription: sub.id, delivery: d.id, attempts, status, gaveUp: giveUp }, 'alert webhook delivery failed');
+    return false;
+  }
+}
