@@ -127,7 +127,8 @@ export class AlertmanagerPlugin extends BasePlugin {
       implement(alertResolve, async (p, ctx) => {
         const { raw, look } = await this.find(p.id, ctx.signal);
         for (const s of this.ourSilences(raw, look)) await this.expire(s.id, ctx.signal);
-        const endedAt = new Date().toISOString();
+        // Alertmanager refuses an end before the start (an alert posted with only endsAt starts then).
+        const endedAt = new Date(Math.max(Date.now(), Date.parse(raw.startsAt) || 0)).toISOString();
         if (this.cfg.postResolved) {
           const { labels, annotations, generatorURL, startsAt } = raw;
           await this.client.post('api/v2/alerts', [{ labels, annotations: annotations ?? {}, ...(generatorURL ? { generatorURL } : {}), startsAt, endsAt: endedAt }], ctx.signal);
