@@ -171,6 +171,10 @@ async function run(stack: AlertingStack): Promise<void> {
     t.match(found, { node: 'web2.example.com', severity: 'error', state: 'firing' });
     const ack = await req('POST', `/api/v1/alerts/${found.id}/acknowledge`, {}, app2);
     t.match(ack.body.alert, { state: 'acknowledged', acknowledgement: { by: 'alice', comment: 'acknowledged via Capstan' } }, 'default comment');
+    const again = await req('POST', `/api/v1/alerts/${found.id}/acknowledge`, { comment: 'second look', durationSeconds: 120 }, app2);
+    t.match(again.body.alert, { state: 'acknowledged', acknowledgement: { comment: 'second look' } });
+    t.equal(again.body.alert.silencedBy.length, 1, 'acknowledging again replaces Capstan\'s earlier silence');
+    t.equal((await stack.am('GET', `/api/v2/silence/${ack.body.alert.silencedBy[0].id}`)).body.status.state, 'expired');
     const res = await req('POST', `/api/v1/alerts/${found.id}/resolve`, { comment: 'fixed' }, app2);
     t.equal(res.status, 200, JSON.stringify(res.body));
     t.match(res.body.alert, { id: found.id, state: 'resolved', endsAt: /Z$/ });
