@@ -263,12 +263,15 @@ export class AlertChangeFeed {
 
   /**
    * alert.stream: the changes after `after` matching the filter, oldest first, at most `limit`, and the cursor
-   * to resume from. Without `after`: no changes, the cursor of now.
+   * to resume from. Without `after`: no changes, the cursor of now. Without `state`: changes to every state,
+   * `resolved` included.
    * @throws Errors.Validation (400) for a malformed cursor or filter; the source's read errors.
    */
   async stream(params: Static<typeof AlertStreamParams>): Promise<Static<typeof AlertStreamResult>> {
     const { after, limit = 100, ...filter } = params;
-    const matches = compileAlertFilter(filter);
+    // Without a state filter a follower sees every change, resolutions included (a list's default leaves
+    // resolved alerts out; a stream that did would never tell that an alert ended).
+    const matches = compileAlertFilter({ ...filter, state: filter.state ?? [...DEFAULT_STATES, 'resolved'] });
     await this.refresh();
     const head = `${this.epoch}.${this.seq}`;
     if (after === undefined) return { changes: [], cursor: head };
