@@ -168,8 +168,11 @@ export class NagiosClient {
     return new Errors.Upstream(`${where} answered HTTP ${status}`);
   }
 
-  /** One HTTP request; errors name the URL (without query) and why, never the credentials. */
-  private async request(method: 'GET' | 'POST', url: URL, headers: Record<string, string>, body: string | undefined, signal?: AbortSignal): Promise<{ status: number; text: string; setCookie: string[] }> {
+  /**
+   * One HTTP request; errors name the URL (without query) and why, never the credentials. A GET on a kept-alive
+   * connection the web server has closed meanwhile (Apache's KeepAliveTimeout) is sent once more on a new one.
+   */
+  private async request(method: 'GET' | 'POST', url: URL, headers: Record<string, string>, body: string | undefined, signal?: AbortSignal, again = method === 'GET'): Promise<{ status: number; text: string; setCookie: string[] }> {
     const where = `${url.origin}${url.pathname}`;
     const timeout = AbortSignal.timeout(this.cfg.timeoutMs);
     const signals = signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -187,6 +190,7 @@ export class NagiosClient {
       if (timeout.aborted) throw new Errors.Upstream(`Nagios ${where}: no answer within ${this.cfg.timeoutMs} ms (plugins.nagios.timeoutMs)`, { cause: err });
       if (signal?.aborted) throw new Errors.Upstream(`Nagios ${where}: request aborted`, { cause: err });
       const cause = (err as { cause?: NodeJS.ErrnoException }).cause;
+      if (again && (cause?.code === 'UND_ERR_SOCKET' || cause?.code === 'ECONNRESET')) return this.request(method, url, headers, body, signal, false);
       const why = cause?.code ? `${cause.code} ${cause.message}` : (cause?.message ?? (err as Error).message);
       throw new Errors.Upstream(`Nagios ${where} unreachable: ${why}`, { cause: err });
     }

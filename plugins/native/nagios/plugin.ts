@@ -33,7 +33,7 @@ export const CMD = {
 export class NagiosPlugin extends BasePlugin {
   readonly metadata = {
     name: PLUGIN_ID, version: '0.1.0', description: 'Nagios Core 4: problems as alerts (acknowledge, downtime, follow) and the alert history as journal entries.',
-    integrationTypes: ['events' as const],
+    integrationTypes: ['alerting' as const],
   };
   private client!: NagiosClient;
   private readonly feed: AlertChangeFeed;
