@@ -108,7 +108,7 @@ export function markComment(comment: string, principal: string): string {
 
 /** A comment's text and the Capstan caller it names, if any. */
 export function readComment(text: string): { comment: string; principal?: string } {
-  const m = /^([\s\S]*?)\s*\(by (\S+) via Capstan\)$/.exec(text);
+  const m = /^([\s\S]*?)\s*\(by (.+?) via Capstan\)$/.exec(text);
   return m ? { comment: m[1], principal: m[2] } : { comment: text };
 }
 
