@@ -194,4 +194,16 @@ async function run(n: NagiosInstance): Promise<void> {
     const alerts = await plugin.readAlerts(AbortSignal.timeout(10_000));
     t.same(alerts, [], 'statusjson answers an unauthorized user empty lists');
   });
+
+  t.test('health names a URL that is not Nagios\'s cgi-bin, and CGIs without a user', async (t) => {
+    const health = async (url: string) => {
+      const cfg = Value.Default(NagiosConfigSchema, { url, user: USER, password: PASSWORD }) as NagiosConfig;
+      const plugin = new NagiosPlugin(cfg, pino({ level: 'silent' }), { withRetry: <T>(fn: (attempt: number) => Promise<T>) => fn(1) } as unknown as PluginHelpers);
+      await plugin.initialize();
+      return plugin.healthCheck();
+    };
+    const origin = new URL(n.url).origin;
+    t.match(await health(`${origin}/nagios4/no-such-dir`), { status: 'unhealthy', message: /HTTP 404: no such CGI/ });
+    t.match(await health(`${origin}/nagios4-noauth/cgi-bin`), { status: 'degraded', message: /see no user \(REMOTE_USER unset\)/ });
+  });
 }
