@@ -4,7 +4,7 @@
  * services). Skipped with the reason when the packages are not installed. The tests run in order on one
  * fresh instance: reads first, then acknowledge/resolve (which change Nagios's state).
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -176,6 +176,24 @@ async function run(n: NagiosInstance): Promise<void> {
     t.equal(all.status, 200);
     const nightly = all.body.items.filter((e: any) => e.source === 'nagios' && e.data.service === 'Nightly Job').map((e: any) => e.data.state);
     t.same(nightly, ['OK', 'CRITICAL'], 'the passive job\'s recovery and its problem, newest first');
+  });
+
+  t.test('a new problem (a passive result): on journal.stream and on alert.stream', async (t) => {
+    const invoke = async (capability: string, params: Record<string, unknown>) => (await call(app, 'POST', `/api/v1/capabilities/${capability}/invoke?provider=nagios`, params)).body.result;
+    const journalCursor = (await invoke('journal.stream', {})).cursor;
+    const alertCursor = (await invoke('alert.stream', {})).cursor;
+    // Nagios's external command file (root may write it), as the recipe documents.
+    appendFileSync(n.env.NAGIOS_COMMAND_FILE, `[${Math.floor(Date.now() / 1000)}] PROCESS_SERVICE_CHECK_RESULT;web01;Nightly Job;1;WARNING - nightly job slow\n`);
+    const entry = await until('journal.stream to give the new alert', async () => {
+      const r = await invoke('journal.stream', { after: journalCursor, nodes: ['web01'] });
+      return r.entries.find((e: any) => e.data.service === 'Nightly Job');
+    }, 15_000);
+    t.match(entry, { kind: 'alert', node: 'web01', summary: 'Nightly Job on web01 WARNING (hard): WARNING - nightly job slow', data: { alertId: 'web01!Nightly Job', severity: 'warning' } });
+    const change = await until('alert.stream to show the new alert', async () => {
+      const r = await invoke('alert.stream', { after: alertCursor });
+      return r.changes.find((c: any) => c.alert.id === 'web01!Nightly Job');
+    }, 15_000);
+    t.match(change, { from: null, to: 'firing', alert: { severity: 'warning', labels: { check_type: 'passive' } } });
   });
 
   t.test('wrong password: health names the 401 and never shows the password', async (t) => {
