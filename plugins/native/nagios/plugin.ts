@@ -105,9 +105,11 @@ export class NagiosPlugin extends BasePlugin {
     return this.cfg.nodeMap[host] ?? host;
   }
 
+  /** The Nagios hosts of a node: those nodeMap maps to it, else the host of that name (unless nodeMap renames it). */
   private hostsOf(node: string): string[] {
     const mapped = this.reverseNodes.get(node) ?? [];
-    return this.cfg.nodeMap[node] === undefined || this.cfg.nodeMap[node] === node ? [...new Set([...mapped, node])] : mapped;
+    if (mapped.length) return mapped;
+    return this.cfg.nodeMap[node] === undefined ? [node] : [];
   }
 
   /** One look at statusjson: the problems (hosts DOWN/UNREACHABLE, services WARNING/CRITICAL/UNKNOWN), comments, downtimes. */

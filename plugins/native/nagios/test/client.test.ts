@@ -153,3 +153,23 @@ t.test('acknowledge of an id Nagios does not list as a problem: 404, nothing sen
   t.same(await get.handler({ id: 'nosuchhost' }, ctx), { alert: null });
   t.equal((await get.handler({ id: 'db01!MySQL' }, ctx) as { alert: { state: string } }).alert.state, 'firing');
 });
+
+t.test('nodeMap: alerts and journal entries carry the Capstan node; a node asks archivejson for its Nagios host', async (t) => {
+  const seen = stubFetch(t, (req) => {
+    const q = new URL(req.url).searchParams.get('query');
+    const files: Record<string, string> = {
+      hostlist: 'statusjson-hostlist-problems.json', servicelist: 'statusjson-servicelist-problems-details.json',
+      commentlist: 'statusjson-commentlist-after-ack.json', downtimelist: 'statusjson-downtimelist-details.json', alertlist: 'archivejson-alertlist.json',
+    };
+    return jsonFile(files[q ?? ''] ?? 'error-statusjson-bad-query.json');
+  });
+  const p = await plugin({ nodeMap: { db01: 'db01.example.com' } });
+  const cap = (name: string) => p.capabilities().find((c) => c.name === name)!;
+  const ctx = { principal: { id: 'alice' }, signal: new AbortController().signal } as never;
+  const list = await cap('alert.list').handler({ node: 'db01.example.com' }, ctx) as { alerts: { id: string; links: Record<string, string> }[] };
+  t.same(list.alerts.map((a) => a.id).sort(), ['db01!Backup', 'db01!MySQL']);
+  t.equal(list.alerts[0].links.node, '/api/v1/nodes/db01.example.com');
+  const journal = await cap('journal.list').handler({ nodes: ['db01.example.com'] }, ctx) as { entries: { node: string }[] };
+  t.equal(new URL(seen[seen.length - 1].url).searchParams.get('hostname'), 'db01');
+  t.ok(journal.entries.length === 2 && journal.entries.every((e) => e.node === 'db01.example.com'));
+});
