@@ -29,11 +29,13 @@ if (reason) {
   const dir = mkdtempSync(join(tmpdir(), 'capstan-nagios-'));
   // Nagios and Apache run as user nagios: they must reach the work dir inside.
   chmodSync(dir, 0o755);
-  const nagios = await startNagios(join(dir, 'run'));
+  // Registered before the start: a failed start (startNagios stops what it started) still removes the work dir.
+  let nagios: NagiosInstance | undefined;
   t.teardown(async () => {
-    await nagios.stop();
+    await nagios?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
+  nagios = await startNagios(join(dir, 'run'));
   await run(nagios);
 }
 
