@@ -87,11 +87,11 @@ t.test('acknowledge: one action per object by filter_vars, author = principal, e
 t.test('acknowledge/resolve refusals: unknown id, no problem, Icinga\'s 409 and empty answers', async (t) => {
   const { client } = fakeClient();
   await t.rejects(acknowledge(client, fakeReader(null), { id: 'db01!Load', author: 'a', durationSeconds: 60, downtime: false }), { statusCode: 404, message: /no current problem 'db01!Load'/ });
-  await t.rejects(resolve(client, fakeReader(null), '!bad'), { statusCode: 404 });
+  await t.rejects(resolve(client, fakeReader(null), '!bad'), { statusCode: 404 } as never);
   const conflict = fakeClient({ 'acknowledge-problem': [fixture('error-ack-ok-service').results] });
   await t.rejects(acknowledge(conflict.client, fakeReader(alert()), { id: 'db01!MySQL', author: 'a', durationSeconds: 60, downtime: false }), { message: /refused \(code 409\): Service db01!Load is OK/ });
   const gone = fakeClient({ 'remove-acknowledgement': [fixture('error-ack-unknown-host').results] });
-  await t.rejects(resolve(gone.client, fakeReader(alert()), 'db01!MySQL'), { statusCode: 404 });
+  await t.rejects(resolve(gone.client, fakeReader(alert()), 'db01!MySQL'), { statusCode: 404 } as never);
   const ok = fakeClient({ 'remove-acknowledgement': [fixture('action-remove-acknowledgement-service').results] });
   const after = await resolve(ok.client, fakeReader(alert({ state: 'acknowledged' }), alert()), 'db01!MySQL');
   t.equal(after.state, 'firing', 'firing again: the problem lasts');
