@@ -31,7 +31,7 @@ export const IcingaConfigSchema = Type.Object({
   webModule: Type.Union([Type.Literal('icingadb'), Type.Literal('monitoring')], { default: 'icingadb' }),
   /**
    * Custom variables (`vars.<name>`) copied to labels as `vars_<name>` (string, number and boolean values only).
-   * Default: every such variable whose name does not look like a secret (password, secret, token, community, ...).
+   * Default: every such variable. Names that look like a secret (password, secret, token, community, ...) never, even when listed.
    */
   labelVars: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.-]+$' }), { maxItems: 100 })),
   /**

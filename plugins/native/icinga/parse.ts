@@ -248,11 +248,11 @@ export function toAlert(obj: IcingaObject<CheckableAttrs>, ctx: MapContext): Ale
   return alert;
 }
 
-/** Scalar custom variables as `vars_<name>` labels (names made label-safe), secrets left out. */
+/** Scalar custom variables as `vars_<name>` labels (names made label-safe); secret-looking names never, even when listed. */
 function varLabels(vars: Record<string, unknown> | null | undefined, wanted?: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
   if (!vars) return out;
-  const names = wanted ?? Object.keys(vars).filter((k) => !SECRET_VAR.test(k)).sort();
+  const names = (wanted ?? Object.keys(vars).sort()).filter((k) => !SECRET_VAR.test(k));
   for (const k of names) {
     const v = vars[k];
     if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') continue;
