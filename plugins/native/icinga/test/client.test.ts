@@ -11,6 +11,7 @@ import pino from 'pino';
 import t from 'tap';
 import type { AlertT } from '../../../../src/capabilities/alert-source.js';
 import { Value } from '@sinclair/typebox/value';
+import { fromEnv } from '../../../../src/config/load.js';
 import { acknowledge, resolve } from '../actions.js';
 import { apiBase, describeNetworkError, IcingaClient, missingPermission, type ActionResult } from '../client.js';
 import { IcingaConfigSchema, type IcingaConfig } from '../config.js';
@@ -33,6 +34,10 @@ t.test('config and URL: https only, /v1 added once, no credentials in the URL, c
   t.throws(() => new IcingaClient(config({ caFile: '/nonexistent/ca.crt' }), helpers), /plugins\.icinga\.caFile: cannot read \/nonexistent\/ca\.crt: ENOENT/);
   t.notOk(Value.Check(IcingaConfigSchema, { url: 'https://h:5665', user: 'u' }), 'a password is required');
   t.equal((IcingaConfigSchema.properties.password as Record<string, unknown>)['x-sensitive'], true, 'the password is marked secret');
+  const env = { CAPSTAN_PLUGINS_ICINGA_URL: 'https://127.0.0.1:5665', CAPSTAN_PLUGINS_ICINGA_USER: 'capstan', CAPSTAN_PLUGINS_ICINGA_PASSWORD: 'pw', CAPSTAN_PLUGINS_ICINGA_CA_FILE: '/etc/ca.crt', CAPSTAN_PLUGINS_ICINGA_TIMEOUT_MS: '5000' };
+  const fromVars = (fromEnv(env, ['icinga']) as { plugins: Record<string, Record<string, unknown>> }).plugins.icinga;
+  t.same(fromVars, { url: 'https://127.0.0.1:5665', user: 'capstan', password: 'pw', caFile: '/etc/ca.crt', timeoutMs: '5000' }, 'env CAPSTAN_PLUGINS_ICINGA_<KEY>');
+  t.ok(Value.Check(IcingaConfigSchema, Value.Default(IcingaConfigSchema, Value.Convert(IcingaConfigSchema, fromVars))), 'and they make a valid config');
 });
 
 t.test('errors name the cause: TLS, unreachable, 401, missing permission; never the password', async (t) => {
