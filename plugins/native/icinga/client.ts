@@ -171,6 +171,10 @@ export class IcingaClient {
     if (perm) {
       return new Errors.Auth(`Icinga ApiUser '${this.cfg.user}' lacks permission ${perm} (${where}: HTTP ${answer.status}); grant it in the ApiUser's permissions`);
     }
+    if (answer.status === 403) {
+      // Icinga itself answers 404 for a missing permission; a 403 comes from something in front of it or a future version.
+      return new Errors.Auth(`Icinga API forbade ApiUser '${this.cfg.user}' (${where}: HTTP 403): a permission is missing (see the plugin README for the list)`);
+    }
     const b = answer.body as { status?: unknown; results?: { status?: unknown }[] } | undefined;
     const why = typeof b?.status === 'string' ? b.status : typeof b?.results?.[0]?.status === 'string' ? b.results[0].status : 'no reason given';
     return new Errors.Upstream(`Icinga API ${where} answered HTTP ${answer.status}: ${String(why).slice(0, 500)}`);

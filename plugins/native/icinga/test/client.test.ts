@@ -53,6 +53,7 @@ t.test('errors name the cause: TLS, unreachable, 401, missing permission; never 
   t.equal(missingPermission(verbose), 'objects/query/service');
   t.equal(missingPermission(fixture('error-viewer-services-not-permitted')), undefined, 'without verbose=1 Icinga does not say');
   t.match(client.failure('GET', 'objects/services', { status: 404, body: verbose }).message, /lacks permission objects\/query\/service/);
+  t.match(client.failure('GET', 'objects/hosts', { status: 403, body: { error: 403, status: 'Forbidden' } }), { statusCode: 502, message: /forbade ApiUser 'ciadmin' .*HTTP 403\): a permission is missing/ });
   t.match(client.failure('POST', 'actions/x', { status: 404, body: { error: 404, status: "Action 'x' does not exist." } }), { statusCode: 503, message: /HTTP 404: Action 'x' does not exist/ });
 });
 
