@@ -57,6 +57,12 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 const MAX_RATE_LIMIT_RETRIES = 5;
 
+/** fetch failed on a reused socket the server closed (ECONNRESET, EPIPE, undici's socket error). */
+function isStaleConnection(err: unknown): boolean {
+  const code = (err as { cause?: { code?: string } }).cause?.code;
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
+}
+
 export class GrafanaClient {
   readonly base: URL;
 
@@ -80,6 +86,7 @@ export class GrafanaClient {
     if (opts.auth !== false && this.cfg.token) headers.authorization = `Bearer ${this.cfg.token}`;
     if (this.cfg.orgId !== undefined) headers['x-grafana-org-id'] = String(this.cfg.orgId);
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    let stale = false;
     for (let attempt = 0; ; attempt++) {
       const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(this.cfg.timeoutMs)]) : AbortSignal.timeout(this.cfg.timeoutMs);
       let res: Response;
@@ -88,6 +95,11 @@ export class GrafanaClient {
         res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal, redirect: 'manual' });
         text = await res.text();
       } catch (err) {
+        // A pooled keep-alive connection the server had just closed: an idempotent request is sent once more.
+        if (method !== 'POST' && !stale && isStaleConnection(err) && !opts.signal?.aborted) {
+          stale = true;
+          continue;
+        }
         throw new Errors.Upstream(`Grafana ${where} failed: ${this.why(err, opts.signal)}`, { cause: err });
       }
       if (res.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {

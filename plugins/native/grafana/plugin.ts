@@ -55,7 +55,7 @@ export class GrafanaPlugin extends BasePlugin {
       details.version = version;
       if (body.database !== 'ok') return { status: 'degraded', message: `Grafana at ${this.client.base.origin} reports its database ${body.database ?? 'state unknown'}`, details };
     } catch (err) {
-      return { status: 'unhealthy', message: `Grafana unreachable: ${(err as Error).message}`, details };
+      return { status: 'unhealthy', message: (err as Error).message, details };
     }
     if (!this.cfg.token) return { status: 'unhealthy', message: 'plugins.grafana.token is not set: Grafana needs a service account token to read alerts', details };
     try {
