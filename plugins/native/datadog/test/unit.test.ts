@@ -134,3 +134,11 @@ t.test('rate-limit headers', async (t) => {
   t.match(rateLimitOf(h), { name: 'get_all_monitors', limit: 100, periodSeconds: 10, remaining: 0, resetSeconds: 3 });
   t.equal(rateLimitOf(new Headers()), undefined);
 });
+
+t.test('environment variables map onto plugins.datadog.*', async (t) => {
+  const { loadConfig, validateConfig } = await import('../../../../src/config/load.js');
+  const c = loadConfig({ env: { CAPSTAN_PLUGINS_DATADOG_SITE: 'datadoghq.eu', CAPSTAN_PLUGINS_DATADOG_API_KEY: 'k1', CAPSTAN_PLUGINS_DATADOG_APPLICATION_KEY: 'k2', CAPSTAN_PLUGINS_DATADOG_MONITOR_TAGS: 'team:a,team:b' }, pluginIds: ['datadog'] });
+  t.same(c.plugins.datadog, { site: 'datadoghq.eu', apiKey: 'k1', applicationKey: 'k2', monitorTags: 'team:a,team:b' });
+  const v = validateConfig(DatadogConfigSchema, c.plugins.datadog, 'plugins.datadog') as DatadogConfig;
+  t.equal(v.pageSize, 100, 'defaults filled');
+});

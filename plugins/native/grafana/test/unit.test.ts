@@ -105,3 +105,12 @@ t.test('nodeLabels: defaults, and one comma-separated string from the environmen
   t.same(nodeLabelList(cfg()), ['instance', 'host', 'hostname', 'node']);
   t.same(nodeLabelList(cfg({ nodeLabels: ['host, instance'] })), ['host', 'instance']);
 });
+
+t.test('environment variables map onto plugins.grafana.*', async (t) => {
+  const { loadConfig, validateConfig } = await import('../../../../src/config/load.js');
+  const c = loadConfig({ env: { CAPSTAN_PLUGINS_GRAFANA_URL: 'https://grafana.example.com', CAPSTAN_PLUGINS_GRAFANA_TOKEN: 'glsa_x', CAPSTAN_PLUGINS_GRAFANA_ORG_ID: '2', CAPSTAN_PLUGINS_GRAFANA_NODE_LABELS: 'host,instance' }, pluginIds: ['grafana'] });
+  t.same(c.plugins.grafana, { url: 'https://grafana.example.com', token: 'glsa_x', orgId: '2', nodeLabels: 'host,instance' });
+  const v = validateConfig(GrafanaConfigSchema, c.plugins.grafana, 'plugins.grafana') as GrafanaConfig;
+  t.equal(v.orgId, 2);
+  t.same(nodeLabelList(v), ['host', 'instance']);
+});
