@@ -79,19 +79,21 @@ export class GrafanaPlugin extends BasePlugin {
         const before = await this.look(ctx.signal);
         const raw = this.find(before, p.id);
         const silence = ackSilence(raw, ctx.principal.id, p.durationSeconds ?? 7200, p.comment);
+        // Acknowledged again: Capstan's active silence is updated (new end, author, comment), not doubled.
+        const current = this.ours(before, raw)[0];
+        if (current) silence.id = current.id;
         const { body } = await this.client.request<{ silenceID?: string }>('POST', `${AM}/silences`, { body: silence, signal: ctx.signal });
-        ctx.logger.info({ alert: p.id, silence: body.silenceID, until: silence.endsAt }, 'grafana alert acknowledged with a silence');
+        ctx.logger.info({ alert: p.id, silence: body.silenceID, updated: !!current, until: silence.endsAt }, 'grafana alert acknowledged with a silence');
         return { alert: await this.after(p.id, ctx.signal) };
       }),
       implement(alertResolve, async (p, ctx) => {
         const before = await this.look(ctx.signal);
         const raw = this.find(before, p.id);
-        const ours = (raw.status.silencedBy ?? []).map((id) => before.silences.get(id))
-          .filter((s): s is AmSilence => !!s && isCapstanSilence(s) && s.status.state !== 'expired');
+        const ours = this.ours(before, raw);
         for (const s of ours) {
           await this.client.request('DELETE', `${AM}/silence/${encodeURIComponent(s.id)}`, { signal: ctx.signal, allow404: true });
         }
-        ctx.logger.info({ alert: p.id, expired: ours.map((s) => s.id) }, 'grafana alert: Capstan silences expired');
+        ctx.logger.info({ alert: p.id, expired: ours.map((s) => s.id), comment: p.comment }, 'grafana alert: Capstan silences expired');
         return { alert: await this.after(p.id, ctx.signal) };
       }),
       implement(alertStream, async (p) => this.feed.stream(p)),
@@ -104,6 +106,12 @@ export class GrafanaPlugin extends BasePlugin {
     const alert = now.alerts.find((a) => a.id === id);
     if (alert) return alert;
     throw new Errors.RecordNotFound(`Grafana no longer has alert '${id}' (it resolved).`);
+  }
+
+  /** Capstan's silences holding this alert now. */
+  private ours(look: Look, raw: AmAlert): AmSilence[] {
+    return (raw.status.silencedBy ?? []).map((id) => look.silences.get(id))
+      .filter((s): s is AmSilence => !!s && isCapstanSilence(s) && s.status.state !== 'expired');
   }
 
   private find(look: Look, id: string): AmAlert {

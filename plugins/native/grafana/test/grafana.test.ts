@@ -112,14 +112,21 @@ t.test('acknowledge: a silence of that alert created by the caller; resolve expi
   const acked = await call(app, 'GET', '/api/v1/alerts?state=acknowledged');
   t.same(acked.body.items.map((a: { id: string }) => a.id), [CPU]);
 
+  const again = await call(app, 'POST', `/api/v1/alerts/${CPU}/acknowledge`, ADMIN, { comment: 'still scaling', durationSeconds: 1200 });
+  t.match(again.body.alert, { state: 'acknowledged', acknowledgement: { by: 'admin', comment: 'still scaling' } });
+  t.equal(fake.silences.size, 1, 'acknowledged again: the same silence updated, not a second one');
+  const updated = fake.silences.get(s.id)!;
+  t.ok(Date.parse(updated.endsAt) - before >= 1_199_000, 'its end moved');
+  t.equal(updated.createdBy, 'admin', 'by the one who acknowledged last');
+
   const resolved = await call(app, 'POST', `/api/v1/alerts/${CPU}/resolve`, ONCALL, { comment: 'done' });
   t.equal(resolved.status, 200);
   t.match(resolved.body.alert, { id: CPU, state: 'firing' });
   t.equal(resolved.body.alert.acknowledgement, undefined);
-  t.equal(fake.stateOf(s), 'expired', 'the silence is expired in Grafana');
+  t.equal(fake.stateOf(fake.silences.get(s.id)!), 'expired', 'the silence is expired in Grafana');
   t.ok(fake.requests.some((r) => r.method === 'DELETE' && r.path === `/api/alertmanager/grafana/api/v2/silence/${s.id}`));
-  const again = await call(app, 'POST', `/api/v1/alerts/${CPU}/resolve`, ONCALL, {});
-  t.match(again, { status: 200, body: { alert: { state: 'firing' } } }, 'resolving again: nothing of Capstan to take back');
+  const twice = await call(app, 'POST', `/api/v1/alerts/${CPU}/resolve`, ONCALL, {});
+  t.match(twice, { status: 200, body: { alert: { state: 'firing' } } }, 'resolving again: nothing of Capstan to take back');
 });
 
 t.test('a Capstan silence ends by itself at its time', async (t) => {
