@@ -153,7 +153,11 @@ t.test('429: the request waits until X-RateLimit-Reset and the list completes', 
   t.match(body.sources, [{ source: 'datadog', status: 'ok' }]);
   t.equal(body.items.length, 4, 'every page read');
   const monitorCalls = fake.requests.filter((r) => r.path === '/api/v1/monitor');
-  t.ok(monitorCalls.some((r) => r.status === 429), 'a 429 was answered');
+  const limited = monitorCalls.findIndex((r) => r.status === 429);
+  t.ok(limited >= 0, 'a 429 was answered');
+  const retry = monitorCalls[limited + 1];
+  t.equal(retry.query.get('page'), monitorCalls[limited].query.get('page'), 'the same page asked again');
+  t.ok(retry.at - monitorCalls[limited].at >= monitorCalls[limited].reset! * 1000, `not before the window reset (${monitorCalls[limited].reset} s; waited ${retry.at - monitorCalls[limited].at} ms)`);
   t.equal(monitorCalls.filter((r) => r.status === 200).length, 3, 'each page read once successfully');
 });
 

@@ -62,6 +62,9 @@ export interface Recorded {
   apiKey?: string;
   appKey?: string;
   status: number;
+  /** When it arrived (ms) and, on a rate-limited route, the X-RateLimit-Reset it was answered with (s). */
+  at: number;
+  reset?: number;
 }
 
 const WORST = ['Alert', 'No Data', 'Warn', 'OK'];
@@ -173,12 +176,13 @@ export class FakeDatadog {
     const q = url.searchParams;
     const apiKey = req.headers['dd-api-key'] as string | undefined;
     const appKey = req.headers['dd-application-key'] as string | undefined;
-    this.requests.push({ method, path: url.pathname, query: q, apiKey, appKey, status: 0 });
+    this.requests.push({ method, path: url.pathname, query: q, apiKey, appKey, status: 0, at: Date.now() });
     const forbidden = () => this.send(res, 403, { errors: ['Forbidden'] });
     if (apiKey !== this.keys.apiKey) return forbidden();
     const route = this.route(method, url.pathname);
     if (!route) return this.send(res, 404, { errors: ['Not found'] });
     const { headers, over } = this.bucket(route.bucket);
+    this.requests.at(-1)!.reset = Number(headers['x-ratelimit-reset']);
     const reply = (status: number, body: unknown) => this.send(res, status, body, headers);
     if (over) return reply(429, { errors: ['Rate limit exceeded'] });
     if (route.name === 'validate') return reply(200, { valid: true });
