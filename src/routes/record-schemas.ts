@@ -35,7 +35,7 @@ function countedPage(item: TSchema, $id: string, description: string) {
 
 export const ReportPage = countedPage(Report, 'ReportPage', 'Reports of every reports source, newest first (`startTime`), with per-source status.');
 export const EventPage = countedPage(Event, 'EventPage', 'Events of every events source, newest first (`timestamp`), with per-source status.');
-export const AlertPage = page(Alert, 'AlertPage', 'Alerts of every monitoring source, newest first (`since`), with per-source status.');
+export const AlertPage = countedPage(Alert, 'AlertPage', 'Alerts of every monitoring source, newest first (`since`), with per-source status.');
 export const DeploymentPage = page(Deployment, 'DeploymentPage', 'Deployments of every deployment source, newest first (`startedAt`), with per-source status.');
 export const PackageSearchPage = page(Package, 'PackageSearchPage', 'Packages available from the repositories, as each source found them (each item names its `source`).');
 
