@@ -15,16 +15,20 @@ export interface Latencies {
 }
 
 /**
- * Sequential GETs for `seconds` (at least 20, at most 20,000): `next` gives each URL; every `checkEvery`-th
- * answer is parsed and given to `check`, the others' text to `onBody` (a client parsing every big answer would
- * load the measured process with client work). A non-200 answer throws.
+ * Sequential GETs for `seconds` (at least 20, at most 20,000), or exactly `requests` of them when given:
+ * `next` gives each URL; every `checkEvery`-th answer is parsed and given to `check`, the others' text to
+ * `onBody` (a client parsing every big answer would load the measured process with client work). A non-200
+ * answer throws.
  */
 export async function injectLatencies(app: FastifyInstance, seconds: number, next: (i: number) => string,
-  check: (body: any, url: string) => void, opts: { onBody?: (text: string) => void; checkEvery?: number } = {}): Promise<Latencies> {
+  check: (body: any, url: string) => void, opts: { onBody?: (text: string) => void; checkEvery?: number; requests?: number } = {}): Promise<Latencies> {
   const lat: number[] = [];
   const every = opts.checkEvery ?? 25;
   const t0 = performance.now();
-  for (let i = 0; (performance.now() - t0 < seconds * 1000 || i < 20) && i < 20_000; i++) {
+  const more = opts.requests === undefined
+    ? (i: number) => (performance.now() - t0 < seconds * 1000 || i < 20) && i < 20_000
+    : (i: number) => i < opts.requests!;
+  for (let i = 0; more(i); i++) {
     const url = next(i);
     const s = performance.now();
     const res = await app.inject({ method: 'GET', url });
