@@ -84,6 +84,9 @@ t.test('the acknowledge silence: exact matchers of every label, length, author, 
   t.equal(plainComment(asSilence), 'looking');
   t.equal(ackSilence(base.labels, 'bob', undefined, 600, now).comment, `${DEFAULT_ACK_COMMENT} ${CAPSTAN_MARKER}`);
   t.notOk(isCapstanSilence(silence('y', 'planned maintenance')));
+  const legacy = silence('s-old', '[capstan] made by an earlier build');
+  t.ok(isCapstanSilence(legacy), 'the earlier [capstan] prefix is still Capstan\'s');
+  t.match(toAlert({ ...base, status: { state: 'suppressed', silencedBy: ['s-old'], inhibitedBy: [] } }, ctx([legacy])), { state: 'acknowledged', acknowledgement: { comment: 'made by an earlier build' } });
 });
 
 t.test('Retry-After in seconds or as a date', async (t) => {
