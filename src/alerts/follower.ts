@@ -12,6 +12,7 @@ import type { AlertFilter, AlertStreamResult } from '../capabilities/alert.js';
 import { compileAlertFilter, type AlertChangeT } from '../capabilities/alert-source.js';
 import { SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { CapabilityRegistry } from '../core/registry.js';
+import { IntervalLoop } from '../core/interval-loop.js';
 import type { ExecutionContext } from '../core/types.js';
 import type { AlertSubscriptionRow, Store } from '../store/types.js';
 import type { WebhookDeliverer } from './webhooks.js';
@@ -47,9 +48,7 @@ export function changeSummary(c: AlertChangeT): string {
 
 export class AlertFollower {
   private readonly cursors = new Map<string, string>();
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: IntervalLoop;
 
   constructor(
     private readonly registry: CapabilityRegistry,
@@ -57,28 +56,24 @@ export class AlertFollower {
     private readonly webhooks: WebhookDeliverer,
     private readonly logger: Logger,
     private readonly options: FollowerOptions,
-  ) {}
+  ) {
+    this.loop = new IntervalLoop(() => this.pass().catch((err) => this.logger.warn({ err }, 'alert follower pass failed')), options.intervalMs);
+  }
 
+  /** Passes every `intervalMs` from now on (none when intervalMs <= 0). */
   start(): void {
     if (this.options.intervalMs <= 0) return;
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  /** Stops following and waits for the pass under way. */
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
-  private schedule(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.running = this.pass().catch((err) => this.logger.warn({ err }, 'alert follower pass failed')).finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.schedule(this.options.intervalMs);
-      });
-    }, ms);
-    this.timer.unref();
+  /** True unless following (a pass of a stopped follower ends at its next source). */
+  private get stopped(): boolean {
+    return this.loop.stopped;
   }
 
   private context(): ExecutionContext {

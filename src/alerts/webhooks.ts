@@ -11,6 +11,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Logger } from 'pino';
+import { IntervalLoop } from '../core/interval-loop.js';
 import type { AlertDeliveryRow, AlertSubscriptionRepository } from '../store/types.js';
 
 export interface WebhookOptions {
@@ -33,38 +34,29 @@ export function signature(secret: string, body: string): string {
 }
 
 export class WebhookDeliverer {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private stopped = true;
+  private readonly loop: IntervalLoop;
 
-  constructor(private readonly repo: AlertSubscriptionRepository, private readonly logger: Logger, private readonly options: WebhookOptions) {}
+  constructor(private readonly repo: AlertSubscriptionRepository, private readonly logger: Logger, private readonly options: WebhookOptions) {
+    this.loop = new IntervalLoop(() => this.tick(), options.tickMs ?? 500);
+  }
 
+  /** Looks for due deliveries now, then every `tickMs`. */
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops looking for deliveries and waits for the attempts under way. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Looks for due deliveries now (after the follower queued some). */
   poke(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    this.loop.poke();
   }
 
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.running = this.tick().finally(() => {
-        this.running = undefined;
-        if (!this.stopped) this.schedule(this.options.tickMs ?? 500);
-      });
-    }, ms);
-    this.timer.unref();
+  private get stopped(): boolean {
+    return this.loop.stopped;
   }
 
   /** One pass: every subscription's oldest due delivery, in parallel across subscriptions; again while any was accepted. */

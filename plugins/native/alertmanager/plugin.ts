@@ -3,7 +3,8 @@
  * GET /api/v2/alerts (with GET /api/v2/silences to tell Capstan's acknowledgements from other silences),
  * acknowledged as silences (POST /api/v2/silences), resolved by expiring those silences (DELETE
  * /api/v2/silence/{id}) or, with `postResolved`, by posting the alert back ended (POST /api/v2/alerts), and
- * followed through an AlertChangeFeed. The mapping to Capstan's Alert is parse.ts.
+ * followed through an AlertChangeFeed. The mapping to Capstan's Alert is
+ * src/capabilities/alertmanager-v2.ts (shared with the grafana plugin) with this plugin's links in parse.ts.
  */
 import type { Logger } from 'pino';
 import { alertAcknowledge, alertGet, alertList, alertResolve, alertStream } from '../../../src/capabilities/alert.js';
@@ -12,7 +13,8 @@ import { Errors } from '../../../src/core/errors.js';
 import { BasePlugin, implement, type HealthStatus, type PluginCapability } from '../../../src/core/types.js';
 import { AlertmanagerClient, checkEndpoint } from './client.js';
 import { nodeLabelNames, type AlertmanagerConfig } from './config.js';
-import { ackSilence, isCapstanSilence, silencesExactly, toAlert, type AmAlert, type AmSilence, type MapOptions } from './parse.js';
+import { ackSilence, isCapstanSilence, silencesExactly, type AmAlert, type AmSilence } from '../../../src/capabilities/alertmanager-v2.js';
+import { toAlert, type MapOptions } from './parse.js';
 import { serverQuery, type ServerQuery } from './query.js';
 
 export const PLUGIN_ID = 'alertmanager';

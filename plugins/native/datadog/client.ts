@@ -8,6 +8,7 @@
  * Errors.Auth, others Errors.Upstream with `upstreamStatus`. Keys never appear in an error or a log line.
  */
 import { Errors } from '../../../src/core/errors.js';
+import { errorDetail, exchangeJson, parseJsonAnswer, scrubSecrets } from '../../../src/core/http-json.js';
 import { isLoopbackHostname } from '../../../src/core/tls-files.js';
 import type { DatadogConfig } from './config.js';
 
@@ -52,21 +53,6 @@ export function rateLimitOf(headers: Headers, now = new Date()): RateLimitState 
   };
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(signal!.reason); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-function isStaleConnection(err: unknown): boolean {
-  const code = (err as { cause?: { code?: string } }).cause?.code;
-  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
-}
-
-const MAX_RATE_LIMIT_RETRIES = 5;
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -87,63 +73,46 @@ export class DatadogClient {
     this.base = apiBase(cfg);
   }
 
+  /**
+   * One JSON request (timeout, stale keep-alive resend and 429 waits: src/core/http-json.ts); 2xx resolve with
+   * the parsed body (undefined when empty, and for a 404 with `allow404`), others throw (see the file comment).
+   */
   async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, opts: RequestOptions = {}): Promise<T | undefined> {
     const url = new URL(path.replace(/^\//, ''), this.base.href.endsWith('/') ? this.base.href : `${this.base.href}/`);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const where = `${method} ${url.origin}${url.pathname}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (this.cfg.apiKey) headers['dd-api-key'] = this.cfg.apiKey;
     if (opts.appKey !== false && this.cfg.applicationKey) headers['dd-application-key'] = this.cfg.applicationKey;
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    let stale = false;
-    for (let attempt = 0; ; attempt++) {
-      const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(this.cfg.timeoutMs)]) : AbortSignal.timeout(this.cfg.timeoutMs);
-      let res: Response;
-      let text: string;
-      try {
-        res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal, redirect: 'manual' });
-        text = await res.text();
-      } catch (err) {
-        if (method !== 'POST' && !stale && isStaleConnection(err) && !opts.signal?.aborted) {
-          stale = true;
-          continue;
-        }
-        throw new Errors.Upstream(`Datadog ${where} failed: ${this.why(err, opts.signal)}`, { cause: err });
-      }
-      const limit = rateLimitOf(res.headers);
-      if (limit) this.rateLimits.set(limit.name, limit);
-      if (res.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
-        const wait = Math.max(0, (limit?.resetSeconds ?? limit?.periodSeconds ?? 1) * 1000) + 50;
-        if (wait <= this.cfg.maxRateLimitWaitMs + 50 && !opts.signal?.aborted) {
-          try {
-            await sleep(wait, opts.signal);
-            continue;
-          } catch {
-            // The caller's time ran out while waiting: report the rate limit below.
-          }
-        }
-        throw new Errors.Upstream(`Datadog ${where} is rate limited (HTTP 429, limit ${limit?.name ?? 'unnamed'}: ${limit?.limit ?? '?'} per ${limit?.periodSeconds ?? '?'} s, resets in ${limit?.resetSeconds ?? '?'} s); the wait does not fit plugins.datadog.maxRateLimitWaitMs (${this.cfg.maxRateLimitWaitMs} ms) or the call's time`, { extra: { upstreamStatus: 429 }, retryAfter: limit?.resetSeconds });
-      }
-      if (res.status === 404 && opts.allow404) return undefined;
-      if (res.status >= 200 && res.status < 300) {
-        if (!text) return undefined;
-        try {
-          return JSON.parse(text) as T;
-        } catch (err) {
-          throw new Errors.Upstream(`Datadog ${where} answered HTTP ${res.status} with a body that is not JSON`, { cause: err });
-        }
-      }
-      throw this.failure(res.status, text, where);
-    }
+    const answer = await exchangeJson({
+      service: 'Datadog', method, url, headers, body: opts.body, signal: opts.signal,
+      timeoutMs: this.cfg.timeoutMs, timeoutKey: 'plugins.datadog.timeoutMs', secrets: [this.cfg.apiKey, this.cfg.applicationKey],
+      onResponse: (res) => {
+        const limit = rateLimitOf(res.headers);
+        if (limit) this.rateLimits.set(limit.name, limit);
+      },
+      rateLimit: {
+        maxWaitMs: this.cfg.maxRateLimitWaitMs,
+        marginMs: 50,
+        waitMs: (res) => {
+          const limit = rateLimitOf(res.headers);
+          return Math.max(0, (limit?.resetSeconds ?? limit?.periodSeconds ?? 1) * 1000);
+        },
+        tooLong: (res, where) => {
+          const limit = rateLimitOf(res.headers);
+          return new Errors.Upstream(`Datadog ${where} is rate limited (HTTP 429, limit ${limit?.name ?? 'unnamed'}: ${limit?.limit ?? '?'} per ${limit?.periodSeconds ?? '?'} s, resets in ${limit?.resetSeconds ?? '?'} s); the wait does not fit plugins.datadog.maxRateLimitWaitMs (${this.cfg.maxRateLimitWaitMs} ms) or the call's time`, { extra: { upstreamStatus: 429 }, retryAfter: limit?.resetSeconds });
+        },
+      },
+    });
+    if (answer.status === 404 && opts.allow404) return undefined;
+    if (answer.status >= 200 && answer.status < 300) return parseJsonAnswer<T | undefined>('Datadog', answer, undefined);
+    throw this.failure(answer.status, answer.text, answer.where);
   }
 
   private failure(status: number, text: string, where: string): Error {
-    let detail = text.trim().slice(0, 500);
-    try {
-      const b = JSON.parse(text) as { errors?: unknown[] };
-      if (Array.isArray(b.errors)) detail = b.errors.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('; ');
-    } catch { /* not JSON: keep the text */ }
-    detail = this.scrub(detail);
+    const detail = errorDetail(text, (b) => {
+      const errors = (b as { errors?: unknown } | null)?.errors;
+      return Array.isArray(errors) ? errors.map((e) => (typeof e === 'string' ? e : JSON.stringify(e))).join('; ') : undefined;
+    }, [this.cfg.apiKey, this.cfg.applicationKey]);
     const extra = { upstreamStatus: status };
     if (status === 401 || status === 403) {
       return new Errors.Auth(`Datadog ${where} refused the keys (HTTP ${status}: ${detail || 'Forbidden'}): check plugins.datadog.apiKey, and that plugins.datadog.applicationKey is valid with the monitors_read, monitors_write and monitors_downtime permissions`, { extra });
@@ -153,16 +122,6 @@ export class DatadogClient {
 
   /** The keys replaced wherever text might quote them. */
   scrub(text: string): string {
-    let out = text;
-    for (const k of [this.cfg.apiKey, this.cfg.applicationKey]) if (k) out = out.split(k).join('***');
-    return out;
-  }
-
-  private why(err: unknown, caller?: AbortSignal): string {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === 'TimeoutError' || (e.name === 'AbortError' && !caller?.aborted)) return `no answer within ${this.cfg.timeoutMs} ms (plugins.datadog.timeoutMs)`;
-    if (caller?.aborted) return 'aborted by the caller';
-    const cause = e.cause?.code ? `${e.cause.code} ${e.cause.message ?? ''}`.trim() : e.cause?.message;
-    return this.scrub(cause ? `unreachable: ${cause}` : e.message);
+    return scrubSecrets(text, [this.cfg.apiKey, this.cfg.applicationKey]);
   }
 }

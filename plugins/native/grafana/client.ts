@@ -7,6 +7,7 @@
  * with `upstreamStatus`. The token never appears in an error, even if Grafana were to echo it.
  */
 import { Errors } from '../../../src/core/errors.js';
+import { errorDetail, exchangeJson, parseJsonAnswer, scrubSecrets } from '../../../src/core/http-json.js';
 import { isLoopbackHostname } from '../../../src/core/tls-files.js';
 import type { GrafanaConfig } from './config.js';
 
@@ -45,24 +46,6 @@ export function retryAfterMs(header: string | null, now = Date.now()): number | 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** Waits `ms` unless `signal` aborts first (then rejects with the signal's reason). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(signal!.reason); };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
-
-const MAX_RATE_LIMIT_RETRIES = 5;
-
-/** fetch failed on a reused socket the server closed (ECONNRESET, EPIPE, undici's socket error). */
-function isStaleConnection(err: unknown): boolean {
-  const code = (err as { cause?: { code?: string } }).cause?.code;
-  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET';
-}
-
 export class GrafanaClient {
   readonly base: URL;
 
@@ -78,62 +61,32 @@ export class GrafanaClient {
     return u;
   }
 
-  /** One JSON request; 2xx answers resolve (404 too when `allow404`), others throw (see the file comment). */
+  /**
+   * One JSON request (timeout, stale keep-alive resend and 429 waits: src/core/http-json.ts); 2xx answers
+   * resolve (404 too when `allow404`; an empty body as `{}`), others throw (see the file comment).
+   */
   async request<T>(method: 'GET' | 'POST' | 'DELETE', path: string, opts: { query?: URLSearchParams; body?: unknown; signal?: AbortSignal; auth?: boolean; allow404?: boolean } = {}): Promise<GrafanaAnswer<T>> {
-    const url = this.url(path, opts.query);
-    const where = `${method} ${url.origin}${url.pathname}`;
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.auth !== false && this.cfg.token) headers.authorization = `Bearer ${this.cfg.token}`;
     if (this.cfg.orgId !== undefined) headers['x-grafana-org-id'] = String(this.cfg.orgId);
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
-    let stale = false;
-    for (let attempt = 0; ; attempt++) {
-      const signal = opts.signal ? AbortSignal.any([opts.signal, AbortSignal.timeout(this.cfg.timeoutMs)]) : AbortSignal.timeout(this.cfg.timeoutMs);
-      let res: Response;
-      let text: string;
-      try {
-        res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body), signal, redirect: 'manual' });
-        text = await res.text();
-      } catch (err) {
-        // A pooled keep-alive connection the server had just closed: an idempotent request is sent once more.
-        if (method !== 'POST' && !stale && isStaleConnection(err) && !opts.signal?.aborted) {
-          stale = true;
-          continue;
-        }
-        throw new Errors.Upstream(`Grafana ${where} failed: ${this.why(err, opts.signal)}`, { cause: err });
-      }
-      if (res.status === 429 && attempt < MAX_RATE_LIMIT_RETRIES) {
-        const wait = retryAfterMs(res.headers.get('retry-after')) ?? 1000;
-        if (wait <= this.cfg.maxRateLimitWaitMs && !opts.signal?.aborted) {
-          try {
-            await sleep(wait, opts.signal);
-            continue;
-          } catch {
-            // The caller's time ran out while waiting: report the rate limit below.
-          }
-        }
-        throw new Errors.Upstream(`Grafana ${where} is rate limiting (HTTP 429, Retry-After ${res.headers.get('retry-after') ?? 'absent'}); the wait does not fit plugins.grafana.maxRateLimitWaitMs (${this.cfg.maxRateLimitWaitMs} ms) or the call's time`, { extra: { upstreamStatus: 429 } });
-      }
-      if ((res.status >= 200 && res.status < 300) || (res.status === 404 && opts.allow404)) {
-        let body: T;
-        try {
-          body = (text ? JSON.parse(text) : {}) as T;
-        } catch (err) {
-          throw new Errors.Upstream(`Grafana ${where} answered HTTP ${res.status} with a body that is not JSON (is ${this.base.origin} a Grafana?)`, { cause: err });
-        }
-        return { status: res.status, body };
-      }
-      throw this.failure(res.status, text, where);
+    const answer = await exchangeJson({
+      service: 'Grafana', method, url: this.url(path, opts.query), headers, body: opts.body, signal: opts.signal,
+      timeoutMs: this.cfg.timeoutMs, timeoutKey: 'plugins.grafana.timeoutMs', secrets: [this.cfg.token],
+      rateLimit: {
+        maxWaitMs: this.cfg.maxRateLimitWaitMs,
+        waitMs: (res) => retryAfterMs(res.headers.get('retry-after')) ?? 1000,
+        tooLong: (res, where) => new Errors.Upstream(`Grafana ${where} is rate limiting (HTTP 429, Retry-After ${res.headers.get('retry-after') ?? 'absent'}); the wait does not fit plugins.grafana.maxRateLimitWaitMs (${this.cfg.maxRateLimitWaitMs} ms) or the call's time`, { extra: { upstreamStatus: 429 } }),
+      },
+    });
+    const { status } = answer;
+    if ((status >= 200 && status < 300) || (status === 404 && opts.allow404)) {
+      return { status, body: parseJsonAnswer<T>('Grafana', answer, {} as T, ` (is ${this.base.origin} a Grafana?)`) };
     }
+    throw this.failure(status, answer.text, answer.where);
   }
 
   private failure(status: number, text: string, where: string): Error {
-    let detail = text.trim().slice(0, 500);
-    try {
-      const b = JSON.parse(text) as GrafanaErrorBody;
-      detail = b.message ?? b.title ?? detail;
-    } catch { /* not JSON: keep the text */ }
-    detail = this.scrub(detail);
+    const detail = errorDetail(text, (b) => (b as GrafanaErrorBody).message ?? (b as GrafanaErrorBody).title, [this.cfg.token]);
     const extra = { upstreamStatus: status };
     if (status === 401) return new Errors.Auth(`Grafana ${where} refused the credentials (HTTP 401: ${detail || 'Unauthorized'}): plugins.grafana.token is ${this.cfg.token ? 'not a valid service account token' : 'not set'}`, { extra });
     if (status === 403) return new Errors.Auth(`Grafana ${where} denied the service account (HTTP 403: ${detail || 'Forbidden'}): give it the alerting permissions (alert.instances:read, alert.silences:read, alert.silences:create, alert.silences:write)`, { extra });
@@ -143,14 +96,6 @@ export class GrafanaClient {
 
   /** The token replaced wherever text might quote it. */
   scrub(text: string): string {
-    return this.cfg.token ? text.split(this.cfg.token).join('***') : text;
-  }
-
-  private why(err: unknown, caller?: AbortSignal): string {
-    const e = err as Error & { cause?: { code?: string; message?: string } };
-    if (e.name === 'TimeoutError' || (e.name === 'AbortError' && !caller?.aborted)) return `no answer within ${this.cfg.timeoutMs} ms (plugins.grafana.timeoutMs)`;
-    if (caller?.aborted) return 'aborted by the caller';
-    const cause = e.cause?.code ? `${e.cause.code} ${e.cause.message ?? ''}`.trim() : e.cause?.message;
-    return this.scrub(cause ? `unreachable: ${cause}` : e.message);
+    return scrubSecrets(text, [this.cfg.token]);
   }
 }

@@ -10,7 +10,8 @@ import { alertAcknowledge, alertGet, alertList, alertResolve, alertStream } from
 import { AlertChangeFeed, pageAlerts, type AlertT } from '../../../src/capabilities/alert-source.js';
 import { Errors } from '../../../src/core/errors.js';
 import { BasePlugin, implement, type HealthStatus, type PluginCapability } from '../../../src/core/types.js';
-import { ackSilence, isCapstanSilence, SOURCE, toAlert, type AmAlert, type AmSilence } from './am-map.js';
+import { ackSilence, isCapstanSilence, type AmAlert, type AmSilence } from '../../../src/capabilities/alertmanager-v2.js';
+import { SOURCE, toAlert } from './am-map.js';
 import { GrafanaClient } from './client.js';
 import { nodeLabelList, type GrafanaConfig } from './config.js';
 
@@ -78,7 +79,7 @@ export class GrafanaPlugin extends BasePlugin {
       implement(alertAcknowledge, async (p, ctx) => {
         const before = await this.look(ctx.signal);
         const raw = this.find(before, p.id);
-        const silence = ackSilence(raw, ctx.principal.id, p.durationSeconds ?? 7200, p.comment);
+        const silence = ackSilence(raw.labels, ctx.principal.id, p.comment, p.durationSeconds ?? 7200);
         // Acknowledged again: Capstan's active silence is updated (new end, author, comment), not doubled.
         const current = this.ours(before, raw)[0];
         if (current) silence.id = current.id;

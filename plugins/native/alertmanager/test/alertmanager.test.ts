@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import t from 'tap';
 import { buildTestApp } from '../../../../test/helper.js';
 import { until } from '../../../../test/until.js';
-import { ACK_MARKER } from '../parse.js';
+import { CAPSTAN_MARKER } from '../../../../src/capabilities/alertmanager-v2.js';
 import { alertingUnavailableReason, startAlertingStack, type AlertingStack } from './fixtures/stack.js';
 
 const ALICE = 'alice-token-0123456789abcdef';
@@ -104,7 +104,7 @@ async function run(stack: AlertingStack): Promise<void> {
     t.ok(until600 > 590_000 && until600 < 615_000, `until is now + 600 s (${until600} ms)`);
     const silenceId = alert.silencedBy[0].id;
     const { body: silence } = await stack.am('GET', `/api/v2/silence/${silenceId}`);
-    t.match(silence, { id: silenceId, createdBy: 'alice', comment: `${ACK_MARKER}looking into it`, status: { state: 'active' } });
+    t.match(silence, { id: silenceId, createdBy: 'alice', comment: `looking into it ${CAPSTAN_MARKER}`, status: { state: 'active' } });
     t.same(Object.fromEntries(silence.matchers.map((m: any) => [m.name, m.value])), always.labels, 'matchers = the alert\'s exact labels');
     t.ok(silence.matchers.every((m: any) => m.isRegex === false && m.isEqual === true));
     t.same(names(await list('state=acknowledged')), ['AlwaysFiring']);

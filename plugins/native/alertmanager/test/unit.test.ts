@@ -14,7 +14,8 @@ import { fromEnv, validateConfig } from '../../../../src/config/load.js';
 import { SchemaValidator } from '../../../../src/core/validator.js';
 import { checkEndpoint } from '../client.js';
 import { AlertmanagerConfigSchema, DEFAULT_NODE_LABELS, nodeLabelNames, type AlertmanagerConfig } from '../config.js';
-import { ACK_MARKER, ackSilence, isCapstanSilence, plainComment, silencesExactly, toAlert, uiLink, type AmAlert, type AmSilence, type MapOptions } from '../parse.js';
+import { ackSilence, CAPSTAN_MARKER, isCapstanSilence, LEGACY_PREFIX, plainComment, silencesExactly, type AmAlert, type AmSilence } from '../../../../src/capabilities/alertmanager-v2.js';
+import { toAlert, uiLink, type MapOptions } from '../parse.js';
 import { serverQuery } from '../query.js';
 
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(import.meta.dirname, 'fixtures', `recorded-${name}.json`), 'utf8')) as T;
@@ -72,8 +73,8 @@ t.test('silenced by someone else: silenced, with who, why and until', async (t) 
 t.test('silenced by Capstan\'s silence: acknowledged, the newest of them is the acknowledgement', async (t) => {
   const [raw] = fixture<AmAlert[]>('alerts-silenced');
   const [theirs] = fixture<AmSilence[]>('silences-list');
-  const older: AmSilence = { ...theirs, id: 'older', createdBy: 'bob', comment: `${ACK_MARKER}first look`, startsAt: '2026-11-24T23:00:00.000Z' };
-  const newer: AmSilence = { ...theirs, id: 'newer', createdBy: 'alice', comment: `${ACK_MARKER}on it` };
+  const older: AmSilence = { ...theirs, id: 'older', createdBy: 'bob', comment: `${LEGACY_PREFIX} first look`, startsAt: '2026-11-24T23:00:00.000Z' };
+  const newer: AmSilence = { ...theirs, id: 'newer', createdBy: 'alice', comment: `on it ${CAPSTAN_MARKER}` };
   const a = toAlert({ ...raw, status: { state: 'suppressed', silencedBy: ['older', theirs.id, 'newer'], inhibitedBy: [] } }, silencesById([older, theirs, newer]), opts);
   t.same(errorsOf(a), []);
   t.match(a, { state: 'acknowledged', acknowledgement: { by: 'alice', at: '2026-11-24T23:25:10.590Z', comment: 'on it', until: '2026-11-25T00:25:10.000Z' } });
@@ -107,9 +108,9 @@ t.test('Capstan\'s marker and the silence it posts', async (t) => {
       { name: 'severity', value: 'warning', isRegex: false, isEqual: true },
       { name: 'team', value: 'infra', isRegex: false, isEqual: true },
     ],
-    startsAt: '2026-11-24T23:25:10.000Z', endsAt: '2026-11-25T01:25:10.000Z', createdBy: 'alice', comment: '[capstan] acknowledged via Capstan',
+    startsAt: '2026-11-24T23:25:10.000Z', endsAt: '2026-11-25T01:25:10.000Z', createdBy: 'alice', comment: `acknowledged via Capstan ${CAPSTAN_MARKER}`,
   });
-  t.equal(ackSilence(labels, 'bob', '  disk full ', 60).comment, '[capstan] disk full');
+  t.equal(ackSilence(labels, 'bob', '  disk full ', 60).comment, `disk full ${CAPSTAN_MARKER}`);
   const silence = { ...fixture<AmSilence[]>('silences-list')[0], matchers: body.matchers };
   t.ok(silencesExactly(silence, labels));
   t.notOk(silencesExactly(silence, { ...labels, extra: 'x' }), 'a label more: not exactly this alert');

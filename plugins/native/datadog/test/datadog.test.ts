@@ -50,6 +50,8 @@ const app = await buildTestApp(t, {
   dataDir, logLevel: 'debug', auth: 'on', token: ADMIN,
   tokens: [{ name: 'oncall', token: ONCALL, permissions: ['alert.*'] }],
   plugins: { datadog: { url: fake.url, apiKey: API_KEY, applicationKey: APP_KEY, pageSize: 5, timeoutMs: 3000 } },
+  // Core's alert follower reads every source in the background; off here so the fake's request log is this file's own.
+  alerts: { followIntervalMs: 0 },
 }, { logStream: logs.stream });
 
 const answers: string[] = [];

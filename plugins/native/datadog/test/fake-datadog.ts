@@ -18,8 +18,8 @@
  * State: mutes and downtimes change what the next read answers; both end by time.
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { FakeHttpApi, readJson, sendJson } from '../../../../test/fixtures/fake-http-api.js';
 
 export const DATADOG_FAKE_HOST = '127.0.0.76';
 
@@ -69,43 +69,24 @@ export interface Recorded {
 
 const WORST = ['Alert', 'No Data', 'Warn', 'OK'];
 
-export class FakeDatadog {
+export class FakeDatadog extends FakeHttpApi {
   readonly monitors = new Map<number, FakeMonitor>();
   readonly downtimes = new Map<string, FakeDowntime>();
   readonly requests: Recorded[] = [];
   /** Requests per window of each bucket (default: plenty). */
   limits: Record<string, { limit: number; periodS: number }> = {};
   private used = new Map<string, { window: number; count: number }>();
-  private server?: http.Server;
-  url = '';
 
-  constructor(readonly keys: { apiKey: string; appKey: string; readOnlyAppKey?: string }) {}
+  constructor(readonly keys: { apiKey: string; appKey: string; readOnlyAppKey?: string }) {
+    super(DATADOG_FAKE_HOST);
+  }
 
   addMonitor(m: FakeMonitor): void {
     this.monitors.set(m.id, m);
   }
 
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        try {
-          this.handle(req, Buffer.concat(chunks).toString('utf8'), res);
-        } catch (err) {
-          this.send(res, 500, { errors: [(err as Error).message] });
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, DATADOG_FAKE_HOST, resolve));
-    this.url = `http://${DATADOG_FAKE_HOST}:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  protected internalError(message: string): unknown {
+    return { errors: [message] };
   }
 
   /** Expired mutes are dropped, as Datadog does when their end passes. */
@@ -160,17 +141,10 @@ export class FakeDatadog {
   private send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     const r = this.requests.at(-1);
     if (r) r.status = status;
-    if (body === undefined) {
-      res.writeHead(status, headers);
-      res.end();
-      return;
-    }
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-    res.end(text);
+    sendJson(res, status, body, headers);
   }
 
-  private handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
     const q = url.searchParams;
@@ -189,10 +163,8 @@ export class FakeDatadog {
     const readOnly = appKey !== undefined && appKey === this.keys.readOnlyAppKey;
     if (appKey !== this.keys.appKey && !readOnly) return this.send(res, 403, { errors: ['Forbidden'] }, headers);
     if (readOnly && route.write) return reply(403, { errors: [`Forbidden: this application key lacks the ${route.write} permission`] });
-    let body: any;
-    if (text) {
-      try { body = JSON.parse(text); } catch { return reply(400, { errors: ['Invalid JSON body'] }); }
-    }
+    const { body, invalid } = readJson(text);
+    if (invalid) return reply(400, { errors: ['Invalid JSON body'] });
     const monitor = route.id !== undefined ? this.monitors.get(Number(route.id)) : undefined;
     if (route.id !== undefined && route.name.startsWith('monitor') && !monitor) return reply(404, { errors: ['Monitor not found'] });
     switch (route.name) {
@@ -279,13 +251,4 @@ export class FakeDatadog {
     if (end !== undefined && end <= start) return 'schedule.end must be after schedule.start';
     return undefined;
   }
-}
-
-/** A port on DATADOG_FAKE_HOST where nothing listens (bound, then closed). */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, DATADOG_FAKE_HOST, resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }

@@ -17,8 +17,8 @@
  * bodies get 400 with Grafana's `{"message"}` error shape.
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type http from 'node:http';
+import { closedPort as closedPortOn, FakeHttpApi, readJson, sendJson as send } from '../../../../test/fixtures/fake-http-api.js';
 import { parseMatcher } from '../../../../src/capabilities/alert-source.js';
 
 export const GRAFANA_FAKE_HOST = '127.0.0.75';
@@ -66,7 +66,7 @@ export function fingerprint(labels: Record<string, string>): string {
   return h.toString(16).padStart(16, '0');
 }
 
-export class FakeGrafana {
+export class FakeGrafana extends FakeHttpApi {
   readonly requests: RecordedRequest[] = [];
   readonly alerts = new Map<string, SeedAlert>();
   readonly silences = new Map<string, Silence>();
@@ -74,10 +74,10 @@ export class FakeGrafana {
   offsetMs = 0;
   private limited = 0;
   private retryAfter = 1;
-  private server?: http.Server;
-  url = '';
 
-  constructor(readonly opts: { token: string; readOnlyToken?: string; version?: string } ) {}
+  constructor(readonly opts: { token: string; readOnlyToken?: string; version?: string } ) {
+    super(GRAFANA_FAKE_HOST);
+  }
 
   now(): number {
     return Date.now() + this.offsetMs;
@@ -96,27 +96,8 @@ export class FakeGrafana {
     this.retryAfter = seconds;
   }
 
-  async start(): Promise<string> {
-    this.server = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        try {
-          this.handle(req, Buffer.concat(chunks).toString('utf8'), res);
-        } catch (err) {
-          send(res, 500, { message: (err as Error).message, traceID: '' });
-        }
-      });
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, GRAFANA_FAKE_HOST, resolve));
-    this.url = `http://${GRAFANA_FAKE_HOST}:${(this.server.address() as AddressInfo).port}`;
-    return this.url;
-  }
-
-  async stop(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  protected internalError(message: string): unknown {
+    return { message, traceID: '' };
   }
 
   /** Silence state by the fake's clock: pending before startsAt, expired from endsAt on. */
@@ -156,17 +137,11 @@ export class FakeGrafana {
     };
   }
 
-  private handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
+  protected handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://fake');
     const method = req.method ?? 'GET';
-    let body: unknown;
-    if (text) {
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return send(res, 400, { message: 'bad request data', traceID: '' });
-      }
-    }
+    const { body, invalid } = readJson(text);
+    if (invalid) return send(res, 400, { message: 'bad request data', traceID: '' });
     this.requests.push({ method, path: url.pathname, query: url.searchParams, authorization: req.headers.authorization, orgId: req.headers['x-grafana-org-id'] as string | undefined, body });
     if (method === 'GET' && url.pathname === '/api/health') {
       return send(res, 200, { commit: '3a1b2c4d5e', database: 'ok', version: this.opts.version ?? '11.3.0' });
@@ -262,17 +237,7 @@ export class FakeGrafana {
   }
 }
 
-function send(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-  res.end(text);
-}
-
 /** A port on GRAFANA_FAKE_HOST where nothing listens (bound, then closed): connections are refused. */
-export async function closedPort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, GRAFANA_FAKE_HOST, resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
+export function closedPort(): Promise<number> {
+  return closedPortOn(GRAFANA_FAKE_HOST);
 }

@@ -9,7 +9,7 @@ import t from 'tap';
 import { buildTestApp } from '../../../../test/helper.js';
 import { captureLogs } from '../../../../test/observability.js';
 import { until } from '../../../../test/until.js';
-import { CAPSTAN_MARKER } from '../am-map.js';
+import { CAPSTAN_MARKER } from '../../../../src/capabilities/alertmanager-v2.js';
 import { closedPort, FakeGrafana } from './fake-grafana.js';
 
 const TOKEN = 'glsa_fakeServiceAccountToken_0123456789abcdef';

@@ -1,6 +1,7 @@
 /** Unit tests of the grafana plugin's mapping (Alertmanager API v2 models -> Alert), silence body and client helpers. */
 import t from 'tap';
-import { ackSilence, CAPSTAN_MARKER, commentOf, isCapstanSilence, toAlert, type AmAlert, type AmSilence } from '../am-map.js';
+import { ackSilence, CAPSTAN_MARKER, DEFAULT_ACK_COMMENT, plainComment, isCapstanSilence, type AmAlert, type AmSilence } from '../../../../src/capabilities/alertmanager-v2.js';
+import { toAlert } from '../am-map.js';
 import { checkGrafanaUrl, retryAfterMs } from '../client.js';
 import { GrafanaConfigSchema, nodeLabelList, type GrafanaConfig } from '../config.js';
 import { Value } from '@sinclair/typebox/value';
@@ -72,17 +73,20 @@ t.test('no node label, unknown severity, no annotations', async (t) => {
 
 t.test('the acknowledge silence: exact matchers of every label, length, author, marker', async (t) => {
   const now = Date.parse('2026-11-30T01:00:00Z');
-  const s = ackSilence(base, 'bob', 600, 'looking', now);
-  t.same(s.matchers, Object.entries(base.labels).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true })));
+  const s = ackSilence(base.labels, 'bob', 'looking', 600, now);
+  t.same(s.matchers, Object.entries(base.labels).sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, value]) => ({ name, value, isRegex: false, isEqual: true })));
   t.equal(s.startsAt, '2026-11-30T01:00:00.000Z');
   t.equal(s.endsAt, '2026-11-30T01:10:00.000Z');
   t.equal(s.createdBy, 'bob');
   t.equal(s.comment, `looking ${CAPSTAN_MARKER}`);
   const asSilence = { ...s, id: 'x', status: { state: 'active' as const } };
   t.ok(isCapstanSilence(asSilence));
-  t.equal(commentOf(asSilence), 'looking');
-  t.equal(ackSilence(base, 'bob', 600, undefined, now).comment, `Acknowledged ${CAPSTAN_MARKER}`);
+  t.equal(plainComment(asSilence), 'looking');
+  t.equal(ackSilence(base.labels, 'bob', undefined, 600, now).comment, `${DEFAULT_ACK_COMMENT} ${CAPSTAN_MARKER}`);
   t.notOk(isCapstanSilence(silence('y', 'planned maintenance')));
+  const legacy = silence('s-old', '[capstan] made by an earlier build');
+  t.ok(isCapstanSilence(legacy), 'the earlier [capstan] prefix is still Capstan\'s');
+  t.match(toAlert({ ...base, status: { state: 'suppressed', silencedBy: ['s-old'], inhibitedBy: [] } }, ctx([legacy])), { state: 'acknowledged', acknowledgement: { comment: 'made by an earlier build' } });
 });
 
 t.test('Retry-After in seconds or as a date', async (t) => {
