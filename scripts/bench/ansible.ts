@@ -21,7 +21,6 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { childEnv } from '../../src/core/process-runner.js';
 import { tempDir, testConfig } from '../../test/helper.js';

@@ -9,7 +9,7 @@ import { buildTestApp, type Overrides } from '../../../../test/helper.js';
 import { IcingaClient } from '../client.js';
 import { checkHealth } from '../health.js';
 import { IcingaConfigSchema, type IcingaConfig } from '../config.js';
-import { icingaUnavailableReason, startIcinga, type IcingaInstance } from './fixtures/icinga-env.js';
+import { icingaUnavailableReason, startIcinga } from './fixtures/icinga-env.js';
 import { Value } from '@sinclair/typebox/value';
 
 const ADMIN = 'admin-token-0123456789';
