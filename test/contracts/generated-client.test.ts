@@ -79,8 +79,8 @@ t.test('a client generated from openapi/openapi.json compiles strictly and drive
   t.match(out.get('events'), { count: 3, streamed: 'Service[nginx] restarted by the typed client test', streamedId: true });
   t.ok(out.get('events')?.severities.every((s: string) => ['error', 'warning'].includes(s)));
   t.match(out.get('alerts'), {
-    names: ['MysqlReplicationLag', 'SwapUsage'], got: 'MysqlReplicationLag', acknowledged: 'acknowledged', by: 'anonymous', resolved: 'resolved',
-    subscription: { status: 201, source: 'alertmanager' },
+    names: ['MysqlReplicationLag', 'SwapUsage'], got: 'MysqlReplicationLag', acknowledged: 'acknowledged', by: 'anonymous', resolved: 'firing',
+    subscription: { status: 201, source: 'capstan' },
   });
   t.match(out.get('packages'), {
     installed: ['curl@apt', 'nginx@puppetdb', 'openssl@apt', 'openssl@puppetdb'], found: ['nginx', 'nginx-extras'],

@@ -43,7 +43,7 @@ t.test('/output documents its JSON page and its text/plain form with X-Next-Afte
 });
 
 t.test('cancel, refresh and the stream-ticket routes document their optional empty-object body', async (t) => {
-  for (const path of ['/api/v1/executions/{id}/cancel', '/api/v1/nodes/{id}/facts', '/api/v1/executions/{id}/stream-ticket', '/api/v1/events/stream-ticket', '/api/v1/journal/stream-ticket']) {
+  for (const path of ['/api/v1/executions/{id}/cancel', '/api/v1/nodes/{id}/facts', '/api/v1/executions/{id}/stream-ticket', '/api/v1/events/stream-ticket', '/api/v1/journal/stream-ticket', '/api/v1/alerts/stream-ticket']) {
     const body = op(path, 'post').requestBody;
     t.equal(body.required, false, `${path}: the body may be left out`);
     t.same(body.content['application/json'].schema, { $ref: '#/components/schemas/EmptyBody' });
@@ -52,7 +52,7 @@ t.test('cancel, refresh and the stream-ticket routes document their optional emp
   t.equal(schema.type, 'object');
   t.equal(schema.additionalProperties, false);
   t.same(schema.properties ?? {}, {});
-  const others = Object.values(doc.paths).flatMap((m: any) => Object.values(m)).filter((o: any) => o.requestBody && !['cancelExecution', 'refreshNodeFacts', 'createExecutionStreamTicket', 'createEventsStreamTicket', 'createJournalStreamTicket'].includes(o.operationId));
+  const others = Object.values(doc.paths).flatMap((m: any) => Object.values(m)).filter((o: any) => o.requestBody && !['cancelExecution', 'refreshNodeFacts', 'createExecutionStreamTicket', 'createEventsStreamTicket', 'createJournalStreamTicket', 'createAlertsStreamTicket'].includes(o.operationId));
   t.ok(others.length > 0 && others.every((o: any) => o.requestBody.required === true), 'every other body stays required');
 });
 
