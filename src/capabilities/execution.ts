@@ -10,7 +10,8 @@ import { sensitive, sensitiveKeys } from './sensitive.js';
 /** Bolt-style task and plan names: `module` or `module::name`. */
 export const TASK_NAME_PATTERN = '^[a-z][a-z0-9_]*(::[a-z][a-z0-9_]*)*$';
 
-const runAs = () => Type.Optional(Type.String({
+/** The `runAs` param of runs (also the package family's). */
+export const runAs = () => Type.Optional(Type.String({
   minLength: 1,
   maxLength: 64,
   pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',

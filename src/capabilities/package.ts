@@ -1,9 +1,11 @@
 /**
- * Package contracts: install, remove and upgrade software with the target's package manager (apt, yum/dnf,
- * zypper, ...) as executions; list and search packages as queries.
+ * Package contracts: install, remove and upgrade software with the target's package manager (apt, dnf, yum,
+ * zypper, apk, Chocolatey) as executions, each target's result carrying what changed (PackageRunResult as
+ * its `value`); list and search packages as queries.
  */
 import { Type } from '@sinclair/typebox';
 import { ExecutionResult, defineContract, limitParam, ref, stringEnum } from './common.js';
+import { runAs } from './execution.js';
 import { Package } from './records.js';
 
 /** Package names as apt and rpm allow them; never starting with `-` so they cannot become options. */
@@ -20,17 +22,53 @@ export const PackageSpec = Type.Object({
   examples: [{ name: 'nginx' }, { name: 'openssl', version: '3.0.2-0ubuntu1.18' }],
 });
 
-const manager = () => Type.Optional(Type.String({
-  minLength: 1,
-  maxLength: 32,
-  pattern: '^[a-z][a-z0-9-]*$',
-  description: 'Package manager to use (apt, dnf, yum, zypper, ...); default: detected on each target.',
+const MANAGERS = ['apt', 'dnf', 'yum', 'zypper', 'apk', 'chocolatey'] as const;
+
+const manager = () => Type.Optional(stringEnum(MANAGERS, {
+  description: 'Package manager to use; default: detected on each target from its facts (os.family), else from what is installed.',
 }));
+
+const dryRun = () => Type.Optional(Type.Boolean({
+  default: false,
+  description: 'Only say what would be done (apt-get -s, dnf/yum --assumeno, zypper --dry-run, apk --simulate, choco --noop): nothing changes; each change\'s action is what would happen.',
+}));
+
+/** What happened to one package on one target (or, in a dry run, what would). */
+export const PackageChange = Type.Object({
+  name: Type.String(),
+  arch: Type.Optional(Type.String({ description: 'amd64, x86_64, noarch, all, ...' })),
+  versionBefore: Type.Union([Type.String(), Type.Null()], { description: 'Installed version before the run; null: not installed.' }),
+  versionAfter: Type.Union([Type.String(), Type.Null()], { description: 'Installed version after the run (dry run: the version that would be); null: not installed.' }),
+  action: stringEnum(['installed', 'upgraded', 'downgraded', 'removed', 'current', 'not_found', 'held', 'failed'], {
+    description: 'installed, upgraded, downgraded, removed; current: already as asked, nothing done; not_found: no such package (or version) in the repositories or, to remove, not installed; held: kept back (apt hold, versionlock); failed: the manager failed on it.',
+  }),
+  message: Type.Optional(Type.String({ maxLength: 4000, description: 'The manager\'s own line(s) about this package.' })),
+}, {
+  $id: 'PackageChange',
+  additionalProperties: false,
+  description: 'One package on one target: versions before and after, and what was done.',
+  examples: [{ name: 'tb-demo', arch: 'all', versionBefore: '1.0', versionAfter: '1.1', action: 'upgraded', message: 'Unpacking tb-demo (1.1) over (1.0) ...' }],
+});
+
+/** The `value` of each target's result of package.install / uninstall / update. */
+export const PackageRunResult = Type.Object({
+  manager: stringEnum(MANAGERS),
+  dryRun: Type.Boolean(),
+  changes: Type.Array(ref(PackageChange), { description: 'The packages asked for first, in the request\'s order, then any other package the manager changed (dependencies, update-all).' }),
+  lockWaits: Type.Array(Type.String(), { description: 'Each time the package database was locked by another process (who held it), before the run could go on.' }),
+}, {
+  $id: 'PackageRunResult',
+  additionalProperties: false,
+  description: 'What a package run did on one target (the `value` of its TargetResult).',
+  examples: [{ manager: 'apt', dryRun: false, changes: [(PackageChange.examples as unknown[])[0]], lockWaits: [] }],
+});
 
 export const PackageInstallParams = Type.Object({
   packages: Type.Array(ref(PackageSpec), { minItems: 1, maxItems: 500 }),
   manager: manager(),
   refresh: Type.Optional(Type.Boolean({ default: false, description: 'Refresh the package index first (apt-get update, dnf makecache).' })),
+  dryRun: dryRun(),
+  runAs: runAs(),
 }, {
   $id: 'PackageInstallParams',
   additionalProperties: false,
@@ -42,6 +80,8 @@ export const PackageUninstallParams = Type.Object({
   packages: Type.Array(Type.String({ ...PACKAGE_NAME }), { minItems: 1, maxItems: 500, description: 'Names of the packages to remove.' }),
   purge: Type.Optional(Type.Boolean({ default: false, description: 'Also remove configuration files (apt purge).' })),
   manager: manager(),
+  dryRun: dryRun(),
+  runAs: runAs(),
 }, {
   $id: 'PackageUninstallParams',
   additionalProperties: false,
@@ -54,6 +94,8 @@ export const PackageUpdateParams = Type.Object({
   securityOnly: Type.Optional(Type.Boolean({ default: false, description: 'Only apply security updates.' })),
   manager: manager(),
   refresh: Type.Optional(Type.Boolean({ default: true, description: 'Refresh the package index first.' })),
+  dryRun: dryRun(),
+  runAs: runAs(),
 }, {
   $id: 'PackageUpdateParams',
   additionalProperties: false,
@@ -152,6 +194,6 @@ export const packageSearch = defineContract({
 
 export const PACKAGE_CONTRACTS = [packageInstall, packageUninstall, packageUpdate, packageList, packageSearch];
 export const PACKAGE_SCHEMAS = [
-  PackageSpec, PackageInstallParams, PackageUninstallParams, PackageUpdateParams,
+  PackageChange, PackageRunResult, PackageSpec, PackageInstallParams, PackageUninstallParams, PackageUpdateParams,
   PackageListParams, PackageListResult, PackageSearchParams, PackageSearchResult,
 ];

@@ -1,0 +1,4 @@
+/** Every package manager the package provider (src/packages/) supports, by name. */
+import type { ManagerName, PackageManager } from './types.js';
+
+export const PACKAGE_MANAGERS: Partial<Record<ManagerName, PackageManager>> = {};

@@ -1,0 +1,57 @@
+/**
+ * The POSIX sh script of one package operation on one target. Every argument is single-quoted (argv-safe:
+ * nothing of the request is ever parsed by the shell). What the script prints for the provider starts with
+ * the run's marker (`<marker>:<tag> <text>`) and is taken out of the stream:
+ *   before <line>  the installed packages among those named, before the operation (queryInstalled)
+ *   exit <code>    after each command, its exit code; the script stops at the first that fails
+ *   after <line>   the installed packages after (not for dry runs, list or search)
+ * Everything else is the manager's own output, streamed as it prints it. The script exits with the first
+ * failing command's code (0 when all succeed).
+ */
+import type { PackageManager, PackageOp } from './types.js';
+
+/** One argument as a sh word: single-quoted, a quote inside written as '\''. */
+export function shQuote(arg: string): string {
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function line(argv: string[]): string {
+  return argv.map(shQuote).join(' ');
+}
+
+/** The names a query of installed versions covers: the packages an operation names (empty: all). */
+export function namesOf(op: PackageOp): string[] {
+  switch (op.kind) {
+    case 'install': return op.packages.map((p) => p.name);
+    case 'uninstall': return op.names;
+    case 'update': return (op.packages ?? []).map((p) => p.name);
+    default: return [];
+  }
+}
+
+/**
+ * The script of `op` for `m` (a `sh` manager). `marker` must match `^[A-Za-z0-9_-]+$`: it is printed as is.
+ * @throws Error for a PowerShell manager or a marker with other characters (a bug of the caller).
+ */
+export function shScript(m: PackageManager, op: PackageOp, marker: string): string {
+  if (m.shell !== 'sh') throw new Error(`${m.name} scripts are PowerShell`);
+  if (!/^[A-Za-z0-9_-]+$/.test(marker)) throw new Error('bad marker');
+  const changes = op.kind === 'install' || op.kind === 'uninstall' || op.kind === 'update';
+  const query = changes ? line(m.queryInstalled(namesOf(op))) : '';
+  const out: string[] = [
+    '#!/bin/sh',
+    '# Written by Capstan for one package operation; every argument is quoted.',
+    'export LC_ALL=C LANG=C',
+    `M=${marker}`,
+    // Marked copies of the query's lines (a not-installed package's error line is dropped with stderr).
+    'mark() { while IFS= read -r l || [ -n "$l" ]; do printf \'%s:%s %s\\n\' "$M" "$1" "$l"; done; }',
+  ];
+  if (changes) out.push(`${query} 2>/dev/null | mark before`);
+  out.push('rc=0');
+  for (const argv of m.commands(op)) {
+    out.push(`if [ "$rc" -eq 0 ]; then ${line(argv)}; rc=$?; printf '%s:exit %s\\n' "$M" "$rc"; fi`);
+  }
+  if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>/dev/null | mark after`);
+  out.push('exit "$rc"', '');
+  return out.join('\n');
+}

@@ -1,0 +1,78 @@
+/**
+ * What one package manager (apt, dnf, yum, zypper, apk, chocolatey) tells the package provider: the argv of
+ * each operation, how to read the installed versions before and after it, how to recognise a lock held by
+ * another package process, and how to read its output into per-package changes. The provider (src/packages/)
+ * wraps these in one script per target (script-sh.ts / script-powershell.ts), runs it through the execution
+ * providers already there (script.execute of ssh, bolt, ansible), and parses what comes back.
+ *
+ * Everything here is pure (no I/O): each manager is tested on recorded real outputs.
+ */
+import type { Static } from '@sinclair/typebox';
+import type { PackageChange } from '../package.js';
+import type { Package } from '../records.js';
+
+export type ManagerName = 'apt' | 'dnf' | 'yum' | 'zypper' | 'apk' | 'chocolatey';
+export type PackageChangeT = Static<typeof PackageChange>;
+export type PackageT = Static<typeof Package>;
+
+/** A package and, optionally, the exact version wanted (names and versions already validated by the contract). */
+export interface Spec {
+  name: string;
+  version?: string;
+}
+
+/** One operation, as the provider hands it to a manager. */
+export type PackageOp =
+  | { kind: 'install'; packages: Spec[]; refresh: boolean; dryRun: boolean }
+  | { kind: 'uninstall'; names: string[]; purge: boolean; dryRun: boolean }
+  /** `packages` absent: every upgradable package (update-all). */
+  | { kind: 'update'; packages?: Spec[]; securityOnly: boolean; refresh: boolean; dryRun: boolean }
+  | { kind: 'list'; name?: string; upgradable: boolean }
+  | { kind: 'search'; query: string; limit: number };
+
+/** An installed package as the manager's query prints it (one line per package, parsed by `parseInstalled`). */
+export interface Installed {
+  name: string;
+  version: string;
+  arch?: string;
+}
+
+export interface PackageManager {
+  readonly name: ManagerName;
+  /** The shell the script is written for: POSIX sh on Unix, PowerShell for Chocolatey on Windows. */
+  readonly shell: 'sh' | 'powershell';
+  /**
+   * The argv arrays the operation runs, in order (a refresh first when asked). Every argument is a separate
+   * string: the script quotes each one; nothing is ever joined into a shell line by a manager. Names start
+   * with a letter or digit (the contract's pattern), and a `--` ends the options where the manager allows it.
+   * Non-interactive always (`-y`, `DEBIAN_FRONTEND=noninteractive` via `env`, `--non-interactive`, ...).
+   */
+  commands(op: PackageOp): string[][];
+  /**
+   * The argv printing the installed packages among `names` (all installed packages when `names` is empty),
+   * in the form `parseInstalled` reads. Run before and after install/uninstall/update; a package that is not
+   * installed may print nothing or an error line (ignored).
+   */
+  queryInstalled(names: string[]): string[];
+  /** Reads `queryInstalled` output: one entry per installed package. */
+  parseInstalled(lines: string[]): Installed[];
+  /**
+   * When the output (stdout and stderr lines of one attempt) says the package database is locked by another
+   * process, a short text naming it (`/var/lib/dpkg/lock-frontend held by process 1234 (apt-get)`); else
+   * undefined. The script retries the operation while this holds, until the run's deadline.
+   */
+  lockHeld(lines: string[], exitCode: number): string | undefined;
+  /**
+   * Per-package outcome of install/uninstall/update (a dry run included: then `versionAfter` is what would be
+   * installed and `action` what would be done): from the versions before and after (real runs) and the
+   * manager's own output (dry runs, not-found and held messages). `message` keeps the manager's own line(s)
+   * about that package. Packages the request named come first, in its order; packages the manager touched
+   * besides (dependencies, update-all) follow.
+   */
+  parseChanges(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, output: string[], exitCode: number,
+    before: Installed[], after: Installed[]): PackageChangeT[];
+  /** package.list: the installed packages (and upgradable ones with `availableVersion` when `op.upgradable`). */
+  parseList(op: Extract<PackageOp, { kind: 'list' }>, output: string[]): Omit<PackageT, 'source'>[];
+  /** package.search: available packages with their candidate version. */
+  parseSearch(op: Extract<PackageOp, { kind: 'search' }>, output: string[]): Omit<PackageT, 'source'>[];
+}

@@ -1,0 +1,95 @@
+/**
+ * Runs a script on targets through the execution providers already there: each target goes to the
+ * highest-priority available provider of script.execute that knows it (ssh, bolt, ansible), with the run's
+ * own context (signal, process tracking, output budget). Lines the script prints with the run's marker are
+ * taken out of the stream and returned; everything else streams to the caller as the target printed it and
+ * is kept, in order, for parsing. Each target's own result is held back: the caller emits it with its value.
+ */
+import type { CapabilityRegistry } from '../core/registry.js';
+import { Errors, toCapstanError } from '../core/errors.js';
+import type { ExecutionContext, TargetNode, TargetOutcome } from '../core/types.js';
+
+/** What one target printed and how it ended. */
+export interface ScriptRun {
+  outcome: TargetOutcome;
+  /** Lines the script marked (`<marker>:<tag> <text>`), as [tag, text], in order. */
+  marked: [string, string][];
+  /** The other lines (stdout and stderr), in the order they came. */
+  output: string[];
+}
+
+export interface ScriptRequest {
+  script: string;
+  interpreter?: string;
+  runAs?: string;
+  /** The prefix of the script's own lines (`capstan-pkg-<nonce>`). */
+  marker: string;
+  /** false: nothing streams to the caller (a probe, a query). */
+  stream: boolean;
+}
+
+/** The providers of script.execute, by target: the best one that knows it, else the best one. */
+export function scriptProviders(registry: CapabilityRegistry, targets: TargetNode[]): Map<string, TargetNode[]> {
+  const providers = registry.available('script.execute').map((p) => p.plugin);
+  if (!providers.length) throw new Errors.CapabilityNotProvided('No execution provider can run scripts (script.execute) for the package manager: enable ssh, bolt or ansible.', { extra: { capability: 'script.execute' } });
+  const out = new Map<string, TargetNode[]>();
+  for (const t of targets) {
+    const p = providers.find((name) => t.sources.some((s) => s.source === name)) ?? providers[0];
+    out.set(p, [...(out.get(p) ?? []), t]);
+  }
+  return out;
+}
+
+/**
+ * Runs `req.script` on every target; resolves with one ScriptRun per target (a provider that failed as a
+ * whole gives each of its targets a failed outcome). Never emits `target_result`.
+ */
+export async function runScript(registry: CapabilityRegistry, ctx: ExecutionContext, targets: TargetNode[], req: ScriptRequest, timeoutMs: number): Promise<Map<string, ScriptRun>> {
+  const runs = new Map<string, ScriptRun>(targets.map((t) => [t.name, { outcome: { target: t.name, status: 'failed', exitCode: null }, marked: [], output: [] }]));
+  const prefix = `${req.marker}:`;
+  const pending = new Map<string, string>();
+  const emit: ExecutionContext['emit'] = (e) => {
+    const run = runs.get(e.target);
+    if (!run) return;
+    if (e.type === 'target_result') {
+      const { type: _t, ...outcome } = e;
+      run.outcome = outcome;
+      return;
+    }
+    if (e.type === 'notice') {
+      if (req.stream) ctx.emit(e);
+      return;
+    }
+    // A line may come in pieces (partial): it is whole when a piece without `partial` ends it.
+    const key = `${e.target}\u0000${e.type}`;
+    const whole = (pending.get(key) ?? '') + e.line;
+    if (e.partial) pending.set(key, whole);
+    else {
+      pending.delete(key);
+      if (e.type === 'stdout' && whole.startsWith(prefix)) {
+        const rest = whole.slice(prefix.length);
+        const sp = rest.indexOf(' ');
+        run.marked.push(sp < 0 ? [rest, ''] : [rest.slice(0, sp), rest.slice(sp + 1)]);
+        return;
+      }
+      run.output.push(whole);
+    }
+    if (req.stream) ctx.emit(e);
+  };
+  const params = { script: req.script, ...(req.interpreter ? { interpreter: req.interpreter } : {}), ...(req.runAs ? { runAs: req.runAs } : {}) };
+  await Promise.all([...scriptProviders(registry, targets)].map(async ([provider, nodes]) => {
+    try {
+      const { value } = await registry.invoke('script.execute', structuredClone(params), { ...ctx, targets: nodes, emit }, { provider, timeoutMs });
+      for (const r of (value as { results: TargetOutcome[] }).results) {
+        const run = runs.get(r.target);
+        if (run && run.outcome.exitCode === null && run.outcome.status === 'failed' && !run.outcome.error) run.outcome = r;
+      }
+    } catch (err) {
+      const e = toCapstanError(err);
+      for (const n of nodes) {
+        runs.get(n.name)!.outcome = { target: n.name, status: 'failed', exitCode: null, error: { category: e.category, code: e.code, title: e.title, detail: e.message } };
+      }
+    }
+  }));
+  return runs;
+}
