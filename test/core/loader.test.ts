@@ -167,9 +167,10 @@ t.test('config priority overrides the plugin priority in GET /api/v1/capabilitie
     { plugin: 'high', priority: 80, available: true },
   ], 'providers by priority, config value applied');
   const list = (await app.inject({ url: '/api/v1/capabilities?provided=true' })).json();
-  // The core's own stored journal (source `capstan`) provides journal.* in every server.
-  t.same(list.items.map((c: { name: string }) => c.name), ['inventory.list', 'journal.list', 'journal.note', 'journal.stream'], '?provided=true keeps capabilities with a provider');
-  t.same(list.items[0].providers.map((p: { plugin: string; priority: number }) => [p.plugin, p.priority]), [['low', 99], ['high', 80]]);
+  // The core (source `capstan`) provides journal.* (its stored journal) and alert.subscribe in every server.
+  t.same(list.items.map((c: { name: string }) => c.name), ['alert.subscribe', 'inventory.list', 'journal.list', 'journal.note', 'journal.stream'], '?provided=true keeps capabilities with a provider');
+  const inventoryListCap = list.items.find((c: { name: string }) => c.name === 'inventory.list');
+  t.same(inventoryListCap.providers.map((p: { plugin: string; priority: number }) => [p.plugin, p.priority]), [['low', 99], ['high', 80]]);
   const plugin = (await app.inject({ url: '/api/v1/plugins/low' })).json();
   t.same(plugin.capabilities, [{ name: 'inventory.list', priority: 99 }]);
   const inv = (await app.inject({ method: 'POST', url: '/api/v1/capabilities/inventory.list/invoke', payload: {} })).json();
