@@ -19,6 +19,7 @@ import type { InventoryService } from '../inventory/aggregate.js';
 import { runScript, type ScriptRun } from './delegate.js';
 import { managerFromFacts, probeScript } from './manager-choice.js';
 import { scriptFor } from './scripts.js';
+import { settleOutcome } from './settle.js';
 
 /** The source name of the package provider. */
 export const PACKAGE_SOURCE = 'packages';
@@ -226,6 +227,6 @@ export class PackageProvider {
     if (!exits.length && run.outcome.status !== 'succeeded') return { ...run.outcome, value: { manager: manager.name, dryRun: op.dryRun, changes: [], lockWaits } };
     const changes = manager.parseChanges(op, run.output, exitCode, manager.parseInstalled(tagged('before')), manager.parseInstalled(tagged('after')));
     const value: Static<typeof PackageRunResult> = { manager: manager.name, dryRun: op.dryRun, changes, lockWaits };
-    return { ...run.outcome, value, changed: !op.dryRun && changes.some((c) => CHANGED.has(c.action)) };
+    return { ...settleOutcome(manager, op, run.outcome, run.output, exitCode), value, changed: !op.dryRun && changes.some((c) => CHANGED.has(c.action)) };
   }
 }

@@ -71,6 +71,20 @@ export interface PackageManager {
    */
   parseChanges(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, output: string[], exitCode: number,
     before: Installed[], after: Installed[]): PackageChangeT[];
+  /**
+   * Whether an attempt whose command exited with `exitCode` (not 0) still did what was asked, so that the
+   * target's result is a success: a dry run the manager ended by declining its own prompt (dnf/yum
+   * `--assumeno` exit 1 after "Operation aborted."), or codes the manager documents as informational
+   * (zypper 100-103 and 106, Chocolatey's reboot codes 1641 and 3010). Absent: only 0 succeeds. The
+   * provider asks it before building the result (src/packages/settle.ts); `parseChanges` gets the raw code.
+   */
+  succeeded?(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, output: string[], exitCode: number): boolean;
+  /**
+   * Exit codes (besides 0) after which the script still runs the operation's next command: the command did
+   * its part (Chocolatey's 1641 and 3010, a reboot pending). The script still exits with the first non-zero
+   * code; absent: any non-zero code stops the script.
+   */
+  readonly continueOn?: readonly number[];
   /** package.list: the installed packages (and upgradable ones with `availableVersion` when `op.upgradable`). */
   parseList(op: Extract<PackageOp, { kind: 'list' }>, output: string[]): Omit<PackageT, 'source'>[];
   /** package.search: available packages with their candidate version. */
