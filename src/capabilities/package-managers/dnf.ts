@@ -115,6 +115,14 @@ function parseNameArchRows(lines: string[]): { name: string; arch: string; versi
   return out;
 }
 
+/** 0, or a dry run that declined its own prompt (exit 1 after the abort message, no `Error:` line). */
+function declined(op: ChangeOp, output: string[], exitCode: number): boolean {
+  if (exitCode === 0) return true;
+  return op.dryRun && exitCode === 1
+    && output.some((l) => /^(Operation aborted|Exiting on user command)/.test(l.trim()))
+    && !output.some((l) => /^Error:/.test(l.trim()));
+}
+
 /** dnf or yum. */
 export function rpmFamily(flavour: Flavour): PackageManager {
   const bin = flavour;
@@ -149,7 +157,8 @@ export function rpmFamily(flavour: Flavour): PackageManager {
     lockHeld(lines: string[], exitCode: number): string | undefined {
       if (exitCode === 0) return undefined;
       const text = lines.join('\n');
-      const pid = /Waiting for process with pid (\d+) to finish/.exec(text)?.[1] ?? /^\s*State\s*:.*pid:\s*(\d+)/m.exec(text)?.[1];
+      const pid = /Waiting for process with pid (\d+) to finish/.exec(text)?.[1] ?? /^\s*State\s*:.*pid:\s*(\d+)/m.exec(text)?.[1]
+        ?? /another copy is running as pid (\d+)/.exec(text)?.[1];
       const app = /The other application is:\s*(\S+)/.exec(text)?.[1];
       if (/Another app is currently holding the yum lock/.test(text)) return `yum lock (/var/run/yum.pid) held by ${app ?? 'another process'}${pid ? ` (pid ${pid})` : ''}`;
       if (/Failed to obtain rpm transaction lock|Another transaction is in progress|Waiting for process with pid \d+ to finish/.test(text) || exitCode === 200) {
@@ -157,15 +166,9 @@ export function rpmFamily(flavour: Flavour): PackageManager {
       }
       return undefined;
     },
-    succeeded(op: ChangeOp, output: string[], exitCode: number): boolean {
-      if (exitCode === 0) return true;
-      return op.dryRun && exitCode === 1
-        && output.some((l) => /^(Operation aborted|Exiting on user command)/.test(l.trim()))
-        && !output.some((l) => /^Error:/.test(l.trim()));
-    },
+    succeeded: declined,
     parseChanges(op, output, exitCode, before, after) {
-      const ok = this.succeeded!(op, output, exitCode);
-      return settle({ op, ok, output, before, after, plan: parseTransaction(output), refused: refusals(requested(op), output) });
+      return settle({ op, ok: declined(op, output, exitCode), output, before, after, plan: parseTransaction(output), refused: refusals(requested(op), output) });
     },
     parseList(op, output): Omit<PackageT, 'source'>[] {
       const installed = parseRpmQuery(output);

@@ -73,7 +73,7 @@ export function parseSummary(lines: string[]): Map<string, Planned> {
       if (p) {
         const had = plan.get(p.name);
         if (commit[1] === 'Installing') plan.set(p.name, { ...(had ?? { action: 'installed' }), versionAfter: p.version, ...(p.arch ? { arch: p.arch } : {}) });
-        else if (!had) plan.set(p.name, { action: 'removed', versionBefore: p.version, versionAfter: null, ...(p.arch ? { arch: p.arch } : {}) });
+        else plan.set(p.name, { ...(had ?? { action: 'removed' }), versionBefore: p.version, ...(had?.action === 'removed' || !had ? { versionAfter: null } : {}), ...(p.arch ? { arch: p.arch } : {}) });
       }
       action = undefined;
       continue;
