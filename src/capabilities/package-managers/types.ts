@@ -46,6 +46,9 @@ export interface PackageManager {
    * string: the script quotes each one; nothing is ever joined into a shell line by a manager. Names start
    * with a letter or digit (the contract's pattern), and a `--` ends the options where the manager allows it.
    * Non-interactive always (`-y`, `DEBIAN_FRONTEND=noninteractive` via `env`, `--non-interactive`, ...).
+   * @throws Errors.Validation (CAPSTAN_ERR_REQUEST_VALIDATION) for an option the manager does not have
+   *   (security-only updates on apk and Chocolatey, or of named packages on zypper); the provider fails
+   *   that manager's targets with it before running anything.
    */
   commands(op: PackageOp): string[][];
   /**
