@@ -57,6 +57,10 @@ t.test('parseChanges: real runs from apk list before and after; current; not fou
   const a1 = { name: 'a', version: '1-r0', arch: 'x86_64' };
   const up = apk.parseChanges({ kind: 'update', packages: [{ name: 'a' }], securityOnly: false, refresh: false, dryRun: false }, ['(1/1) Upgrading a (1-r0 -> 2-r0)', 'OK: 2 B in 2 packages'], 0, [a1], [{ ...a1, version: '2-r0' }]);
   t.same(up, [{ name: 'a', arch: 'x86_64', versionBefore: '1-r0', versionAfter: '2-r0', action: 'upgraded', message: '(1/1) Upgrading a (1-r0 -> 2-r0)' }]);
+  const fresh = apk.parseChanges({ kind: 'install', packages: [{ name: 'b', version: '2-r0' }], refresh: false, dryRun: false }, ['(1/1) Installing b (2-r0)', 'OK: 2 B in 2 packages'], 0, [], [{ name: 'b', version: '2-r0', arch: 'x86_64' }]);
+  t.same(fresh, [{ name: 'b', arch: 'x86_64', versionBefore: null, versionAfter: '2-r0', action: 'installed', message: '(1/1) Installing b (2-r0)' }]);
+  const removed = apk.parseChanges({ kind: 'uninstall', names: ['a'], purge: false, dryRun: false }, ['(1/1) Purging a (1-r0)', 'OK: 0 B in 0 packages'], 0, [a1], []);
+  t.same(removed, [{ name: 'a', arch: 'x86_64', versionBefore: '1-r0', versionAfter: null, action: 'removed', message: '(1/1) Purging a (1-r0)' }]);
   const current = apk.parseChanges({ kind: 'install', packages: [{ name: 'a' }], refresh: false, dryRun: false }, ['OK: 2 B in 2 packages'], 0, [a1], [a1]);
   t.same(current, [{ name: 'a', arch: 'x86_64', versionBefore: '1-r0', versionAfter: '1-r0', action: 'current' }]);
   const nf = apk.parseChanges({ kind: 'install', packages: [{ name: 'a' }, { name: 'nonexistant' }], refresh: false, dryRun: false }, lines('apk', 'not-found.txt'), 1, [], []);

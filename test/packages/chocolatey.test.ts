@@ -25,6 +25,8 @@ t.test('commands: argv for every operation, pins, dry runs; no refresh, purge or
   t.same(choco.commands({ kind: 'list', upgradable: true }), [['choco', 'list', '--local-only', '--limit-output'], ['choco', 'outdated', '--limit-output']]);
   t.same(choco.commands({ kind: 'search', query: 'package13', limit: 5 }), [['choco', 'search', 'package13', '--limit-output']]);
   t.throws(() => choco.commands({ kind: 'search', query: 'a"b', limit: 5 }), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION' }, 'a double quote cannot reach choco intact');
+  t.throws(() => choco.commands({ kind: 'search', query: '--source=evil', limit: 5 }), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION' }, 'a query that choco would take for an option');
+  t.throws(() => choco.commands({ kind: 'search', query: '/s', limit: 5 }), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION' });
   t.same(choco.queryInstalled(['git']), ['choco', 'list', '--local-only', '--limit-output']);
   t.equal(choco.shell, 'powershell');
   t.same(choco.continueOn, [1641, 3010]);
