@@ -19,7 +19,7 @@ import type { InventoryService } from '../inventory/aggregate.js';
 import { runScript, type ScriptRun } from './delegate.js';
 import { managerFromFacts, probeScript } from './manager-choice.js';
 import { scriptFor } from './scripts.js';
-import { settleOutcome } from './settle.js';
+import { runExitCode, settleOutcome } from './settle.js';
 
 /** The source name of the package provider. */
 export const PACKAGE_SOURCE = 'packages';
@@ -238,7 +238,7 @@ export class PackageProvider {
   private outcome(manager: PackageManager, op: ChangeOp, run: ScriptRun, lockWaits: string[]): TargetOutcome {
     const tagged = (tag: string) => run.marked.filter(([t]) => t === tag).map(([, text]) => text);
     const exits = tagged('exit').map(Number);
-    const exitCode = exits.find((c) => c !== 0) ?? run.outcome.exitCode ?? 0;
+    const exitCode = runExitCode(manager, exits, run.outcome.exitCode);
     // Nothing ran (no connection, a cancel before the script started): the transport's own outcome stands.
     if (!exits.length && run.outcome.status !== 'succeeded') return { ...run.outcome, value: { manager: manager.name, dryRun: op.dryRun, changes: [], lockWaits } };
     const changes = manager.parseChanges(op, run.output, exitCode, manager.parseInstalled(tagged('before')), manager.parseInstalled(tagged('after')));

@@ -10,6 +10,16 @@ import type { TargetOutcome } from '../core/types.js';
 
 type ChangeOp = Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>;
 
+/**
+ * The exit code a run ended on, from the codes its commands gave (the script's `exit` markers, in order):
+ * the first that stopped the script (not 0 nor one of the manager's `continueOn`), else the first non-zero
+ * one, else the transport's code (no marker: the script did not get that far), else 0.
+ */
+export function runExitCode(manager: PackageManager, exits: number[], transport: number | null): number {
+  const goOn = new Set([0, ...(manager.continueOn ?? [])]);
+  return exits.find((c) => !goOn.has(c)) ?? exits.find((c) => c !== 0) ?? transport ?? 0;
+}
+
 /** `outcome` as is, or as a success when it failed only on an exit code `manager` counts as one. */
 export function settleOutcome(manager: PackageManager, op: ChangeOp, outcome: TargetOutcome, output: string[], exitCode: number): TargetOutcome {
   if (outcome.status !== 'failed' || outcome.exitCode === null || exitCode === 0) return outcome;

@@ -79,7 +79,9 @@ t.test('continueOn: a reboot-pending code lets the next command run; the script 
   t.ok(existsSync(join(dir, 'second')), 'after 3 the next command runs');
   t.notOk(existsSync(join(dir, 'third')), '5 stops the script');
   t.same(r.out.filter((l) => l.startsWith(`${M}:exit`)), [`${M}:exit 3`, `${M}:exit 0`, `${M}:exit 5`]);
-  t.equal(r.status, 3, 'the first non-zero code');
+  t.equal(r.status, 5, 'the code that stopped the script');
+  const only = run(shScript(fake(() => [['sh', '-c', 'exit 3'], ['true']], { continueOn: [3] }), { kind: 'update', securityOnly: false, refresh: false, dryRun: false }, M), dir);
+  t.equal(only.status, 3, 'else the first non-zero code');
 });
 
 t.test('refuses a PowerShell manager and a marker with other characters', async (t) => {

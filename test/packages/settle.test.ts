@@ -8,7 +8,7 @@ import { dnf } from '../../src/capabilities/package-managers/dnf.js';
 import { zypper } from '../../src/capabilities/package-managers/zypper.js';
 import { chocolatey } from '../../src/capabilities/package-managers/chocolatey.js';
 import { apk } from '../../src/capabilities/package-managers/apk.js';
-import { settleOutcome } from '../../src/packages/settle.js';
+import { runExitCode, settleOutcome } from '../../src/packages/settle.js';
 import type { TargetOutcome } from '../../src/core/types.js';
 
 const failed = (code: number): TargetOutcome => ({ target: 'n1', status: 'failed', exitCode: code, error: { category: 'upstream', code: 'CAPSTAN_ERR_EXIT_CODE', title: 'Non-zero exit', detail: `exit ${code}` } });
@@ -28,4 +28,13 @@ t.test('informational codes; managers without succeeded(); other statuses', asyn
   t.same(settleOutcome(dnf, dryInstall, timedOut, ['Operation aborted.'], 1), timedOut);
   const ok: TargetOutcome = { target: 'n1', status: 'succeeded', exitCode: 0 };
   t.equal(settleOutcome(dnf, dryInstall, ok, [], 0), ok);
+});
+
+t.test('runExitCode: the code that stopped the run, else the first non-zero one', async (t) => {
+  t.equal(runExitCode(chocolatey, [3010, 1], 1), 1, 'a failure after a reboot-pending install is the failure');
+  t.equal(runExitCode(chocolatey, [0, 3010, 0], 3010), 3010);
+  t.equal(runExitCode(dnf, [0, 1], 1), 1);
+  t.equal(runExitCode(dnf, [0, 0], 0), 0);
+  t.equal(runExitCode(dnf, [], 255), 255, 'no marker: the transport\'s code');
+  t.equal(runExitCode(dnf, [], null), 0);
 });

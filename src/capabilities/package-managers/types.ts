@@ -84,8 +84,8 @@ export interface PackageManager {
   succeeded?(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, output: string[], exitCode: number): boolean;
   /**
    * Exit codes (besides 0) after which the script still runs the operation's next command: the command did
-   * its part (Chocolatey's 1641 and 3010, a reboot pending). The script still exits with the first non-zero
-   * code; absent: any non-zero code stops the script.
+   * its part (Chocolatey's 1641 and 3010, a reboot pending). The script exits with the code that
+   * stopped it, else with the first non-zero one; absent: any non-zero code stops the script.
    */
   readonly continueOn?: readonly number[];
   /** package.list: the installed packages (and upgradable ones with `availableVersion` when `op.upgradable`). */
