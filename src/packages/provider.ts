@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import { packageInstall, packageList, packageSearch, packageUninstall, packageUpdate, type PackageRunResult } from '../capabilities/package.js';
 import type { ManagerName, PackageManager, PackageOp } from '../capabilities/package-managers/types.js';
-import { Errors, fieldError } from '../core/errors.js';
+import { Errors, fieldError, toCapstanError } from '../core/errors.js';
 import { SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import { implement, type ExecutionContext, type TargetNode, type TargetOutcome } from '../core/types.js';
@@ -19,6 +19,7 @@ import type { InventoryService } from '../inventory/aggregate.js';
 import { runScript, type ScriptRun } from './delegate.js';
 import { managerFromFacts, probeScript } from './manager-choice.js';
 import { scriptFor } from './scripts.js';
+import { runExitCode, settleOutcome } from './settle.js';
 
 /** The source name of the package provider. */
 export const PACKAGE_SOURCE = 'packages';
@@ -49,6 +50,21 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Why `manager` cannot run `op` at all (an option it does not have, such as apk's security-only updates):
+ * its commands() threw. Checked before anything runs, so that those targets fail with the reason and the
+ * targets of other managers still run.
+ */
+function refusal(manager: PackageManager, op: ChangeOp): TargetOutcome['error'] | undefined {
+  try {
+    manager.commands(op);
+    return undefined;
+  } catch (err) {
+    const e = toCapstanError(err);
+    return { category: e.category, code: e.code, title: e.title, detail: e.message };
+  }
 }
 
 export class PackageProvider {
@@ -168,9 +184,10 @@ export class PackageProvider {
     const results: TargetOutcome[] = [];
     await Promise.all([...byManager].map(async ([name, targets]) => {
       const manager = this.managers[name];
-      const found = manager ? await this.changeWith(ctx, manager, targets, runAs, op) : targets.map((t) => ({
+      const refused = manager ? refusal(manager, op) : undefined;
+      const found = manager && !refused ? await this.changeWith(ctx, manager, targets, runAs, op) : targets.map((t) => ({
         target: t.name, status: 'failed' as const, exitCode: null,
-        error: { category: 'not_implemented', code: 'CAPSTAN_ERR_NOT_IMPLEMENTED', title: 'Package manager not supported', detail: `${name} is not supported by the package provider` },
+        error: refused ?? { category: 'not_implemented', code: 'CAPSTAN_ERR_NOT_IMPLEMENTED', title: 'Package manager not supported', detail: `${name} is not supported by the package provider` },
       }));
       for (const r of found) {
         ctx.emit({ type: 'target_result', ...r });
@@ -221,11 +238,11 @@ export class PackageProvider {
   private outcome(manager: PackageManager, op: ChangeOp, run: ScriptRun, lockWaits: string[]): TargetOutcome {
     const tagged = (tag: string) => run.marked.filter(([t]) => t === tag).map(([, text]) => text);
     const exits = tagged('exit').map(Number);
-    const exitCode = exits.find((c) => c !== 0) ?? run.outcome.exitCode ?? 0;
+    const exitCode = runExitCode(manager, exits, run.outcome.exitCode);
     // Nothing ran (no connection, a cancel before the script started): the transport's own outcome stands.
     if (!exits.length && run.outcome.status !== 'succeeded') return { ...run.outcome, value: { manager: manager.name, dryRun: op.dryRun, changes: [], lockWaits } };
     const changes = manager.parseChanges(op, run.output, exitCode, manager.parseInstalled(tagged('before')), manager.parseInstalled(tagged('after')));
     const value: Static<typeof PackageRunResult> = { manager: manager.name, dryRun: op.dryRun, changes, lockWaits };
-    return { ...run.outcome, value, changed: !op.dryRun && changes.some((c) => CHANGED.has(c.action)) };
+    return { ...settleOutcome(manager, op, run.outcome, run.output, exitCode), value, changed: !op.dryRun && changes.some((c) => CHANGED.has(c.action)) };
   }
 }

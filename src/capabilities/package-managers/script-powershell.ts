@@ -7,12 +7,23 @@
 import { namesOf } from './script-sh.js';
 import type { PackageManager, PackageOp } from './types.js';
 
-/** One argument as a PowerShell single-quoted string literal. */
+/**
+ * One argument as a PowerShell single-quoted string literal. PowerShell takes the typographic quotes
+ * U+2018-U+201B as single quotes too (about_Quoting_Rules), so each of them is doubled like `'`: none can
+ * end the literal.
+ */
 export function psQuote(arg: string): string {
-  return `'${arg.replace(/'/g, "''")}'`;
+  return `'${arg.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
 }
 
+/**
+ * A native call with the call operator. Windows PowerShell 5.1 passes a native program's arguments on one
+ * command line and does not escape a double quote inside one: such an argument could split into others,
+ * so it is refused (the contracts' patterns never let one through).
+ * @throws Error for an argument with a double quote or a NUL (a bug of the caller).
+ */
 function call(argv: string[]): string {
+  for (const a of argv) if (/["\u201C\u201D\u201E\u0000]/.test(a)) throw new Error(`argument ${JSON.stringify(a)} cannot be passed to a native program safely`);
   return `& ${argv.map(psQuote).join(' ')}`;
 }
 
@@ -32,11 +43,15 @@ export function psScript(m: PackageManager, op: PackageOp, marker: string): stri
     'function Mark($tag) { process { Write-Output ("{0}:{1} {2}" -f $M, $tag, $_) } }',
   ];
   if (changes) out.push(`${query} 2>$null | Mark 'before'`);
-  out.push('$rc = 0');
+  // $rc: the code that stops the script (not 0 and not one of the manager's continueOn); $first: the first
+  // non-zero one. $LASTEXITCODE is the global one (a script-scope assignment would shadow it) and is cleared
+  // before each call: a program that could not be started leaves it unset, and counts as exit 127.
+  const goOn = ['0', ...(m.continueOn ?? []).filter((c) => Number.isInteger(c) && c > 0).map(String)].join(', ');
+  out.push('$rc = 0', '$first = 0', `$goOn = @(${goOn})`);
   for (const argv of m.commands(op)) {
-    out.push(`if ($rc -eq 0) { ${call(argv)}; $rc = $LASTEXITCODE; if ($null -eq $rc) { $rc = 0 }; Write-Output ("{0}:exit {1}" -f $M, $rc) }`);
+    out.push(`if ($rc -eq 0) { $global:LASTEXITCODE = $null; ${call(argv)}; $ok = $?; $c = $global:LASTEXITCODE; if ($null -eq $c) { $c = if ($ok) { 0 } else { 127 } }; Write-Output ("{0}:exit {1}" -f $M, $c); if ($first -eq 0) { $first = $c }; if ($goOn -notcontains $c) { $rc = $c } }`);
   }
   if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>$null | Mark 'after'`);
-  out.push('exit $rc', '');
+  out.push('if ($rc -ne 0) { exit $rc }', 'exit $first', '');
   return out.join('\r\n');
 }

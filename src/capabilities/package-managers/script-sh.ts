@@ -3,10 +3,11 @@
  * nothing of the request is ever parsed by the shell). What the script prints for the provider starts with
  * the run's marker (`<marker>:<tag> <text>`) and is taken out of the stream:
  *   before <line>  the installed packages among those named, before the operation (queryInstalled)
- *   exit <code>    after each command, its exit code; the script stops at the first that fails
+ *   exit <code>    after each command, its exit code; the script stops at the first that fails (a code
+ *                  in the manager's `continueOn` does not stop it)
  *   after <line>   the installed packages after (not for dry runs, list or search)
- * Everything else is the manager's own output, streamed as it prints it. The script exits with the first
- * failing command's code (0 when all succeed).
+ * Everything else is the manager's own output, streamed as it prints it. The script exits with the code
+ * that stopped it, else the first non-zero code a command gave (0 when all succeeded).
  */
 import type { PackageManager, PackageOp } from './types.js';
 
@@ -47,11 +48,13 @@ export function shScript(m: PackageManager, op: PackageOp, marker: string): stri
     'mark() { while IFS= read -r l || [ -n "$l" ]; do printf \'%s:%s %s\\n\' "$M" "$1" "$l"; done; }',
   ];
   if (changes) out.push(`${query} 2>/dev/null | mark before`);
-  out.push('rc=0');
+  // rc: the code that stops the script (not 0 and not one of the manager's continueOn); first: the first non-zero one.
+  const goOn = ['0', ...(m.continueOn ?? []).filter((c) => Number.isInteger(c) && c > 0).map(String)].join('|');
+  out.push('rc=0', 'first=0');
   for (const argv of m.commands(op)) {
-    out.push(`if [ "$rc" -eq 0 ]; then ${line(argv)}; rc=$?; printf '%s:exit %s\\n' "$M" "$rc"; fi`);
+    out.push(`if [ "$rc" -eq 0 ]; then ${line(argv)}; c=$?; printf '%s:exit %s\\n' "$M" "$c"; [ "$first" -eq 0 ] && first=$c; case "$c" in ${goOn}) ;; *) rc=$c ;; esac; fi`);
   }
   if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>/dev/null | mark after`);
-  out.push('exit "$rc"', '');
+  out.push('if [ "$rc" -ne 0 ]; then exit "$rc"; fi', 'exit "$first"', '');
   return out.join('\n');
 }

@@ -46,6 +46,9 @@ export interface PackageManager {
    * string: the script quotes each one; nothing is ever joined into a shell line by a manager. Names start
    * with a letter or digit (the contract's pattern), and a `--` ends the options where the manager allows it.
    * Non-interactive always (`-y`, `DEBIAN_FRONTEND=noninteractive` via `env`, `--non-interactive`, ...).
+   * @throws Errors.Validation (CAPSTAN_ERR_REQUEST_VALIDATION) for an option the manager does not have
+   *   (security-only updates on apk and Chocolatey, or of named packages on zypper); the provider fails
+   *   that manager's targets with it before running anything.
    */
   commands(op: PackageOp): string[][];
   /**
@@ -71,6 +74,20 @@ export interface PackageManager {
    */
   parseChanges(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, output: string[], exitCode: number,
     before: Installed[], after: Installed[]): PackageChangeT[];
+  /**
+   * Whether an attempt whose command exited with `exitCode` (not 0) still did what was asked, so that the
+   * target's result is a success: a dry run the manager ended by declining its own prompt (dnf/yum
+   * `--assumeno` exit 1 after "Operation aborted."), or codes the manager documents as informational
+   * (zypper 100-103 and 106, Chocolatey's reboot codes 1641 and 3010). Absent: only 0 succeeds. The
+   * provider asks it before building the result (src/packages/settle.ts); `parseChanges` gets the raw code.
+   */
+  succeeded?(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, output: string[], exitCode: number): boolean;
+  /**
+   * Exit codes (besides 0) after which the script still runs the operation's next command: the command did
+   * its part (Chocolatey's 1641 and 3010, a reboot pending). The script exits with the code that
+   * stopped it, else with the first non-zero one; absent: any non-zero code stops the script.
+   */
+  readonly continueOn?: readonly number[];
   /** package.list: the installed packages (and upgradable ones with `availableVersion` when `op.upgradable`). */
   parseList(op: Extract<PackageOp, { kind: 'list' }>, output: string[]): Omit<PackageT, 'source'>[];
   /** package.search: available packages with their candidate version. */

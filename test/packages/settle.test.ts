@@ -1,0 +1,40 @@
+/**
+ * The provider's use of PackageManager.succeeded (src/packages/settle.ts): a dnf `--assumeno` dry run that
+ * declined its prompt (exit 1) is a succeeded target, an error is not; zypper's 103 and Chocolatey's 3010
+ * succeed; the exit code stays as the manager gave it; other statuses are left alone.
+ */
+import t from 'tap';
+import { dnf } from '../../src/capabilities/package-managers/dnf.js';
+import { zypper } from '../../src/capabilities/package-managers/zypper.js';
+import { chocolatey } from '../../src/capabilities/package-managers/chocolatey.js';
+import { apk } from '../../src/capabilities/package-managers/apk.js';
+import { runExitCode, settleOutcome } from '../../src/packages/settle.js';
+import type { TargetOutcome } from '../../src/core/types.js';
+
+const failed = (code: number): TargetOutcome => ({ target: 'n1', status: 'failed', exitCode: code, error: { category: 'upstream', code: 'CAPSTAN_ERR_EXIT_CODE', title: 'Non-zero exit', detail: `exit ${code}` } });
+const dryInstall = { kind: 'install' as const, packages: [{ name: 'wget' }], refresh: false, dryRun: true };
+
+t.test('a declined dry run succeeds; an error does not', async (t) => {
+  t.same(settleOutcome(dnf, dryInstall, failed(1), ['Installing:', ' wget x86_64 1.19.5-5.fc29 dnf-ci-fedora 6.0 k', 'Operation aborted.'], 1), { target: 'n1', status: 'succeeded', exitCode: 1 });
+  t.same(settleOutcome(dnf, dryInstall, failed(1), ['No match for argument: wget', 'Error: Unable to find a match: wget'], 1), failed(1));
+  t.same(settleOutcome(dnf, { ...dryInstall, dryRun: false }, failed(1), ['Operation aborted.'], 1), failed(1), 'not in a real run');
+});
+
+t.test('informational codes; managers without succeeded(); other statuses', async (t) => {
+  t.equal(settleOutcome(zypper, { kind: 'update', securityOnly: true, refresh: false, dryRun: false }, failed(103), [], 103).status, 'succeeded');
+  t.equal(settleOutcome(chocolatey, { kind: 'update', securityOnly: false, refresh: false, dryRun: false }, failed(3010), [], 3010).status, 'succeeded');
+  t.same(settleOutcome(apk, dryInstall, failed(1), [], 1), failed(1), 'apk: only 0');
+  const timedOut: TargetOutcome = { target: 'n1', status: 'timed_out', exitCode: null };
+  t.same(settleOutcome(dnf, dryInstall, timedOut, ['Operation aborted.'], 1), timedOut);
+  const ok: TargetOutcome = { target: 'n1', status: 'succeeded', exitCode: 0 };
+  t.equal(settleOutcome(dnf, dryInstall, ok, [], 0), ok);
+});
+
+t.test('runExitCode: the code that stopped the run, else the first non-zero one', async (t) => {
+  t.equal(runExitCode(chocolatey, [3010, 1], 1), 1, 'a failure after a reboot-pending install is the failure');
+  t.equal(runExitCode(chocolatey, [0, 3010, 0], 3010), 3010);
+  t.equal(runExitCode(dnf, [0, 1], 1), 1);
+  t.equal(runExitCode(dnf, [0, 0], 0), 0);
+  t.equal(runExitCode(dnf, [], 255), 255, 'no marker: the transport\'s code');
+  t.equal(runExitCode(dnf, [], null), 0);
+});
