@@ -29,6 +29,7 @@ import { RoleBook } from './core/roles.js';
 import { registerStoredJournal } from './journal/stored-source.js';
 import { watchFactChanges } from './journal/fact-changes.js';
 import { AlertFollower } from './alerts/follower.js';
+import { inventoryNamer } from './alerts/node-names.js';
 import { registerAlertSubscriptions } from './alerts/subscriptions.js';
 import { WebhookDeliverer } from './alerts/webhooks.js';
 import { helpers } from './helpers/index.js';
@@ -147,11 +148,11 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   registerStoredJournal(registry, store, inventory);
   watchFactChanges(registry, store, app.log as never);
   // Alert changes of every source: node journal entries and webhook subscriptions (src/alerts/).
-  registerAlertSubscriptions(registry, store);
+  registerAlertSubscriptions(registry, store, storeGuard);
   const webhooks = new WebhookDeliverer(store.alertSubscriptions, app.log as never, { timeoutMs: config.alerts.webhookTimeoutMs, maxAttempts: config.alerts.webhookMaxAttempts });
   const alertFollower = new AlertFollower(registry, store, webhooks, app.log as never, {
     intervalMs: config.alerts.followIntervalMs, journal: config.alerts.journal, timeoutMs: config.capabilityTimeoutMs,
-  });
+  }, inventoryNamer(inventory));
   const observer = new ExecutionObserver(metrics, app.log as never);
   const roles = new RoleBook(config.roles);
   const executions = new ExecutionService({ store, guard: storeGuard, queue, hub, registry, inventory, roles, logger: app.log as never, config: config.execution, observer, secrets });

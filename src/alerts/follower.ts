@@ -3,19 +3,26 @@
  * cursor, every `alerts.followIntervalMs`) and hands them on:
  * - to the node journal (kind `alert`), for sources that keep no alert history of their own (a source that
  *   provides journal.list, such as Nagios with its archive, already shows its alerts there);
- * - to the webhook subscriptions whose filter matches, one queued delivery per subscription and pass.
- * The first pass only takes each source's cursor: changes are those seen after Capstan started following.
+ * - to the webhook subscriptions whose filter matches (queued in the store, webhooks.ts delivers them).
+ * What was handed on is remembered per alert (alert_known): when a source is followed anew (at start, or after
+ * it failed), its whole list is compared with that first, so what changed meanwhile is not lost. A pass that
+ * cannot write keeps the source's cursor where it was: the same changes are taken again at the next pass.
+ * Alert nodes are the inventory's names (an alias or address in a label becomes the node's name).
  */
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
-import type { AlertFilter, AlertStreamResult } from '../capabilities/alert.js';
-import { compileAlertFilter, type AlertChangeT } from '../capabilities/alert-source.js';
+import type { AlertFilter, AlertListResult, AlertStreamResult } from '../capabilities/alert.js';
+import { compileAlertFilter, type AlertChangeT, type AlertT } from '../capabilities/alert-source.js';
 import { SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import { IntervalLoop } from '../core/interval-loop.js';
 import type { ExecutionContext } from '../core/types.js';
 import type { AlertSubscriptionRow, Store } from '../store/types.js';
+import { reconcile } from './reconcile.js';
 import type { WebhookDeliverer } from './webhooks.js';
+
+/** The inventory's name for a node name, alias or address (itself when the inventory does not know it). */
+export type NodeNamer = (ctx: ExecutionContext) => Promise<(node: string) => string>;
 
 export interface FollowerOptions {
   intervalMs: number;
@@ -25,6 +32,8 @@ export interface FollowerOptions {
 
 const ALL_STATES = ['firing', 'acknowledged', 'silenced', 'resolved'] as const;
 const BATCH = 500;
+/** Pages of alert.list read to compare a source anew (1,000 alerts each). */
+const MAX_LIST_PAGES = 50;
 
 /** A subscription's filter over changes: without `state`, every state counts (a resolution is a change too). */
 export function changeFilter(filter: Static<typeof AlertFilter> | null): (c: AlertChangeT) => boolean {
@@ -46,6 +55,8 @@ export function changeSummary(c: AlertChangeT): string {
   return text.length > 2000 ? `${text.slice(0, 1999)}…` : text;
 }
 
+type Sub = { row: AlertSubscriptionRow; matches: (c: AlertChangeT) => boolean };
+
 export class AlertFollower {
   private readonly cursors = new Map<string, string>();
   private readonly loop: IntervalLoop;
@@ -56,8 +67,9 @@ export class AlertFollower {
     private readonly webhooks: WebhookDeliverer,
     private readonly logger: Logger,
     private readonly options: FollowerOptions,
+    private readonly namer: NodeNamer = async () => (n) => n,
   ) {
-    this.loop = new IntervalLoop(() => this.pass().catch((err) => this.logger.warn({ err }, 'alert follower pass failed')), options.intervalMs);
+    this.loop = new IntervalLoop(() => this.pass(), options.intervalMs, (err) => this.logger.warn({ err }, 'alert follower pass failed'));
   }
 
   /** Passes every `intervalMs` from now on (none when intervalMs <= 0). */
@@ -88,22 +100,54 @@ export class AlertFollower {
     const providers = this.registry.available('alert.stream');
     const ownHistory = new Set(this.registry.providers('journal.list').map((p) => p.plugin));
     const subscriptions = this.store.alertSubscriptions.active().map((s) => ({ row: s, matches: this.compile(s) })).filter((s) => s.matches);
+    const name = await this.namer(this.context()).catch(() => (n: string) => n);
+    const handOn = (changes: AlertChangeT[], source: string) => this.handOn(changes.map((c) => this.named(c, name)), !ownHistory.has(source), subscriptions as Sub[]);
     await Promise.all(providers.map(async (p) => {
-      for (let more = true; more && !this.stopped;) {
-        const after = this.cursors.get(p.plugin);
-        let value: Static<typeof AlertStreamResult>;
-        try {
-          ({ value } = await this.registry.invoke('alert.stream', { ...(after ? { after } : {}), limit: BATCH }, this.context(), { provider: p.plugin, timeoutMs: this.options.timeoutMs }) as { value: Static<typeof AlertStreamResult> });
-        } catch (err) {
-          this.logger.warn({ source: p.plugin, err }, 'alert source did not answer alert.stream; its changes are taken at the next pass');
-          return;
+      try {
+        for (let more = true; more && !this.stopped;) {
+          const after = this.cursors.get(p.plugin);
+          const value = await this.stream(p.plugin, after);
+          if (after === undefined) {
+            // Followed anew: what changed since the last time it was handed on comes first.
+            const current = (await this.everything(p.plugin)).map((a) => (a.node === null ? a : { ...a, node: name(a.node) }));
+            this.store.transaction(() => {
+              handOn(reconcile(this.store.alertSubscriptions.known(p.plugin) as AlertT[], current, new Date().toISOString()), p.plugin);
+              this.store.alertSubscriptions.replaceKnown(p.plugin, current);
+            });
+          } else handOn(value.changes, p.plugin);
+          // Only once handed on (written): a pass that fails takes the same changes again next time.
+          this.cursors.set(p.plugin, value.cursor);
+          more = after !== undefined && value.changes.length >= BATCH;
         }
-        this.cursors.set(p.plugin, value.cursor);
-        if (after === undefined) return;
-        this.handOn(value.changes, !ownHistory.has(p.plugin), subscriptions as { row: AlertSubscriptionRow; matches: (c: AlertChangeT) => boolean }[]);
-        more = value.changes.length >= BATCH;
+      } catch (err) {
+        this.logger.warn({ source: p.plugin, err }, 'alert changes of this source not handed on; taken again at the next pass');
       }
     }));
+  }
+
+  private stream(source: string, after: string | undefined): Promise<Static<typeof AlertStreamResult>> {
+    return this.registry.invoke('alert.stream', { ...(after ? { after } : {}), limit: BATCH }, this.context(), { provider: source, timeoutMs: this.options.timeoutMs })
+      .then((r) => r.value as Static<typeof AlertStreamResult>);
+  }
+
+  /** Every alert the source lists now, in every state. */
+  private async everything(source: string): Promise<AlertT[]> {
+    const out: AlertT[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const { value } = await this.registry.invoke('alert.list', { state: [...ALL_STATES], limit: 1000, ...(cursor ? { cursor } : {}) }, this.context(), { provider: source, timeoutMs: this.options.timeoutMs });
+      const r = value as Static<typeof AlertListResult>;
+      out.push(...r.alerts);
+      if (!r.nextCursor) break;
+      cursor = r.nextCursor;
+    }
+    return out;
+  }
+
+  /** The change with its alert's node as the inventory names it. */
+  private named(c: AlertChangeT, name: (n: string) => string): AlertChangeT {
+    const node = c.alert.node === null ? null : name(c.alert.node);
+    return node === c.alert.node ? c : { ...c, alert: { ...c.alert, node } };
   }
 
   private compile(s: AlertSubscriptionRow): ((c: AlertChangeT) => boolean) | undefined {
@@ -116,7 +160,7 @@ export class AlertFollower {
     }
   }
 
-  private handOn(changes: AlertChangeT[], journal: boolean, subscriptions: { row: AlertSubscriptionRow; matches: (c: AlertChangeT) => boolean }[]): void {
+  private handOn(changes: AlertChangeT[], journal: boolean, subscriptions: Sub[]): void {
     if (!changes.length) return;
     const now = new Date().toISOString();
     this.store.transaction(() => {
@@ -134,8 +178,9 @@ export class AlertFollower {
       }
       for (const s of subscriptions) {
         const mine = changes.filter(s.matches);
-        if (mine.length) this.store.alertSubscriptions.enqueue(s.row.id, JSON.stringify({ subscription: String(s.row.id), changes: mine }), mine.length, now);
+        if (mine.length) this.store.alertSubscriptions.enqueue(s.row.id, mine, now);
       }
+      this.store.alertSubscriptions.remember(changes.map((c) => c.alert));
     });
     if (subscriptions.length) this.webhooks.poke();
   }

@@ -8,6 +8,7 @@ import { alertSubscribe, type AlertFilter, type AlertSubscription } from '../cap
 import type { CapabilityRegistry } from '../core/registry.js';
 import { implement } from '../core/types.js';
 import type { AlertSubscriptionRow, Store } from '../store/types.js';
+import type { StoreWriteGuard } from '../store/write-guard.js';
 import { changeFilter } from './follower.js';
 
 /** The source name of the core's own alert capabilities. */
@@ -23,13 +24,20 @@ export function subscriptionView(row: AlertSubscriptionRow, pending: number): St
 }
 
 /** Registers alert.subscribe as source `capstan`; a filter that does not compile is a 400 (pointer /filter/...). */
-export function registerAlertSubscriptions(registry: CapabilityRegistry, store: Store): void {
+export function registerAlertSubscriptions(registry: CapabilityRegistry, store: Store, guard: StoreWriteGuard): void {
   registry.register(CORE_ALERT_SOURCE, [alertSubscribe.name], implement(alertSubscribe, async (p, ctx) => {
     changeFilter(p.filter ?? null);
-    const row = store.alertSubscriptions.create({
-      receiverUrl: p.receiverUrl, filter: (p.filter as Record<string, unknown> | undefined) ?? null, secret: p.secret ?? null,
-      createdAt: new Date().toISOString(), createdBy: ctx.principal.id,
-    });
+    // A store that cannot be written is a 503 with Retry-After (as for runs), not a 500.
+    guard.assertWritable();
+    let row: AlertSubscriptionRow;
+    try {
+      row = store.alertSubscriptions.create({
+        receiverUrl: p.receiverUrl, filter: (p.filter as Record<string, unknown> | undefined) ?? null, secret: p.secret ?? null,
+        createdAt: new Date().toISOString(), createdBy: ctx.principal.id,
+      });
+    } catch (err) {
+      throw guard.translate(err);
+    }
     return { subscription: subscriptionView(row, 0) };
   }), () => true);
 }

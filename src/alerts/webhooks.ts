@@ -28,6 +28,16 @@ export function retryDelayMs(failedAttempts: number): number {
   return Math.min(600_000, 1000 * 2 ** Math.max(0, failedAttempts - 1));
 }
 
+/**
+ * What a failed attempt is called in the subscription's `lastStatus` and the log: the error code (ECONNREFUSED,
+ * ENOTFOUND, ...) or kind, never the error's message, which may quote the receiver URL and a token in it.
+ */
+export function failureText(err: unknown, timeoutMs: number): string {
+  const e = err as Error & { cause?: { code?: string; name?: string } };
+  if (e?.name === 'TimeoutError') return `timeout after ${timeoutMs} ms`;
+  return e?.cause?.code ?? (e?.cause?.name && e.cause.name !== 'Error' ? e.cause.name : undefined) ?? `request failed (${e?.name ?? 'Error'})`;
+}
+
 /** The X-Capstan-Signature value of a body. */
 export function signature(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -37,7 +47,8 @@ export class WebhookDeliverer {
   private readonly loop: IntervalLoop;
 
   constructor(private readonly repo: AlertSubscriptionRepository, private readonly logger: Logger, private readonly options: WebhookOptions) {
-    this.loop = new IntervalLoop(() => this.tick(), options.tickMs ?? 500);
+    // A store that cannot be read or written (locked, disk full) fails the pass, not the server: the next pass retries.
+    this.loop = new IntervalLoop(() => this.tick(), options.tickMs ?? 500, (err) => this.logger.warn({ err }, 'alert webhook pass failed; retrying at the next one'));
   }
 
   /** Looks for due deliveries now, then every `tickMs`. */
@@ -85,8 +96,7 @@ export class WebhookDeliverer {
       }
       status = `HTTP ${res.status}`;
     } catch (err) {
-      const e = err as Error & { cause?: { code?: string } };
-      status = e.name === 'TimeoutError' ? `timeout after ${this.options.timeoutMs} ms` : (e.cause?.code ?? e.message);
+      status = failureText(err, this.options.timeoutMs);
     }
     const attempts = d.attempts + 1;
     const giveUp = attempts >= this.options.maxAttempts;

@@ -120,7 +120,7 @@ export const DEFAULT_STATES: readonly AlertState[] = ['firing', 'acknowledged', 
 export function compileAlertFilter(filter: Filter, part: RequestPart = 'query', base = ''): (alert: AlertT) => boolean {
   const states = new Set<AlertState>(filter.state ?? DEFAULT_STATES);
   const severities = filter.severity ? new Set(filter.severity) : undefined;
-  const node = filter.node?.toLowerCase();
+  const nodes = filter.node !== undefined || filter.nodes ? new Set([...(filter.node ? [filter.node] : []), ...(filter.nodes ?? [])].map((n) => n.toLowerCase())) : undefined;
   const labels = Object.entries(filter.labels ?? {});
   const matchers = (filter.matchers ?? []).map((m, i) => parseMatcher(m, part, `${base}/matchers/${i}`));
   let receiver: RegExp | undefined;
@@ -136,7 +136,7 @@ export function compileAlertFilter(filter: Filter, part: RequestPart = 'query', 
   const onlyInhibited = (a: AlertT) => a.state === 'silenced' && (a.silencedBy ?? []).length > 0 && a.silencedBy!.every((s) => s.kind === 'inhibition');
   return (a) => states.has(a.state)
     && (!severities || severities.has(a.severity))
-    && (node === undefined || a.node?.toLowerCase() === node)
+    && (nodes === undefined || (a.node !== null && nodes.has(a.node.toLowerCase())))
     && labels.every(([k, v]) => a.labels[k] === v)
     && matchers.every((m) => m.test(a.labels[m.name] ?? ''))
     && (!receiver || (a.receivers ?? []).some((r) => receiver!.test(r)))

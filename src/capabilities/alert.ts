@@ -7,6 +7,7 @@
 import { Type } from '@sinclair/typebox';
 import { cursorParam, dateTime, defineContract, limitParam, nextCursor, ref, stringMap } from './common.js';
 import { Alert, alertSeverity, alertState } from './records.js';
+import { sensitive } from './sensitive.js';
 
 const alertId = () => Type.String({ minLength: 1, maxLength: 512, description: 'Alert id within its source (records.ts Alert.id).' });
 
@@ -28,6 +29,7 @@ const filterProps = () => ({
   state: Type.Optional(Type.Array(alertState(), { minItems: 1, maxItems: 4, description: 'Only alerts in one of these states; default: every state but resolved.' })),
   severity: Type.Optional(Type.Array(alertSeverity(), { minItems: 1, maxItems: 4, description: 'Only alerts with one of these severities.' })),
   node: Type.Optional(Type.String({ minLength: 1, maxLength: 255, description: 'Only alerts about this node.' })),
+  nodes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { minItems: 1, maxItems: 100, description: 'Only alerts about one of these nodes (a node\'s name and aliases); with `node`, either matches.' })),
   labels: Type.Optional(stringMap({ maxProperties: 50, description: 'Label name to exact value; all must match.' })),
   matchers: Type.Optional(Type.Array(Type.String({ minLength: 3, maxLength: 1024, pattern: '^[A-Za-z_][A-Za-z0-9_]*\\s*(=|!=|=~|!~)' }), {
     minItems: 1, maxItems: 50, description: 'Label matchers, all must match: `name=value`, `name!=value`, `name=~regex`, `name!~regex` (regexes anchored, as in Alertmanager).',
@@ -115,9 +117,9 @@ export const AlertResolveResult = Type.Object({ alert: ref(Alert) }, {
 });
 
 export const AlertSubscribeParams = Type.Object({
-  receiverUrl: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://', description: 'Webhook URL that receives alert changes (POST, JSON `{ subscription, changes: AlertChange[] }`).' }),
+  receiverUrl: Type.String({ format: 'uri', maxLength: 2048, pattern: '^https?://[^/?#@\\s]+(?:[/?#]|$)', description: 'Webhook URL that receives alert changes (POST, JSON `{ subscription, changes: AlertChange[] }`): http or https with a host, no user:password part (use `secret` to authenticate deliveries).' }),
   filter: Type.Optional(ref(AlertFilter)),
-  secret: Type.Optional(Type.String({ minLength: 16, maxLength: 256, description: 'When set, each delivery carries `X-Capstan-Signature: sha256=<hex HMAC-SHA256 of the body>`; never returned.' })),
+  secret: Type.Optional(Type.String({ ...sensitive(), minLength: 16, maxLength: 256, description: 'When set, each delivery carries `X-Capstan-Signature: sha256=<hex HMAC-SHA256 of the body>`; never returned.' })),
 }, {
   $id: 'AlertSubscribeParams',
   additionalProperties: false,

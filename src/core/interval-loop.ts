@@ -1,7 +1,8 @@
 /**
  * A background loop that runs an async pass, then waits `intervalMs` and runs it again, until stopped: the
  * next pass is scheduled only when the previous one has settled, so passes never overlap. Timers are unref'd
- * (they keep no process alive). The pass handles its own errors: a rejection is not caught here.
+ * (they keep no process alive). A pass that rejects is handed to `onError` (default: ignored) and the loop goes
+ * on: a background loop must never become an unhandled rejection that ends the process.
  */
 export class IntervalLoop {
   private timer: NodeJS.Timeout | undefined;
@@ -12,7 +13,7 @@ export class IntervalLoop {
    * @param pass one pass (it may read `stopped` to end early)
    * @param intervalMs the wait between the end of a pass and the start of the next (ms)
    */
-  constructor(private readonly pass: () => Promise<void>, private readonly intervalMs: number) {}
+  constructor(private readonly pass: () => Promise<void>, private readonly intervalMs: number, private readonly onError: (err: unknown) => void = () => {}) {}
 
   /** True before start and after stop. */
   get stopped(): boolean {
@@ -40,7 +41,7 @@ export class IntervalLoop {
   private schedule(ms: number): void {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      this.running = this.pass().finally(() => {
+      this.running = this.pass().catch(this.onError).finally(() => {
         this.running = undefined;
         if (!this.halted) this.schedule(this.intervalMs);
       });

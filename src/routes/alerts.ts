@@ -12,15 +12,17 @@ import {
   AlertAcknowledgeResult, AlertChange, AlertGetParams, AlertGetResult, AlertListParams, AlertResolveResult, AlertStreamParams, AlertSubscribeParams,
   AlertSubscribeResult, AlertSubscription, type AlertStreamResult,
 } from '../capabilities/alert.js';
-import { compileAlertFilter, type AlertChangeT, type AlertT } from '../capabilities/alert-source.js';
-import { Errors, fieldError } from '../core/errors.js';
+import { compileAlertFilter, hostOf, type AlertChangeT, type AlertT } from '../capabilities/alert-source.js';
+import { Errors, fieldError, toCapstanError } from '../core/errors.js';
+import { notProvided } from '../core/registry.js';
+import { inventoryNamer } from '../alerts/node-names.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { ExecutionContext } from '../core/types.js';
 import { sseResponse } from '../execution/sse.js';
 import { CORE_ALERT_SOURCE, subscriptionView } from '../alerts/subscriptions.js';
 import { principalOf, problems, requestContext } from './common.js';
 import { lastEventIdHeader, startFollowing, STREAM_POLL_MS, type FollowedRecords } from './follow-sources.js';
-import { aggregatePage, firstHit, foldDeepObjectQuery, recordNotFound } from './record-common.js';
+import { aggregatePage, foldDeepObjectQuery, recordNotFound } from './record-common.js';
 import { AlertAcknowledgeBody, AlertPage, AlertResolveBody } from './record-schemas.js';
 import { streamUnauthorized, ticketParam } from './stream-tickets.js';
 
@@ -33,7 +35,7 @@ const SourceQuery = Type.Object({
   source: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The source (plugin id) that raised the alert, when two sources use the same id; default: the first source that knows it.' })),
 }, { additionalProperties: false });
 
-const { node: _node, cursor: _cursor, ...nodeListRest } = AlertListParams.properties;
+const { node: _node, nodes: _nodes, cursor: _cursor, ...nodeListRest } = AlertListParams.properties;
 const NodeAlertsQuery = Type.Object({ ...nodeListRest, cursor: AlertListParams.properties.cursor }, { additionalProperties: false, description: 'alert.list params but the node (the path names it).' });
 
 const AlertsStreamQuerystring = Type.Object({
@@ -52,21 +54,44 @@ const SubscriptionList = Type.Object({ items: Type.Array(ref(AlertSubscription))
 
 export default async function alertRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
+  const namer = inventoryNamer(app.inventory);
 
-  /** The alert as its source knows it (404 when none does; only `source` when given). */
+  /**
+   * The alert as its source knows it; only `source` when given. 404 when every source answered and none knows
+   * it; 503 naming the sources that failed when none that answered knows it but some could not be asked (the
+   * alert may be theirs: a 404 would tell a script it is gone).
+   */
   async function locate(ctx: ExecutionContext, id: string, source?: string): Promise<AlertT> {
-    if (source !== undefined) {
-      if (!app.registry.providers('alert.get').some((p) => p.plugin === source)) {
-        throw new Errors.Validation(`No alert source is named '${source}'.`, { extra: { errors: [fieldError('query', '/source', 'unknown alert source')] } });
-      }
-      const { value } = await app.registry.invoke('alert.get', { id }, ctx, { provider: source, timeoutMs: app.config.capabilityTimeoutMs, paramsAt: { in: 'path', base: '' } });
-      const alert = (value as Static<typeof AlertGetResult>).alert;
-      if (!alert) throw recordNotFound('alert', id, 'alert.get');
-      return alert;
+    const providers = app.registry.providers('alert.get').map((p) => p.plugin);
+    if (source !== undefined && !providers.includes(source)) {
+      throw new Errors.Validation(`No alert source is named '${source}' (sources: ${providers.join(', ') || 'none'}).`, { extra: { errors: [fieldError('query', '/source', 'unknown alert source')] } });
     }
-    const found = await firstHit<Static<typeof AlertGetResult>>(app, ctx, 'alert.get', { id }, (v) => v.alert !== null);
-    if (!found?.alert) throw recordNotFound('alert', id, 'alert.get');
-    return found.alert;
+    if (!providers.length) throw notProvided('alert.get');
+    const failed: string[] = [];
+    for (const p of source === undefined ? app.registry.available('alert.get').map((x) => x.plugin) : [source]) {
+      try {
+        const { value } = await app.registry.invoke('alert.get', { id }, ctx, { provider: p, timeoutMs: app.config.capabilityTimeoutMs, paramsAt: { in: 'path', base: '' } });
+        const alert = (value as Static<typeof AlertGetResult>).alert;
+        if (alert) return (await named(ctx, [alert]))[0];
+      } catch (err) {
+        const e = toCapstanError(err);
+        if (!e.retryable && e.category !== 'unavailable' && e.category !== 'timeout') throw e;
+        failed.push(p);
+      }
+    }
+    const down = providers.filter((p) => !app.registry.available('alert.get').some((x) => x.plugin === p) && (source === undefined || p === source));
+    const unanswered = [...failed, ...down];
+    if (unanswered.length) {
+      throw new Errors.CapabilityNoProvider(`No source that answered knows an alert with id '${id}', and ${unanswered.join(', ')} could not be asked; retry later.`, { extra: { capability: 'alert.get', id, sources: unanswered } });
+    }
+    throw recordNotFound('alert', id, 'alert.get');
+  }
+
+  /** Alerts with their node as the inventory names it (an alias or address in a label becomes the name). */
+  async function named(ctx: ExecutionContext, alerts: AlertT[]): Promise<AlertT[]> {
+    if (!alerts.some((a) => a.node !== null)) return alerts;
+    const name = await namer({ ...ctx, principal: SYSTEM_PRINCIPAL }).catch(() => (n: string) => n);
+    return alerts.map((a) => (a.node === null || name(a.node) === a.node ? a : { ...a, node: name(a.node) }));
   }
 
   /**
@@ -77,17 +102,19 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
     authorize(ctx.principal, app.registry.contract(capability));
     const owner = (await locate({ ...ctx, principal: SYSTEM_PRINCIPAL }, String(params.id), source)).source;
     const { value } = await app.registry.invoke(capability, params, ctx, { provider: owner, timeoutMs: app.config.capabilityTimeoutMs, paramsAt: { in: 'body', base: '' } });
-    return value;
+    const { alert } = value as { alert: AlertT };
+    return { alert: (await named(ctx, [alert]))[0] };
   }
 
   /** One merged page; matchers and the receiver regex are checked first (400), not by each source (a failed source on a 200). */
-  function page(ctx: ExecutionContext, params: Record<string, unknown>, cursor?: string) {
+  async function page(ctx: ExecutionContext, params: Record<string, unknown>, cursor?: string) {
     compileAlertFilter(params);
-    return aggregatePage<AlertT>(app, ctx, {
+    const merged = await aggregatePage<AlertT>(app, ctx, {
       capability: 'alert.list', params, cursor,
       read: (v) => { const r = v as { alerts: AlertT[]; nextCursor: string | null; total?: number }; return { items: r.alerts, next: r.nextCursor, total: r.total }; },
       time: (a) => a.since,
     });
+    return { ...merged, items: await named(ctx, merged.items) };
   }
 
   app.get('/api/v1/alerts', {
@@ -107,7 +134,7 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
   app.get('/api/v1/nodes/:id/alerts', {
     schema: {
       operationId: 'listNodeAlerts', tags: ['nodes'], summary: 'Alerts about one node, of every monitoring source (alert.list with node)',
-      description: 'The node is looked up in the inventory (by name or alias; 404 when unknown) and its name is the `node` filter: each source links alerts to nodes through its own label or host name (see the plugin READMEs).',
+      description: 'The node is looked up in the inventory (by name or alias; 404 when unknown); alerts whose source names it by its name, an alias or its address (the host of its `uri`) are listed (each source links alerts to nodes through its own label or host name, see the plugin READMEs), with the inventory\'s name as `node`.',
       params: Type.Object({ id: Type.String({ minLength: 1, maxLength: 255 }) }),
       querystring: NodeAlertsQuery,
       response: { 200: ref(AlertPage), ...problems(400, 404, 503) },
@@ -118,7 +145,9 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
     authorize(ctx.principal, app.registry.contract('alert.list'));
     const { node } = await app.inventory.node(request.params.id, { ...ctx, principal: SYSTEM_PRINCIPAL });
     const { cursor, ...params } = request.query;
-    return page(ctx, { ...params, node: node.name }, cursor);
+    // Sources name the node their own way: its name or any of its aliases (an address, a short name).
+    const address = node.uri ? hostOf(node.uri.includes('://') ? node.uri : `ssh://${node.uri}`) : undefined;
+    return page(ctx, { ...params, nodes: [...new Set([node.name, ...(node.alias ?? []), ...(address ? [address] : [])])].slice(0, 100) }, cursor);
   });
 
   app.get('/api/v1/alerts/stream', {
@@ -145,7 +174,7 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
       description: 'The best source answers; when it does not know the id, the other sources are asked (or only `source`). 404 when none knows it.',
       params: ref(AlertGetParams),
       querystring: SourceQuery,
-      response: { 200: ref(AlertGetResult), ...problems(400, 404, 503, 504) },
+      response: { 200: ref(AlertGetResult), ...problems(400, 404, 502, 503, 504) },
     },
   }, async (request, reply) => ({ alert: await locate(requestContext(request, reply), request.params.id, request.query.source) }));
 
@@ -157,7 +186,7 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
       params: ref(AlertGetParams),
       querystring: SourceQuery,
       body: ref(AlertAcknowledgeBody),
-      response: { 200: ref(AlertAcknowledgeResult), ...problems(400, 404, 415, 503, 504) },
+      response: { 200: ref(AlertAcknowledgeResult), ...problems(400, 404, 409, 415, 502, 503, 504) },
     },
     preValidation: emptyBodyIsEmptyObject,
   }, async (request, reply) => atSource(requestContext(request, reply), 'alert.acknowledge', { ...request.body, id: request.params.id }, request.query.source) as Promise<Static<typeof AlertAcknowledgeResult>>);
@@ -169,7 +198,7 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
       params: ref(AlertGetParams),
       querystring: SourceQuery,
       body: ref(AlertResolveBody),
-      response: { 200: ref(AlertResolveResult), ...problems(400, 404, 415, 503, 504) },
+      response: { 200: ref(AlertResolveResult), ...problems(400, 404, 409, 415, 502, 503, 504) },
     },
     preValidation: emptyBodyIsEmptyObject,
   }, async (request, reply) => atSource(requestContext(request, reply), 'alert.resolve', { ...request.body, id: request.params.id }, request.query.source) as Promise<Static<typeof AlertResolveResult>>);
@@ -206,7 +235,7 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
     schema: {
       operationId: 'getAlertSubscription', tags: ['records'], summary: 'One alert webhook subscription',
       params: SubscriptionId,
-      response: { 200: ref(AlertSubscription), ...problems(404) },
+      response: { 200: ref(AlertSubscription), ...problems(400, 404) },
     },
   }, async (request) => {
     authorize(principalOf(request), app.registry.contract('alert.subscribe'));
@@ -219,11 +248,18 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
     schema: {
       operationId: 'deleteAlertSubscription', tags: ['records'], summary: 'Stop an alert webhook subscription (its pending deliveries are dropped)',
       params: SubscriptionId,
-      response: { 204: Type.Null({ description: 'Deleted.' }), ...problems(404) },
+      response: { 204: Type.Null({ description: 'Deleted.' }), ...problems(400, 404, 503) },
     },
   }, async (request, reply) => {
     authorize(principalOf(request), app.registry.contract('alert.subscribe'));
-    if (!app.store.alertSubscriptions.delete(Number(request.params.id), new Date().toISOString())) {
+    app.storeGuard.assertWritable();
+    let deleted: boolean;
+    try {
+      deleted = app.store.alertSubscriptions.delete(Number(request.params.id), new Date().toISOString());
+    } catch (err) {
+      throw app.storeGuard.translate(err);
+    }
+    if (!deleted) {
       throw new Errors.RecordNotFound(`No alert subscription has id '${request.params.id}'.`, { extra: { id: request.params.id } });
     }
     return reply.code(204).send(null);

@@ -169,7 +169,7 @@ export async function firstHit<R>(app: FastifyInstance, ctx: ExecutionContext, c
  * core/errors.ts (and docs/errors.md), then throw `new Errors.RecordNotFound(...)` here; the code is the same.
  */
 export function recordNotFound(kind: string, id: string, capability: string): CapstanError {
-  return new Errors.RecordNotFound(`No source knows a ${kind} with id '${id}'.`, { extra: { capability, id } });
+  return new Errors.RecordNotFound(`No source knows ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} with id '${id}'.`, { extra: { capability, id } });
 }
 
 /** Submits an execution-mode capability from a `{ targets, params, timeoutSeconds? }` body: 202 + Location. */

@@ -248,7 +248,12 @@ export interface AlertSubscriptionRepository {
   active(): AlertSubscriptionRow[];
   /** Marks it deleted and drops its pending deliveries; false when unknown or already deleted. */
   delete(id: number, at: string): boolean;
-  enqueue(subscriptionId: number, body: string, changes: number, at: string): void;
+  /**
+   * Queues changes for a subscription not deleted (nothing for a deleted one). While an earlier delivery is
+   * pending, the changes join the newest delivery not yet attempted (up to `maxChanges` per delivery), so a
+   * receiver that is down gets a few large deliveries rather than one per pass.
+   */
+  enqueue(subscriptionId: number, changes: unknown[], at: string, maxChanges?: number): void;
   /** The oldest pending delivery of each subscription not deleted, when due at `now` (ISO), oldest first. */
   due(now: string, limit: number): AlertDeliveryRow[];
   /** The receiver accepted it: the delivery is gone, the subscription's counters move on. */
@@ -257,6 +262,12 @@ export interface AlertSubscriptionRepository {
   failed(delivery: AlertDeliveryRow, status: string, at: string, nextAt: string | null): void;
   /** Pending deliveries of a subscription. */
   pending(subscriptionId: number): number;
+  /** The alerts of `source` the follower last handed on (not resolved), as stored JSON objects. */
+  known(source: string): Record<string, unknown>[];
+  /** Records what was handed on: a resolved alert is forgotten, any other is kept with its state. */
+  remember(alerts: { source: string; id: string; state: string }[]): void;
+  /** Replaces every known alert of `source` (after comparing a whole look at it). */
+  replaceKnown(source: string, alerts: { id: string; state: string }[]): void;
 }
 
 export interface Store {

@@ -165,6 +165,7 @@ t.test('webhook subscriptions: stored, filtered, signed, delivered in order afte
   answer = 204;
   mon.alerts = mon.alerts.filter((a) => a.id !== 'c1');
   await until('both changes delivered', () => {
+    if (process.env.DBG) console.error('GOT', hook.got.map((g) => g.body).join('\n'));
     const ids = hook.got.filter((g) => g.headers['x-capstan-signature']).flatMap((g) => JSON.parse(g.body).changes.map((c: any) => `${c.alert.id}:${c.to}`));
     return new Set(ids).has('c1:resolved') && new Set(ids).has('c2:firing') ? ids : undefined;
   });

@@ -32,7 +32,18 @@ export class SqliteAlertSubscriptions implements AlertSubscriptionRepository {
       active: db.prepare('SELECT * FROM alert_subscriptions WHERE deleted_at IS NULL ORDER BY id'),
       markDeleted: db.prepare('UPDATE alert_subscriptions SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL'),
       dropDeliveries: db.prepare('DELETE FROM alert_deliveries WHERE subscription_id = ?'),
-      enqueue: db.prepare('INSERT INTO alert_deliveries (subscription_id, body, changes, created_at, next_attempt_at) VALUES (?, ?, ?, ?, ?)'),
+      enqueue: db.prepare(`INSERT INTO alert_deliveries (subscription_id, body, changes, created_at, next_attempt_at)
+        SELECT id, ?, ?, ?, ? FROM alert_subscriptions WHERE id = ? AND deleted_at IS NULL`),
+      // The newest pending delivery of a subscription, unless it is the one being attempted (the oldest).
+      joinable: db.prepare(`SELECT * FROM alert_deliveries WHERE subscription_id = ? AND attempts = 0
+          AND id > (SELECT MIN(id) FROM alert_deliveries WHERE subscription_id = ?)
+        ORDER BY id DESC LIMIT 1`),
+      grow: db.prepare('UPDATE alert_deliveries SET body = ?, changes = ? WHERE id = ?'),
+      known: db.prepare('SELECT alert FROM alert_known WHERE source = ?').pluck(),
+      upsertKnown: db.prepare(`INSERT INTO alert_known (source, id, state, alert) VALUES (?, ?, ?, ?)
+        ON CONFLICT (source, id) DO UPDATE SET state = excluded.state, alert = excluded.alert`),
+      forget: db.prepare('DELETE FROM alert_known WHERE source = ? AND id = ?'),
+      forgetSource: db.prepare('DELETE FROM alert_known WHERE source = ?'),
       // Only the oldest pending delivery of each subscription: a receiver gets its changes in order.
       due: db.prepare(`SELECT d.* FROM alert_deliveries d JOIN alert_subscriptions s ON s.id = d.subscription_id
         WHERE s.deleted_at IS NULL AND d.next_attempt_at <= ?
@@ -68,8 +79,37 @@ export class SqliteAlertSubscriptions implements AlertSubscriptionRepository {
     })();
   }
 
-  enqueue(subscriptionId: number, body: string, changes: number, at: string): void {
-    this.stmts.enqueue.run(subscriptionId, body, changes, at, at);
+  enqueue(subscriptionId: number, changes: unknown[], at: string, maxChanges = 1000): void {
+    this.db.transaction(() => {
+      const open = this.stmts.joinable.get(subscriptionId, subscriptionId) as Raw | undefined;
+      if (open && open.changes + changes.length <= maxChanges) {
+        const body = JSON.parse(open.body) as { subscription: string; changes: unknown[] };
+        body.changes.push(...changes);
+        this.stmts.grow.run(JSON.stringify(body), body.changes.length, open.id);
+        return;
+      }
+      this.stmts.enqueue.run(JSON.stringify({ subscription: String(subscriptionId), changes }), changes.length, at, at, subscriptionId);
+    })();
+  }
+
+  known(source: string): Record<string, unknown>[] {
+    return (this.stmts.known.all(source) as string[]).map((a) => JSON.parse(a));
+  }
+
+  remember(alerts: { source: string; id: string; state: string }[]): void {
+    this.db.transaction(() => {
+      for (const a of alerts) {
+        if (a.state === 'resolved') this.stmts.forget.run(a.source, a.id);
+        else this.stmts.upsertKnown.run(a.source, a.id, a.state, JSON.stringify(a));
+      }
+    })();
+  }
+
+  replaceKnown(source: string, alerts: { id: string; state: string }[]): void {
+    this.db.transaction(() => {
+      this.stmts.forgetSource.run(source);
+      for (const a of alerts) if (a.state !== 'resolved') this.stmts.upsertKnown.run(source, a.id, a.state, JSON.stringify(a));
+    })();
   }
 
   due(now: string, limit: number): AlertDeliveryRow[] {
