@@ -14,7 +14,7 @@ import { fromEnv, validateConfig } from '../../../../src/config/load.js';
 import { SchemaValidator } from '../../../../src/core/validator.js';
 import { checkEndpoint } from '../client.js';
 import { AlertmanagerConfigSchema, DEFAULT_NODE_LABELS, nodeLabelNames, type AlertmanagerConfig } from '../config.js';
-import { ackSilence, CAPSTAN_MARKER, isCapstanSilence, LEGACY_PREFIX, plainComment, silencesExactly, type AmAlert, type AmSilence } from '../../../../src/capabilities/alertmanager-v2.js';
+import { ackSilence, CAPSTAN_MARKER, isCapstanSilence, LEGACY_PREFIX, matchersFromLabels, plainComment, silencesExactly, type AmAlert, type AmSilence } from '../../../../src/capabilities/alertmanager-v2.js';
 import { toAlert, uiLink, type MapOptions } from '../parse.js';
 import { serverQuery } from '../query.js';
 
@@ -73,8 +73,9 @@ t.test('silenced by someone else: silenced, with who, why and until', async (t) 
 t.test('silenced by Capstan\'s silence: acknowledged, the newest of them is the acknowledgement', async (t) => {
   const [raw] = fixture<AmAlert[]>('alerts-silenced');
   const [theirs] = fixture<AmSilence[]>('silences-list');
-  const older: AmSilence = { ...theirs, id: 'older', createdBy: 'bob', comment: `${LEGACY_PREFIX} first look`, startsAt: '2026-11-24T23:00:00.000Z' };
-  const newer: AmSilence = { ...theirs, id: 'newer', createdBy: 'alice', comment: `on it ${CAPSTAN_MARKER}` };
+  const exact = matchersFromLabels(raw.labels);
+  const older: AmSilence = { ...theirs, id: 'older', createdBy: 'bob', comment: `${LEGACY_PREFIX} first look`, startsAt: '2026-11-24T23:00:00.000Z', matchers: exact };
+  const newer: AmSilence = { ...theirs, id: 'newer', createdBy: 'alice', comment: `on it ${CAPSTAN_MARKER}`, matchers: exact };
   const a = toAlert({ ...raw, status: { state: 'suppressed', silencedBy: ['older', theirs.id, 'newer'], inhibitedBy: [] } }, silencesById([older, theirs, newer]), opts);
   t.same(errorsOf(a), []);
   t.match(a, { state: 'acknowledged', acknowledgement: { by: 'alice', at: '2026-11-24T23:25:10.590Z', comment: 'on it', until: '2026-11-25T00:25:10.000Z' } });
