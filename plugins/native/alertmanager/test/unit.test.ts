@@ -165,3 +165,13 @@ t.test('config: defaults, and env (nodeLabels comma-separated)', async (t) => {
   t.match(defaults, { postResolved: false, timeoutMs: 10_000, streamIntervalMs: 2000 });
   t.throws(() => validateConfig(AlertmanagerConfigSchema, { url: 'http://x', surprise: 1 }, 'plugins.alertmanager'), { code: 'CAPSTAN_ERR_CONFIG_INVALID' });
 });
+
+t.test('URL errors never echo the URL\'s credentials', async (t) => {
+  for (const url of ['https://admin:s3cret@h.example.com:99999', 'ftp://admin:s3cret@h.example.com/', 'http://admin:s3cret@remote.example.com/', 'https://admin:s3cret@h.example.com/', 'ht tp://admin:s3cret@h']) {
+    let message = '';
+    try {
+      message = `accepted as ${checkEndpoint({ url }).base.href}`; // credentials of the URL become basic auth and leave it
+    } catch (err) { message = (err as Error).message; }
+    t.notOk(message.includes('s3cret'), `no password in: ${message}`);
+  }
+});

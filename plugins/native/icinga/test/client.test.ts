@@ -150,3 +150,12 @@ t.test('health: version, permissions named, 401 named, unreachable named', async
   const degraded = await checkHealth(fake({}), 'ciadmin', { connected: false, queue: 'q', events: 0, connects: 0, lastError: 'HTTP 404: Missing permission events/statechange' });
   t.match(degraded, { status: 'degraded', message: /event stream is down .* alert\.stream polls meanwhile/ });
 });
+
+t.test('URL errors never echo the URL\'s credentials', async (t) => {
+  for (const url of ['https://admin:s3cret@h.example.com:99999', 'ftp://admin:s3cret@h.example.com/', 'http://admin:s3cret@remote.example.com/', 'https://admin:s3cret@h.example.com/', 'ht tp://admin:s3cret@h']) {
+    let message = '';
+    try { apiBase(url); } catch (err) { message = (err as Error).message; }
+    t.ok(message, `${url.replace('s3cret', '***')} refused`);
+    t.notOk(message.includes('s3cret'), `no password in: ${message}`);
+  }
+});
