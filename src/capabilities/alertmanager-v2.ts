@@ -110,11 +110,29 @@ export function ackSilence(labels: Record<string, string>, by: string, comment: 
   };
 }
 
-/** True when a silence's matchers are exactly one equality matcher per label of `labels` (Capstan's silence of that alert). */
+/**
+ * True when a silence's matchers are exactly one equality matcher per label of `labels` (Capstan's silence of
+ * that alert): no label missing, none repeated, no other name, no regex or negative matcher.
+ */
 export function silencesExactly(s: Pick<AmSilence, 'matchers'>, labels: Record<string, string>): boolean {
   const names = Object.keys(labels);
-  return s.matchers.length === names.length
-    && s.matchers.every((m) => !m.isRegex && m.isEqual !== false && labels[m.name] === m.value);
+  const seen = new Set(s.matchers.map((m) => m.name));
+  return s.matchers.length === names.length && seen.size === names.length
+    && s.matchers.every((m) => !m.isRegex && m.isEqual !== false && Object.hasOwn(labels, m.name) && labels[m.name] === m.value);
+}
+
+/**
+ * Capstan's acknowledgement silences OF THIS ALERT among those holding it: made by alert.acknowledge
+ * (isCapstanSilence), not expired, and matching exactly the alert's labels (silencesExactly), newest first.
+ * A broader Capstan silence (made for another alert whose labels are a subset of these) also holds this
+ * alert but is that other alert's acknowledgement: acknowledge must not reuse it, resolve must not expire it,
+ * and it shows this alert as `silenced`, not `acknowledged`.
+ * @param silences the silences by id (GET .../api/v2/silences)
+ */
+export function ackSilencesOf(a: Pick<AmAlert, 'labels' | 'status'>, silences: ReadonlyMap<string, AmSilence>): AmSilence[] {
+  return (a.status?.silencedBy ?? []).map((id) => silences.get(id))
+    .filter((s): s is AmSilence => !!s && isCapstanSilence(s) && s.status?.state !== 'expired' && silencesExactly(s, a.labels ?? {}))
+    .sort((x, y) => Date.parse(y.startsAt) - Date.parse(x.startsAt));
 }
 
 /** What differs between the sources serving this API. */
@@ -157,8 +175,8 @@ function suppressionOf(s: AmSilence | undefined, id: string): Suppression {
 
 /**
  * One Alertmanager API v2 alert as an Alert. State: endsAt in the past (with `resolveEnded`) -> resolved; held
- * by a Capstan silence that is not expired -> acknowledged (acknowledgement = the most recently started such
- * silence); `suppressed`, or held by any silence or inhibition -> silenced; active and unprocessed -> firing.
+ * by a Capstan silence of exactly its labels that is not expired (ackSilencesOf) -> acknowledged
+ * (acknowledgement = the most recently started such silence); `suppressed`, or held by any silence or inhibition -> silenced; active and unprocessed -> firing.
  * `silencedBy` lists each silence (kind silence: id, by = createdBy, comment without the marker, until =
  * endsAt) and each inhibiting alert (kind inhibition, id = its fingerprint).
  * @param silences the silences by id (GET .../api/v2/silences); an id not found there is listed with its id only.
@@ -182,8 +200,7 @@ export function amAlertToAlert(a: AmAlert, silences: ReadonlyMap<string, AmSilen
     ...silenceIds.map((id, i) => suppressionOf(held[i], id)),
     ...(a.status?.inhibitedBy ?? []).map((fp) => ({ kind: 'inhibition' as const, id: fp })),
   ];
-  const ours = held.filter((s): s is AmSilence => !!s && isCapstanSilence(s) && s.status?.state !== 'expired')
-    .sort((x, y) => Date.parse(y.startsAt) - Date.parse(x.startsAt));
+  const ours = ackSilencesOf({ labels, status: a.status }, silences);
 
   let state: AlertT['state'] = 'firing';
   if ((o.resolveEnded ?? true) && endsAt && Date.parse(endsAt) <= (o.now ?? Date.now())) state = 'resolved';

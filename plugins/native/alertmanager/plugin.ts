@@ -13,7 +13,7 @@ import { Errors } from '../../../src/core/errors.js';
 import { BasePlugin, implement, type HealthStatus, type PluginCapability } from '../../../src/core/types.js';
 import { AlertmanagerClient, checkEndpoint } from './client.js';
 import { nodeLabelNames, type AlertmanagerConfig } from './config.js';
-import { ackSilence, isCapstanSilence, silencesExactly, type AmAlert, type AmSilence } from '../../../src/capabilities/alertmanager-v2.js';
+import { ackSilence, ackSilencesOf, type AmAlert, type AmSilence } from '../../../src/capabilities/alertmanager-v2.js';
 import { toAlert, type MapOptions } from './parse.js';
 import { serverQuery, type ServerQuery } from './query.js';
 
@@ -115,9 +115,10 @@ export class AlertmanagerPlugin extends BasePlugin {
         const id = made?.silenceID;
         if (!id) throw new Errors.Upstream(`Alertmanager POST ${this.client.origin}/api/v2/silences answered without a silenceID`);
         ctx.logger.info({ alert: p.id, silence: id, by: ctx.principal.id, until: body.endsAt }, 'alert acknowledged with a silence');
-        // A new acknowledgement replaces Capstan's earlier silences of exactly this alert.
-        for (const old of this.ourSilences(raw, look)) {
-          if (old.id !== id && silencesExactly(old, raw.labels)) await this.expire(old.id, ctx.signal);
+        // A new acknowledgement replaces Capstan's earlier silences of exactly this alert (never a broader one
+        // made for another alert whose labels are a subset of these: that is the other alert's acknowledgement).
+        for (const old of ackSilencesOf(raw, look.silences)) {
+          if (old.id !== id) await this.expire(old.id, ctx.signal);
         }
         const after = await this.look({}, ctx.signal);
         const now = after.raw.find((a) => a.fingerprint === p.id);
@@ -128,7 +129,8 @@ export class AlertmanagerPlugin extends BasePlugin {
       }),
       implement(alertResolve, async (p, ctx) => {
         const { raw, look } = await this.find(p.id, ctx.signal);
-        for (const s of this.ourSilences(raw, look)) await this.expire(s.id, ctx.signal);
+        // Only Capstan's silences of exactly this alert: a broader one acknowledges another alert and stays.
+        for (const s of ackSilencesOf(raw, look.silences)) await this.expire(s.id, ctx.signal);
         // Alertmanager refuses an end before the start (an alert posted with only endsAt starts then).
         const endedAt = new Date(Math.max(Date.now(), Date.parse(raw.startsAt) || 0)).toISOString();
         if (this.cfg.postResolved) {
@@ -153,11 +155,6 @@ export class AlertmanagerPlugin extends BasePlugin {
     const raw = look.raw.find((a) => a.fingerprint === id);
     if (!raw) throw new Errors.RecordNotFound(`Alertmanager at ${this.client.origin} has no alert with fingerprint '${id.slice(0, 100)}' (resolved alerts are not listed).`);
     return { raw, look };
-  }
-
-  /** Capstan's silences holding the alert now. */
-  private ourSilences(raw: AmAlert, look: Look): AmSilence[] {
-    return (raw.status?.silencedBy ?? []).map((id) => look.silences.get(id)).filter((s): s is AmSilence => !!s && isCapstanSilence(s));
   }
 
   /** DELETE /api/v2/silence/{id}: expires it (a silence already gone is fine). */

@@ -30,6 +30,7 @@ export function apiBase(cfg: DatadogConfig): URL {
   } catch {
     throw new Errors.Config('plugins.datadog.url is not a URL');
   }
+  if (url.username || url.password) throw new Errors.Config('plugins.datadog.url must not hold credentials: the keys are plugins.datadog.apiKey and appKey');
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHostname(url.hostname))) {
     throw new Errors.Config(`plugins.datadog.url ${url.origin}: https is required (plain http only on loopback): the keys travel in headers`);
   }

@@ -87,7 +87,7 @@ export class DatadogPlugin extends BasePlugin {
           this.ledger.add({ monitorId, scope: group, end: endS, by: ctx.principal.id, at: new Date().toISOString(), ...(p.comment ? { comment: p.comment } : {}) });
           ctx.logger.info({ alert: p.id, scope: group, end: endS }, 'datadog alert acknowledged with a mute');
         }
-        return { alert: await this.after(p.id, ctx.signal) };
+        return { alert: await this.after(alert, ctx.signal) };
       }),
       implement(alertResolve, async (p, ctx) => {
         const alert = await this.one(p.id, ctx.signal);
@@ -104,17 +104,21 @@ export class DatadogPlugin extends BasePlugin {
           }
         }
         ctx.logger.info({ alert: p.id }, 'datadog alert: Capstan mutes and downtimes lifted');
-        return { alert: await this.after(p.id, ctx.signal) };
+        return { alert: await this.after(alert, ctx.signal) };
       }),
       implement(alertStream, async (p) => this.feed.stream(p)),
     ];
   }
 
-  /** The alert after a write; a monitor that stopped alerting meanwhile is RecordNotFound. */
-  private async after(id: string, signal: AbortSignal): Promise<AlertT> {
-    const alert = await this.one(id, signal);
-    if (!alert) throw new Errors.RecordNotFound(`Datadog monitor '${id}' is no longer alerting.`);
-    return alert;
+  /**
+   * The alert after a write, re-read; a monitor (group) that stopped alerting meanwhile is the alert as it was
+   * before the write in state `resolved`, endsAt now (as the other alert sources answer an alert that ended).
+   */
+  private async after(before: AlertT, signal: AbortSignal): Promise<AlertT> {
+    const alert = await this.one(before.id, signal);
+    if (alert) return alert;
+    const { acknowledgement: _a, silencedBy: _s, ...rest } = before;
+    return { ...rest, state: 'resolved', endsAt: new Date().toISOString() };
   }
 
   private ctx(downtimes: DdDowntime[]) {

@@ -10,7 +10,7 @@ import { alertAcknowledge, alertGet, alertList, alertResolve, alertStream } from
 import { AlertChangeFeed, pageAlerts, type AlertT } from '../../../src/capabilities/alert-source.js';
 import { Errors } from '../../../src/core/errors.js';
 import { BasePlugin, implement, type HealthStatus, type PluginCapability } from '../../../src/core/types.js';
-import { ackSilence, isCapstanSilence, type AmAlert, type AmSilence } from '../../../src/capabilities/alertmanager-v2.js';
+import { ackSilence, ackSilencesOf, type AmAlert, type AmSilence } from '../../../src/capabilities/alertmanager-v2.js';
 import { SOURCE, toAlert } from './am-map.js';
 import { GrafanaClient } from './client.js';
 import { nodeLabelList, type GrafanaConfig } from './config.js';
@@ -80,39 +80,40 @@ export class GrafanaPlugin extends BasePlugin {
         const before = await this.look(ctx.signal);
         const raw = this.find(before, p.id);
         const silence = ackSilence(raw.labels, ctx.principal.id, p.comment, p.durationSeconds ?? 7200);
-        // Acknowledged again: Capstan's active silence is updated (new end, author, comment), not doubled.
-        const current = this.ours(before, raw)[0];
+        // Acknowledged again: Capstan's active silence of exactly this alert is updated (new end, author,
+        // comment), not doubled; a broader Capstan silence (another alert's acknowledgement) is left alone.
+        const current = ackSilencesOf(raw, before.silences)[0];
         if (current) silence.id = current.id;
         const { body } = await this.client.request<{ silenceID?: string }>('POST', `${AM}/silences`, { body: silence, signal: ctx.signal });
         ctx.logger.info({ alert: p.id, silence: body.silenceID, updated: !!current, until: silence.endsAt }, 'grafana alert acknowledged with a silence');
-        return { alert: await this.after(p.id, ctx.signal) };
+        return { alert: await this.after(raw, ctx.signal) };
       }),
       implement(alertResolve, async (p, ctx) => {
         const before = await this.look(ctx.signal);
         const raw = this.find(before, p.id);
-        const ours = this.ours(before, raw);
+        // Only Capstan's silences of exactly this alert: a broader one acknowledges another alert and stays.
+        const ours = ackSilencesOf(raw, before.silences);
         for (const s of ours) {
           await this.client.request('DELETE', `${AM}/silence/${encodeURIComponent(s.id)}`, { signal: ctx.signal, allow404: true });
         }
         ctx.logger.info({ alert: p.id, expired: ours.map((s) => s.id), comment: p.comment }, 'grafana alert: Capstan silences expired');
-        return { alert: await this.after(p.id, ctx.signal) };
+        return { alert: await this.after(raw, ctx.signal) };
       }),
       implement(alertStream, async (p) => this.feed.stream(p)),
     ];
   }
 
-  /** The alert after a write, as Grafana now tells it (it may have ended meanwhile: then resolved). */
-  private async after(id: string, signal: AbortSignal): Promise<AlertT> {
+  /**
+   * The alert after a write, as Grafana now tells it; when Grafana lists it no more it ended meanwhile (the
+   * API lists no resolved alert): then the alert as it was, state `resolved`, endsAt now.
+   */
+  private async after(raw: AmAlert, signal: AbortSignal): Promise<AlertT> {
     const now = await this.look(signal);
-    const alert = now.alerts.find((a) => a.id === id);
+    const alert = now.alerts.find((a) => a.id === raw.fingerprint);
     if (alert) return alert;
-    throw new Errors.RecordNotFound(`Grafana no longer has alert '${id}' (it resolved).`);
-  }
-
-  /** Capstan's silences holding this alert now. */
-  private ours(look: Look, raw: AmAlert): AmSilence[] {
-    return (raw.status.silencedBy ?? []).map((id) => look.silences.get(id))
-      .filter((s): s is AmSilence => !!s && isCapstanSilence(s) && s.status.state !== 'expired');
+    const endedAt = new Date(Math.max(Date.now(), Date.parse(raw.startsAt) || 0)).toISOString();
+    const ctx = { base: this.client.url('').href.replace(/\/$/, ''), orgId: this.cfg.orgId, nodeLabels: this.nodeLabels, silences: new Map<string, AmSilence>() };
+    return { ...toAlert({ ...raw, endsAt: endedAt, status: { state: 'active', silencedBy: [], inhibitedBy: [] } }, ctx), state: 'resolved', endsAt: endedAt };
   }
 
   private find(look: Look, id: string): AmAlert {

@@ -7,7 +7,7 @@
 import type { AlertT } from '../../../src/capabilities/alert-source.js';
 import { Errors } from '../../../src/core/errors.js';
 import type { ActionResult, IcingaClient } from './client.js';
-import { objectSelector, parseAlertId, type ObjectRef } from './parse.js';
+import { markAckComment, objectSelector, parseAlertId, readAckComment, type ObjectRef } from './parse.js';
 import type { IcingaReader } from './reader.js';
 
 export interface AcknowledgeRequest {
@@ -20,12 +20,27 @@ export interface AcknowledgeRequest {
   downtime: boolean;
 }
 
-/** The object an alert id names, and its current problem; RecordNotFound when it is no current problem here. */
-async function current(reader: IcingaReader, id: string, signal?: AbortSignal): Promise<{ ref: ObjectRef; alert: AlertT }> {
+/**
+ * The object an alert id names, its current problem, and when acknowledged whether Capstan made that
+ * acknowledgement (its comment carries CAPSTAN_ACK_MARK, parse.ts readAckComment) and who did.
+ * RecordNotFound when it is no current problem here.
+ */
+async function current(reader: IcingaReader, id: string, signal?: AbortSignal): Promise<{ ref: ObjectRef; alert: AlertT; ack?: { capstan: boolean; by: string; text?: string } }> {
   const ref = parseAlertId(id);
-  const alert = ref ? await reader.one(ref, signal) : null;
-  if (!ref || !alert) throw new Errors.RecordNotFound(`Icinga has no current problem '${id}' (no such host or service, or it is UP/OK).`, { extra: { id } });
-  return { ref, alert };
+  const found = ref ? await reader.oneWithAck(ref, signal) : null;
+  if (!ref || !found) throw new Errors.RecordNotFound(`Icinga has no current problem '${id}' (no such host or service, or it is UP/OK).`, { extra: { id } });
+  const { alert } = found;
+  if (alert.state !== 'acknowledged') return { ref, alert };
+  const by = found.ack?.author || alert.acknowledgement?.by || 'unknown';
+  return { ref, alert, ack: { capstan: readAckComment(found.ack?.text).capstan, by, ...(found.ack?.text ? { text: found.ack.text } : {}) } };
+}
+
+/** The 409 when the acknowledgement is a person's: who made it, and that nothing changed. */
+function acknowledgedByOther(id: string, what: string, ack: { by: string; text?: string }): Error {
+  return new Errors.AlertAcknowledgedByOther(
+    `Icinga problem '${id}' is acknowledged by ${ack.by} outside Capstan${ack.text ? ` ('${ack.text.slice(0, 200)}')` : ''}: ${what}; nothing was changed.`,
+    { extra: { id, acknowledgedBy: ack.by } },
+  );
 }
 
 /** Throws unless every per-object result is a success; an empty list means the filter matched nothing. */
@@ -37,17 +52,21 @@ function expectDone(action: string, id: string, results: ActionResult[]): Action
 }
 
 /**
- * Acknowledges the problem in Icinga, replacing an acknowledgement already there (Icinga refuses a second one
- * with 409), and with `downtime` schedules a fixed downtime for the same window. Answers the alert re-read.
+ * Acknowledges the problem in Icinga (the comment marked CAPSTAN_ACK_MARK), and with `downtime` schedules a
+ * fixed downtime for the same window. Icinga holds one acknowledgement per object and refuses a second one
+ * (409): Capstan's own earlier acknowledgement is replaced (removed, then set anew); a person's is left alone
+ * and the call refused BEFORE anything changes. Answers the alert re-read.
+ * @throws Errors.AlertAcknowledgedByOther (409) when a person (not Capstan) acknowledged it already
  * @throws Errors.RecordNotFound when the id names no current problem; Errors.Upstream / Errors.Auth from Icinga
  */
 export async function acknowledge(client: IcingaClient, reader: IcingaReader, req: AcknowledgeRequest, signal?: AbortSignal): Promise<AlertT> {
-  const { ref, alert } = await current(reader, req.id, signal);
+  const { ref, alert, ack } = await current(reader, req.id, signal);
+  if (ack && !ack.capstan) throw acknowledgedByOther(req.id, 'Capstan replaces only its own acknowledgements', ack);
   const sel = objectSelector(ref);
   const now = Math.floor(Date.now() / 1000);
   const end = now + req.durationSeconds;
-  const comment = req.comment?.trim() || `Acknowledged through Capstan by ${req.author}`;
-  if (alert.acknowledgement) expectDone('remove-acknowledgement', req.id, await client.action('remove-acknowledgement', { ...sel }, signal));
+  const comment = markAckComment(req.comment?.trim() || `Acknowledged through Capstan by ${req.author}`);
+  if (ack) expectDone('remove-acknowledgement', req.id, await client.action('remove-acknowledgement', { ...sel }, signal));
   expectDone('acknowledge-problem', req.id, await client.action('acknowledge-problem', {
     ...sel, author: req.author, comment, expiry: end, sticky: false, notify: false,
   }, signal));
@@ -60,12 +79,16 @@ export async function acknowledge(client: IcingaClient, reader: IcingaReader, re
 }
 
 /**
- * Takes the acknowledgement back (remove-acknowledgement; downtimes stay until they end). Answers the alert
- * re-read: firing again while the problem lasts, `resolved` when the object recovered meanwhile.
+ * Takes Capstan's acknowledgement back (remove-acknowledgement; downtimes stay until they end). Answers the
+ * alert re-read: firing again while the problem lasts, `resolved` when the object recovered meanwhile; the
+ * alert as it is when it holds no acknowledgement.
+ * @throws Errors.AlertAcknowledgedByOther (409), nothing changed, when the acknowledgement is a person's
  * @throws Errors.RecordNotFound when the id names no current problem; Errors.Upstream / Errors.Auth from Icinga
  */
 export async function resolve(client: IcingaClient, reader: IcingaReader, id: string, signal?: AbortSignal): Promise<AlertT> {
-  const { ref, alert } = await current(reader, id, signal);
+  const { ref, alert, ack } = await current(reader, id, signal);
+  if (ack && !ack.capstan) throw acknowledgedByOther(id, 'alert.resolve takes back only Capstan\'s acknowledgements', ack);
+  if (!ack) return alert;
   expectDone('remove-acknowledgement', id, await client.action('remove-acknowledgement', { ...objectSelector(ref) }, signal));
   return (await reader.one(ref, signal)) ?? { ...alert, state: 'resolved', endsAt: new Date().toISOString() };
 }

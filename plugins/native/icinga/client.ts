@@ -50,9 +50,10 @@ export function apiBase(url: string): URL {
   try {
     u = new URL(url);
   } catch {
-    throw new Errors.Config(`plugins.icinga.url is not a URL: ${url}`);
+    // Never the text itself: a URL with userinfo would put the password into errors, health and logs.
+    throw new Errors.Config('plugins.icinga.url is not a URL (expected https://host:5665)');
   }
-  if (u.protocol !== 'https:') throw new Errors.Config(`plugins.icinga.url must be https:// (the Icinga 2 API speaks TLS only): ${url}`);
+  if (u.protocol !== 'https:') throw new Errors.Config(`plugins.icinga.url must be https:// (the Icinga 2 API speaks TLS only), not ${u.protocol}`);
   if (u.username || u.password) throw new Errors.Config('plugins.icinga.url must not hold credentials: use plugins.icinga.user and password');
   const path = u.pathname.replace(/\/+$/, '').replace(/\/v1$/, '');
   return new URL(`${u.origin}${path}/v1/`);

@@ -5,7 +5,9 @@
  * something changed: Icinga delivers them to connected clients only (nothing is replayed after a reconnect)
  * and sometimes seconds late, so the plugin re-reads the objects on each one instead of trusting the event's
  * content. Reconnects with a backoff (1 s doubling to 30 s) and calls `onConnect` after each (re)connection,
- * so that whatever happened while disconnected is read too.
+ * so that whatever happened while disconnected is read too. The backoff starts over only once a connection
+ * proved good: it delivered an event, or stayed up `stableMs` (30 s); a stream accepted and closed at once
+ * (a proxy, an overloaded or misconfigured API) is retried ever more slowly, not every second forever.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -38,6 +40,17 @@ export interface ListenerStatus {
 
 const MAX_LINE_BYTES = 4 * 1024 * 1024;
 
+/** Reconnect timing (ms); the defaults are what the plugin uses, tests shorten them. */
+export interface ListenerTiming {
+  /** First reconnect delay, and the delay after a good connection (default 1000). */
+  initialBackoffMs: number;
+  /** The delay doubles up to this (default 30 000). */
+  maxBackoffMs: number;
+  /** A connection up this long without an event still counts as good (default 30 000). */
+  stableMs: number;
+}
+const DEFAULT_TIMING: ListenerTiming = { initialBackoffMs: 1000, maxBackoffMs: 30_000, stableMs: 30_000 };
+
 export class IcingaEventListener {
   /** Unique per Capstan instance and connection: Icinga splits one queue's events among its clients. */
   private readonly queueBase = `capstan-${hostname().replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 40)}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -46,15 +59,21 @@ export class IcingaEventListener {
   private abort: AbortController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
-  private backoffMs = 1000;
+  private backoffMs: number;
+  /** When the current connection was made (ms), undefined while disconnected. */
+  private connectedAt: number | undefined;
   private readonly stats: ListenerStatus;
+  private readonly timing: ListenerTiming;
 
   constructor(
     private readonly client: IcingaClient,
     private readonly logger: Logger,
     private readonly onEvent: (event: IcingaEvent) => void,
     private readonly onConnect: () => void,
+    timing: Partial<ListenerTiming> = {},
   ) {
+    this.timing = { ...DEFAULT_TIMING, ...timing };
+    this.backoffMs = this.timing.initialBackoffMs;
     this.stats = { connected: false, queue: this.queue, events: 0, connects: 0 };
   }
 
@@ -96,7 +115,8 @@ export class IcingaEventListener {
       this.stats.connects++;
       this.stats.queue = this.queue;
       delete this.stats.lastError;
-      this.backoffMs = 1000;
+      // The backoff is NOT reset here: only a connection that proved good resets it (line(), lost()).
+      this.connectedAt = Date.now();
       this.logger.debug({ queue: this.queue }, 'icinga event stream connected');
       this.onConnect();
       const lines = new WholeLines((line) => this.line(line), MAX_LINE_BYTES);
@@ -121,11 +141,14 @@ export class IcingaEventListener {
       return;
     }
     this.stats.events++;
+    this.backoffMs = this.timing.initialBackoffMs; // an event delivered: the connection is good
     this.stats.lastEventAt = new Date().toISOString();
     this.onEvent(event);
   }
 
   private lost(why: string): void {
+    if (this.connectedAt !== undefined && Date.now() - this.connectedAt >= this.timing.stableMs) this.backoffMs = this.timing.initialBackoffMs;
+    this.connectedAt = undefined;
     this.res = undefined;
     this.stats.connected = false;
     if (this.stopped) return;
@@ -134,6 +157,6 @@ export class IcingaEventListener {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.connect(), this.backoffMs);
     this.timer.unref();
-    this.backoffMs = Math.min(this.backoffMs * 2, 30_000);
+    this.backoffMs = Math.min(this.backoffMs * 2, this.timing.maxBackoffMs);
   }
 }

@@ -151,6 +151,32 @@ export function severityOf(stateWord: string): AlertSeverity {
   }
 }
 
+/**
+ * Ends the text of every acknowledgement comment alert.acknowledge writes: how Capstan tells its own
+ * acknowledgements from a person's (Icinga keeps the author as sent, so the author alone cannot tell: a person
+ * may bear the same name as a Capstan principal). Earlier builds wrote the default text
+ * `Acknowledged through Capstan by <principal>` without the mark; that text is recognised too.
+ */
+export const CAPSTAN_ACK_MARK = '(via Capstan)';
+const LEGACY_ACK_TEXT = /^Acknowledged through Capstan by \S+$/;
+
+/** The comment text alert.acknowledge sends: the caller's comment (or the default) followed by CAPSTAN_ACK_MARK. */
+export function markAckComment(comment: string): string {
+  return `${comment} ${CAPSTAN_ACK_MARK}`;
+}
+
+/** An acknowledgement comment's text without Capstan's mark, and whether Capstan made it. */
+export function readAckComment(text: string | undefined): { comment: string; capstan: boolean } {
+  const t = (text ?? '').trim();
+  if (t.endsWith(CAPSTAN_ACK_MARK)) return { comment: t.slice(0, -CAPSTAN_ACK_MARK.length).trim(), capstan: true };
+  return { comment: text ?? '', capstan: LEGACY_ACK_TEXT.test(t) };
+}
+
+/** The acknowledgement comment that explains an object's acknowledgement: the newest one (entry_time). */
+export function latestAck(comments: readonly CommentAttrs[] | undefined): CommentAttrs | undefined {
+  return [...(comments ?? [])].sort((x, y) => (y.entry_time ?? 0) - (x.entry_time ?? 0))[0];
+}
+
 /** Groups a list of comments or downtimes by the object they belong to (`host` or `host!service`). */
 export function byObject<T extends { host_name?: string; service_name?: string }, R>(items: IcingaObject<T>[], pick: (o: IcingaObject<T>) => R): Map<string, R[]> {
   const out = new Map<string, R[]>();
@@ -220,17 +246,18 @@ export function toAlert(obj: IcingaObject<CheckableAttrs>, ctx: MapContext): Ale
   };
   const silencedBy: NonNullable<AlertT['silencedBy']> = [];
   if ((a.acknowledgement ?? 0) !== 0) {
-    const comment = [...(ctx.comments.get(obj.name) ?? [])].sort((x, y) => (y.entry_time ?? 0) - (x.entry_time ?? 0))[0];
+    const comment = latestAck(ctx.comments.get(obj.name));
     const until = isoFromSeconds(a.acknowledgement_expiry) ?? isoFromSeconds(comment?.expire_time);
     const by = comment?.author || 'unknown';
+    const text = readAckComment(comment?.text).comment;
     alert.state = 'acknowledged';
     alert.acknowledgement = {
       by,
       at: isoFromSeconds(comment?.entry_time) ?? isoFromSeconds(a.acknowledgement_last_change) ?? since,
-      ...(comment?.text ? { comment: comment.text } : {}),
+      ...(text ? { comment: text } : {}),
       ...(until ? { until } : {}),
     };
-    silencedBy.push({ kind: 'acknowledgement', by, ...(comment?.text ? { comment: comment.text } : {}), ...(until ? { until } : {}) });
+    silencedBy.push({ kind: 'acknowledgement', by, ...(text ? { comment: text } : {}), ...(until ? { until } : {}) });
   }
   if ((a.downtime_depth ?? 0) > 0) {
     if (alert.state === 'firing') alert.state = 'silenced';

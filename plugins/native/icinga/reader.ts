@@ -8,7 +8,7 @@ import type { AlertT } from '../../../src/capabilities/alert-source.js';
 import type { IcingaClient, IcingaObject, ObjectQuery } from './client.js';
 import type { IcingaConfig } from './config.js';
 import {
-  byObject, COMMENT_ATTRS, DOWNTIME_ATTRS, HOST_ATTRS, objectSelector, SERVICE_ATTRS, SERVICE_JOINS, toAlert,
+  byObject, COMMENT_ATTRS, DOWNTIME_ATTRS, HOST_ATTRS, latestAck, objectSelector, SERVICE_ATTRS, SERVICE_JOINS, toAlert,
   type CheckableAttrs, type CommentAttrs, type DowntimeAttrs, type MapContext, type ObjectRef,
 } from './parse.js';
 
@@ -31,6 +31,15 @@ export class IcingaReader {
 
   /** One object's problem; null when Icinga knows no such object, or it is UP/OK or never checked. */
   async one(ref: ObjectRef, signal?: AbortSignal): Promise<AlertT | null> {
+    return (await this.oneWithAck(ref, signal))?.alert ?? null;
+  }
+
+  /**
+   * One object's problem as `one` reads it, with the acknowledgement comment that explains its
+   * acknowledgement (the newest entry_type 4 comment; undefined when not acknowledged or none is readable).
+   * Null when Icinga knows no such object, or it is UP/OK or never checked.
+   */
+  async oneWithAck(ref: ObjectRef, signal?: AbortSignal): Promise<{ alert: AlertT; ack?: CommentAttrs } | null> {
     const sel = objectSelector(ref);
     const query: ObjectQuery = { filter: sel.filter, filter_vars: sel.filter_vars, attrs: ref.service === undefined ? HOST_ATTRS : SERVICE_ATTRS };
     const found = ref.service === undefined
@@ -52,7 +61,10 @@ export class IcingaReader {
         }, signal)
         : [],
     ]);
-    return toAlert(obj, this.context(comments, downtimes));
+    const alert = toAlert(obj, this.context(comments, downtimes));
+    if (!alert) return null;
+    const ack = alert.state === 'acknowledged' ? latestAck(comments.map((c) => c.attrs)) : undefined;
+    return { alert, ...(ack ? { ack } : {}) };
   }
 
   private context(comments: IcingaObject<CommentAttrs>[], downtimes: IcingaObject<DowntimeAttrs>[]): MapContext {

@@ -137,7 +137,7 @@ export class NagiosPlugin extends BasePlugin {
   /** The problem `id` names now. @throws Errors.RecordNotFound when Nagios has no such problem. */
   private async current(id: string, signal: AbortSignal): Promise<AlertT> {
     const alert = (await this.readAlerts(signal)).find((a) => a.id === id);
-    if (!alert) throw new Errors.RecordNotFound(`Nagios has no problem '${id.slice(0, 300)}' (ids: \`host\` or \`host!service description\`; UP and OK objects are no alerts).`);
+    if (!alert) throw notFound(id);
     return alert;
   }
 
@@ -190,12 +190,23 @@ export class NagiosPlugin extends BasePlugin {
   /**
    * Takes Capstan's acknowledgement back: removes the acknowledgement (cmd 51/52) and deletes the downtimes
    * Capstan scheduled on the object (their comment carries the Capstan mark; cmd 78/79). Other downtimes stay.
+   * @throws Errors.AlertAcknowledgedByOther (409), nothing changed, when the acknowledgement is a person's:
+   *   its comment lacks the Capstan mark `(by <principal> via Capstan)` (parse.ts markComment)
+   * @throws Errors.RecordNotFound when Nagios has no such problem
    */
   private async resolve(id: string, signal: AbortSignal): Promise<AlertT> {
-    const before = await this.current(id, signal);
+    const snap0 = await this.snapshot(signal);
+    const before = this.alertsOf(snap0).find((a) => a.id === id);
+    if (!before) throw notFound(id);
     const { host, service } = parseAlertId(id);
     const object = { host, ...(service !== undefined ? { service } : {}) };
-    const snap0 = await this.snapshot(signal);
+    if (before.state === 'acknowledged') {
+      const ackId = before.silencedBy?.find((s) => s.kind === 'acknowledgement')?.id;
+      const ack = ackId === undefined ? undefined : Object.values(snap0.comments).find((c) => String(c.comment_id) === ackId);
+      if (!ack || readComment(ack.comment_data).principal === undefined) {
+        throw new Errors.AlertAcknowledgedByOther(`Nagios problem '${id.slice(0, 300)}' is acknowledged by ${ack?.author || before.acknowledgement?.by || 'someone'} outside Capstan${ack?.comment_data ? ` ('${ack.comment_data.slice(0, 200)}')` : ''}: alert.resolve takes back only Capstan's acknowledgements; nothing was changed.`, { extra: { id, acknowledgedBy: ack?.author ?? before.acknowledgement?.by ?? null } });
+      }
+    }
     const ours = Object.values(snap0.downtimes).filter((d) => d.host_name === host && (d.service_description ?? undefined) === service
       && readComment(d.comment).principal !== undefined).map((d) => String(d.downtime_id));
     if (before.state === 'acknowledged') await this.client.command(service === undefined ? CMD.removeHostAck : CMD.removeServiceAck, object, signal);
@@ -209,4 +220,9 @@ export class NagiosPlugin extends BasePlugin {
     });
     return this.alertsOf(snap).find((a) => a.id === id) ?? { ...before, state: 'resolved', endsAt: new Date(snap.queryTime).toISOString() };
   }
+}
+
+/** The problem `id` is not one Nagios lists now (RecordNotFound, 404). */
+function notFound(id: string): Error {
+  return new Errors.RecordNotFound(`Nagios has no problem '${id.slice(0, 300)}' (ids: \`host\` or \`host!service description\`; UP and OK objects are no alerts).`);
 }

@@ -16,6 +16,7 @@ const why = alertingUnavailableReason();
 if (why) t.plan(0, why);
 else await run(await startAlertingStack(t));
 
+type AmSilenceLike = { id: string; status: { state: string }; matchers: { value: string }[] };
 type Alert = { id: string; name: string; state: string; severity: string; node: string | null; labels: Record<string, string>; [k: string]: any };
 
 async function run(stack: AlertingStack): Promise<void> {
@@ -161,6 +162,31 @@ async function run(stack: AlertingStack): Promise<void> {
     t.equal(ending.status, 200, JSON.stringify(ending.body));
     const ended = await follow('resolved');
     t.match(ended, { from: 'firing', to: 'resolved', alert: { id: appeared.alert.id, state: 'resolved' } });
+  });
+
+  t.test('alert B\'s labels a superset of alert A\'s: ack A, ack B, resolve B -> A still acknowledged (real silences)', async (t) => {
+    const aLabels = { alertname: 'SubsetProbe', job: 'queues', severity: 'warning' };
+    const bLabels = { ...aLabels, queue: 'billing' };
+    const window = { startsAt: new Date().toISOString(), endsAt: new Date(Date.now() + 300_000).toISOString() };
+    await stack.am('POST', '/api/v2/alerts', [{ labels: aLabels, annotations: {}, ...window }, { labels: bLabels, annotations: {}, ...window }]);
+    const both = await until('both SubsetProbe alerts listed', async () => {
+      const items = await list('matchers=alertname%3DSubsetProbe');
+      return items.length === 2 ? items : undefined;
+    });
+    const A = both.find((a) => !a.labels.queue)!;
+    const B = both.find((a) => a.labels.queue)!;
+    t.teardown(async () => {
+      const { body: all } = await stack.am('GET', '/api/v2/silences');
+      for (const s of all as AmSilenceLike[]) if (s.status.state !== 'expired' && s.matchers.some((m) => m.value === 'SubsetProbe')) await stack.am('DELETE', `/api/v2/silence/${s.id}`);
+    });
+    t.match((await req('POST', `/api/v1/alerts/${A.id}/acknowledge`, { comment: 'all queues' })).body.alert, { state: 'acknowledged' });
+    t.match((await req('GET', `/api/v1/alerts/${B.id}`)).body.alert, { state: 'silenced' }, 'A\'s silence holds B, but is not B\'s acknowledgement');
+    const ackB = await req('POST', `/api/v1/alerts/${B.id}/acknowledge`, { comment: 'billing' });
+    t.match(ackB.body.alert, { state: 'acknowledged', acknowledgement: { comment: 'billing' } });
+    const resB = await req('POST', `/api/v1/alerts/${B.id}/resolve`, {});
+    t.equal(resB.status, 200, JSON.stringify(resB.body));
+    t.match(resB.body.alert, { id: B.id, state: 'silenced' }, 'B: its own silence expired, A\'s still holds it');
+    t.match((await req('GET', `/api/v1/alerts/${A.id}`)).body.alert, { state: 'acknowledged', acknowledgement: { by: 'alice', comment: 'all queues' } }, 'A still acknowledged');
   });
 
   t.test('postResolved: resolve posts the alert back ended; Alertmanager lists it no more', async (t) => {

@@ -14,7 +14,7 @@ import { fromEnv, validateConfig } from '../../../../src/config/load.js';
 import { SchemaValidator } from '../../../../src/core/validator.js';
 import { checkEndpoint } from '../client.js';
 import { AlertmanagerConfigSchema, DEFAULT_NODE_LABELS, nodeLabelNames, type AlertmanagerConfig } from '../config.js';
-import { ackSilence, CAPSTAN_MARKER, isCapstanSilence, LEGACY_PREFIX, plainComment, silencesExactly, type AmAlert, type AmSilence } from '../../../../src/capabilities/alertmanager-v2.js';
+import { ackSilence, CAPSTAN_MARKER, isCapstanSilence, LEGACY_PREFIX, matchersFromLabels, plainComment, silencesExactly, type AmAlert, type AmSilence } from '../../../../src/capabilities/alertmanager-v2.js';
 import { toAlert, uiLink, type MapOptions } from '../parse.js';
 import { serverQuery } from '../query.js';
 
@@ -73,8 +73,9 @@ t.test('silenced by someone else: silenced, with who, why and until', async (t) 
 t.test('silenced by Capstan\'s silence: acknowledged, the newest of them is the acknowledgement', async (t) => {
   const [raw] = fixture<AmAlert[]>('alerts-silenced');
   const [theirs] = fixture<AmSilence[]>('silences-list');
-  const older: AmSilence = { ...theirs, id: 'older', createdBy: 'bob', comment: `${LEGACY_PREFIX} first look`, startsAt: '2026-11-24T23:00:00.000Z' };
-  const newer: AmSilence = { ...theirs, id: 'newer', createdBy: 'alice', comment: `on it ${CAPSTAN_MARKER}` };
+  const exact = matchersFromLabels(raw.labels);
+  const older: AmSilence = { ...theirs, id: 'older', createdBy: 'bob', comment: `${LEGACY_PREFIX} first look`, startsAt: '2026-11-24T23:00:00.000Z', matchers: exact };
+  const newer: AmSilence = { ...theirs, id: 'newer', createdBy: 'alice', comment: `on it ${CAPSTAN_MARKER}`, matchers: exact };
   const a = toAlert({ ...raw, status: { state: 'suppressed', silencedBy: ['older', theirs.id, 'newer'], inhibitedBy: [] } }, silencesById([older, theirs, newer]), opts);
   t.same(errorsOf(a), []);
   t.match(a, { state: 'acknowledged', acknowledgement: { by: 'alice', at: '2026-11-24T23:25:10.590Z', comment: 'on it', until: '2026-11-25T00:25:10.000Z' } });
@@ -163,4 +164,14 @@ t.test('config: defaults, and env (nodeLabels comma-separated)', async (t) => {
   t.same(nodeLabelNames(defaults), ['instance', 'host', 'hostname', 'node']);
   t.match(defaults, { postResolved: false, timeoutMs: 10_000, streamIntervalMs: 2000 });
   t.throws(() => validateConfig(AlertmanagerConfigSchema, { url: 'http://x', surprise: 1 }, 'plugins.alertmanager'), { code: 'CAPSTAN_ERR_CONFIG_INVALID' });
+});
+
+t.test('URL errors never echo the URL\'s credentials', async (t) => {
+  for (const url of ['https://admin:s3cret@h.example.com:99999', 'ftp://admin:s3cret@h.example.com/', 'http://admin:s3cret@remote.example.com/', 'https://admin:s3cret@h.example.com/', 'ht tp://admin:s3cret@h']) {
+    let message = '';
+    try {
+      message = `accepted as ${checkEndpoint({ url }).base.href}`; // credentials of the URL become basic auth and leave it
+    } catch (err) { message = (err as Error).message; }
+    t.notOk(message.includes('s3cret'), `no password in: ${message}`);
+  }
 });

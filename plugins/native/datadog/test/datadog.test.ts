@@ -138,6 +138,24 @@ t.test('acknowledge with a downtime: the fake holds it with the author; resolve 
   t.ok(d.canceled, 'the downtime is canceled');
 });
 
+t.test('a monitor that stops alerting during a write: answered resolved, not 404', async (t) => {
+  const m = fake.monitors.get(7)!;
+  const was = { overall_state: m.overall_state, silenced: m.silenced };
+  const hooked = fake as unknown as { handle: (req: { method?: string; url?: string }, text: string, res: unknown) => void };
+  const original = hooked.handle.bind(fake);
+  hooked.handle = (req, text, res) => {
+    if (req.method === 'POST' && /\/api\/v1\/monitor\/7\/(un)?mute/.test(req.url ?? '')) m.overall_state = 'OK';
+    return original(req, text, res);
+  };
+  t.teardown(() => { hooked.handle = original; m.overall_state = was.overall_state; m.silenced = was.silenced; });
+  const ack = await call(app, 'POST', '/api/v1/alerts/7/acknowledge', ONCALL, { comment: 'draining' });
+  t.match(ack, { status: 200, body: { alert: { id: '7', name: 'Queue depth', state: 'resolved', endsAt: /Z$/ } } }, 'acknowledge');
+  t.equal(ack.body.alert.acknowledgement, undefined);
+  m.overall_state = was.overall_state;
+  const res = await call(app, 'POST', '/api/v1/alerts/7/resolve', ONCALL, {});
+  t.match(res, { status: 200, body: { alert: { id: '7', state: 'resolved', endsAt: /Z$/ } } }, 'resolve (the unmute ended it)');
+});
+
 t.test('someone else\'s mute: silenced; a mute ends by time', async (t) => {
   fake.monitors.get(42)!.silenced = { 'host:web3': null };
   t.match((await call(app, 'GET', `/api/v1/alerts/${enc(WEB3)}`)).body.alert, { state: 'silenced', silencedBy: [{ kind: 'mute', id: '42:host:web3' }] });

@@ -142,3 +142,12 @@ t.test('environment variables map onto plugins.datadog.*', async (t) => {
   const v = validateConfig(DatadogConfigSchema, c.plugins.datadog, 'plugins.datadog') as DatadogConfig;
   t.equal(v.pageSize, 100, 'defaults filled');
 });
+
+t.test('URL errors never echo the URL\'s credentials', async (t) => {
+  for (const url of ['https://admin:s3cret@h.example.com:99999', 'ftp://admin:s3cret@h.example.com/', 'http://admin:s3cret@remote.example.com/', 'https://admin:s3cret@h.example.com/', 'ht tp://admin:s3cret@h']) {
+    let message = '';
+    try { apiBase(cfg({ url })); } catch (err) { message = (err as Error).message; }
+    t.ok(message, `${url.replace('s3cret', '***')} refused`);
+    t.notOk(message.includes('s3cret'), `no password in: ${message}`);
+  }
+});

@@ -149,6 +149,50 @@ t.test('someone else\'s silence: silenced, not acknowledged', async (t) => {
   t.equal(body.alert.acknowledgement, undefined);
 });
 
+t.test('alert B\'s labels a superset of alert A\'s: ack A, ack B, resolve B -> A still acknowledged', async (t) => {
+  const aLabels = { alertname: 'QueueLag', grafana_folder: 'queues', __alert_rule_uid__: 'rule-lag', severity: 'warning' };
+  const A = fake.addAlert({ labels: aLabels, startsAt: '2026-11-30T00:01:00Z' });
+  const B = fake.addAlert({ labels: { ...aLabels, queue: 'billing' }, startsAt: '2026-11-30T00:02:00Z' });
+  t.teardown(() => { fake.alerts.delete(A); fake.alerts.delete(B); fake.silences.clear(); });
+  const ackA = await call(app, 'POST', `/api/v1/alerts/${A}/acknowledge`, ONCALL, { comment: 'lag on all queues' });
+  t.match(ackA.body.alert, { state: 'acknowledged', acknowledgement: { by: 'oncall' } });
+  const before = await call(app, 'GET', `/api/v1/alerts/${B}`);
+  t.match(before.body.alert, { state: 'silenced', silencedBy: [{ kind: 'silence', by: 'oncall' }] }, 'A\'s silence also holds B, but is no acknowledgement of B');
+  t.equal(before.body.alert.acknowledgement, undefined);
+  const ackB = await call(app, 'POST', `/api/v1/alerts/${B}/acknowledge`, ADMIN, { comment: 'billing queue' });
+  t.match(ackB.body.alert, { state: 'acknowledged', acknowledgement: { by: 'admin', comment: 'billing queue' } });
+  t.equal(fake.silences.size, 2, 'B got its own silence: A\'s was not reused or rewritten');
+  const aSilence = [...fake.silences.values()].find((s) => s.comment.startsWith('lag on all queues'))!;
+  t.equal(aSilence.createdBy, 'oncall', 'A\'s silence unchanged');
+  t.equal(aSilence.matchers.length, 4);
+  const resB = await call(app, 'POST', `/api/v1/alerts/${B}/resolve`, ONCALL, {});
+  t.equal(resB.status, 200);
+  t.match(resB.body.alert, { id: B, state: 'silenced' }, 'B: its own acknowledgement taken back, still held by A\'s silence');
+  t.equal(fake.stateOf(aSilence), 'active', 'A\'s silence not expired');
+  const a = await call(app, 'GET', `/api/v1/alerts/${A}`);
+  t.match(a.body.alert, { state: 'acknowledged', acknowledgement: { by: 'oncall', comment: 'lag on all queues' } }, 'A still acknowledged');
+  t.ok(fake.requests.filter((r) => r.method === 'DELETE').every((r) => !r.path.endsWith(`/${aSilence.id}`)), 'no DELETE of A\'s silence');
+});
+
+t.test('an alert that ends during a write: answered resolved, not 404', async (t) => {
+  const X = fake.addAlert({ labels: { alertname: 'Flapping', grafana_folder: 'infra', __alert_rule_uid__: 'rule-flap' }, startsAt: '2026-11-30T00:03:00Z' });
+  t.teardown(() => { fake.alerts.delete(X); fake.silences.clear(); });
+  const hooked = fake as unknown as { handle: (req: { method?: string }, text: string, res: unknown) => void };
+  const original = hooked.handle.bind(fake);
+  hooked.handle = (req, text, res) => {
+    if (req.method === 'POST' || req.method === 'DELETE') fake.alerts.delete(X);
+    return original(req, text, res);
+  };
+  t.teardown(() => { hooked.handle = original; });
+  const ack = await call(app, 'POST', `/api/v1/alerts/${X}/acknowledge`, ONCALL, {});
+  t.match(ack, { status: 200, body: { alert: { id: X, state: 'resolved', name: 'Flapping', endsAt: /Z$/ } } }, 'acknowledge');
+  fake.addAlert({ labels: { alertname: 'Flapping', grafana_folder: 'infra', __alert_rule_uid__: 'rule-flap' }, startsAt: '2026-11-30T00:03:00Z' });
+  await call(app, 'POST', `/api/v1/alerts/${X}/acknowledge`, ONCALL, {});
+  fake.addAlert({ labels: { alertname: 'Flapping', grafana_folder: 'infra', __alert_rule_uid__: 'rule-flap' }, startsAt: '2026-11-30T00:03:00Z' });
+  const res = await call(app, 'POST', `/api/v1/alerts/${X}/resolve`, ONCALL, {});
+  t.match(res, { status: 200, body: { alert: { id: X, state: 'resolved', endsAt: /Z$/ } } }, 'resolve');
+});
+
 t.test('429 with Retry-After: waited out, the list succeeds', async (t) => {
   fake.rateLimitNext(1, 1);
   const started = Date.now();

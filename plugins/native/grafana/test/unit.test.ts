@@ -1,6 +1,6 @@
 /** Unit tests of the grafana plugin's mapping (Alertmanager API v2 models -> Alert), silence body and client helpers. */
 import t from 'tap';
-import { ackSilence, CAPSTAN_MARKER, DEFAULT_ACK_COMMENT, plainComment, isCapstanSilence, type AmAlert, type AmSilence } from '../../../../src/capabilities/alertmanager-v2.js';
+import { ackSilence, ackSilencesOf, CAPSTAN_MARKER, DEFAULT_ACK_COMMENT, matchersFromLabels, plainComment, isCapstanSilence, silencesExactly, type AmAlert, type AmSilence } from '../../../../src/capabilities/alertmanager-v2.js';
 import { toAlert } from '../am-map.js';
 import { checkGrafanaUrl, retryAfterMs } from '../client.js';
 import { GrafanaConfigSchema, nodeLabelList, type GrafanaConfig } from '../config.js';
@@ -42,12 +42,27 @@ t.test('an active alert: firing, node from instance, severity from the label, li
   t.same(a.labels, base.labels, 'labels as Grafana has them');
 });
 
-t.test('suppressed by a Capstan silence: acknowledged, by and comment from the silence', async (t) => {
-  const s = silence('s-1', `disk cleanup ${CAPSTAN_MARKER}`);
+t.test('suppressed by a Capstan silence of exactly its labels: acknowledged, by and comment from the silence', async (t) => {
+  const s = silence('s-1', `disk cleanup ${CAPSTAN_MARKER}`, { matchers: matchersFromLabels(base.labels) });
   const a = toAlert({ ...base, status: { state: 'suppressed', silencedBy: ['s-1'], inhibitedBy: [] } }, ctx([s]));
   t.equal(a.state, 'acknowledged');
   t.same(a.acknowledgement, { by: 'alice', at: '2026-11-30T00:15:00.000Z', comment: 'disk cleanup', until: '2026-11-30T02:15:00.000Z' });
   t.same(a.silencedBy, [{ kind: 'silence', id: 's-1', by: 'alice', comment: 'disk cleanup', until: '2026-11-30T02:15:00.000Z' }]);
+});
+
+t.test('a broader Capstan silence (another alert\'s acknowledgement) holds it: silenced, not acknowledged', async (t) => {
+  const broader = silence('s-1', `disk cleanup ${CAPSTAN_MARKER}`);
+  const a = toAlert({ ...base, status: { state: 'suppressed', silencedBy: ['s-1'], inhibitedBy: [] } }, ctx([broader]));
+  t.equal(a.state, 'silenced');
+  t.equal(a.acknowledgement, undefined);
+  t.match(a.silencedBy, [{ kind: 'silence', id: 's-1', by: 'alice' }]);
+  const held = { labels: base.labels, status: { state: 'suppressed' as const, silencedBy: ['s-1', 's-2', 's-3', 's-4'] } };
+  const exact = silence('s-2', `mine ${CAPSTAN_MARKER}`, { matchers: matchersFromLabels(base.labels) });
+  const regex = silence('s-3', `re ${CAPSTAN_MARKER}`, { matchers: matchersFromLabels(base.labels).map((m, i) => (i ? m : { ...m, isRegex: true })) });
+  const person = silence('s-4', 'by hand', { matchers: matchersFromLabels(base.labels) });
+  const silences = new Map([broader, exact, regex, person].map((x) => [x.id, x]));
+  t.same(ackSilencesOf(held, silences).map((x) => x.id), ['s-2'], 'only the Capstan silence of exactly these labels');
+  t.notOk(silencesExactly({ matchers: [...matchersFromLabels(base.labels).slice(1), matchersFromLabels(base.labels)[1]] }, base.labels), 'a repeated matcher in place of a missing one is not exact');
 });
 
 t.test('suppressed by someone else\'s silence or an inhibition: silenced', async (t) => {
@@ -84,7 +99,7 @@ t.test('the acknowledge silence: exact matchers of every label, length, author, 
   t.equal(plainComment(asSilence), 'looking');
   t.equal(ackSilence(base.labels, 'bob', undefined, 600, now).comment, `${DEFAULT_ACK_COMMENT} ${CAPSTAN_MARKER}`);
   t.notOk(isCapstanSilence(silence('y', 'planned maintenance')));
-  const legacy = silence('s-old', '[capstan] made by an earlier build');
+  const legacy = silence('s-old', '[capstan] made by an earlier build', { matchers: matchersFromLabels(base.labels) });
   t.ok(isCapstanSilence(legacy), 'the earlier [capstan] prefix is still Capstan\'s');
   t.match(toAlert({ ...base, status: { state: 'suppressed', silencedBy: ['s-old'], inhibitedBy: [] } }, ctx([legacy])), { state: 'acknowledged', acknowledgement: { comment: 'made by an earlier build' } });
 });
@@ -117,4 +132,13 @@ t.test('environment variables map onto plugins.grafana.*', async (t) => {
   const v = validateConfig(GrafanaConfigSchema, c.plugins.grafana, 'plugins.grafana') as GrafanaConfig;
   t.equal(v.orgId, 2);
   t.same(nodeLabelList(v), ['host', 'instance']);
+});
+
+t.test('URL errors never echo the URL\'s credentials', async (t) => {
+  for (const url of ['https://admin:s3cret@h.example.com:99999', 'ftp://admin:s3cret@h.example.com/', 'http://admin:s3cret@remote.example.com/', 'https://admin:s3cret@h.example.com/', 'ht tp://admin:s3cret@h']) {
+    let message = '';
+    try { checkGrafanaUrl(cfg({ url })); } catch (err) { message = (err as Error).message; }
+    t.ok(message, `${url.replace('s3cret', '***')} refused`);
+    t.notOk(message.includes('s3cret'), `no password in: ${message}`);
+  }
 });

@@ -69,7 +69,17 @@ const alert = (over: Partial<AlertT> = {}): AlertT => ({
   id: 'db01!MySQL', source: 'icinga', node: 'db01', name: 'MySQL', severity: 'critical', state: 'firing', since: '2026-11-29T15:10:15.917Z',
   summary: 'MySQL connection refused', labels: {}, annotations: {}, links: {}, ...over,
 });
-const fakeReader = (...seq: (AlertT | null)[]) => ({ one: async () => seq.length > 1 ? seq.shift()! : seq[0] }) as unknown as IcingaReader;
+/** A reader answering these alerts in turn (the last one again and again); an acknowledged alert's ack comment is its acknowledgement's by and comment, as Icinga holds them (mark included). */
+const fakeReader = (...seq: (AlertT | null)[]) => {
+  const next = () => (seq.length > 1 ? seq.shift()! : seq[0]);
+  return {
+    one: async () => next(),
+    oneWithAck: async () => {
+      const a = next();
+      return a && { alert: a, ...(a.state === 'acknowledged' ? { ack: { author: a.acknowledgement?.by, text: a.acknowledgement?.comment } } : {}) };
+    },
+  } as unknown as IcingaReader;
+};
 
 t.test('acknowledge: one action per object by filter_vars, author = principal, expiry = now + duration, not sticky, no notification', async (t) => {
   const { client, calls } = fakeClient();
@@ -82,9 +92,9 @@ t.test('acknowledge: one action per object by filter_vars, author = principal, e
   t.ok((body.expiry as number) >= before + 600 && (body.expiry as number) <= before + 602, 'expiry: epoch seconds, now + durationSeconds');
 
   const dt = fakeClient();
-  await acknowledge(dt.client, fakeReader(alert({ id: 'edge01', node: 'edge01', name: 'edge01', state: 'acknowledged', acknowledgement: { by: 'bob', at: '2026-11-29T15:10:15.917Z' } })), { id: 'edge01', author: 'alice', durationSeconds: 3600, downtime: true });
-  t.same(dt.calls.map((c) => c.name), ['remove-acknowledgement', 'acknowledge-problem', 'schedule-downtime'], 'an existing ack is replaced (Icinga refuses a second one with 409)');
-  t.match(dt.calls[1].body, { type: 'Host', filter: 'host.name == capstan_host', filter_vars: { capstan_host: 'edge01' }, comment: 'Acknowledged through Capstan by alice' });
+  await acknowledge(dt.client, fakeReader(alert({ id: 'edge01', node: 'edge01', name: 'edge01', state: 'acknowledged', acknowledgement: { by: 'bob', at: '2026-11-29T15:10:15.917Z', comment: 'first look (via Capstan)' } })), { id: 'edge01', author: 'alice', durationSeconds: 3600, downtime: true });
+  t.same(dt.calls.map((c) => c.name), ['remove-acknowledgement', 'acknowledge-problem', 'schedule-downtime'], 'Capstan\'s existing ack is replaced (Icinga refuses a second one with 409)');
+  t.match(dt.calls[1].body, { type: 'Host', filter: 'host.name == capstan_host', filter_vars: { capstan_host: 'edge01' }, comment: 'Acknowledged through Capstan by alice (via Capstan)' });
   const d = dt.calls[2].body;
   t.match(d, { type: 'Host', author: 'alice', fixed: true });
   t.equal((d.end_time as number) - (d.start_time as number), 3600, 'the downtime spans durationSeconds');
@@ -97,13 +107,27 @@ t.test('acknowledge/resolve refusals: unknown id, no problem, Icinga\'s 409 and 
   const conflict = fakeClient({ 'acknowledge-problem': [fixture('error-ack-ok-service').results] });
   await t.rejects(acknowledge(conflict.client, fakeReader(alert()), { id: 'db01!MySQL', author: 'a', durationSeconds: 60, downtime: false }), { message: /refused \(code 409\): Service db01!Load is OK/ });
   const gone = fakeClient({ 'remove-acknowledgement': [fixture('error-ack-unknown-host').results] });
-  await t.rejects(resolve(gone.client, fakeReader(alert()), 'db01!MySQL'), { statusCode: 404 } as never);
+  await t.rejects(resolve(gone.client, fakeReader(alert({ state: 'acknowledged', acknowledgement: { by: 'a', at: '2026-11-29T15:10:15.917Z', comment: 'x (via Capstan)' } })), 'db01!MySQL'), { statusCode: 404 } as never);
+  const nothing = fakeClient();
+  t.match(await resolve(nothing.client, fakeReader(alert()), 'db01!MySQL'), { state: 'firing' }, 'not acknowledged: the alert as it is');
+  t.same(nothing.calls, [], 'and nothing sent');
   const ok = fakeClient({ 'remove-acknowledgement': [fixture('action-remove-acknowledgement-service').results] });
-  const after = await resolve(ok.client, fakeReader(alert({ state: 'acknowledged' }), alert()), 'db01!MySQL');
+  const ours = alert({ state: 'acknowledged', acknowledgement: { by: 'ci-token', at: '2026-11-29T15:10:15.917Z', comment: 'Acknowledged through Capstan by ci-token' } });
+  const after = await resolve(ok.client, fakeReader(ours, alert()), 'db01!MySQL');
   t.equal(after.state, 'firing', 'firing again: the problem lasts');
   t.same(ok.calls, [{ name: 'remove-acknowledgement', body: { type: 'Service', filter: 'host.name == capstan_host && service.name == capstan_service', filter_vars: { capstan_host: 'db01', capstan_service: 'MySQL' } } }]);
-  const recovered = await resolve(fakeClient().client, fakeReader(alert({ state: 'acknowledged' }), null), 'db01!MySQL');
+  const recovered = await resolve(fakeClient().client, fakeReader(ours, null), 'db01!MySQL');
   t.match(recovered, { state: 'resolved', endsAt: /Z$/ }, 'recovered meanwhile: resolved');
+});
+
+t.test('a person\'s acknowledgement: resolve and acknowledge are a 409 naming them, nothing sent', async (t) => {
+  const person = alert({ state: 'acknowledged', acknowledgement: { by: 'bob', at: '2026-11-29T15:10:15.917Z', comment: 'CI ack: looking into it' } });
+  const r = fakeClient();
+  await t.rejects(resolve(r.client, fakeReader(person), 'db01!MySQL'), { code: 'CAPSTAN_ERR_ALERT_ACKNOWLEDGED_BY_OTHER', statusCode: 409, message: /acknowledged by bob outside Capstan \('CI ack: looking into it'\)/ });
+  t.same(r.calls, [], 'resolve: nothing sent');
+  const a = fakeClient();
+  await t.rejects(acknowledge(a.client, fakeReader(person), { id: 'db01!MySQL', author: 'alice', durationSeconds: 60, downtime: true }), { code: 'CAPSTAN_ERR_ALERT_ACKNOWLEDGED_BY_OTHER', statusCode: 409, message: /by bob/ });
+  t.same(a.calls, [], 'acknowledge: the person\'s acknowledgement not removed, nothing set');
 });
 
 t.test('event listener: every line of the recorded stream, split anywhere; reconnects after the stream ends', async (t) => {
@@ -132,6 +156,49 @@ t.test('event listener: every line of the recorded stream, split anywhere; recon
   t.equal(connects, 2, 'onConnect again: what happened meanwhile is read');
 });
 
+t.test('event listener backoff: a stream closed at once reconnects ever more slowly; an event or a stable stream starts it over', async (t) => {
+  const opened: number[] = [];
+  const streams: PassThrough[] = [];
+  let closeAtOnce = true;
+  const client = {
+    openStream: async () => {
+      opened.push(Date.now());
+      const s = new PassThrough();
+      streams.push(s);
+      if (closeAtOnce) setImmediate(() => s.destroy());
+      return s as unknown as IncomingMessage;
+    },
+  } as unknown as IcingaClient;
+  const listener = new IcingaEventListener(client, silent, () => {}, () => {}, { initialBackoffMs: 40, maxBackoffMs: 320, stableMs: 250 });
+  t.teardown(() => listener.stop());
+  listener.start();
+  const waitFor = async (n: number) => { while (opened.length < n) await new Promise((r) => setTimeout(r, 5)); };
+  await waitFor(5);
+  const gaps = opened.slice(1).map((at, i) => at - opened[i]);
+  t.ok(gaps[0] >= 35 && gaps[1] >= 75 && gaps[2] >= 155 && gaps[3] >= 315, `delays double: ${gaps.join(', ')} ms (40, 80, 160, 320)`);
+  await waitFor(6);
+  t.ok(opened[5] - opened[4] >= 315 && opened[5] - opened[4] < 600, `capped at maxBackoffMs (${opened[5] - opened[4]} ms)`);
+
+  // A connection that delivers an event is good: the next delay is the first one again.
+  closeAtOnce = false;
+  await waitFor(7);
+  streams[6].write('{"type":"StateChange","host":"db01"}\n');
+  await new Promise((r) => setImmediate(r));
+  const closedAt = Date.now();
+  streams[6].destroy();
+  await waitFor(8);
+  t.ok(opened[7] - closedAt < 200, `after an event: reconnected after the first delay (${opened[7] - closedAt} ms)`);
+
+  // A connection that stayed up stableMs without an event is good too.
+  streams[7].destroy();
+  await waitFor(9);
+  await new Promise((r) => setTimeout(r, 300));
+  const stableClosedAt = Date.now();
+  streams[8].destroy();
+  await waitFor(10);
+  t.ok(opened[9] - stableClosedAt < 200, `after a stable connection: the first delay again (${opened[9] - stableClosedAt} ms)`);
+});
+
 t.test('health: version, permissions named, 401 named, unreachable named', async (t) => {
   const real = new IcingaClient(config({ url: 'https://127.0.0.77:25677' }), helpers);
   t.teardown(() => real.close());
@@ -149,4 +216,13 @@ t.test('health: version, permissions named, 401 named, unreachable named', async
   t.match(down, { status: 'unhealthy', message: /unreachable: connect ECONNREFUSED/ });
   const degraded = await checkHealth(fake({}), 'ciadmin', { connected: false, queue: 'q', events: 0, connects: 0, lastError: 'HTTP 404: Missing permission events/statechange' });
   t.match(degraded, { status: 'degraded', message: /event stream is down .* alert\.stream polls meanwhile/ });
+});
+
+t.test('URL errors never echo the URL\'s credentials', async (t) => {
+  for (const url of ['https://admin:s3cret@h.example.com:99999', 'ftp://admin:s3cret@h.example.com/', 'http://admin:s3cret@remote.example.com/', 'https://admin:s3cret@h.example.com/', 'ht tp://admin:s3cret@h']) {
+    let message = '';
+    try { apiBase(url); } catch (err) { message = (err as Error).message; }
+    t.ok(message, `${url.replace('s3cret', '***')} refused`);
+    t.notOk(message.includes('s3cret'), `no password in: ${message}`);
+  }
 });

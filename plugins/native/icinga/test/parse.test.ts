@@ -11,7 +11,7 @@ import { pageAlerts, type AlertT } from '../../../../src/capabilities/alert-sour
 import { SchemaValidator } from '../../../../src/core/validator.js';
 import type { IcingaObject } from '../client.js';
 import {
-  byObject, downtimeInEffect, isoFromSeconds, objectSelector, parseAlertId, severityOf, stateName, toAlert,
+  byObject, downtimeInEffect, isoFromSeconds, markAckComment, readAckComment, objectSelector, parseAlertId, severityOf, stateName, toAlert,
   type CheckableAttrs, type CommentAttrs, type DowntimeAttrs, type MapContext,
 } from '../parse.js';
 
@@ -96,6 +96,20 @@ t.test('acknowledged: by, at, comment and expiry from the ack comment (entry_typ
   const noComment = toAlert({ ...mysql, attrs: { ...mysql.attrs, acknowledgement: 1, acknowledgement_last_change: 1795965030 } }, ctx())!;
   t.match(noComment.acknowledgement, { by: 'unknown', at: isoFromSeconds(1795965030) }, 'no comment readable: the ack attributes');
   t.same(validator.check(Alert, structuredClone(acked)), []);
+});
+
+t.test('Capstan\'s acknowledgement comments: the mark recognised (the legacy default text too) and not shown', async (t) => {
+  t.equal(markAckComment('on it'), 'on it (via Capstan)');
+  t.same(readAckComment('on it (via Capstan)'), { comment: 'on it', capstan: true });
+  t.same(readAckComment('Acknowledged through Capstan by alice'), { comment: 'Acknowledged through Capstan by alice', capstan: true });
+  t.same(readAckComment('CI ack: looking into it'), { comment: 'CI ack: looking into it', capstan: false });
+  t.same(readAckComment(undefined), { comment: '', capstan: false });
+  const [mysql] = results<CheckableAttrs>('objects-service-db01-MySQL-all-attrs');
+  const [after] = results<CheckableAttrs>('objects-service-db01-MySQL-after-ack');
+  const raw = results<CommentAttrs>('objects-comments-after-ack');
+  const marked = raw.map((c) => ({ ...c, attrs: { ...c.attrs, text: 'looking (via Capstan)' } }));
+  const acked = toAlert({ ...mysql, attrs: { ...mysql.attrs, ...after.attrs } }, ctx({ comments: byObject(marked, (c) => c.attrs) }))!;
+  t.match(acked, { state: 'acknowledged', acknowledgement: { by: 'ciadmin', comment: 'looking' }, silencedBy: [{ kind: 'acknowledgement', comment: 'looking' }] });
 });
 
 t.test('in downtime: silenced, with the downtime that holds it', async (t) => {

@@ -154,6 +154,30 @@ t.test('acknowledge of an id Nagios does not list as a problem: 404, nothing sen
   t.equal((await get.handler({ id: 'db01!MySQL' }, ctx) as { alert: { state: string } }).alert.state, 'firing');
 });
 
+t.test('resolve: a person\'s acknowledgement is a 409 naming them, nothing sent; Capstan\'s own is taken back', async (t) => {
+  const services = JSON.parse(readFileSync(join(dir, 'statusjson-servicelist-problems-details.json'), 'utf8'));
+  services.data.servicelist.db01.MySQL.problem_has_been_acknowledged = true;
+  const comments = JSON.parse(readFileSync(join(dir, 'statusjson-commentlist-after-ack.json'), 'utf8'));
+  const json = (v: unknown) => new Response(JSON.stringify(v), { status: 200, headers: { 'content-type': 'application/json' } });
+  const seen = stubFetch(t, (req) => {
+    const q = new URL(req.url).searchParams.get('query');
+    if (q === 'servicelist') return json(services);
+    if (q === 'commentlist') return json(comments);
+    if (req.url.includes('cmd.cgi')) return new Response('<div class="errorMessage">stop here</div>', { status: 200, headers: { 'content-type': 'text/html' } });
+    const files: Record<string, string> = { hostlist: 'statusjson-hostlist-problems.json', downtimelist: 'statusjson-downtimelist-details.json' };
+    return jsonFile(files[q ?? ''] ?? 'error-statusjson-bad-query.json');
+  });
+  const p = await plugin();
+  const resolve = p.capabilities().find((c) => c.name === 'alert.resolve')!;
+  const ctx = { principal: { id: 'alice' }, signal: new AbortController().signal } as never;
+  await t.rejects(resolve.handler({ id: 'db01!MySQL' }, ctx), { code: 'CAPSTAN_ERR_ALERT_ACKNOWLEDGED_BY_OTHER', statusCode: 409, message: /acknowledged by CI Admin outside Capstan/ });
+  t.notOk(seen.some((r) => r.url.includes('cmd.cgi')), 'nothing sent to cmd.cgi');
+  const ack = Object.values(comments.data.commentlist as Record<string, { comment_data: string }>)[0];
+  ack.comment_data = 'looking into it (by alice via Capstan)';
+  await t.rejects(resolve.handler({ id: 'db01!MySQL' }, ctx), { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', message: /cmd_typ 52/ }, 'Capstan\'s acknowledgement: the removal (cmd 52) is sent');
+  t.ok(seen.some((r) => r.url.includes('cmd.cgi')), 'cmd.cgi asked');
+});
+
 t.test('nodeMap: alerts and journal entries carry the Capstan node; a node asks archivejson for its Nagios host', async (t) => {
   const seen = stubFetch(t, (req) => {
     const q = new URL(req.url).searchParams.get('query');

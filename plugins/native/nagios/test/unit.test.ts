@@ -244,3 +244,12 @@ t.test('journal.stream: from Nagios\'s clock, oldest first, only settled seconds
   t.same(parseStreamCursor('1795965084~1'), { sec: 1795965084, n: 1 });
   t.throws(() => parseStreamCursor('x'), { code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID' });
 });
+
+t.test('URL errors never echo the URL\'s credentials', async (t) => {
+  for (const url of ['https://admin:s3cret@h.example.com:99999', 'ftp://admin:s3cret@h.example.com/', 'http://admin:s3cret@remote.example.com/', 'https://admin:s3cret@h.example.com/', 'ht tp://admin:s3cret@h']) {
+    let message = '';
+    try { checkBaseUrl({ url, allowPlainHttp: false }); } catch (err) { message = (err as Error).message; }
+    t.ok(message, `${url.replace('s3cret', '***')} refused`);
+    t.notOk(message.includes('s3cret'), `no password in: ${message}`);
+  }
+});
