@@ -66,7 +66,7 @@ export default async function packageRoutes(fastify: FastifyInstance): Promise<v
           extra: { errors: [fieldError('query', '/node', 'required: searching runs on a node through remote execution')] },
         });
       }
-      if (others.length) perSource = new Map(others.map((p) => [p.plugin, params]));
+      if (others.length) perSource = new Map(others.map((p) => [p.plugin, { ...params }]));
     }
     const { results, sources } = await fanOut(app, 'package.search', requestContext(request, reply), params, perSource);
     const items: PackageT[] = results.flatMap((r) => (r.value as Static<typeof PackageSearchResult>).packages).slice(0, rest.limit ?? 100);

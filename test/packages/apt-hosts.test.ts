@@ -87,7 +87,7 @@ t.test('apt through the package provider on real hosts', { skip: unavailable ?? 
     t.same(glob.json().items.map((p: any) => p.name).sort(), ['tb-demo']);
     const none = await app.inject({ url: '/api/v1/packages/search?q=tb-' });
     t.equal(none.statusCode, 400);
-    t.match(none.json(), { code: 'CAPSTAN_ERR_VALIDATION', errors: [{ in: 'query', pointer: '/node' }] });
+    t.match(none.json(), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION', errors: [{ in: 'query', pointer: '/node' }] });
   });
 
   t.test('dry run: the plan as actions, nothing changes', async (t) => {

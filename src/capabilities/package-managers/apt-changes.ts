@@ -146,6 +146,8 @@ export function parseAptChanges(op: ChangeOp, output: string[], exitCode: number
     else if (versionBefore !== null && versionAfter !== null && versionBefore !== versionAfter) {
       action = inSection('downgraded', name) || compareDebVersions(versionAfter, versionBefore) < 0 ? 'downgraded' : 'upgraded';
     } else if (s?.flag === 'current') action = 'current';
+    // Not installed before nor after: nothing to remove, whatever else stopped apt-get.
+    else if (op.kind === 'uninstall' && versionBefore === null && versionAfter === null) action = 'not_found';
     else if (exitCode !== 0) action = 'failed';
     else if (versionBefore === null && op.kind !== 'install') action = 'not_found';
     else if (versionBefore === null) action = 'failed';
