@@ -25,6 +25,10 @@ t.test('apt through the package provider on real hosts', { skip: unavailable ?? 
   const work = mkdtempSync(join(tmpdir(), 'capstan-apt-hosts-'));
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
   const repoDir = await buildDebRepo(join(work, 'repo'));
+  // Two more repositories for securityOnly, added on one host only: a fix from a `*-security` archive and a
+  // plain update.
+  await buildDebRepo(join(repoDir, 'security'), [{ name: 'tb-extra', version: '2.1', description: 'extra package without dependencies' }], { suite: 'tb-security' });
+  await buildDebRepo(join(repoDir, 'updates'), [{ name: 'tb-lib', version: '0.6', description: 'library the newer tb-demo needs' }], { suite: 'tb-updates' });
   const tb = await startRootfsHosts(t, { repoDir });
   const [n1, n2, n3] = tb.hosts;
   const inventoryFile = join(work, 'inventory.yaml');
@@ -48,6 +52,7 @@ t.test('apt through the package provider on real hosts', { skip: unavailable ?? 
   const change = (done: any, h: RootfsHost, name: string) => result(done, h).value.changes.find((c: any) => c.name === name);
   const dpkg = async (h: RootfsHost) => (await tb.ssh(h, "dpkg-query -W -f='${db:Status-Abbrev} ${Package} ${Version}\\n' 'tb-*' 2>/dev/null; true")).stdout;
   const runs: string[] = [];
+  const brief = (cs: any[]) => cs.map((c) => [c.name, c.versionBefore, c.versionAfter, c.action]);
 
   t.test('install two packages on three hosts (one pinned), refreshing the index first', async (t) => {
     const { created, done } = await run('install', ['apt'], { packages: [{ name: 'tb-demo', version: '1.0' }, { name: 'tb-extra' }], refresh: true });
@@ -60,7 +65,7 @@ t.test('apt through the package provider on real hosts', { skip: unavailable ?? 
         ['tb-demo', 'all', null, '1.0', 'installed'], ['tb-extra', 'all', null, '2.0', 'installed'],
       ], `${h.name}: per-package results`);
       t.match(change(done, h, 'tb-extra').message, /Setting up tb-extra \(2\.0\)/);
-      t.match(await dpkg(h), /ii  tb-demo 1\.0\n/);
+      t.match(await dpkg(h), /^ii  tb-demo 1\.0$/m);
     }
     const out = lines(await events(app, created.id), 'stdout', n1.name);
     t.ok(out.some((l) => l.startsWith('Unpacking tb-demo (1.0)')), 'apt-get output streams');
@@ -144,6 +149,21 @@ t.test('apt through the package provider on real hosts', { skip: unavailable ?? 
     t.same(result(done, n2).value.changes.map((c: any) => [c.name, c.versionBefore, c.versionAfter, c.action]).sort(), [
       ['tb-demo', '1.0', '1.1', 'upgraded'], ['tb-lib', null, '0.5', 'installed'],
     ]);
+  });
+
+  t.test('securityOnly: only what a *-security archive offers, dry run first', async (t) => {
+    const added = await tb.ssh(n2, "printf 'deb [trusted=yes] file:/srv/tbrepo/security ./\\ndeb [trusted=yes] file:/srv/tbrepo/updates ./\\n' > /etc/apt/sources.list.d/tb-more.list");
+    t.equal(added.exitCode, 0, added.stderr);
+    const dry = await run('update', [n2.name], { securityOnly: true, dryRun: true });
+    t.equal(dry.done.status, 'succeeded');
+    t.same(brief(result(dry.done, n2).value.changes), [['tb-extra', '2.0', '2.1', 'upgraded']], 'tb-lib 0.6 (tb-updates) is left out');
+    t.match(change(dry.done, n2, 'tb-extra').message, /^Inst tb-extra \[2\.0\] \(2\.1 Capstan tests:1\/tb-security \[all\]\)/);
+    const { done } = await run('update', [n2.name], { securityOnly: true });
+    t.equal(done.status, 'succeeded');
+    t.same(brief(result(done, n2).value.changes), [['tb-extra', '2.0', '2.1', 'upgraded']]);
+    t.match(await dpkg(n2), /^ii  tb-lib 0\.5$/m, 'the plain update was not applied');
+    const all = await run('update', [n2.name], { dryRun: true });
+    t.same(brief(result(all.done, n2).value.changes), [['tb-lib', '0.5', '0.6', 'upgraded']], 'update-all would take it');
   });
 
   t.test('a held dpkg lock is reported and waited out, then the run succeeds', async (t) => {

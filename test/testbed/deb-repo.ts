@@ -27,8 +27,11 @@ export const TB_PACKAGES: DebSpec[] = [
   { name: 'tb-slow', version: '1.0', description: 'package whose postinst takes a while', postinst: 'sleep 60' },
 ];
 
-/** Builds the repository into `dir` (created) and returns it. */
-export async function buildDebRepo(dir: string, specs: DebSpec[] = TB_PACKAGES): Promise<string> {
+/**
+ * Builds the repository into `dir` (created) and returns it. With `suite`, a Release file names it (apt-get -s shows
+ * it in each package's origin as `<Label>:<Version>/<Suite>`: `Capstan tests:1/<suite>`) and lists the index's hashes.
+ */
+export async function buildDebRepo(dir: string, specs: DebSpec[] = TB_PACKAGES, opts: { suite?: string } = {}): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'capstan-deb-'));
   const index: string[] = [];
@@ -57,7 +60,15 @@ export async function buildDebRepo(dir: string, specs: DebSpec[] = TB_PACKAGES):
         control[control.length - 1],
       ].join('\n'));
     }
-    writeFileSync(join(dir, 'Packages'), `${index.join('\n\n')}\n`);
+    const packages = `${index.join('\n\n')}\n`;
+    writeFileSync(join(dir, 'Packages'), packages);
+    if (opts.suite) {
+      const sha = createHash('sha256').update(packages).digest('hex');
+      writeFileSync(join(dir, 'Release'), [
+        'Origin: Capstan', 'Label: Capstan tests', `Suite: ${opts.suite}`, `Codename: ${opts.suite}`, 'Version: 1',
+        `Date: ${new Date().toUTCString().replace('GMT', 'UTC')}`, 'SHA256:', ` ${sha} ${Buffer.byteLength(packages)} Packages`, '',
+      ].join('\n'));
+    }
     return dir;
   } finally {
     rmSync(work, { recursive: true, force: true });
