@@ -156,6 +156,7 @@ export function parseAptChanges(op: ChangeOp, output: string[], exitCode: number
     const arch = now.get(name)?.arch ?? was.get(name)?.arch ?? s?.arch;
     let lines = s?.lines ?? [];
     if (action === 'failed' && !lines.length) lines = errors.length ? errors : [`apt-get stopped (exit ${exitCode}) before changing it`];
+    if (action === 'held' && !lines.length) lines = errors.length ? errors : ['kept back by apt-get (held, or what it needs cannot be installed)'];
     if (action === 'not_found' && !lines.length) lines = [op.kind === 'uninstall' ? 'not installed' : 'not installed, so not upgraded'];
     const message = lines.join('\n').slice(0, 4000);
     return { name, ...(arch ? { arch } : {}), versionBefore, versionAfter, action, ...(message ? { message } : {}) };

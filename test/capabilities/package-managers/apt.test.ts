@@ -100,6 +100,7 @@ t.test('parseChanges on the recorded runs', async (t) => {
     ['update-all-held', 0, [['tb-demo', '1.0', '1.0', 'held']]],
     ['update-all-dry', 0, [['tb-demo', '1.0', '1.1', 'upgraded']]],
     ['update-all', 0, [['tb-demo', '1.0', '1.1', 'upgraded']]],
+    ['install-held', 100, [['tb-demo', '1.1', '1.1', 'held']]],
     ['install-locked', 100, [['tb-extra', null, null, 'failed']]],
     ['update-security-none', 0, []],
     ['uninstall-purge', 0, [['tb-demo', '1.1', null, 'removed']]],
@@ -120,6 +121,8 @@ t.test('parseChanges on the recorded runs', async (t) => {
   t.match(msg('uninstall', 'tb-extra'), /Removing tb-extra \(2\.0\) \.\.\./);
   t.match(msg('update-not-installed', 'tb-slow'), /Skipping tb-slow, it is not installed and only upgrades are requested\./);
   t.equal(changes('install-new').changes[0].arch, 'all');
+  t.match(msg('install-held', 'tb-demo'), /^E: Held packages were changed and -y was used without --allow-change-held-packages\.$/);
+  t.match(msg('update-all-held', 'tb-demo'), /^kept back by apt-get/);
 });
 
 t.test('parseList and parseSearch on the recorded queries', async (t) => {
