@@ -32,6 +32,8 @@ import { AlertFollower } from './alerts/follower.js';
 import { inventoryNamer } from './alerts/node-names.js';
 import { registerAlertSubscriptions } from './alerts/subscriptions.js';
 import { WebhookDeliverer } from './alerts/webhooks.js';
+import { PACKAGE_MANAGERS } from './capabilities/package-managers/index.js';
+import { PackageProvider } from './packages/provider.js';
 import { helpers } from './helpers/index.js';
 import { genRequestId, loggerOptions } from './observability/logger.js';
 import { SecretScrubber } from './observability/secret-scrubber.js';
@@ -149,6 +151,8 @@ export async function buildApp(config: Readonly<Config>, opts: BuildOptions = {}
   watchFactChanges(registry, store, app.log as never);
   // Alert changes of every source: node journal entries and webhook subscriptions (src/alerts/).
   registerAlertSubscriptions(registry, store, storeGuard);
+  // Packages through the execution providers already there (ssh, bolt, ansible): source `packages` (src/packages/).
+  new PackageProvider(registry, inventory, PACKAGE_MANAGERS, { queryTimeoutMs: config.capabilityTimeoutMs }).register();
   const webhooks = new WebhookDeliverer(store.alertSubscriptions, app.log as never, { timeoutMs: config.alerts.webhookTimeoutMs, maxAttempts: config.alerts.webhookMaxAttempts });
   const alertFollower = new AlertFollower(registry, store, webhooks, app.log as never, {
     intervalMs: config.alerts.followIntervalMs, journal: config.alerts.journal, timeoutMs: config.capabilityTimeoutMs,

@@ -77,7 +77,8 @@ export class PackageProvider {
 
   register(): void {
     const names = [packageInstall.name, packageUninstall.name, packageUpdate.name, packageList.name, packageSearch.name];
-    const up = () => this.registry.available('script.execute').some((p) => p.plugin !== PACKAGE_SOURCE);
+    // Never throws (registry.available would when no plugin provides script.execute at all).
+    const up = () => this.registry.providers('script.execute').some((p) => p.plugin !== PACKAGE_SOURCE && p.isAvailable());
     const why = () => (up() ? undefined : 'no execution provider can run scripts (script.execute): enable ssh, bolt or ansible');
     const add = (c: Parameters<CapabilityRegistry['register']>[2]) => this.registry.register(PACKAGE_SOURCE, names, c, up, PRIORITY, why);
     add(implement(packageInstall, (p, ctx) => this.change(ctx, p.manager, p.runAs, { kind: 'install', packages: p.packages, refresh: p.refresh ?? false, dryRun: p.dryRun ?? false })));
@@ -150,7 +151,8 @@ export class PackageProvider {
   }
 
   private async factsManager(ctx: ExecutionContext, t: TargetNode): Promise<ManagerName | undefined> {
-    const providers = this.registry.available('info.facts');
+    // providers(), not available(): no info.facts provider at all is a normal case (the probe decides), not a 501.
+    const providers = this.registry.providers('info.facts').filter((p) => p.isAvailable());
     const own = providers.find((p) => t.sources.some((s) => s.source === p.plugin));
     if (!own) return undefined;
     try {

@@ -8,6 +8,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
 import { PackageListParams, PackageSearchParams, type PackageListResult, type PackageSearchResult } from '../capabilities/package.js';
 import type { Package } from '../capabilities/records.js';
+import { Errors, fieldError } from '../core/errors.js';
+import { PACKAGE_SOURCE } from '../packages/provider.js';
 import { problems, requestContext } from './common.js';
 import { ACCEPTED_RESPONSES, IdempotencyHeader, fanOut, submitCapability } from './record-common.js';
 import { PackageInstallRequest, PackagePage, PackageSearchPage, PackageUninstallRequest, PackageUpdateRequest } from './record-schemas.js';
@@ -54,7 +56,19 @@ export default async function packageRoutes(fastify: FastifyInstance): Promise<v
     },
   }, async (request, reply) => {
     const { q, ...rest } = request.query;
-    const { results, sources } = await fanOut(app, 'package.search', requestContext(request, reply), { ...rest, query: q });
+    const params = { ...rest, query: q };
+    // The package provider searches a node's own repositories: without `node` only the other sources are asked.
+    let perSource: Map<string, Record<string, unknown>> | undefined;
+    if (!rest.node) {
+      const others = app.registry.providers('package.search').filter((p) => p.plugin !== PACKAGE_SOURCE);
+      if (others.length === 0 && app.registry.providers('package.search').length > 0) {
+        throw new Errors.Validation('No package source can search without a node: name the node whose repositories to search (`node`).', {
+          extra: { errors: [fieldError('query', '/node', 'required: searching runs on a node through remote execution')] },
+        });
+      }
+      if (others.length) perSource = new Map(others.map((p) => [p.plugin, { ...params }]));
+    }
+    const { results, sources } = await fanOut(app, 'package.search', requestContext(request, reply), params, perSource);
     const items: PackageT[] = results.flatMap((r) => (r.value as Static<typeof PackageSearchResult>).packages).slice(0, rest.limit ?? 100);
     return { items, nextCursor: null, sources };
   });

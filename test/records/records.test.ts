@@ -88,6 +88,10 @@ t.test('packages: list and search over every source', async (t) => {
   t.equal(search.body.items.length, 1, 'limit applies to the merged list');
   t.equal((await get(app, '/api/v1/packages/search')).status, 400, 'q is required');
 
+  // The core's package provider (source `packages`, remote execution) always provides package.search, but only
+  // for a node's repositories: with no other source, a search without `node` is a 400 pointing at it.
   const none = await setup(t, ['chef']);
-  t.match(await get(none.app, '/api/v1/packages/search?q=x'), { status: 501, body: { capability: 'package.search' } });
+  t.match(await get(none.app, '/api/v1/packages/search?q=x'), { status: 400, body: { code: 'CAPSTAN_ERR_REQUEST_VALIDATION', errors: [{ in: 'query', pointer: '/node' }] } });
+  const unreachable = await get(none.app, '/api/v1/packages/search?q=x&node=web1.example.com');
+  t.match(unreachable, { status: 200, body: { items: [], sources: [{ source: 'packages', status: 'error' }] } }, 'with a node the package source is asked (and fails here: no execution provider reaches web1.example.com)');
 });

@@ -1,0 +1,138 @@
+/**
+ * apt (Debian, Ubuntu): apt-get for changes, dpkg-query for the installed state, apt-cache for searches.
+ * Formats from apt-get(8), apt-cache(8), dpkg-query(1) of apt 2.6 / dpkg 1.21 (Debian bookworm); the parsers are
+ * tested on outputs recorded from a bookworm rootfs (test/capabilities/package-managers/fixtures/apt/).
+ *
+ * Decisions (README "Packages"):
+ * - Every apt-get is `env DEBIAN_FRONTEND=noninteractive apt-get -y -q -o Dpkg::Options::=--force-confdef
+ *   -o Dpkg::Options::=--force-confold -o Dpkg::Use-Pty=0`: no prompt, changed conffiles keep the local copy.
+ * - Install and update with a pinned version add `--allow-downgrades` (a pin below the installed version is a
+ *   downgrade, which apt-get refuses with -y otherwise). Held packages (apt-mark hold) are never changed.
+ * - Update-all is `apt-get upgrade --with-new-pkgs`: upgrades and installs new dependencies but never removes a
+ *   package (dist-upgrade could); what it keeps back is reported `held`.
+ * - securityOnly: the packages `apt-get -s upgrade` would take from an archive whose name ends in `-security`
+ *   (Debian's `bookworm-security`, Ubuntu's `jammy-security`) are upgraded with `install --only-upgrade`;
+ *   nothing else. With package names, only those among them.
+ * - Dry runs add `-s` (apt-get's simulation: the plan, `Inst`/`Remv`/`Purg` lines, and no change); a refresh
+ *   asked for still runs (it changes the package index, not the installed packages).
+ * - apt-get reads a name it cannot find as a regular expression or glob (`lib.` would install every package
+ *   matching it). A name with `.`, `+` or `~` is therefore first checked to be an exact package name known to
+ *   apt (`apt-cache pkgnames`); if not, nothing runs and the name is reported not_found.
+ */
+import { parseAptChanges } from './apt-changes.js';
+import { aptListCommands, aptSearchCommand, parseAptList, parseAptSearch } from './apt-queries.js';
+import { DPKG_FORMAT, parseDpkgLines } from './apt-dpkg.js';
+import type { PackageManager, PackageOp, Spec } from './types.js';
+
+const ENV = ['env', 'DEBIAN_FRONTEND=noninteractive'];
+/** apt-get, non-interactive, quiet (no progress lines), conffiles kept as they are on the node. */
+export const APT_GET = [...ENV, 'apt-get', '-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'Dpkg::Use-Pty=0'];
+
+/** The line the exact-name check prints for a name apt does not know (read back by parseAptChanges). */
+export const NO_EXACT_NAME = 'capstan: no package named exactly';
+
+/**
+ * Fails (exit 100, like apt-get) with `capstan: no package named exactly 'X'` for each argument that is not a
+ * package name apt knows. apt-cache pkgnames lists names by prefix, never by pattern.
+ */
+const EXACT_NAMES = [
+  'rc=0',
+  'for n do',
+  '  b=${n%%:*}',
+  '  if ! apt-cache pkgnames -- "$b" | grep -qxF -- "$b"; then echo "' + NO_EXACT_NAME + ' \'$n\': apt-get would read it as a pattern"; rc=100; fi',
+  'done',
+  'exit $rc',
+].join('\n');
+
+/**
+ * Upgrades the packages `apt-get -s upgrade` would take from a `*-security` archive (its `Inst` lines name the
+ * archive: `(1.2-3 Debian-Security:12/stable-security [amd64])`), optionally only those among the names after
+ * `--`. Arguments: apt-get's options, then `--`, then the names (none: all).
+ */
+const SECURITY_UPGRADE = [
+  'set -f',
+  'opts=""; while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do opts="$opts $1"; shift; done; [ "$#" -gt 0 ] && shift',
+  'plan=$(apt-get -s -q -o Debug::NoLocking=1 upgrade) || { printf "%s\\n" "$plan"; exit 100; }',
+  'sec=$(printf "%s\\n" "$plan" | sed -n "s/^Inst \\([^ ]*\\) .*\\/[^ ,]*-security[], ].*/\\1/p")',
+  'if [ "$#" -gt 0 ]; then want=""; for p in $sec; do for n do [ "$p" = "$n" ] && want="$want $p"; done; done; sec=$want; fi',
+  'if [ -z "$sec" ]; then echo "capstan: no security updates to apply"; exit 0; fi',
+  'exec env DEBIAN_FRONTEND=noninteractive apt-get $opts install --only-upgrade -- $sec',
+].join('\n');
+
+const PATTERN_CHARS = /[.+~]/;
+
+function spec(s: Spec): string {
+  return s.version ? `${s.name}=${s.version}` : s.name;
+}
+
+function exactCheck(names: string[]): string[][] {
+  const risky = names.filter((n) => PATTERN_CHARS.test(n));
+  return risky.length ? [['sh', '-c', EXACT_NAMES, 'capstan-exact-names', ...risky]] : [];
+}
+
+function refresh(on: boolean): string[][] {
+  return on ? [[...ENV, 'apt-get', '-q', 'update']] : [];
+}
+
+function changeCommands(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>): string[][] {
+  const sim = op.dryRun ? ['-s'] : [];
+  switch (op.kind) {
+    case 'install': {
+      const pinned = op.packages.some((p) => p.version) ? ['--allow-downgrades'] : [];
+      return [...refresh(op.refresh), ...exactCheck(op.packages.map((p) => p.name)),
+        [...APT_GET, ...sim, ...pinned, 'install', '--', ...op.packages.map(spec)]];
+    }
+    case 'uninstall':
+      return [...exactCheck(op.names), [...APT_GET, ...sim, op.purge ? 'purge' : 'remove', '--', ...op.names]];
+    case 'update': {
+      const names = (op.packages ?? []).map((p) => p.name);
+      if (op.securityOnly) {
+        return [...refresh(op.refresh), ...exactCheck(names), ['sh', '-c', SECURITY_UPGRADE, 'capstan-security-upgrade', ...APT_GET.slice(ENV.length + 1), ...sim, '--', ...names]];
+      }
+      if (!op.packages) return [...refresh(op.refresh), [...APT_GET, ...sim, 'upgrade', '--with-new-pkgs']];
+      const pinned = op.packages.some((p) => p.version) ? ['--allow-downgrades'] : [];
+      return [...refresh(op.refresh), ...exactCheck(names), [...APT_GET, ...sim, ...pinned, 'install', '--only-upgrade', '--', ...op.packages.map(spec)]];
+    }
+  }
+}
+
+/**
+ * What apt says when another process holds one of its locks (apt 2.x, apt-pkg/contrib/fileutl.cc GetLock):
+ * `E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (apt-get)`, or without the
+ * holder (another pid namespace) `E: Could not get lock /var/lib/dpkg/lock - open (11: Resource temporarily
+ * unavailable)`, and `E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another
+ * process using it?`; apt-get then exits 100. `apt-get update`: `E: Unable to lock directory /var/lib/apt/lists/`.
+ */
+export function aptLockHeld(lines: string[], exitCode: number): string | undefined {
+  if (exitCode === 0) return undefined;
+  for (const l of lines) {
+    const held = /^E: Could not get lock (\S+?)\.? It is held by process (\d+)(?: \(([^)]*)\))?/.exec(l);
+    if (held) return `${held[1]} held by process ${held[2]}${held[3] ? ` (${held[3]})` : ''}`;
+  }
+  for (const l of lines) {
+    const m = /^E: Could not get lock (\S+?)(?: - |\.? )/.exec(l) ?? /^E: Unable to acquire the dpkg frontend lock \(([^)]+)\)/.exec(l)
+      ?? /^E: Unable to lock (?:the administration )?directory,? \(?([^\s(),]*)/.exec(l);
+    if (m) return `${m[1] || 'the package database'} held by another process`;
+  }
+  return undefined;
+}
+
+export const apt: PackageManager = {
+  name: 'apt',
+  shell: 'sh',
+  commands(op) {
+    if (op.kind === 'list') return aptListCommands(op);
+    if (op.kind === 'search') return [aptSearchCommand(op)];
+    return changeCommands(op);
+  },
+  queryInstalled(names) {
+    return ['dpkg-query', '-W', `-f=${DPKG_FORMAT}`, ...(names.length ? ['--', ...names] : [])];
+  },
+  parseInstalled(lines) {
+    return parseDpkgLines(lines).map(({ held: _h, ...i }) => i);
+  },
+  lockHeld: aptLockHeld,
+  parseChanges: parseAptChanges,
+  parseList: parseAptList,
+  parseSearch: parseAptSearch,
+};

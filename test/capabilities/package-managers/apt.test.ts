@@ -1,0 +1,143 @@
+/**
+ * The apt manager: its commands (argv-safe, non-interactive), the dpkg lock messages, and its parsers on real
+ * outputs recorded from a Debian bookworm test host (fixtures/apt/: README.md says how; scenarios.ts lists the
+ * operations in the order they ran, each seeing what the ones before left).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import t from 'tap';
+import { apt, aptLockHeld } from '../../../src/capabilities/package-managers/apt.js';
+import { compareDebVersions } from '../../../src/capabilities/package-managers/deb-version.js';
+import { globRegExp, searchRegexes } from '../../../src/capabilities/package-managers/apt-queries.js';
+import type { PackageOp } from '../../../src/capabilities/package-managers/types.js';
+import { SCENARIOS } from './fixtures/apt/scenarios.js';
+
+const MARKER = 'capstan-pkg-rec';
+const dir = fileURLToPath(new URL('./fixtures/apt/', import.meta.url));
+
+/** A recorded output split as the provider's delegate splits it: marked lines by tag, the rest in order. */
+function recorded(name: string) {
+  const all = readFileSync(`${dir}${name}.out`, 'utf8').replace(/\n$/, '').split('\n');
+  const tagged = (tag: string) => all.filter((l) => l.startsWith(`${MARKER}:${tag} `)).map((l) => l.slice(MARKER.length + tag.length + 2));
+  const output = all.filter((l) => !l.startsWith(`${MARKER}:`));
+  const exit = tagged('exit').map(Number).find((c) => c !== 0) ?? 0;
+  const op = SCENARIOS.find((s) => s.name === name)!.op;
+  return { op, output, exit, before: apt.parseInstalled(tagged('before')), after: apt.parseInstalled(tagged('after')) };
+}
+
+function changes(name: string) {
+  const r = recorded(name);
+  return { ...r, changes: apt.parseChanges(r.op as Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, r.output, r.exit, r.before, r.after) };
+}
+const brief = (cs: { name: string; versionBefore: string | null; versionAfter: string | null; action: string }[]) =>
+  cs.map((c) => [c.name, c.versionBefore, c.versionAfter, c.action]);
+
+t.test('commands: non-interactive apt-get, every name after --, pins allow downgrades', async (t) => {
+  const base = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'Dpkg::Use-Pty=0'];
+  t.same(apt.commands({ kind: 'install', packages: [{ name: 'nginx' }, { name: 'curl', version: '7.88.1-10' }], refresh: true, dryRun: false }), [
+    ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-q', 'update'],
+    [...base, '--allow-downgrades', 'install', '--', 'nginx', 'curl=7.88.1-10'],
+  ]);
+  t.same(apt.commands({ kind: 'uninstall', names: ['telnet'], purge: true, dryRun: true }), [[...base, '-s', 'purge', '--', 'telnet']]);
+  t.same(apt.commands({ kind: 'update', securityOnly: false, refresh: false, dryRun: false }), [[...base, 'upgrade', '--with-new-pkgs']]);
+  t.same(apt.commands({ kind: 'update', packages: [{ name: 'openssl' }], securityOnly: false, refresh: false, dryRun: true }), [[...base, '-s', 'install', '--only-upgrade', '--', 'openssl']]);
+  const sec = apt.commands({ kind: 'update', securityOnly: true, refresh: false, dryRun: true });
+  t.same(sec[0].slice(0, 2), ['sh', '-c']);
+  t.same(sec[0].slice(3), ['capstan-security-upgrade', ...base.slice(3), '-s', '--'], 'the fixed script gets the options, then the names');
+  const dotted = apt.commands({ kind: 'install', packages: [{ name: 'g++' }, { name: 'libc6.1' }, { name: 'tb-demo' }], refresh: false, dryRun: false });
+  t.same(dotted[0].slice(0, 2), ['sh', '-c']);
+  t.same(dotted[0].slice(3), ['capstan-exact-names', 'g++', 'libc6.1'], 'names apt could read as patterns are checked to be exact first');
+  t.same(apt.queryInstalled(['tb-demo']), ['dpkg-query', '-W', '-f=${db:Status-Abbrev}\t${Package}\t${Version}\t${Architecture}\n', '--', 'tb-demo']);
+  t.same(apt.queryInstalled([]).slice(-1), ['-f=${db:Status-Abbrev}\t${Package}\t${Version}\t${Architecture}\n']);
+  t.same(apt.commands({ kind: 'search', query: '-o x', limit: 5 })[0].slice(3), ['capstan-apt-search', '5', '--', '-o', 'x'], 'search words are regexes after --');
+});
+
+t.test('lockHeld: apt\'s own lock messages, with and without the holder', async (t) => {
+  t.equal(aptLockHeld(['E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (apt-get)', 'N: Be aware that removing the lock file is not a solution and may break your system.'], 100),
+    '/var/lib/dpkg/lock-frontend held by process 1234 (apt-get)');
+  t.equal(aptLockHeld(['E: Could not get lock /var/lib/dpkg/lock - open (11: Resource temporarily unavailable)'], 100), '/var/lib/dpkg/lock held by another process');
+  t.equal(aptLockHeld(['E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?'], 100), '/var/lib/dpkg/lock-frontend held by another process');
+  t.equal(aptLockHeld(['E: Unable to lock directory /var/lib/apt/lists/'], 100), '/var/lib/apt/lists/ held by another process');
+  t.equal(aptLockHeld(['E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (apt-get)'], 0), undefined, 'a run that succeeded was not locked');
+  t.equal(aptLockHeld(['E: Unable to locate package x'], 100), undefined);
+  const r = recorded('install-locked');
+  t.match(apt.lockHeld(r.output, r.exit), /^\/var\/lib\/dpkg\/lock-frontend held by process \d+ \(python3\)$/, 'recorded');
+});
+
+t.test('compareDebVersions: deb-version(7) ordering', async (t) => {
+  const ordered = ['1.0~rc1', '1.0', '1.0-1', '1.0-1ubuntu1', '1.0.1', '1.1', '1.10', '1:0.9'];
+  for (let i = 1; i < ordered.length; i++) t.ok(compareDebVersions(ordered[i - 1], ordered[i]) < 0, `${ordered[i - 1]} < ${ordered[i]}`);
+  t.equal(compareDebVersions('3.0.11-1~deb12u2', '3.0.11-1~deb12u2'), 0);
+  t.ok(compareDebVersions('3.0.11-1~deb12u2', '3.0.11-1') < 0);
+  t.ok(compareDebVersions('1.0a', '1.0+') < 0, 'letters sort before other characters');
+  t.ok(compareDebVersions('01.2', '1.10') < 0);
+});
+
+t.test('globs and search regexes', async (t) => {
+  t.ok(globRegExp('tb-*').test('tb-demo'));
+  t.notOk(globRegExp('tb-*').test('xtb-demo'));
+  t.ok(globRegExp('lib[!x]?.so').test('libc6.so'));
+  t.same(searchRegexes('nginx  extras'), ['nginx', 'extras']);
+  t.same(searchRegexes('python3-*'), ['^python3-.*$']);
+  t.same(searchRegexes('g++'), ['g\\+\\+']);
+});
+
+t.test('parseChanges on the recorded runs', async (t) => {
+  const want: [string, number, (string | null)[][]][] = [
+    ['install-pinned-refresh', 0, [['tb-demo', null, '1.0', 'installed']]],
+    ['update-named-dry', 0, [['tb-demo', '1.0', '1.1', 'upgraded'], ['tb-lib', null, '0.5', 'installed']]],
+    ['update-named', 0, [['tb-demo', '1.0', '1.1', 'upgraded'], ['tb-lib', null, '0.5', 'installed']]],
+    ['install-downgrade', 0, [['tb-demo', '1.1', '1.0', 'downgraded']]],
+    ['install-missing', 100, [['tb-nope', null, null, 'not_found'], ['tb-extra', null, null, 'failed']]],
+    ['install-version-missing', 100, [['tb-demo', '1.0', '1.0', 'not_found']]],
+    ['install-pattern-name', 100, [['tb.demo', null, null, 'not_found']]],
+    ['install-new', 0, [['tb-extra', null, '2.0', 'installed']]],
+    ['install-current', 0, [['tb-extra', '2.0', '2.0', 'current']]],
+    ['update-not-installed', 0, [['tb-slow', null, null, 'not_found']]],
+    ['uninstall-dry', 0, [['tb-extra', '2.0', null, 'removed']]],
+    ['uninstall', 0, [['tb-extra', '2.0', null, 'removed']]],
+    ['uninstall-absent', 100, [['tb-extra', null, null, 'not_found'], ['tb-nope', null, null, 'not_found']]],
+    ['update-all-held', 0, [['tb-demo', '1.0', '1.0', 'held']]],
+    ['update-all-dry', 0, [['tb-demo', '1.0', '1.1', 'upgraded']]],
+    ['update-all', 0, [['tb-demo', '1.0', '1.1', 'upgraded']]],
+    ['install-held', 100, [['tb-demo', '1.1', '1.1', 'held']]],
+    ['install-locked', 100, [['tb-extra', null, null, 'failed']]],
+    ['update-security-none', 0, []],
+    ['uninstall-purge', 0, [['tb-demo', '1.1', null, 'removed']]],
+  ];
+  for (const [name, exit, expected] of want) {
+    const r = changes(name);
+    t.equal(r.exit, exit, `${name}: exit code`);
+    t.same(brief(r.changes), expected, name);
+  }
+  const msg = (name: string, pkg: string) => changes(name).changes.find((c) => c.name === pkg)?.message ?? '';
+  t.match(msg('install-missing', 'tb-nope'), /^E: Unable to locate package tb-nope$/m);
+  t.match(msg('install-missing', 'tb-extra'), /Unable to locate package tb-nope/, 'why the other one was not installed');
+  t.match(msg('install-version-missing', 'tb-demo'), /E: Version '9\.9' for 'tb-demo' was not found/);
+  t.match(msg('install-pattern-name', 'tb.demo'), /no package named exactly 'tb\.demo'/);
+  t.match(msg('install-current', 'tb-extra'), /tb-extra is already the newest version \(2\.0\)\./);
+  t.match(msg('update-named', 'tb-demo'), /Unpacking tb-demo \(1\.1\) over \(1\.0\) \.\.\./);
+  t.match(msg('update-named-dry', 'tb-demo'), /^Inst tb-demo \[1\.0\] \(1\.1 /);
+  t.match(msg('uninstall', 'tb-extra'), /Removing tb-extra \(2\.0\) \.\.\./);
+  t.match(msg('update-not-installed', 'tb-slow'), /Skipping tb-slow, it is not installed and only upgrades are requested\./);
+  t.equal(changes('install-new').changes[0].arch, 'all');
+  t.match(msg('install-held', 'tb-demo'), /^E: Held packages were changed and -y was used without --allow-change-held-packages\.$/);
+  t.match(msg('update-all-held', 'tb-demo'), /^kept back by apt-get/);
+});
+
+t.test('parseList and parseSearch on the recorded queries', async (t) => {
+  const list = (name: string) => { const r = recorded(name); return apt.parseList(r.op as Extract<PackageOp, { kind: 'list' }>, r.output); };
+  const search = (name: string) => { const r = recorded(name); return apt.parseSearch(r.op as Extract<PackageOp, { kind: 'search' }>, r.output); };
+  const up = list('list-upgradable');
+  t.ok(up.length > 50, `every installed package (${up.length})`);
+  t.same(up.filter((p) => p.status === 'upgradable'), [{ name: 'tb-demo', version: '1.0', architecture: 'all', status: 'upgradable', availableVersion: '1.1', repository: 'localhost' }], 'repository: the origin apt names (a flat repository without a Release file: localhost)');
+  t.match(up.find((p) => p.name === 'dpkg'), { status: 'installed', version: /^1\.21\./, architecture: 'amd64' });
+  t.same(list('list-installed').map((p) => [p.name, p.version, p.status]), [['tb-demo', '1.0', 'installed']], 'glob tb-* applied');
+  const found = search('search-words');
+  t.same(found.map((p) => [p.name, p.status, p.version, p.availableVersion]), [
+    ['tb-demo', 'upgradable', '1.0', '1.1'], ['tb-extra', 'available', '2.0', undefined], ['tb-lib', 'available', '0.5', undefined], ['tb-slow', 'available', '1.0', undefined],
+  ]);
+  t.match(found[1], { repository: 'file:/srv/tbrepo', description: 'extra package without dependencies' });
+  t.same(search('search-glob').map((p) => p.name), ['tb-demo']);
+  t.same(apt.parseSearch({ kind: 'search', query: 'tb-', limit: 2 }, recorded('search-words').output).length, 2, 'limit');
+});
