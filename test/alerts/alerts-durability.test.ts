@@ -110,6 +110,7 @@ t.test('receiver URLs: no user:password part, a host; failures never show the UR
   const port = (closed.address() as { port: number }).port;
   await new Promise<void>((resolve) => closed.close(() => resolve()));
   const sub = (await app.inject({ method: 'POST', url: '/api/v1/alerts/subscriptions', payload: { receiverUrl: `http://${HOST}:${port}/hook?token=tok-s3cret` } })).json().subscription;
+  mon.alerts.push(alert('mon', 'new', 'web1', 'critical', 0));
   const view = await until('a failed attempt', async () => {
     const v = (await app.inject({ url: `/api/v1/alerts/subscriptions/${sub.id}` })).json();
     return v.delivery.failures > 0 ? v : undefined;
