@@ -167,8 +167,10 @@ t.test('config priority overrides the plugin priority in GET /api/v1/capabilitie
     { plugin: 'high', priority: 80, available: true },
   ], 'providers by priority, config value applied');
   const list = (await app.inject({ url: '/api/v1/capabilities?provided=true' })).json();
-  // The core (source `capstan`) provides journal.* (its stored journal) and alert.subscribe in every server.
-  t.same(list.items.map((c: { name: string }) => c.name), ['alert.subscribe', 'inventory.list', 'journal.list', 'journal.note', 'journal.stream'], '?provided=true keeps capabilities with a provider');
+  // The core provides journal.* (its stored journal) and alert.subscribe (source `capstan`) in every server, and
+  // package.* (source `packages`, through script.execute providers: none here, so it is not available).
+  t.same(list.items.map((c: { name: string }) => c.name), ['alert.subscribe', 'inventory.list', 'journal.list', 'journal.note', 'journal.stream',
+    'package.install', 'package.list', 'package.search', 'package.uninstall', 'package.update'], '?provided=true keeps capabilities with a provider');
   const inventoryListCap = list.items.find((c: { name: string }) => c.name === 'inventory.list');
   t.same(inventoryListCap.providers.map((p: { plugin: string; priority: number }) => [p.plugin, p.priority]), [['low', 99], ['high', 80]]);
   const plugin = (await app.inject({ url: '/api/v1/plugins/low' })).json();
