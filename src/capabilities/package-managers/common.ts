@@ -114,6 +114,32 @@ export function specOf(specs: Spec[], arg: string, fold = false): Spec | undefin
     ?? specs.find((s) => s.version !== undefined && [`${s.name}-${s.version}`, `${s.name}=${s.version}`].some((x) => eq(x, arg)));
 }
 
+/** A line a manager prints about one argument it refused: the first group is the argument (or, `many`, several). */
+export interface RefusalRule {
+  re: RegExp;
+  action: Refusal['action'];
+  /** The group lists several arguments separated by spaces. */
+  many?: boolean;
+}
+
+/** The requested packages each output line refuses, by the manager's rules; the first line about a package wins. */
+export function scanRefusals(specs: Spec[], output: string[], rules: readonly RefusalRule[]): Map<string, Refusal> {
+  const out = new Map<string, Refusal>();
+  for (const line of output) {
+    const t = line.trim();
+    for (const rule of rules) {
+      const m = rule.re.exec(t);
+      if (!m) continue;
+      for (const arg of rule.many ? m[1].split(/\s+/) : [m[1]]) {
+        const s = specOf(specs, arg);
+        if (s && !out.has(s.name)) out.set(s.name, { action: rule.action, message: t });
+      }
+      break;
+    }
+  }
+  return out;
+}
+
 export interface SettleInput {
   op: ChangeOp;
   /** The exit code of the manager's command(s): 0 or one `succeeded` accepted counts as success. */

@@ -13,7 +13,7 @@
  * Installed versions come from rpm (rpm.ts); dry runs from the transaction table, whose sections and rows
  * are recorded in test/packages/fixtures/dnf (ci-dnf-stack's behave features hold dnf's real output).
  */
-import { type ChangeOp, type Planned, type Refusal, globRegExp, searchGlob, settle, specOf, requested } from './common.js';
+import { type ChangeOp, type Planned, type RefusalRule, globRegExp, scanRefusals, searchGlob, settle, requested } from './common.js';
 import { isRpmQueryLine, parseRpmQuery, rpmList, rpmQuery, rpmVersion } from './rpm.js';
 import type { Installed, PackageManager, PackageOp, PackageT, Spec } from './types.js';
 
@@ -72,25 +72,17 @@ export function parseTransaction(lines: string[]): Map<string, Planned> {
   return plan;
 }
 
-/** Arguments dnf / yum echo back when they cannot find them, and packages they hold back. */
-function refusals(specs: Spec[], output: string[]): Map<string, Refusal> {
-  const out = new Map<string, Refusal>();
-  const add = (arg: string, r: Refusal) => {
-    const s = specOf(specs, arg);
-    if (s && !out.has(s.name)) out.set(s.name, r);
-  };
-  for (const line of output) {
-    const t = line.trim();
-    let m: RegExpExecArray | null;
-    if ((m = /^No match for argument:?\s+(\S+)/i.exec(t))) add(m[1], { action: 'not_found', message: t });
-    else if ((m = /^Error: Unable to find a match:\s+(.+)$/.exec(t))) for (const a of m[1].split(/\s+/)) add(a, { action: 'not_found', message: t });
-    else if ((m = /^No package (\S+) available\.?$/.exec(t))) add(m[1], { action: 'not_found', message: t });
-    else if ((m = /^No packages to remove for argument:\s+(\S+)/.exec(t))) add(m[1], { action: 'not_found', message: t });
-    else if ((m = /^Package (\S+) available, but not installed\.?$/.exec(t))) add(m[1], { action: 'not_found', message: t });
-    else if ((m = /^Package (\S+) is not installed\.?$/.exec(t))) add(m[1], { action: 'not_found', message: t });
-  }
-  return out;
-}
+/** Arguments dnf / yum echo back when they cannot find them (dnf 4 and 5, yum 3). */
+const REFUSALS: readonly RefusalRule[] = [
+  { re: /^No match for argument:?\s+(\S+)/i, action: 'not_found' },
+  { re: /^Error: Unable to find a match:\s+(.+)$/, action: 'not_found', many: true },
+  { re: /^No package (\S+) available\.?$/, action: 'not_found' },
+  { re: /^No packages to remove for argument:\s+(\S+)/, action: 'not_found' },
+  { re: /^Package (\S+) available, but not installed\.?$/, action: 'not_found' },
+  { re: /^Package (\S+) is not installed\.?$/, action: 'not_found' },
+];
+
+const refusals = (specs: Spec[], output: string[]) => scanRefusals(specs, output, REFUSALS);
 
 /** dnf / yum's `name.arch  version  repository` rows (list, check-update), after their section headings. */
 function parseNameArchRows(lines: string[]): { name: string; arch: string; version: string; repository: string }[] {

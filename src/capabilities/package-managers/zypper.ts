@@ -16,7 +16,7 @@
  *
  * Installed versions come from rpm (rpm.ts); output formats are recorded in test/packages/fixtures/zypper.
  */
-import { type ChangeOp, type Planned, type Refusal, globRegExp, requested, settle, specOf, unsupported } from './common.js';
+import { type ChangeOp, type Planned, type RefusalRule, globRegExp, requested, scanRefusals, settle, unsupported } from './common.js';
 import { isRpmQueryLine, parseRpmQuery, rpmList, rpmQuery, splitNevra } from './rpm.js';
 import type { PackageManager, PackageOp, PackageT, Spec } from './types.js';
 
@@ -94,25 +94,18 @@ export function parseSummary(lines: string[]): Map<string, Planned> {
   return plan;
 }
 
-function refusals(specs: Spec[], output: string[]): Map<string, Refusal> {
-  const out = new Map<string, Refusal>();
-  const add = (arg: string, r: Refusal) => {
-    const s = specOf(specs, arg);
-    if (s && !out.has(s.name)) out.set(s.name, r);
-  };
-  for (const line of output) {
-    const t = line.trim();
-    let m: RegExpExecArray | null;
-    if ((m = /^No provider of '(.+?)' found\./.exec(t))) add(m[1], { action: 'not_found', message: t });
-    else if ((m = /^Package '(.+?)' not found\./.exec(t))) add(m[1], { action: 'not_found', message: t });
-    else if ((m = /^Package '(.+?)' is not installed\./.exec(t))) add(m[1], { action: 'not_found', message: t });
-    else if ((m = /^No provider of '(.+?)' is installed\./.exec(t))) add(m[1], { action: 'not_found', message: t });
-    else if ((m = /^Package '(.+?)' is not available in your repositories\./.exec(t))) add(m[1], { action: 'not_found', message: t });
-    else if ((m = /^'(.+?)' is locked\. Use /.exec(t))) add(m[1], { action: 'held', message: t });
-    else if ((m = /^There is an update candidate for '(.+?)', but it is locked\./.exec(t))) add(m[1], { action: 'held', message: t });
-  }
-  return out;
-}
+/** zypper's lines about an argument it cannot find, or a package a lock holds. */
+const REFUSALS: readonly RefusalRule[] = [
+  { re: /^No provider of '(.+?)' found\./, action: 'not_found' },
+  { re: /^Package '(.+?)' not found\./, action: 'not_found' },
+  { re: /^Package '(.+?)' is not installed\./, action: 'not_found' },
+  { re: /^No provider of '(.+?)' is installed\./, action: 'not_found' },
+  { re: /^Package '(.+?)' is not available in your repositories\./, action: 'not_found' },
+  { re: /^'(.+?)' is locked\. Use /, action: 'held' },
+  { re: /^There is an update candidate for '(.+?)', but it is locked\./, action: 'held' },
+];
+
+const refusals = (specs: Spec[], output: string[]) => scanRefusals(specs, output, REFUSALS);
 
 export const zypper: PackageManager = {
   name: 'zypper',
