@@ -8,13 +8,16 @@ import { ExecutionResult, defineContract, limitParam, ref, stringEnum } from './
 import { runAs } from './execution.js';
 import { Package } from './records.js';
 
-/** Package names as apt and rpm allow them; never starting with `-` so they cannot become options. */
-const PACKAGE_NAME = { minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9_][A-Za-z0-9._+:~@-]*$' };
+/**
+ * Package names as apt and rpm allow them: never starting with `-` (it would be an option), never ending in `-`,
+ * `.`, `:` or `@` (apt-get reads an unknown name ending in `-` as "remove it").
+ */
+const PACKAGE_NAME = { minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9_](?:[A-Za-z0-9._+:~@-]*[A-Za-z0-9_+~])?$' };
 
 /** A package and, optionally, the version wanted. */
 export const PackageSpec = Type.Object({
   name: Type.String({ ...PACKAGE_NAME, description: 'Package name.' }),
-  version: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9_][A-Za-z0-9._+:~-]*$', description: 'Exact version; default: the candidate (latest) version.' })),
+  version: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9_](?:[A-Za-z0-9._+:~-]*[A-Za-z0-9_+~])?$', description: 'Exact version (never ending in `-`, `.` or `:`); default: the candidate (latest) version.' })),
 }, {
   $id: 'PackageSpec',
   additionalProperties: false,

@@ -59,15 +59,16 @@ const SECURITY_UPGRADE = [
   'exec env DEBIAN_FRONTEND=noninteractive apt-get $opts install --only-upgrade -- $sec',
 ].join('\n');
 
-const PATTERN_CHARS = /[.+~]/;
-
 function spec(s: Spec): string {
   return s.version ? `${s.name}=${s.version}` : s.name;
 }
 
+/**
+ * Every name must be a package apt knows exactly: apt-get reads an unknown name as a pattern (`.`, `+`, `~`) or,
+ * ending in `-` / `+`, as "remove it" / "install it" — `remove foo+` would install foo.
+ */
 function exactCheck(names: string[]): string[][] {
-  const risky = names.filter((n) => PATTERN_CHARS.test(n));
-  return risky.length ? [['sh', '-c', EXACT_NAMES, 'capstan-exact-names', ...risky]] : [];
+  return names.length ? [['sh', '-c', EXACT_NAMES, 'capstan-exact-names', ...names]] : [];
 }
 
 function refresh(on: boolean): string[][] {

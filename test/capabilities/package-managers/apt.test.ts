@@ -34,19 +34,20 @@ const brief = (cs: { name: string; versionBefore: string | null; versionAfter: s
 
 t.test('commands: non-interactive apt-get, every name after --, pins allow downgrades', async (t) => {
   const base = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'Dpkg::Use-Pty=0'];
-  t.same(apt.commands({ kind: 'install', packages: [{ name: 'nginx' }, { name: 'curl', version: '7.88.1-10' }], refresh: true, dryRun: false }), [
-    ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-q', 'update'],
-    [...base, '--allow-downgrades', 'install', '--', 'nginx', 'curl=7.88.1-10'],
-  ]);
-  t.same(apt.commands({ kind: 'uninstall', names: ['telnet'], purge: true, dryRun: true }), [[...base, '-s', 'purge', '--', 'telnet']]);
+  // Every name is first checked to be a package apt knows exactly (the fixed script, then the names).
+  const exact = (names: string[]) => (c: string[][]) => { t.same(c[0].slice(0, 2), ['sh', '-c']); t.same(c[0].slice(3), ['capstan-exact-names', ...names]); return c.slice(1); };
+  const install = apt.commands({ kind: 'install', packages: [{ name: 'nginx' }, { name: 'curl', version: '7.88.1-10' }], refresh: true, dryRun: false });
+  t.same(install[0], ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-q', 'update']);
+  t.same(exact(['nginx', 'curl'])(install.slice(1)), [[...base, '--allow-downgrades', 'install', '--', 'nginx', 'curl=7.88.1-10']]);
+  t.same(exact(['telnet'])(apt.commands({ kind: 'uninstall', names: ['telnet'], purge: true, dryRun: true })), [[...base, '-s', 'purge', '--', 'telnet']]);
   t.same(apt.commands({ kind: 'update', securityOnly: false, refresh: false, dryRun: false }), [[...base, 'upgrade', '--with-new-pkgs']]);
-  t.same(apt.commands({ kind: 'update', packages: [{ name: 'openssl' }], securityOnly: false, refresh: false, dryRun: true }), [[...base, '-s', 'install', '--only-upgrade', '--', 'openssl']]);
+  t.same(exact(['openssl'])(apt.commands({ kind: 'update', packages: [{ name: 'openssl' }], securityOnly: false, refresh: false, dryRun: true })), [[...base, '-s', 'install', '--only-upgrade', '--', 'openssl']]);
   const sec = apt.commands({ kind: 'update', securityOnly: true, refresh: false, dryRun: true });
   t.same(sec[0].slice(0, 2), ['sh', '-c']);
   t.same(sec[0].slice(3), ['capstan-security-upgrade', ...base.slice(3), '-s', '--'], 'the fixed script gets the options, then the names');
   const dotted = apt.commands({ kind: 'install', packages: [{ name: 'g++' }, { name: 'libc6.1' }, { name: 'tb-demo' }], refresh: false, dryRun: false });
   t.same(dotted[0].slice(0, 2), ['sh', '-c']);
-  t.same(dotted[0].slice(3), ['capstan-exact-names', 'g++', 'libc6.1'], 'names apt could read as patterns are checked to be exact first');
+  t.same(dotted[0].slice(3), ['capstan-exact-names', 'g++', 'libc6.1', 'tb-demo'], 'every name is checked to be exact first: apt could read it as a pattern or as remove/install (a trailing - or +)');
   t.same(apt.queryInstalled(['tb-demo']), ['dpkg-query', '-W', '-f=${db:Status-Abbrev}\t${Package}\t${Version}\t${Architecture}\n', '--', 'tb-demo']);
   t.same(apt.queryInstalled([]).slice(-1), ['-f=${db:Status-Abbrev}\t${Package}\t${Version}\t${Architecture}\n']);
   t.same(apt.commands({ kind: 'search', query: '-o x', limit: 5 })[0].slice(3), ['capstan-apt-search', '5', '--', '-o', 'x'], 'search words are regexes after --');
