@@ -243,7 +243,8 @@ export class PackageProvider {
     const exitCode = runExitCode(manager, exits, run.outcome.exitCode);
     // Nothing ran (no connection, a cancel before the script started): the transport's own outcome stands.
     if (!exits.length && run.outcome.status !== 'succeeded') return { ...run.outcome, value: { manager: manager.name, dryRun: op.dryRun, changes: [], lockWaits } };
-    const changes = manager.parseChanges(op, run.output, exitCode, manager.parseInstalled(tagged('before')), manager.parseInstalled(tagged('after')));
+    const after = op.dryRun || tagged('queried').includes('after') ? manager.parseInstalled(tagged('after')) : undefined;
+    const changes = manager.parseChanges(op, run.output, exitCode, manager.parseInstalled(tagged('before')), after);
     const value: Static<typeof PackageRunResult> = { manager: manager.name, dryRun: op.dryRun, changes, lockWaits };
     return { ...settleOutcome(manager, op, run.outcome, run.output, exitCode), value, changed: !op.dryRun && changes.some((c) => CHANGED.has(c.action)) };
   }

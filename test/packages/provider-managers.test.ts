@@ -75,7 +75,7 @@ t.test('dnf --assumeno: exit 1 after "Operation aborted." is a succeeded dry run
 t.test('zypper: a held lock is retried, then the install goes through', async (t) => {
   const { registry, scripts } = fakeRegistry((_s, _n, attempt) => attempt === 1
     ? { out: [...lines('zypper', 'locked.txt'), 'MARK:exit 7'], exit: 7 }
-    : { out: [...lines('zypper', 'install-telnet.txt'), 'MARK:exit 0', 'MARK:after telnet\t1.2-165.63\tx86_64'], exit: 0 });
+    : { out: [...lines('zypper', 'install-telnet.txt'), 'MARK:exit 0', 'MARK:after telnet\t1.2-165.63\tx86_64', 'MARK:queried after'], exit: 0 });
   const provider = new PackageProvider(registry, {} as InventoryService, PACKAGE_MANAGERS, { queryTimeoutMs: 1000, lockRetryMs: 1 });
   const { ctx, events } = context([node('suse1')]);
   const { results } = await changeOf(provider)(ctx, 'zypper', undefined, { kind: 'install', packages: [{ name: 'telnet' }], refresh: false, dryRun: false });

@@ -55,7 +55,7 @@ function runCtx(signal?: AbortSignal): ExecutionContext & { events: ExecutionEmi
 
 const ok: Step = {
   exit: 0,
-  lines: ['Reading package lists...', 'Selecting previously unselected package tb-lib.', 'Unpacking tb-lib (0.5) ...', 'Setting up tb-lib (0.5) ...', '@:exit 0', '@:after ii \ttb-lib\t0.5\tall'],
+  lines: ['Reading package lists...', 'Selecting previously unselected package tb-lib.', 'Unpacking tb-lib (0.5) ...', 'Setting up tb-lib (0.5) ...', '@:exit 0', '@:after ii \ttb-lib\t0.5\tall', '@:queried after'],
 };
 const locked: Step = { exit: 100, lines: [LOCKED, 'E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?', '@:exit 100'] };
 const install = { packages: [{ name: 'tb-lib' }], manager: 'apt' };

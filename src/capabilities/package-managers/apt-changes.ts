@@ -121,17 +121,17 @@ export function readAptOutput(output: string[]): { seen: Map<string, Seen>; sect
 const CHANGED: Action[] = ['installed', 'upgraded', 'downgraded', 'removed'];
 
 /** PackageManager.parseChanges for apt (see the module comment). */
-export function parseAptChanges(op: ChangeOp, output: string[], exitCode: number, before: Installed[], after: Installed[]): PackageChangeT[] {
+export function parseAptChanges(op: ChangeOp, output: string[], exitCode: number, before: Installed[], after: Installed[] | undefined): PackageChangeT[] {
   const { seen, sections, errors } = readAptOutput(output);
   const was = new Map(before.map((i) => [i.name, i]));
-  const now = new Map(after.map((i) => [i.name, i]));
+  const now = new Map((after ?? []).map((i) => [i.name, i]));
   const inSection = (k: string, n: string) => sections.get(k)?.has(n) ?? false;
   const named = op.kind === 'install' || op.kind === 'uninstall' || (op.kind === 'update' && op.packages !== undefined);
   const asked = new Set(op.kind === 'install' ? op.packages.map((p) => p.name) : op.kind === 'uninstall' ? op.names : (op.packages ?? []).map((p) => p.name));
   // The before/after queries cover what the request named (everything for update-all); other packages apt
-  // touched are known from its output only. An empty after (the script stopped before its query) says nothing.
+  // touched are known from its output only. No after (not read again after the run) says nothing.
   const queried = (n: string) => !named || asked.has(n);
-  const afterRan = after.length > 0;
+  const afterRan = after !== undefined;
 
   const change = (name: string, requested: boolean): PackageChangeT | undefined => {
     const s = seen.get(name);
@@ -168,7 +168,7 @@ export function parseAptChanges(op: ChangeOp, output: string[], exitCode: number
     if (c) out.push(c);
   }
   // Everything else apt touched: the plan and dpkg's progress first, then what the queries show changed.
-  const others = new Set<string>([...seen.keys(), ...(named ? [] : [...before, ...after].map((i) => i.name))]);
+  const others = new Set<string>([...seen.keys(), ...(named ? [] : [...before, ...(after ?? [])].map((i) => i.name))]);
   for (const n of others) {
     if (asked.has(n)) continue;
     const c = change(n, false);

@@ -146,7 +146,8 @@ export interface SettleInput {
   ok: boolean;
   output: string[];
   before: Installed[];
-  after: Installed[];
+  /** undefined: not read after the operation (see PackageManager.parseChanges). */
+  after: Installed[] | undefined;
   /** What the output says was (or, in a dry run, would be) done, by package name. */
   plan: Map<string, Planned>;
   /** Packages the manager could not find or would not touch, by requested name. */
@@ -179,7 +180,7 @@ export function settle(input: SettleInput): PackageChangeT[] {
   const { op, ok, output, plan, refused, fold = false } = input;
   const key = (n: string) => (fold ? n.toLowerCase() : n);
   const before = byName(input.before, fold);
-  const after = byName(input.after, fold);
+  const after = byName(input.after ?? [], fold);
   const planOf = (n: string) => plan.get(n) ?? (fold ? [...plan].find(([k]) => k.toLowerCase() === n.toLowerCase())?.[1] : undefined);
   const out: PackageChangeT[] = [];
   const seen = new Set<string>();

@@ -51,7 +51,7 @@ export function psScript(m: PackageManager, op: PackageOp, marker: string): stri
   for (const argv of m.commands(op)) {
     out.push(`if ($rc -eq 0) { $global:LASTEXITCODE = $null; ${call(argv)}; $ok = $?; $c = $global:LASTEXITCODE; if ($null -eq $c) { $c = if ($ok) { 0 } else { 127 } }; Write-Output ("{0}:exit {1}" -f $M, $c); if ($first -eq 0) { $first = $c }; if ($goOn -notcontains $c) { $rc = $c } }`);
   }
-  if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>$null | Mark 'after'`);
+  if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>$null | Mark 'after'`, 'Write-Output ("{0}:queried after" -f $M)');
   out.push('if ($rc -ne 0) { exit $rc }', 'exit $first', '');
   return out.join('\r\n');
 }

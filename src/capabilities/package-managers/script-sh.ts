@@ -6,6 +6,7 @@
  *   exit <code>    after each command, its exit code; the script stops at the first that fails (a code
  *                  in the manager's `continueOn` does not stop it)
  *   after <line>   the installed packages after (not for dry runs, list or search)
+ *   queried after  the query of `after` ran to its end (without it, the installed versions after are unknown)
  * Everything else is the manager's own output, streamed as it prints it. The script exits with the code
  * that stopped it, else the first non-zero code a command gave (0 when all succeeded).
  */
@@ -54,7 +55,8 @@ export function shScript(m: PackageManager, op: PackageOp, marker: string): stri
   for (const argv of m.commands(op)) {
     out.push(`if [ "$rc" -eq 0 ]; then ${line(argv)}; c=$?; printf '%s:exit %s\\n' "$M" "$c"; [ "$first" -eq 0 ] && first=$c; case "$c" in ${goOn}) ;; *) rc=$c ;; esac; fi`);
   }
-  if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>/dev/null | mark after`);
+  // `queried` after the query says it ran to its end: a run cut during it has no `after` to trust.
+  if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>/dev/null | mark after`, `printf '%s:queried after\\n' "$M"`);
   out.push('if [ "$rc" -ne 0 ]; then exit "$rc"; fi', 'exit "$first"', '');
   return out.join('\n');
 }

@@ -70,10 +70,13 @@ export interface PackageManager {
    * installed and `action` what would be done): from the versions before and after (real runs) and the
    * manager's own output (dry runs, not-found and held messages). `message` keeps the manager's own line(s)
    * about that package. Packages the request named come first, in its order; packages the manager touched
-   * besides (dependencies, update-all) follow.
+   * besides (dependencies, update-all) follow. `after` is undefined when the installed versions could not be
+   * read again after the operation (the run was canceled or timed out during it, the connection dropped, and
+   * the provider's own query afterwards failed too): then nothing may be read as removed for lack of a line,
+   * and what is known comes from the manager's output only.
    */
   parseChanges(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, output: string[], exitCode: number,
-    before: Installed[], after: Installed[]): PackageChangeT[];
+    before: Installed[], after: Installed[] | undefined): PackageChangeT[];
   /**
    * Whether an attempt whose command exited with `exitCode` (not 0) still did what was asked, so that the
    * target's result is a success: a dry run the manager ended by declining its own prompt (dnf/yum
