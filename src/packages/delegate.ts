@@ -2,12 +2,13 @@
  * Runs a script on targets through the execution providers already there: each target goes to the
  * highest-priority available provider of script.execute that knows it (ssh, bolt, ansible), with the run's
  * own context (signal, process tracking, output budget). Lines the script prints with the run's marker are
- * taken out of the stream and returned; everything else streams to the caller as the target printed it and
+ * taken out of the stream and returned (marked-lines.ts); everything else streams to the caller as the target printed it and
  * is kept, in order, for parsing. Each target's own result is held back: the caller emits it with its value.
  */
 import type { CapabilityRegistry } from '../core/registry.js';
 import { Errors, toCapstanError } from '../core/errors.js';
 import type { ExecutionContext, TargetNode, TargetOutcome } from '../core/types.js';
+import { MarkedLineReader } from './marked-lines.js';
 
 /** What one target printed and how it ended. */
 export interface ScriptRun {
@@ -46,8 +47,7 @@ export function scriptProviders(registry: CapabilityRegistry, targets: TargetNod
  */
 export async function runScript(registry: CapabilityRegistry, ctx: ExecutionContext, targets: TargetNode[], req: ScriptRequest, timeoutMs: number): Promise<Map<string, ScriptRun>> {
   const runs = new Map<string, ScriptRun>(targets.map((t) => [t.name, { outcome: { target: t.name, status: 'failed', exitCode: null }, marked: [], output: [] }]));
-  const prefix = `${req.marker}:`;
-  const pending = new Map<string, string>();
+  const readers = new Map<string, MarkedLineReader>();
   const emit: ExecutionContext['emit'] = (e) => {
     const run = runs.get(e.target);
     if (!run) return;
@@ -60,21 +60,17 @@ export async function runScript(registry: CapabilityRegistry, ctx: ExecutionCont
       if (req.stream) ctx.emit(e);
       return;
     }
-    // A line may come in pieces (partial): it is whole when a piece without `partial` ends it.
+    // stdout may carry the script's marker lines; stderr is the manager's only.
     const key = `${e.target}\u0000${e.type}`;
-    const whole = (pending.get(key) ?? '') + e.line;
-    if (e.partial) pending.set(key, whole);
-    else {
-      pending.delete(key);
-      if (e.type === 'stdout' && whole.startsWith(prefix)) {
-        const rest = whole.slice(prefix.length);
-        const sp = rest.indexOf(' ');
-        run.marked.push(sp < 0 ? [rest, ''] : [rest.slice(0, sp), rest.slice(sp + 1)]);
-        return;
-      }
-      run.output.push(whole);
+    let reader = readers.get(key);
+    if (!reader) readers.set(key, (reader = new MarkedLineReader(e.type === 'stdout' ? `${req.marker}:` : undefined)));
+    const got = reader.push(e.line, e.partial === true);
+    if (got.marked) run.marked.push(got.marked);
+    if (got.output !== undefined) run.output.push(got.output);
+    if (req.stream && got.stream) {
+      const { partial: _p, ...rest } = e;
+      ctx.emit({ ...rest, line: got.stream.line, ...(got.stream.partial ? { partial: true } : {}) });
     }
-    if (req.stream) ctx.emit(e);
   };
   const params = { script: req.script, ...(req.interpreter ? { interpreter: req.interpreter } : {}), ...(req.runAs ? { runAs: req.runAs } : {}) };
   await Promise.all([...scriptProviders(registry, targets)].map(async ([provider, nodes]) => {
