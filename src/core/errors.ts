@@ -102,15 +102,29 @@ type ErrorClass = new (detail: string, opts?: CapstanErrorOptions) => CapstanErr
 
 export const CATALOGUE: CatalogueEntry[] = [];
 
+const BY_CODE = new Map<string, ErrorClass>();
+
 function define(code: string, category: ErrorCategory, title: string, description: string, status?: number): ErrorClass {
   const full = `CAPSTAN_ERR_${code}`;
   if (CATALOGUE.some((e) => e.code === full)) throw new Error(`duplicate error code ${full}`);
   CATALOGUE.push({ code: full, category, title, description, ...(status ? { status } : {}) });
-  return class extends CapstanError {
+  const cls = class extends CapstanError {
     constructor(detail: string, opts?: CapstanErrorOptions) {
       super(full, category, title, detail, status && opts?.status === undefined ? { ...opts, status } : opts);
     }
   };
+  BY_CODE.set(full, cls);
+  return cls;
+}
+
+/**
+ * The catalogue's error of `code` (`CAPSTAN_ERR_...`) with `detail`: an error that travelled as data (a
+ * target's outcome, a source's status) thrown again with its own code and status. A code not in the
+ * catalogue gives an Upstream error.
+ */
+export function errorOfCode(code: string, detail: string, opts?: CapstanErrorOptions): CapstanError {
+  const cls = BY_CODE.get(code);
+  return cls ? new cls(detail, opts) : new Errors.Upstream(detail, opts);
 }
 
 /** The catalogue. Append only: never rename or reuse a code. */

@@ -7,27 +7,24 @@
  * package process holds the lock (within the run's timeout), and answers each target's result with a
  * PackageRunResult value: versions before and after, action, the manager's message.
  */
-import { randomBytes } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
-import { packageInstall, packageList, packageSearch, packageUninstall, packageUpdate, type PackageRunResult } from '../capabilities/package.js';
+import { packageInstall, packageList, packageSearch, packageUninstall, packageUpdate, type PackageChange } from '../capabilities/package.js';
 import type { ManagerName, PackageManager, PackageOp } from '../capabilities/package-managers/types.js';
-import { Errors, fieldError, toCapstanError } from '../core/errors.js';
+import { Errors, errorOfCode, fieldError, toCapstanError } from '../core/errors.js';
 import { SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { CapabilityRegistry } from '../core/registry.js';
 import { implement, type ExecutionContext, type TargetNode, type TargetOutcome } from '../core/types.js';
 import type { InventoryService } from '../inventory/aggregate.js';
+import { marker, runChange, type ChangeOp } from './change-run.js';
 import { runScript, type ScriptRun } from './delegate.js';
 import { managerFromFacts, probeScript } from './manager-choice.js';
-import { scriptFor } from './scripts.js';
-import { runExitCode, settleOutcome } from './settle.js';
+import { installedScript, scriptFor } from './scripts.js';
 
 /** The source name of the package provider. */
 export const PACKAGE_SOURCE = 'packages';
 
 /** Below the plugins' default (50): a plugin with its own package support wins where it knows the node. */
 const PRIORITY = 10;
-
-const CHANGED = new Set(['installed', 'upgraded', 'downgraded', 'removed']);
 
 export interface PackageProviderOptions {
   /** Time a query (list, search, facts, probe) gets (ms). */
@@ -37,19 +34,12 @@ export interface PackageProviderOptions {
   maxLockWaitMs?: number;
 }
 
-type ChangeOp = Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>;
+type PackageChangeT = Static<typeof PackageChange>;
 
-function marker(): string {
-  return `capstan-pkg-${randomBytes(9).toString('base64url').replace(/[^A-Za-z0-9]/g, 'x')}`;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => { clearTimeout(timer); signal.removeEventListener('abort', done); resolve(); };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+/** The managers of a run's targets, and the targets whose manager could not be found (their outcome). */
+interface ManagersOf {
+  byManager: Map<ManagerName, TargetNode[]>;
+  failed: TargetOutcome[];
 }
 
 /**
@@ -65,6 +55,22 @@ function refusal(manager: PackageManager, op: ChangeOp): TargetOutcome['error'] 
     const e = toCapstanError(err);
     return { category: e.category, code: e.code, title: e.title, detail: e.message };
   }
+}
+
+/** The outcome of a script that did not run to its end as the error it is (a transport's error kept as is). */
+function failedRun(target: string, run: ScriptRun | undefined, what: string): TargetOutcome {
+  const o = run?.outcome;
+  const error = o?.error ?? {
+    category: 'execution_failed', code: 'CAPSTAN_ERR_EXECUTION_FAILED', title: 'Execution failed',
+    detail: `${what} exited ${o?.exitCode ?? 'without a code'}${run?.output.length ? `: ${run.output.slice(-5).join('\n')}` : ''}`,
+  };
+  return { target, status: o && o.status !== 'succeeded' ? o.status : 'failed', exitCode: o?.exitCode ?? null, error };
+}
+
+/** Whether a requested name (`foo`, `foo:i386`, `foo.i686`) is the installed package `i` (case-folded for Chocolatey). */
+function isInstalled(name: string, installed: { name: string; arch?: string }[], fold: boolean): boolean {
+  const eq = (a: string, b: string) => (fold ? a.toLowerCase() === b.toLowerCase() : a === b);
+  return installed.some((i) => eq(name, i.name) || (i.arch !== undefined && (eq(name, `${i.name}:${i.arch}`) || eq(name, `${i.name}.${i.arch}`))));
 }
 
 export class PackageProvider {
@@ -113,13 +119,18 @@ export class PackageProvider {
     return (await this.inventory.node(name, this.system(ctx))).node as TargetNode;
   }
 
-  /** The manager of each target: asked for, from facts, else probed on the node. */
-  private async managersOf(ctx: ExecutionContext, targets: TargetNode[], asked?: ManagerName): Promise<Map<ManagerName, TargetNode[]>> {
-    const out = new Map<ManagerName, TargetNode[]>();
-    const add = (m: ManagerName, t: TargetNode) => out.set(m, [...(out.get(m) ?? []), t]);
+  /**
+   * The manager of each target: asked for, from facts, else probed on the node. A target the probe could not
+   * run on keeps its transport's outcome (unreachable, refused credentials, timed out); one where no manager
+   * is installed fails with CAPSTAN_ERR_TOOL_NOT_INSTALLED.
+   */
+  private async managersOf(ctx: ExecutionContext, targets: TargetNode[], asked?: ManagerName): Promise<ManagersOf> {
+    const byManager = new Map<ManagerName, TargetNode[]>();
+    const failed: TargetOutcome[] = [];
+    const add = (m: ManagerName, t: TargetNode) => byManager.set(m, [...(byManager.get(m) ?? []), t]);
     if (asked) {
       for (const t of targets) add(asked, t);
-      return out;
+      return { byManager, failed };
     }
     const unknown: TargetNode[] = [];
     await Promise.all(targets.map(async (t) => {
@@ -127,21 +138,22 @@ export class PackageProvider {
       if (m) add(m, t);
       else unknown.push(t);
     }));
-    if (unknown.length) {
-      const mark = marker();
-      const runs = await runScript(this.registry, this.system(ctx), unknown, { script: probeScript(mark), marker: mark, stream: false }, this.options.queryTimeoutMs);
-      for (const t of unknown) {
-        const found = runs.get(t.name)?.marked.find(([tag]) => tag === 'manager')?.[1] as ManagerName | 'none' | undefined;
-        if (found && found !== 'none' && this.managers[found]) add(found, t);
-        else {
-          const run = runs.get(t.name);
-          const detail = run?.outcome.error?.detail ?? 'none of apt-get, dnf, yum, zypper, apk, choco is installed';
-          ctx.emit({ type: 'target_result', target: t.name, status: 'failed', exitCode: run?.outcome.exitCode ?? null,
-            error: { category: 'unavailable', code: 'CAPSTAN_ERR_TOOL_NOT_INSTALLED', title: 'No package manager found', detail } });
-        }
-      }
+    if (!unknown.length) return { byManager, failed };
+    const mark = marker();
+    const runs = await runScript(this.registry, this.system(ctx), unknown, { script: probeScript(mark), marker: mark, stream: false }, this.options.queryTimeoutMs);
+    for (const t of unknown) {
+      const run = runs.get(t.name);
+      const found = run?.marked.find(([tag]) => tag === 'manager')?.[1];
+      if (found && found !== 'none' && this.managers[found as ManagerName]) add(found as ManagerName, t);
+      else if (found === 'none') {
+        failed.push({ target: t.name, status: 'failed', exitCode: run?.outcome.exitCode ?? null,
+          error: { category: 'unavailable', code: 'CAPSTAN_ERR_TOOL_NOT_INSTALLED', title: 'No package manager found', detail: 'none of apt-get, dnf, yum, zypper, apk, choco is installed' } });
+      } else if (found) {
+        failed.push({ target: t.name, status: 'failed', exitCode: null,
+          error: { category: 'not_implemented', code: 'CAPSTAN_ERR_NOT_IMPLEMENTED', title: 'Package manager not supported', detail: `${found} is not supported by the package provider` } });
+      } else failed.push(failedRun(t.name, run, 'the probe for a package manager'));
     }
-    return out;
+    return { byManager, failed };
   }
 
   private supported(name: ManagerName): PackageManager {
@@ -164,88 +176,93 @@ export class PackageProvider {
     }
   }
 
-  /** One query script on one node (not streamed); a failed run is an Upstream error carrying the output's tail. */
+  /**
+   * One query script on one node (not streamed). The query fails with the transport's own error when the
+   * node could not be reached, and with an Upstream error carrying the manager's last lines when a command
+   * exited non-zero, unless the manager says that exit only means "nothing matched" (noMatch).
+   */
   private async query(ctx: ExecutionContext, node: TargetNode, op: Extract<PackageOp, { kind: 'list' | 'search' }>) {
-    const [[name] = []] = [...await this.managersOf(this.system(ctx), [node])];
-    if (!name) throw new Errors.ToolMissing(`No package manager found on '${node.name}'.`);
-    const manager = this.supported(name);
+    const { byManager, failed } = await this.managersOf(this.system(ctx), [node]);
+    if (failed.length) throw errorOfCode(failed[0].error!.code, `'${node.name}': ${failed[0].error!.detail}`);
+    const manager = this.supported([...byManager.keys()][0]);
     const mark = marker();
     const runs = await runScript(this.registry, this.system(ctx), [node], { ...scriptFor(manager, op, mark), marker: mark, stream: false }, this.options.queryTimeoutMs);
     const run = runs.get(node.name)!;
-    // grep-like searches exit 1 when nothing matched: only a failure without any output is an error.
-    if (run.outcome.status !== 'succeeded' && (run.outcome.exitCode === null || run.output.length === 0 && run.outcome.exitCode !== 1)) {
-      const detail = run.outcome.error?.detail ?? run.output.slice(-5).join('\n');
-      throw new Errors.Upstream(`${manager.name} on '${node.name}' failed: ${detail}`);
-    }
-    return { manager, run };
+    if (run.outcome.status === 'succeeded') return { manager, run };
+    const exits = run.marked.filter(([tag]) => tag === 'exit').map(([, code]) => Number(code));
+    const last = exits[exits.length - 1];
+    // Only the command the script stopped at may have failed; every one before it exited 0.
+    if (last !== undefined && last !== 0 && exits.slice(0, -1).every((c) => c === 0) && manager.noMatch?.(op, last, run.output)) return { manager, run };
+    if (last === undefined && run.outcome.error) throw errorOfCode(run.outcome.error.code, `'${node.name}': ${run.outcome.error.detail}`);
+    throw new Errors.Upstream(`${manager.name} on '${node.name}' failed (exit ${last ?? run.outcome.exitCode ?? 'unknown'}): ${run.output.slice(-5).join('\n') || run.outcome.error?.detail || 'no output'}`);
   }
 
   /** install / uninstall / update on every target of the run. */
   private async change(ctx: ExecutionContext, asked: ManagerName | undefined, runAs: string | undefined, op: ChangeOp): Promise<{ results: TargetOutcome[] }> {
-    const byManager = await this.managersOf(ctx, ctx.targets ?? [], asked);
+    const { byManager, failed } = await this.managersOf(ctx, ctx.targets ?? [], asked);
     const results: TargetOutcome[] = [];
+    const report = (r: TargetOutcome) => {
+      ctx.emit({ type: 'target_result', ...r });
+      results.push(r);
+    };
+    failed.forEach(report);
     await Promise.all([...byManager].map(async ([name, targets]) => {
       const manager = this.managers[name];
       const refused = manager ? refusal(manager, op) : undefined;
-      const found = manager && !refused ? await this.changeWith(ctx, manager, targets, runAs, op) : targets.map((t) => ({
-        target: t.name, status: 'failed' as const, exitCode: null,
-        error: refused ?? { category: 'not_implemented', code: 'CAPSTAN_ERR_NOT_IMPLEMENTED', title: 'Package manager not supported', detail: `${name} is not supported by the package provider` },
-      }));
-      for (const r of found) {
-        ctx.emit({ type: 'target_result', ...r });
-        results.push(r);
+      if (!manager || refused) {
+        for (const t of targets) {
+          report({ target: t.name, status: 'failed', exitCode: null,
+            error: refused ?? { category: 'not_implemented', code: 'CAPSTAN_ERR_NOT_IMPLEMENTED', title: 'Package manager not supported', detail: `${name} is not supported by the package provider` } });
+        }
+        return;
       }
+      const options = { queryTimeoutMs: this.options.queryTimeoutMs, lockRetryMs: this.options.lockRetryMs ?? 1000, maxLockWaitMs: this.options.maxLockWaitMs ?? 10_000, ...(runAs ? { runAs } : {}) };
+      if (op.kind === 'update' && op.packages && manager.updateInstallsAbsent) {
+        (await this.updateInstalled(ctx, manager, targets, op, options)).forEach(report);
+      } else (await runChange(this.registry, ctx, manager, targets, op, options)).forEach(report);
     }));
     return { results };
   }
 
-  /** Runs the operation on targets of one manager, again for those whose package database was locked. */
-  private async changeWith(ctx: ExecutionContext, manager: PackageManager, targets: TargetNode[], runAs: string | undefined, op: ChangeOp): Promise<TargetOutcome[]> {
-    const lockWaits = new Map<string, string[]>(targets.map((t) => [t.name, []]));
-    const done: TargetOutcome[] = [];
-    let pending = targets;
-    let wait = this.options.lockRetryMs ?? 1000;
-    while (pending.length) {
-      const mark = marker();
-      const runs = await runScript(this.registry, ctx, pending, { ...scriptFor(manager, op, mark), marker: mark, runAs, stream: true }, 2_147_483_647);
-      const again: TargetNode[] = [];
-      for (const t of pending) {
-        const run = runs.get(t.name)!;
-        const held = !ctx.signal.aborted && run.outcome.status === 'failed' && run.outcome.exitCode !== null ? manager.lockHeld(run.output, run.outcome.exitCode) : undefined;
-        if (held) {
-          lockWaits.get(t.name)!.push(held);
-          ctx.emit({ type: 'notice', target: t.name, message: `package database locked: ${held}; trying again in ${Math.round(wait / 1000)} s` });
-          again.push(t);
-        } else done.push(this.outcome(manager, op, run, lockWaits.get(t.name)!));
+  /**
+   * A named update with a manager whose update would install what is not installed: per target, only the
+   * requested packages installed now are updated (targets grouped by that set); the others are `not_found`.
+   */
+  private async updateInstalled(ctx: ExecutionContext, manager: PackageManager, targets: TargetNode[], op: Extract<ChangeOp, { kind: 'update' }>,
+    options: Parameters<typeof runChange>[5]): Promise<TargetOutcome[]> {
+    const specs = op.packages ?? [];
+    const mark = marker();
+    const runs = await runScript(this.registry, ctx, targets, { ...installedScript(manager, op, mark), marker: mark, ...(options.runAs ? { runAs: options.runAs } : {}), stream: false }, this.options.queryTimeoutMs);
+    const out: TargetOutcome[] = [];
+    const groups = new Map<string, { keep: typeof specs; targets: TargetNode[] }>();
+    for (const t of targets) {
+      const run = runs.get(t.name)!;
+      if (!run.marked.some(([tag, text]) => tag === 'queried' && text === 'after')) {
+        out.push(failedRun(t.name, run, 'the query of installed packages'));
+        continue;
       }
-      pending = again;
-      if (pending.length) {
-        await sleep(wait, ctx.signal);
-        wait = Math.min(wait * 2, this.options.maxLockWaitMs ?? 10_000);
-        if (ctx.signal.aborted) {
-          // Cancel or timeout while waiting: the held lock is what the run ended on.
-          for (const t of pending) {
-            const waits = lockWaits.get(t.name)!;
-            done.push({ target: t.name, status: ctx.signal.reason === 'timeout' ? 'timed_out' : 'canceled', exitCode: null,
-              value: { manager: manager.name, dryRun: op.dryRun, changes: [], lockWaits: waits } satisfies Static<typeof PackageRunResult>,
-              error: { category: 'unavailable', code: 'CAPSTAN_ERR_UPSTREAM_ERROR', title: 'Package database locked', detail: `still locked when the run ended: ${waits[waits.length - 1]}` } });
-          }
-          pending = [];
-        }
-      }
+      const installed = manager.parseInstalled(run.marked.filter(([tag]) => tag === 'after').map(([, text]) => text));
+      const keep = specs.filter((s) => isInstalled(s.name, installed, manager.name === 'chocolatey'));
+      const key = keep.map((s) => s.name).join('\u0000');
+      groups.set(key, { keep, targets: [...(groups.get(key)?.targets ?? []), t] });
     }
-    return done;
-  }
-
-  private outcome(manager: PackageManager, op: ChangeOp, run: ScriptRun, lockWaits: string[]): TargetOutcome {
-    const tagged = (tag: string) => run.marked.filter(([t]) => t === tag).map(([, text]) => text);
-    const exits = tagged('exit').map(Number);
-    const exitCode = runExitCode(manager, exits, run.outcome.exitCode);
-    // Nothing ran (no connection, a cancel before the script started): the transport's own outcome stands.
-    if (!exits.length && run.outcome.status !== 'succeeded') return { ...run.outcome, value: { manager: manager.name, dryRun: op.dryRun, changes: [], lockWaits } };
-    const after = op.dryRun || tagged('queried').includes('after') ? manager.parseInstalled(tagged('after')) : undefined;
-    const changes = manager.parseChanges(op, run.output, exitCode, manager.parseInstalled(tagged('before')), after);
-    const value: Static<typeof PackageRunResult> = { manager: manager.name, dryRun: op.dryRun, changes, lockWaits };
-    return { ...settleOutcome(manager, op, run.outcome, run.output, exitCode), value, changed: !op.dryRun && changes.some((c) => CHANGED.has(c.action)) };
+    await Promise.all([...groups.values()].map(async ({ keep, targets: group }) => {
+      const absent = (name: string): PackageChangeT => ({ name, versionBefore: null, versionAfter: null, action: 'not_found', message: 'not installed: an update only upgrades installed packages' });
+      const results = keep.length
+        ? await runChange(this.registry, ctx, manager, group, { ...op, packages: keep }, options)
+        : group.map((t): TargetOutcome => ({ target: t.name, status: 'succeeded', exitCode: 0, changed: false, value: { manager: manager.name, dryRun: op.dryRun, changes: [], lockWaits: [] } }));
+      for (const r of results) {
+        const value = r.value as { changes: PackageChangeT[] } | undefined;
+        if (!value) {
+          out.push(r);
+          continue;
+        }
+        // The request's order again: the packages left out read not_found where they stood.
+        const named = specs.map((s) => (keep.includes(s) ? value.changes.find((c) => c.name === s.name) : absent(s.name))).filter((c): c is PackageChangeT => c !== undefined);
+        const others = value.changes.filter((c) => !specs.some((s) => s.name === c.name));
+        out.push({ ...r, value: { ...value, changes: [...named, ...others] } });
+      }
+    }));
+    return out;
   }
 }

@@ -93,5 +93,6 @@ t.test('packages: list and search over every source', async (t) => {
   const none = await setup(t, ['chef']);
   t.match(await get(none.app, '/api/v1/packages/search?q=x'), { status: 400, body: { code: 'CAPSTAN_ERR_REQUEST_VALIDATION', errors: [{ in: 'query', pointer: '/node' }] } });
   const unreachable = await get(none.app, '/api/v1/packages/search?q=x&node=web1.example.com');
-  t.match(unreachable, { status: 200, body: { items: [], sources: [{ source: 'packages', status: 'error' }] } }, 'with a node the package source is asked (and fails here: no execution provider reaches web1.example.com)');
+  t.match(unreachable, { status: 404, body: { code: 'CAPSTAN_ERR_NODE_NOT_FOUND', node: 'web1.example.com' } }, 'with a node the package source is asked: no source knows it, a 404 and not an empty 200');
+  t.match(await get(none.app, '/api/v1/packages?node=ghost.example.com'), { status: 404, body: { code: 'CAPSTAN_ERR_NODE_NOT_FOUND' } }, 'the same for a list');
 });

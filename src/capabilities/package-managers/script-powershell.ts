@@ -7,6 +7,9 @@
 import { namesOf } from './script-sh.js';
 import type { PackageManager, PackageOp } from './types.js';
 
+/** Marked copies of a query's lines. */
+const MARK_FN = 'function Mark($tag) { process { Write-Output ("{0}:{1} {2}" -f $M, $tag, $_) } }';
+
 /**
  * One argument as a PowerShell single-quoted string literal. PowerShell takes the typographic quotes
  * U+2018-U+201B as single quotes too (about_Quoting_Rules), so each of them is doubled like `'`: none can
@@ -40,9 +43,9 @@ export function psScript(m: PackageManager, op: PackageOp, marker: string): stri
     '# Written by Capstan for one package operation; every argument is quoted.',
     "$ErrorActionPreference = 'Continue'",
     `$M = '${marker}'`,
-    'function Mark($tag) { process { Write-Output ("{0}:{1} {2}" -f $M, $tag, $_) } }',
+    MARK_FN,
   ];
-  if (changes) out.push(`${query} 2>$null | Mark 'before'`);
+  if (changes) out.push(`${query} 2>$null | Mark 'before'`, 'Write-Output ("{0}:queried before" -f $M)');
   // $rc: the code that stops the script (not 0 and not one of the manager's continueOn); $first: the first
   // non-zero one. $LASTEXITCODE is the global one (a script-scope assignment would shadow it) and is cleared
   // before each call: a program that could not be started leaves it unset, and counts as exit 127.
@@ -54,4 +57,17 @@ export function psScript(m: PackageManager, op: PackageOp, marker: string): stri
   if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>$null | Mark 'after'`, 'Write-Output ("{0}:queried after" -f $M)');
   out.push('if ($rc -ne 0) { exit $rc }', 'exit $first', '');
   return out.join('\r\n');
+}
+
+/** psScript's query of installed versions alone (`after` lines, then `queried after`); see shInstalledScript. */
+export function psInstalledScript(m: PackageManager, op: PackageOp, marker: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(marker)) throw new Error('bad marker');
+  return [
+    "$ErrorActionPreference = 'Continue'",
+    `$M = '${marker}'`,
+    MARK_FN,
+    `${call(m.queryInstalled(namesOf(op)))} 2>$null | Mark 'after'`,
+    'Write-Output ("{0}:queried after" -f $M)',
+    '',
+  ].join('\r\n');
 }

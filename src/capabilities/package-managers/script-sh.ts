@@ -3,6 +3,7 @@
  * nothing of the request is ever parsed by the shell). What the script prints for the provider starts with
  * the run's marker (`<marker>:<tag> <text>`) and is taken out of the stream:
  *   before <line>  the installed packages among those named, before the operation (queryInstalled)
+ *   queried before the query of `before` ran to its end: from here on the manager may have changed something
  *   exit <code>    after each command, its exit code; the script stops at the first that fails (a code
  *                  in the manager's `continueOn` does not stop it)
  *   after <line>   the installed packages after (not for dry runs, list or search)
@@ -11,6 +12,9 @@
  * that stopped it, else the first non-zero code a command gave (0 when all succeeded).
  */
 import type { PackageManager, PackageOp } from './types.js';
+
+/** Marked copies of a query's lines (a not-installed package's error line is dropped with its stderr). */
+const MARK_FN = 'mark() { while IFS= read -r l || [ -n "$l" ]; do printf \'%s:%s %s\\n\' "$M" "$1" "$l"; done; }';
 
 /** One argument as a sh word: single-quoted, a quote inside written as '\''. */
 export function shQuote(arg: string): string {
@@ -45,10 +49,9 @@ export function shScript(m: PackageManager, op: PackageOp, marker: string): stri
     '# Written by Capstan for one package operation; every argument is quoted.',
     'export LC_ALL=C LANG=C',
     `M=${marker}`,
-    // Marked copies of the query's lines (a not-installed package's error line is dropped with stderr).
-    'mark() { while IFS= read -r l || [ -n "$l" ]; do printf \'%s:%s %s\\n\' "$M" "$1" "$l"; done; }',
+    MARK_FN,
   ];
-  if (changes) out.push(`${query} 2>/dev/null | mark before`);
+  if (changes) out.push(`${query} 2>/dev/null | mark before`, `printf '%s:queried before\\n' "$M"`);
   // rc: the code that stops the script (not 0 and not one of the manager's continueOn); first: the first non-zero one.
   const goOn = ['0', ...(m.continueOn ?? []).filter((c) => Number.isInteger(c) && c > 0).map(String)].join('|');
   out.push('rc=0', 'first=0');
@@ -59,4 +62,21 @@ export function shScript(m: PackageManager, op: PackageOp, marker: string): stri
   if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>/dev/null | mark after`, `printf '%s:queried after\\n' "$M"`);
   out.push('if [ "$rc" -ne 0 ]; then exit "$rc"; fi', 'exit "$first"', '');
   return out.join('\n');
+}
+
+/**
+ * A script that only reads the installed versions of the packages `op` names, printed as `after` lines and
+ * ended by `queried after` (the same protocol as shScript's): for a run that could not read them itself.
+ */
+export function shInstalledScript(m: PackageManager, op: PackageOp, marker: string): string {
+  if (!/^[A-Za-z0-9_-]+$/.test(marker)) throw new Error('bad marker');
+  return [
+    '#!/bin/sh',
+    'export LC_ALL=C LANG=C',
+    `M=${marker}`,
+    MARK_FN,
+    `${line(m.queryInstalled(namesOf(op)))} 2>/dev/null | mark after`,
+    `printf '%s:queried after\\n' "$M"`,
+    '',
+  ].join('\n');
 }

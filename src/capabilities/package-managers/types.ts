@@ -91,6 +91,19 @@ export interface PackageManager {
    * stopped it, else with the first non-zero one; absent: any non-zero code stops the script.
    */
   readonly continueOn?: readonly number[];
+  /**
+   * Whether a list or search command that exited with `exitCode` (not 0) only found nothing: an empty answer,
+   * not a failure (zypper's 104 "no matching items", dnf's "No matching Packages to list" with exit 1).
+   * Absent: only 0 succeeds; any other exit makes the query fail with the manager's last lines.
+   */
+  noMatch?(op: Extract<PackageOp, { kind: 'list' | 'search' }>, exitCode: number, output: string[]): boolean;
+  /**
+   * An update naming packages would install those not installed (zypper `install --oldpackage` for a pinned
+   * version, apk `add --upgrade`, `choco upgrade`): the provider then asks which are installed first and
+   * updates only those; the others are `not_found` ("not installed"). Absent: the manager's update leaves
+   * packages that are not installed alone by itself (apt `--only-upgrade`, dnf `upgrade`).
+   */
+  readonly updateInstallsAbsent?: boolean;
   /** package.list: the installed packages (and upgradable ones with `availableVersion` when `op.upgradable`). */
   parseList(op: Extract<PackageOp, { kind: 'list' }>, output: string[]): Omit<PackageT, 'source'>[];
   /** package.search: available packages with their candidate version. */
