@@ -5,6 +5,7 @@
  */
 import t from 'tap';
 import { apk, parseApkList, parseSteps, splitApk } from '../../src/capabilities/package-managers/apk.js';
+import { compareApkVersions } from '../../src/capabilities/package-managers/apk-version.js';
 import { lines } from './fixtures.js';
 
 t.test('commands: argv for every operation, pins, purge, dry runs, refresh', async (t) => {
@@ -92,5 +93,48 @@ t.test('parseList and parseSearch', async (t) => {
   t.same(found, [
     { name: 'alpine-conf', version: '3.19.2-r0', architecture: 'x86_64', status: 'available' },
     { name: 'alpine-keys', version: '2.5-r0', architecture: 'x86_64', status: 'installed' },
+  ]);
+});
+
+t.test('lockHeld: only a lock another apk holds (EAGAIN), never a permission error', async (t) => {
+  t.match(apk.lockHeld(['ERROR: Unable to lock database: Resource temporarily unavailable', 'ERROR: Failed to open apk database: Resource temporarily unavailable'], 99), /^\/lib\/apk\/db\/lock held by another apk process/, 'apk-tools 3 (strerror)');
+  t.equal(apk.lockHeld(['ERROR: Unable to lock database: Permission denied', 'ERROR: Failed to open apk database: Permission denied'], 99), undefined, 'not root');
+  t.equal(apk.lockHeld(['ERROR: Unable to open database: Permission denied'], 1), undefined);
+  t.equal(apk.lockHeld(['ERROR: Unable to lock database: Read-only file system'], 99), undefined);
+});
+
+t.test('compareApkVersions: apk-tools test/unit/version.data (selection) and suffix order', async (t) => {
+  const data = lines('apk', 'version-order.txt').map((l) => l.split('#')[0].trim()).filter(Boolean);
+  t.ok(data.length > 30);
+  for (const l of data) {
+    const [a, op, b] = l.split(/\s+/);
+    const r = compareApkVersions(a, b);
+    t.ok(op === '<' ? r < 0 : op === '>' ? r > 0 : r === 0, l);
+  }
+  const order = ['1.0_alpha', '1.0_alpha2', '1.0_beta', '1.0_pre1', '1.0_rc1', '1.0', '1.0-r1', '1.0_cvs', '1.0_svn', '1.0_git20230424', '1.0_hg', '1.0_p1', '1.0a', '1.0.1'];
+  for (let i = 1; i < order.length; i++) t.ok(compareApkVersions(order[i - 1], order[i]) < 0, `${order[i - 1]} < ${order[i]}`);
+  t.equal(compareApkVersions('1.0-r0', '1.0-r0'), 0);
+  t.ok(compareApkVersions('1.0-r10', '1.0-r9') > 0, 'revisions as numbers');
+});
+
+t.test('parseChanges: upgraded/downgraded in apk order (1.0_rc1 -> 1.0 is an upgrade)', async (t) => {
+  const op = { kind: 'update' as const, packages: [{ name: 'a' }], securityOnly: false, refresh: false, dryRun: false };
+  const rc = { name: 'a', version: '1.0_rc1-r0', arch: 'x86_64' };
+  const up = apk.parseChanges(op, ['OK: 2 B in 2 packages'], 0, [rc], [{ ...rc, version: '1.0-r0' }]);
+  t.equal(up[0].action, 'upgraded', 'no step line: apk order');
+  const down = apk.parseChanges(op, [], 0, [{ ...rc, version: '1.0_p1-r0' }], [{ ...rc, version: '1.0-r0' }]);
+  t.equal(down[0].action, 'downgraded', '_p is after the release');
+  const verb = apk.parseChanges(op, ['(1/1) Upgrading a (1.0_rc1-r0 -> 1.0-r0)'], 0, [rc], [{ ...rc, version: '1.0-r0' }]);
+  t.equal(verb[0].action, 'upgraded');
+});
+
+t.test('parseSearch: the highest version apk offers, installed and upgradable ones', async (t) => {
+  const found = apk.parseSearch({ kind: 'search', query: 'tool', limit: 10 }, [
+    'tool-1.0-r0 x86_64 {tool} (MIT)', 'tool-1.0_rc1-r0 x86_64 {tool} (MIT)',
+    'kit-2.0_p1-r0 x86_64 {kit} (MIT)', 'kit-2.0-r0 x86_64 {kit} (MIT) [installed]',
+  ]);
+  t.same(found, [
+    { name: 'kit', version: '2.0-r0', architecture: 'x86_64', status: 'upgradable', availableVersion: '2.0_p1-r0' },
+    { name: 'tool', version: '1.0-r0', architecture: 'x86_64', status: 'available' },
   ]);
 });

@@ -11,10 +11,17 @@
  * Output (apk-tools' test/solver/*.test expectations, produced with `--simulate`, and test/user/query.sh,
  * recorded in test/packages/fixtures/apk): `(1/2) Installing b (2)`, `Upgrading b (1 -> 2)`,
  * `Purging a (2)`, `ERROR: unable to select packages:` then `  name (no such package):`; `apk list` prints
- * `name-version arch {origin} (license) [installed]`. A held database lock: `Unable to lock database`.
+ * `name-version arch {origin} (license) [installed]`. A database lock another apk holds: `ERROR: Unable to lock
+ * database: <EAGAIN's text>` (src/database.c: flock LOCK_NB failing with EWOULDBLOCK = EAGAIN; apk-tools 2
+ * prints it `temporary error (try again later)`, apk-tools 3 strerror's `Resource temporarily unavailable`).
+ * `Unable to lock database: Permission denied` (not root) and `Unable to open database` are no held lock.
+ *
+ * Versions are compared in apk's own order (apk-version.ts): upgraded/downgraded of a real run, and the
+ * candidate (highest) version of a search.
  */
 import { type Planned, type Refusal, globRegExp, requested, searchGlob, settle, specOf, unsupported } from './common.js';
-import type { Installed, PackageManager, PackageOp, PackageT, Spec } from './types.js';
+import { compareApkVersions } from './apk-version.js';
+import type { Installed, PackageChangeT, PackageManager, PackageOp, PackageT, Spec } from './types.js';
 
 /** `name-1.2.3-r0` as name and version (apk versions end in `-r<N>`). */
 export function splitApk(pkg: string): { name: string; version: string } | undefined {
@@ -122,11 +129,12 @@ export const apk: PackageManager = {
   },
   lockHeld(lines: string[], exitCode: number): string | undefined {
     if (exitCode === 0) return undefined;
-    const line = lines.find((l) => /Unable to lock database/i.test(l));
+    const line = lines.find((l) => /Unable to lock database: (?:temporary error \(try again later\)|Resource temporarily unavailable|Operation would block)/i.test(l));
     return line ? `/lib/apk/db/lock held by another apk process (${line.replace(/^ERROR:\s*/, '').trim()})` : undefined;
   },
   parseChanges(op, output, exitCode, before, after) {
-    return settle({ op, ok: exitCode === 0, output, before, after, plan: parseSteps(output), refused: refusals(requested(op), output) });
+    const plan = parseSteps(output);
+    return settle({ op, ok: exitCode === 0, output, before, after, plan, refused: refusals(requested(op), output) }).map((c) => apkOrder(c, plan));
   },
   parseList(op, output): Omit<PackageT, 'source'>[] {
     const match = op.name ? globRegExp(op.name) : undefined;
@@ -141,9 +149,34 @@ export const apk: PackageManager = {
       seen.add(r.name);
       out.push({ name: r.name, version: r.version, ...(r.arch ? { architecture: r.arch } : {}), status: 'installed' });
     }
-    return out;
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   },
   parseSearch(_op, output): Omit<PackageT, 'source'>[] {
-    return parseApkList(output).map((r) => ({ name: r.name, version: r.version, ...(r.arch ? { architecture: r.arch } : {}), status: r.installed ? 'installed' as const : 'available' as const }));
+    // `apk list --available` prints every version the repositories have: the candidate is the highest (apk's order).
+    const byName = new Map<string, ListRow[]>();
+    for (const r of parseApkList(output)) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+    const out: Omit<PackageT, 'source'>[] = [];
+    for (const [name, rows] of [...byName].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const best = rows.reduce((x, y) => (compareApkVersions(y.version, x.version) > 0 ? y : x));
+      const inst = rows.find((r) => r.installed);
+      const arch = (inst ?? best).arch;
+      if (inst && compareApkVersions(best.version, inst.version) > 0) {
+        out.push({ name, version: inst.version, ...(arch ? { architecture: arch } : {}), status: 'upgradable', availableVersion: best.version });
+      } else {
+        out.push({ name, version: (inst ?? best).version, ...(arch ? { architecture: arch } : {}), status: inst ? 'installed' : 'available' });
+      }
+    }
+    return out;
   },
 };
+
+/**
+ * settle() decides upgraded/downgraded in the rpm-like order of common.ts; apk's own step verb (`Upgrading`,
+ * `Downgrading`) or, without one, apk's version order decides here.
+ */
+function apkOrder(c: PackageChangeT, plan: Map<string, Planned>): PackageChangeT {
+  if ((c.action !== 'upgraded' && c.action !== 'downgraded') || !c.versionBefore || !c.versionAfter) return c;
+  const verb = plan.get(c.name)?.action;
+  if (verb === 'upgraded' || verb === 'downgraded') return { ...c, action: verb };
+  return { ...c, action: compareApkVersions(c.versionAfter, c.versionBefore) > 0 ? 'upgraded' : 'downgraded' };
+}

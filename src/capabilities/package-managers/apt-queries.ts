@@ -11,7 +11,7 @@
  */
 import type { PackageOp, PackageT } from './types.js';
 import { DPKG_FORMAT, parseDpkgLines } from './apt-dpkg.js';
-import { readAptOutput } from './apt-changes.js';
+import { keysFor, readAptOutput } from './apt-changes.js';
 
 type ListOp = Extract<PackageOp, { kind: 'list' }>;
 type SearchOp = Extract<PackageOp, { kind: 'search' }>;
@@ -85,15 +85,17 @@ export function parseAptList(op: ListOp, output: string[]): Row[] {
   const rows: Row[] = [];
   for (const p of parseDpkgLines(output)) {
     if (glob && !glob.test(p.name)) continue;
-    const s = seen.get(p.name);
+    // apt prints a foreign-architecture package as `name:arch`, the native one (and `all`) as `name`.
+    const keys = keysFor(seen, p.name, p.arch);
+    const s = keys.map((k) => seen.get(k)).find((x) => x?.lines.some((l: string) => l.startsWith('Inst ')));
     const inst = s?.lines.find((l: string) => l.startsWith('Inst '));
     const row: Row = { name: p.name, version: p.version, ...(p.arch ? { architecture: p.arch } : {}), status: 'installed' };
     if (inst && s.from && s.to) {
       const repository = archiveOf(inst);
       rows.push({ ...row, status: 'upgradable', availableVersion: s.to, ...(repository ? { repository } : {}) });
-    } else rows.push(kept?.has(p.name) ? { ...row, status: 'upgradable' } : row);
+    } else rows.push(keys.some((k) => kept?.has(k)) ? { ...row, status: 'upgradable' } : row);
   }
-  return rows.sort((a, b) => a.name.localeCompare(b.name));
+  return rows.sort((a, b) => a.name.localeCompare(b.name) || (a.architecture ?? '').localeCompare(b.architecture ?? ''));
 }
 
 interface Policy {

@@ -16,30 +16,40 @@
  * - Dry runs add `-s` (apt-get's simulation: the plan, `Inst`/`Remv`/`Purg` lines, and no change); a refresh
  *   asked for still runs (it changes the package index, not the installed packages).
  * - apt-get reads a name it cannot find as a regular expression or glob (`lib.` would install every package
- *   matching it). A name with `.`, `+` or `~` is therefore first checked to be an exact package name known to
- *   apt (`apt-cache pkgnames`); if not, nothing runs and the name is reported not_found.
+ *   matching it). Every name is therefore first checked to be an exact package name apt knows (`apt-cache
+ *   --all-names pkgnames`: real and virtual packages) and, for `name:arch` (multiarch), an architecture dpkg
+ *   has configured (`dpkg --print-architecture`, `--print-foreign-architectures`, or `all`); if not, nothing
+ *   runs and the name is reported not_found. apt-get also gets `-o APT::Cmd::Pattern-Only=true` (apt >= 1.9.7):
+ *   a `name:arch` whose architecture has no such package is then not retried as a regex (`libc6.1:i386` would
+ *   be the regex `libc6.1`); only a pattern starting with `^`/`?`/`~` or ending in `$` would be, and the contract's
+ *   names cannot.
+ * - A request `name:arch` is queried in dpkg as `name` (every architecture installed) and matched to the
+ *   architecture it names (parseAptChanges).
  */
 import { parseAptChanges } from './apt-changes.js';
 import { aptListCommands, aptSearchCommand, parseAptList, parseAptSearch } from './apt-queries.js';
-import { DPKG_FORMAT, parseDpkgLines } from './apt-dpkg.js';
+import { DPKG_FORMAT, parseDpkgLines, splitArch } from './apt-dpkg.js';
 import type { PackageManager, PackageOp, Spec } from './types.js';
 
 const ENV = ['env', 'DEBIAN_FRONTEND=noninteractive'];
 /** apt-get, non-interactive, quiet (no progress lines), conffiles kept as they are on the node. */
-export const APT_GET = [...ENV, 'apt-get', '-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'Dpkg::Use-Pty=0'];
+export const APT_GET = [...ENV, 'apt-get', '-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'Dpkg::Use-Pty=0', '-o', 'APT::Cmd::Pattern-Only=true'];
 
 /** The line the exact-name check prints for a name apt does not know (read back by parseAptChanges). */
 export const NO_EXACT_NAME = 'capstan: no package named exactly';
 
 /**
  * Fails (exit 100, like apt-get) with `capstan: no package named exactly 'X'` for each argument that is not a
- * package name apt knows. apt-cache pkgnames lists names by prefix, never by pattern.
+ * package name apt knows (real or virtual: `--all-names`), or whose `:arch` is not an architecture dpkg has
+ * configured (or `all`). apt-cache pkgnames lists names by prefix, never by pattern.
  */
 const EXACT_NAMES = [
   'rc=0',
+  'archs=" $(dpkg --print-architecture 2>/dev/null) $(dpkg --print-foreign-architectures 2>/dev/null | tr "\\n" " ") all "',
   'for n do',
-  '  b=${n%%:*}',
-  '  if ! apt-cache pkgnames -- "$b" | grep -qxF -- "$b"; then echo "' + NO_EXACT_NAME + ' \'$n\': apt-get would read it as a pattern"; rc=100; fi',
+  '  b=${n%%:*}; a=${n#"$b"}; a=${a#:}',
+  '  if ! apt-cache --all-names pkgnames -- "$b" | grep -qxF -- "$b"; then echo "' + NO_EXACT_NAME + ' \'$n\': apt-get would read it as a pattern"; rc=100',
+  '  elif [ -n "$a" ]; then case "$archs" in *" $a "*) ;; *) echo "' + NO_EXACT_NAME + ' \'$n\': architecture $a is not configured in dpkg"; rc=100 ;; esac; fi',
   'done',
   'exit $rc',
 ].join('\n');
@@ -98,22 +108,31 @@ function changeCommands(op: Extract<PackageOp, { kind: 'install' | 'uninstall' |
 }
 
 /**
- * What apt says when another process holds one of its locks (apt 2.x, apt-pkg/contrib/fileutl.cc GetLock):
- * `E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (apt-get)`, or without the
- * holder (another pid namespace) `E: Could not get lock /var/lib/dpkg/lock - open (11: Resource temporarily
- * unavailable)`, and `E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another
- * process using it?`; apt-get then exits 100. `apt-get update`: `E: Unable to lock directory /var/lib/apt/lists/`.
+ * What apt says when another process holds one of its locks (apt-pkg/contrib/fileutl.cc GetLock and
+ * apt-pkg/deb/debsystem.cc, apt 2.x): `E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process
+ * 1234 (apt-get)`, without the holder (another pid namespace) `E: Could not get lock /var/lib/dpkg/lock - open
+ * (11: Resource temporarily unavailable)` (fcntl's EAGAIN, or EACCES, which fcntl also gives for a lock held
+ * elsewhere: GetLock prints this line only when fcntl failed on a file it could open), then
+ * `E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?` or
+ * `E: Unable to lock the administration directory (/var/lib/dpkg/), is another process using it?`; with
+ * DPkg::Lock::Timeout, `Waiting for cache lock: Could not get lock ...`. apt-get then exits 100.
+ *
+ * Not a held lock (undefined: the run fails at once with apt's message): a lock file apt cannot open, `E: Could
+ * not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)` then `... frontend lock
+ * (...), are you root?` (not root), nor `E: Unable to lock directory /var/lib/apt/lists/` alone (apt-get update
+ * says it after either cause; only a `Could not get lock` line before it makes it a held lock).
  */
 export function aptLockHeld(lines: string[], exitCode: number): string | undefined {
   if (exitCode === 0) return undefined;
   for (const l of lines) {
-    const held = /^E: Could not get lock (\S+?)\.? It is held by process (\d+)(?: \(([^)]*)\))?/.exec(l);
+    const held = /(?:^E: |^Waiting for cache lock: |^)Could not get lock (\S+?)\.? It is held by process (\d+)(?: \(([^)]*)\))?/.exec(l);
     if (held) return `${held[1]} held by process ${held[2]}${held[3] ? ` (${held[3]})` : ''}`;
   }
   for (const l of lines) {
-    const m = /^E: Could not get lock (\S+?)(?: - |\.? )/.exec(l) ?? /^E: Unable to acquire the dpkg frontend lock \(([^)]+)\)/.exec(l)
-      ?? /^E: Unable to lock (?:the administration )?directory,? \(?([^\s(),]*)/.exec(l);
-    if (m) return `${m[1] || 'the package database'} held by another process`;
+    const m = /(?:^E: |^Waiting for cache lock: |^)Could not get lock (\S+?) - \w+ \((?:11|13): [^)]*\)/.exec(l)
+      ?? /^E: Unable to acquire the dpkg frontend lock \(([^)]+)\), is another process using it\?/.exec(l)
+      ?? /^E: Unable to lock the administration directory \(([^)]+)\), is another process using it\?/.exec(l);
+    if (m) return `${m[1]} held by another process`;
   }
   return undefined;
 }
@@ -126,11 +145,14 @@ export const apt: PackageManager = {
     if (op.kind === 'search') return [aptSearchCommand(op)];
     return changeCommands(op);
   },
+  /** dpkg-query of the names without their `:arch` (every architecture of each; parseAptChanges picks the one asked for). */
   queryInstalled(names) {
-    return ['dpkg-query', '-W', `-f=${DPKG_FORMAT}`, ...(names.length ? ['--', ...names] : [])];
+    const bases = [...new Set(names.map((n) => splitArch(n)[0]))];
+    return ['dpkg-query', '-W', `-f=${DPKG_FORMAT}`, ...(bases.length ? ['--', ...bases] : [])];
   },
+  /** Installed packages, and those with only their configuration files left (`configOnly`: what a purge still removes). */
   parseInstalled(lines) {
-    return parseDpkgLines(lines).map(({ held: _h, ...i }) => i);
+    return parseDpkgLines(lines, { configFiles: true }).map(({ held: _h, ...i }) => i);
   },
   lockHeld: aptLockHeld,
   parseChanges: parseAptChanges,

@@ -11,6 +11,7 @@ import { compareDebVersions } from '../../../src/capabilities/package-managers/d
 import { globRegExp, searchRegexes } from '../../../src/capabilities/package-managers/apt-queries.js';
 import type { PackageOp } from '../../../src/capabilities/package-managers/types.js';
 import { SCENARIOS } from './fixtures/apt/scenarios.js';
+import { LOCAL_SCENARIOS } from './fixtures/apt/scenarios-local.js';
 
 const MARKER = 'capstan-pkg-rec';
 const dir = fileURLToPath(new URL('./fixtures/apt/', import.meta.url));
@@ -21,7 +22,7 @@ function recorded(name: string) {
   const tagged = (tag: string) => all.filter((l) => l.startsWith(`${MARKER}:${tag} `)).map((l) => l.slice(MARKER.length + tag.length + 2));
   const output = all.filter((l) => !l.startsWith(`${MARKER}:`));
   const exit = tagged('exit').map(Number).find((c) => c !== 0) ?? 0;
-  const op = SCENARIOS.find((s) => s.name === name)!.op;
+  const op = [...SCENARIOS, ...LOCAL_SCENARIOS].find((s) => s.name === name)!.op;
   return { op, output, exit, before: apt.parseInstalled(tagged('before')), after: apt.parseInstalled(tagged('after')) };
 }
 
@@ -33,7 +34,7 @@ const brief = (cs: { name: string; versionBefore: string | null; versionAfter: s
   cs.map((c) => [c.name, c.versionBefore, c.versionAfter, c.action]);
 
 t.test('commands: non-interactive apt-get, every name after --, pins allow downgrades', async (t) => {
-  const base = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'Dpkg::Use-Pty=0'];
+  const base = ['env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', '-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'Dpkg::Use-Pty=0', '-o', 'APT::Cmd::Pattern-Only=true'];
   // Every name is first checked to be a package apt knows exactly (the fixed script, then the names).
   const exact = (names: string[]) => (c: string[][]) => { t.same(c[0].slice(0, 2), ['sh', '-c']); t.same(c[0].slice(3), ['capstan-exact-names', ...names]); return c.slice(1); };
   const install = apt.commands({ kind: 'install', packages: [{ name: 'nginx' }, { name: 'curl', version: '7.88.1-10' }], refresh: true, dryRun: false });
@@ -58,7 +59,15 @@ t.test('lockHeld: apt\'s own lock messages, with and without the holder', async 
     '/var/lib/dpkg/lock-frontend held by process 1234 (apt-get)');
   t.equal(aptLockHeld(['E: Could not get lock /var/lib/dpkg/lock - open (11: Resource temporarily unavailable)'], 100), '/var/lib/dpkg/lock held by another process');
   t.equal(aptLockHeld(['E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), is another process using it?'], 100), '/var/lib/dpkg/lock-frontend held by another process');
-  t.equal(aptLockHeld(['E: Unable to lock directory /var/lib/apt/lists/'], 100), '/var/lib/apt/lists/ held by another process');
+  t.equal(aptLockHeld(['E: Unable to lock directory /var/lib/apt/lists/'], 100), undefined, 'alone, apt-get update says it after a permission error too');
+  // Recorded on a bookworm host (apt 2.6.1): a python3 process holding the lock, then the same run as user nobody.
+  t.equal(aptLockHeld(['Reading package lists...', 'E: Could not get lock /var/lib/apt/lists/lock. It is held by process 11284 (python3)', 'E: Unable to lock directory /var/lib/apt/lists/'], 100),
+    '/var/lib/apt/lists/lock held by process 11284 (python3)');
+  t.equal(aptLockHeld(['E: Could not open lock file /var/lib/dpkg/lock-frontend - open (13: Permission denied)', 'E: Unable to acquire the dpkg frontend lock (/var/lib/dpkg/lock-frontend), are you root?'], 100), undefined, 'not root: fails at once');
+  t.equal(aptLockHeld(['Reading package lists...', 'E: Could not open lock file /var/lib/apt/lists/lock - open (13: Permission denied)', 'E: Unable to lock directory /var/lib/apt/lists/'], 100), undefined, 'apt-get update, not root');
+  t.equal(aptLockHeld(['E: Unable to lock the administration directory (/var/lib/dpkg/), are you root?'], 100), undefined);
+  t.equal(aptLockHeld(['E: Unable to lock the administration directory (/var/lib/dpkg/), is another process using it?'], 100), '/var/lib/dpkg/ held by another process');
+  t.equal(aptLockHeld(['Waiting for cache lock: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 77 (apt)'], 100), '/var/lib/dpkg/lock-frontend held by process 77 (apt)');
   t.equal(aptLockHeld(['E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 1234 (apt-get)'], 0), undefined, 'a run that succeeded was not locked');
   t.equal(aptLockHeld(['E: Unable to locate package x'], 100), undefined);
   const r = recorded('install-locked');
@@ -141,4 +150,39 @@ t.test('parseList and parseSearch on the recorded queries', async (t) => {
   t.match(found[1], { repository: 'file:/srv/tbrepo', description: 'extra package without dependencies' });
   t.same(search('search-glob').map((p) => p.name), ['tb-demo']);
   t.same(apt.parseSearch({ kind: 'search', query: 'tb-', limit: 2 }, recorded('search-words').output).length, 2, 'limit');
+});
+
+t.test('scratch-root recordings: name:arch, rc purge, virtual names', async (t) => {
+  t.same(apt.queryInstalled(['tbh1-multi:i386', 'tbh1-multi', 'x:amd64']).slice(3), ['--', 'tbh1-multi', 'x'], 'dpkg-query of every architecture of each name');
+  const r = recorded('multiarch-update');
+  t.same(r.before.map((i) => i.arch), ['amd64', 'i386']);
+  const get = (name: string) => changes(name).changes;
+  t.same(get('multiarch-remove-dry'), [{ name: 'tbh1-multi:i386', arch: 'i386', versionBefore: '1.0', versionAfter: null, action: 'removed', message: 'Remv tbh1-multi:i386 [1.0]' }]);
+  t.same(get('multiarch-update').map((c) => [c.name, c.arch, c.versionBefore, c.versionAfter, c.action]), [
+    ['tbh1-multi:i386', 'i386', '1.0', '1.1', 'upgraded'], ['tbh1-multi', 'amd64', '1.0', '1.1', 'upgraded'],
+  ], 'the i386 one as requested, the amd64 one apt upgraded with it (Multi-Arch: same)');
+  t.match(get('multiarch-update')[0].message, /^Unpacking tbh1-multi:i386 \(1\.1\) over \(1\.0\)/m);
+  t.notMatch(get('multiarch-update')[0].message, /amd64/, 'not confused with the amd64 one');
+  t.same(get('multiarch-remove'), [{ name: 'tbh1-multi:i386', arch: 'i386', versionBefore: '1.1', versionAfter: null, action: 'removed', message: 'Removing tbh1-multi:i386 (1.1) ...' }],
+    'the amd64 one still installed, the i386 one left in state rc: removed');
+  t.same(get('rc-purge-dry'), [{ name: 'tbh1-rc', arch: 'amd64', versionBefore: '2.0', versionAfter: null, action: 'removed', message: 'Purg tbh1-rc' }], 'a purge of an rc package is a change');
+  t.same(get('rc-remove'), [{ name: 'tbh1-rc', versionBefore: null, versionAfter: null, action: 'not_found', message: "Package 'tbh1-rc' is not installed, so not removed" }], 'a plain remove of it is not');
+  t.same(get('rc-purge'), [{ name: 'tbh1-rc', arch: 'amd64', versionBefore: '2.0', versionAfter: null, action: 'removed', message: 'Purging configuration files for tbh1-rc:amd64 (2.0) ...' }]);
+  const rc = recorded('rc-purge');
+  t.same(apt.parseChanges(rc.op as Extract<PackageOp, { kind: 'uninstall' }>, rc.output, 0, rc.before, undefined).map((c) => c.action), ['removed'], 'after unknown: from dpkg\'s Purging line');
+  t.match(get('arch-unknown')[0], { name: 'tbh1-multi:arm64', action: 'not_found', message: /architecture arm64 is not configured/ });
+  t.match(get('virtual-install').find((c) => c.name === 'tbh1-lib1'), { action: 'installed', versionAfter: '1.0' });
+  // With apt's Note (printed at quiet level 0; apt-private/private-cacheset.cc), the request maps to what apt installed.
+  const v = recorded('virtual-install');
+  const out = v.output.flatMap((l) => (l.startsWith('The following NEW') ? ["Note, selecting 'tbh1-lib1' instead of 'tbh1-lib'", l] : [l]));
+  const noted = apt.parseChanges(v.op as Extract<PackageOp, { kind: 'install' }>, out, 0, v.before, v.after);
+  t.same(noted.map((c) => [c.name, c.arch, c.versionBefore, c.versionAfter, c.action]), [['tbh1-lib', 'amd64', null, '1.0', 'installed']]);
+  t.match(noted[0].message, /^Note, selecting 'tbh1-lib1' instead of 'tbh1-lib'\nUnpacking tbh1-lib1:amd64 \(1\.0\)/);
+  const current = apt.parseChanges(v.op as Extract<PackageOp, { kind: 'install' }>, ["Note, selecting 'tbh1-lib1' instead of 'tbh1-lib'", 'tbh1-lib1 is already the newest version (1.0).'], 0, [], []);
+  t.match(current, [{ name: 'tbh1-lib', versionBefore: '1.0', versionAfter: '1.0', action: 'current' }]);
+  // Both architectures installed and listed: each row its own.
+  const both = ['ii \ttbh1-multi\t1.0\tamd64', 'ii \ttbh1-multi\t1.0\ti386', 'Inst tbh1-multi:i386 [1.0] (1.1 localhost [i386])'];
+  t.same(apt.parseList({ kind: 'list', upgradable: true }, both).map((p) => [p.name, p.architecture, p.status, p.availableVersion]), [
+    ['tbh1-multi', 'amd64', 'installed', undefined], ['tbh1-multi', 'i386', 'upgradable', '1.1'],
+  ]);
 });
