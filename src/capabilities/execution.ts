@@ -48,6 +48,10 @@ export const ScriptExecuteParams = Type.Object({
     pattern: '^[^-\\s][^\\s]*$',
     description: 'Interpreter (name or absolute path), e.g. bash, python3, /usr/bin/perl; default: the shebang line.',
   })),
+  extension: Type.Optional(Type.String({
+    pattern: '^\\.[A-Za-z0-9]{1,16}$',
+    description: "The script file's extension, e.g. `.ps1`, `.py`, `.sh`; default: none. The copied script is named with it: Windows targets, Bolt and Ansible choose the interpreter by it (`.ps1` runs in PowerShell).",
+  })),
   arguments: Type.Optional(Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 256, description: 'Arguments passed to the script.' })),
   runAs: runAs(),
   env: env(),
@@ -55,7 +59,7 @@ export const ScriptExecuteParams = Type.Object({
   $id: 'ScriptExecuteParams',
   additionalProperties: false,
   description: 'A script to copy to and run on every target.',
-  examples: [{ script: '#!/bin/sh\ndf -h /\n' }, { script: 'import platform\nprint(platform.node())\n', interpreter: 'python3', arguments: ['--verbose'] }],
+  examples: [{ script: '#!/bin/sh\ndf -h /\n' }, { script: 'import platform\nprint(platform.node())\n', interpreter: 'python3', arguments: ['--verbose'] }, { script: 'Get-Service | Where-Object Status -eq Running\n', interpreter: 'powershell', extension: '.ps1' }],
 });
 
 export const TaskExecuteParams = Type.Object({

@@ -22,6 +22,8 @@ export interface ScriptRun {
 export interface ScriptRequest {
   script: string;
   interpreter?: string;
+  /** The script file's extension (`.ps1`), passed on as script.execute's `extension`. */
+  extension?: string;
   runAs?: string;
   /** The prefix of the script's own lines (`capstan-pkg-<nonce>`). */
   marker: string;
@@ -72,7 +74,12 @@ export async function runScript(registry: CapabilityRegistry, ctx: ExecutionCont
       ctx.emit({ ...rest, line: got.stream.line, ...(got.stream.partial ? { partial: true } : {}) });
     }
   };
-  const params = { script: req.script, ...(req.interpreter ? { interpreter: req.interpreter } : {}), ...(req.runAs ? { runAs: req.runAs } : {}) };
+  const params = {
+    script: req.script,
+    ...(req.interpreter ? { interpreter: req.interpreter } : {}),
+    ...(req.extension ? { extension: req.extension } : {}),
+    ...(req.runAs ? { runAs: req.runAs } : {}),
+  };
   await Promise.all([...scriptProviders(registry, targets)].map(async ([provider, nodes]) => {
     try {
       const { value } = await registry.invoke('script.execute', structuredClone(params), { ...ctx, targets: nodes, emit }, { provider, timeoutMs });

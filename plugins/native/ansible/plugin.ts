@@ -101,8 +101,11 @@ export class AnsiblePlugin extends BasePlugin {
         if (p.env && Object.keys(p.env).length) {
           throw new Errors.Validation('The ansible plugin cannot pass `env` to a script (the script module has no environment in ad-hoc runs); export the variables in the script.');
         }
+        // The module copies the file under its own name and runs it by its shebang on POSIX hosts; on Windows
+        // hosts a .ps1 runs in PowerShell (`& FILE ARGS`, plugins/action/script.py and shell/powershell.py of
+        // ansible-core). The shebang is a comment in PowerShell, so a .ps1 keeps it.
         const body = p.interpreter && !p.script.startsWith('#!') ? `#!/usr/bin/env ${p.interpreter}\n${p.script}` : p.script;
-        return this.adhoc(ctx, 'ansible.builtin.script', (dir) => dir.file('script', body, 0o700)
+        return this.adhoc(ctx, 'ansible.builtin.script', (dir) => dir.file(`script${p.extension ?? ''}`, body, 0o700)
           .then((file) => ({ _raw_params: [file, ...(p.arguments ?? []).map(shQuote)].join(' ') })), p.runAs);
       }),
       implement(planExecute, async (p, ctx) => this.playbook(ctx, p.plan, p.parameters ?? {})),

@@ -106,7 +106,11 @@ export class BoltPlugin extends BasePlugin {
       }),
       implement(scriptExecute, async (p, ctx) => {
         const dir = await mkdtemp(join(tmpdir(), 'capstan-bolt-'));
-        const file = join(dir, 'script');
+        // Bolt picks the interpreter by the file's extension on Windows targets (.ps1 in PowerShell, .rb, .pp;
+        // others through cmd, when allowed by `winrm.extensions`), by its shebang on POSIX targets (the
+        // project's `interpreters` apply to scripts only with `future.script_interpreter`): lib/bolt/shell/
+        // powershell.rb and bash.rb, run_script. The shebang is a comment in PowerShell, so a .ps1 keeps it.
+        const file = join(dir, `script${p.extension ?? ''}`);
         const body = p.interpreter && !p.script.startsWith('#!') ? `#!/usr/bin/env ${p.interpreter}\n${p.script}` : p.script;
         try {
           await writeFile(file, body, { mode: 0o700 });

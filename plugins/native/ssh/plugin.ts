@@ -161,7 +161,7 @@ export class SshPlugin extends BasePlugin {
       implement(commandExecute, async (p, ctx) => this.runAll(ctx, (c) => ({ line: wrapCommand(p.command, { env: p.env, cwd: p.cwd, runAs: p.runAs ?? c.runAs }) })),
         { runsAsServer: (n) => this.runsAsServer(n) }),
       implement(scriptExecute, async (p, ctx) => this.runAll(ctx, (c, nonce) => ({
-        line: wrapCommand(scriptRunner(p.arguments ?? [], p.interpreter, scriptDirName(nonce)), { env: p.env, runAs: p.runAs ?? c.runAs }),
+        line: wrapCommand(scriptRunner(p.arguments ?? [], p.interpreter, scriptDirName(nonce), p.extension), { env: p.env, runAs: p.runAs ?? c.runAs }),
         input: p.script, scriptDir: scriptDirName(nonce),
       })), { runsAsServer: (n) => this.runsAsServer(n) }),
       implement(puppetRun, async (p, ctx) => this.runAll(ctx, (c) => ({ line: wrapCommand(puppetAgentCommand(p), { runAs: p.runAs ?? c.runAs }) })),

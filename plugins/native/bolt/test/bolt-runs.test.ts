@@ -126,6 +126,20 @@ t.test('script.execute: a temporary script with arguments, interpreter, exit cod
   t.same(lines(interp.evs, 'stdout', 'web1'), ['via sh: x'], 'a shebang for the interpreter was added');
 });
 
+t.test('script.execute: the temporary file is named with the extension (.ps1)', async (t) => {
+  // A fake pwsh on the PATH of bolt's targets (local transport): prints its argv, then the file it runs.
+  const bin = t.testdir();
+  writeFileSync(join(bin, 'pwsh'), '#!/bin/sh\nprintf "%s\\n" "$@"\ncat "$1"\n', { mode: 0o755 });
+  knobs(project, { PATH: `${bin}:${process.env.PATH}` });
+  resetCalls(project);
+  const ps = await run({ capability: 'script.execute', targets: ['web1'], params: { script: 'Write-Output "hi"\n', interpreter: 'pwsh', extension: '.ps1', arguments: ['a b'] } });
+  t.equal(ps.done.status, 'succeeded');
+  t.match(calls(project, /^script run/)[0], /^script run \/\S+\/capstan-bolt-\w+\/script\.ps1 --targets web1 /, 'bolt gets a file ending in .ps1 (Bolt chooses PowerShell by it on Windows targets)');
+  const out = lines(ps.evs, 'stdout', 'web1');
+  t.match(out[0], /\/script\.ps1$/, "Bolt's copy on the target keeps the name");
+  t.same(out.slice(1), ['a b', '#!/usr/bin/env pwsh', 'Write-Output "hi"'], 'the arguments; the script with a shebang line (a comment in PowerShell) for POSIX targets');
+});
+
 t.test('task.list and task.execute with a project task', async (t) => {
   const list = (await app.inject({ method: 'POST', url: '/api/v1/capabilities/task.list/invoke', payload: {} })).json().result.tasks;
   const names = Object.fromEntries(list.map((x: any) => [x.name, x.description]));

@@ -114,6 +114,18 @@ t.test('embedded default: localhost over the local transport', async (t) => {
     t.same(lines(evs, 'stderr'), ['oops']);
   });
 
+  t.test('script.execute: the script file is named with the extension', async (t) => {
+    const created = await submit(app, {
+      capability: 'script.execute', targets: ['localhost'],
+      params: { script: '#!/bin/sh\necho "$0"\n', extension: '.sh' },
+    });
+    const done = await waitForExecution(app, created.id, 30);
+    t.equal(done.status, 'succeeded');
+    t.match(lines(await events(app, created.id), 'stdout'), [/\/capstan\.[\w-]+\/script\.sh$/], '$0 ends in script.sh');
+    const bad = await app.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'script.execute', targets: ['localhost'], params: { script: 'id', extension: '.p s' } } });
+    t.equal(bad.statusCode, 400, 'an extension other than . and letters or digits is refused');
+  });
+
   t.test('script.execute with python3', { skip: hasPython ? false : 'python3 is not installed' }, async (t) => {
     const created = await submit(app, {
       capability: 'script.execute', targets: ['localhost'],

@@ -3,7 +3,7 @@
  * wrappers (run through a real `sh -c` to prove nothing is injected), the classification of OpenSSH's own
  * failure messages, and the facts parser.
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa, execaSync } from 'execa';
 import t from 'tap';
@@ -266,6 +266,36 @@ t.test('scriptRunner', async (t) => {
   t.test('wrapped with env and cwd', async (t) => {
     const r = await sh(wrapCommand(scriptRunner(['arg'], undefined, dirName()), { env: { GREETING: 'hi $(x)' } }), { input: '#!/bin/sh\necho "$GREETING $1"\n', env });
     t.equal(r.stdout, 'hi $(x) arg');
+  });
+
+  t.test('extension: the script file is script<extension>', async (t) => {
+    const r = await sh(scriptRunner(['a b'], undefined, dirName(), '.sh'), { input: '#!/bin/sh\necho "$0 $1"\n', env });
+    t.equal(r.code, 0, r.stderr);
+    t.match(r.stdout, /\/capstan\.[\w-]+\/script\.sh a b$/, 'run by its shebang as script.sh');
+    const viaSh = await sh(scriptRunner([], 'sh', dirName(), '.py'), { input: 'echo "$0"\n', env });
+    t.match(viaSh.stdout, /\/script\.py$/, 'an interpreter other than PowerShell gets the file as its one argument');
+    t.throws(() => scriptRunner([], undefined, dirName(), '.a"b'), /extension/, 'an extension that is not . and letters or digits is refused');
+    t.throws(() => scriptRunner([], undefined, dirName(), 'ps1'), /extension/, 'the dot is required');
+  });
+
+  t.test('extension .ps1 with powershell / pwsh: -NoProfile -NonInteractive -ExecutionPolicy Bypass -File', async (t) => {
+    // A fake PowerShell on PATH that prints its name and argv, then the file after -File, and exits 3.
+    const bin = t.testdir({ fake: {} }) + '/fake';
+    const fake = '#!/bin/sh\nprintf "%s\\n" "${0##*/}" "$@"\nwhile [ $# -gt 0 ]; do [ "$1" = -File ] && cat "$2"; shift; done\nexit 3\n';
+    for (const name of ['powershell', 'pwsh']) writeFileSync(join(bin, name), fake, { mode: 0o755 });
+    const path = { ...env, PATH: `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}` };
+    for (const interpreter of ['powershell', 'pwsh', join(bin, 'pwsh')]) {
+      const r = await sh(scriptRunner(['x y', '-z'], interpreter, dirName(), '.ps1'), { input: 'Write-Output "hi"\n', env: path });
+      const out = r.stdout.split('\n');
+      t.equal(r.code, 3, `${interpreter}: its exit code is the result`);
+      t.same(out.slice(0, 6), [interpreter.split('/').pop(), '-NoProfile', '-NonInteractive', '-ExecutionPolicy', 'Bypass', '-File'], `${interpreter}: the PowerShell flags, then -File`);
+      t.match(out[6], /\/capstan\.[\w-]+\/script\.ps1$/, `${interpreter}: the file ends in .ps1`);
+      t.same(out.slice(7), ['x y', '-z', 'Write-Output "hi"'], `${interpreter}: the arguments after the file, and the script as sent (no line added)`);
+    }
+    const upper = await sh(scriptRunner([], 'pwsh', dirName(), '.PS1'), { input: 'x\n', env: path });
+    t.match(upper.stdout, /^pwsh\n-NoProfile\n/, '.PS1 is .ps1');
+    const noPs = await sh(scriptRunner([], 'pwsh', dirName(), '.txt'), { input: 'x\n', env: path });
+    t.match(noPs.stdout, /^pwsh\n\S+\/script\.txt$/, 'another extension: the interpreter gets the file alone (no -File)');
   });
 
   t.test('the temporary script is removed', async (t) => {
