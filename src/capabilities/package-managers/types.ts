@@ -11,6 +11,9 @@ import type { Static } from '@sinclair/typebox';
 import type { PackageChange } from '../package.js';
 import type { Package } from '../records.js';
 
+/** How many times at most a command is run again after an exit code in `PackageManager.rerunOn`. */
+export const RERUNS = 2;
+
 export type ManagerName = 'apt' | 'dnf' | 'yum' | 'zypper' | 'apk' | 'chocolatey';
 export type PackageChangeT = Static<typeof PackageChange>;
 export type PackageT = Static<typeof Package>;
@@ -91,6 +94,16 @@ export interface PackageManager {
    * stopped it, else with the first non-zero one; absent: any non-zero code stops the script.
    */
   readonly continueOn?: readonly number[];
+  /**
+   * Exit codes after which the sh script (script-sh.ts) runs the same command again, at most RERUNS times,
+   * in real runs only (a dry run changed nothing, so a second one would say the same): the manager says the
+   * command must be run once more to finish (zypper's 103, ZYPPER_EXIT_INF_RESTART_NEEDED: an update of
+   * the package manager itself was installed and the rest needs a second run, zypper(8) "EXIT CODES").
+   * Each repeated run's code is printed as a `rerun <code>` marker, the last run's as the `exit` one; a code
+   * still in the list after the last rerun stays the command's code. Absent: no reruns. PowerShell
+   * scripts (Chocolatey) have none.
+   */
+  readonly rerunOn?: readonly number[];
   /** package.list: the installed packages (and upgradable ones with `availableVersion` when `op.upgradable`). */
   parseList(op: Extract<PackageOp, { kind: 'list' }>, output: string[]): Omit<PackageT, 'source'>[];
   /** package.search: available packages with their candidate version. */
