@@ -84,7 +84,7 @@ export interface PackageManager {
    * Whether an attempt whose command exited with `exitCode` (not 0) still did what was asked, so that the
    * target's result is a success: a dry run the manager ended by declining its own prompt (dnf/yum
    * `--assumeno` exit 1 after "Operation aborted."), or codes the manager documents as informational
-   * (zypper 100-103 and 106, Chocolatey's reboot codes 1641 and 3010). Absent: only 0 succeeds. The
+   * (zypper 100-102 and 106, 103 in a dry run; Chocolatey's reboot codes 1641 and 3010). Absent: only 0 succeeds. The
    * provider asks it before building the result (src/packages/settle.ts); `parseChanges` gets the raw code.
    */
   succeeded?(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, output: string[], exitCode: number): boolean;
