@@ -7,11 +7,17 @@ import { psInstalledScript, psScript } from '../capabilities/package-managers/sc
 import { shInstalledScript, shScript } from '../capabilities/package-managers/script-sh.js';
 import type { PackageManager, PackageOp } from '../capabilities/package-managers/types.js';
 
-export function scriptFor(m: PackageManager, op: PackageOp, marker: string): { script: string; interpreter?: string; extension?: string } {
-  return m.shell === 'sh' ? { script: shScript(m, op, marker) } : { script: psScript(m, op, marker), interpreter: 'powershell', extension: '.ps1' };
+/** What script.execute gets besides the script: how a PowerShell script must be run. */
+type ScriptShape = { script: string; interpreter?: string; extension?: string };
+
+const shaped = (m: PackageManager, sh: () => string, ps: () => string): ScriptShape =>
+  (m.shell === 'sh' ? { script: sh() } : { script: ps(), interpreter: 'powershell', extension: '.ps1' });
+
+export function scriptFor(m: PackageManager, op: PackageOp, marker: string): ScriptShape {
+  return shaped(m, () => shScript(m, op, marker), () => psScript(m, op, marker));
 }
 
 /** The script reading the installed versions of what `op` names (see shInstalledScript), for `m`'s shell. */
-export function installedScript(m: PackageManager, op: PackageOp, marker: string): { script: string; interpreter?: string } {
-  return m.shell === 'sh' ? { script: shInstalledScript(m, op, marker) } : { script: psInstalledScript(m, op, marker), interpreter: 'powershell' };
+export function installedScript(m: PackageManager, op: PackageOp, marker: string): ScriptShape {
+  return shaped(m, () => shInstalledScript(m, op, marker), () => psInstalledScript(m, op, marker));
 }

@@ -90,3 +90,42 @@ t.test('parseList and parseSearch', async (t) => {
   t.same(choco.parseList({ kind: 'list', name: 'NODE*', upgradable: false }, ['git|2.40.0', 'nodejs|20.11.1']).map((p) => p.name), ['nodejs'], 'globs ignore case');
   t.same(choco.parseSearch({ kind: 'search', query: 'package13', limit: 5 }, lines('chocolatey', 'search-limit-output.txt')), [{ name: 'package13', version: '10.10.10', status: 'available' }]);
 });
+
+t.test('NuGet version order decides upgraded / downgraded (1.2.0-beta1 < 1.2.0)', async (t) => {
+  const op = { kind: 'update' as const, packages: [{ name: 'pkg' }], securityOnly: false, refresh: false, dryRun: false };
+  t.match(choco.parseChanges(op, [], 0, [{ name: 'pkg', version: '1.2.0-beta1' }], [{ name: 'pkg', version: '1.2.0' }]), [{ action: 'upgraded' }]);
+  t.match(choco.parseChanges(op, [], 0, [{ name: 'pkg', version: '1.2.0-beta' }], [{ name: 'pkg', version: '1.2.0-alpha' }]), [{ action: 'downgraded' }]);
+  t.match(choco.parseChanges(op, [], 0, [{ name: 'pkg', version: '1.2.3' }], [{ name: 'pkg', version: '1.2.3.1' }]), [{ action: 'upgraded' }], 'four-part versions');
+  const noop = choco.parseChanges({ ...op, dryRun: true }, ['You have pkg v1.2.0 installed. Version 1.2.0-rc1 is available based on your source(s).'], 0, [{ name: 'pkg', version: '1.2.0' }], []);
+  t.match(noop, [{ versionBefore: '1.2.0', versionAfter: '1.2.0-rc1', action: 'downgraded' }], 'a pinned pre-release below the installed release');
+});
+
+t.test('lockHeld: no administrator rights is never a lock', async (t) => {
+  t.notOk(choco.lockHeld(["Access to the path 'C:\\ProgramData\\chocolatey\\lib\\git\\.chocolateyPending' is denied."], 1));
+  t.notOk(choco.lockHeld(['Chocolatey detected you are not running from an elevated command shell', ' (cmd/powershell).', "Access to the path 'C:\\ProgramData\\chocolatey\\lib-bad' is denied."], 1));
+  t.notOk(choco.lockHeld(['Chocolatey detected you are not running from an elevated command shell', ' (cmd/powershell).'], 1618), 'not even with 1618');
+  t.ok(choco.lockHeld(["The process cannot access the file 'C:\\ProgramData\\chocolatey\\lib\\git\\.chocolateyPending' because it is being used by another process."], 1), 'a lock still is one');
+});
+
+t.test('after-state unknown: what choco said it did, else failed; never removed', async (t) => {
+  const install = ['Installing the following packages:', 'git', 'git v2.43.0 [Approved]', 'git package files install completed. Performing other installation steps.', ' The install of git was successful.', 'Chocolatey installed 1/1 packages.'];
+  t.match(choco.parseChanges({ kind: 'install', packages: [{ name: 'Git' }], refresh: false, dryRun: false }, install, 0, [], undefined),
+    [{ name: 'Git', versionBefore: null, versionAfter: '2.43.0', action: 'installed', message: /could not be read/ }]);
+  const up = ['You have git v2.40.0 installed. Version 2.43.0 is available based on your source(s).', 'git v2.43.0 [Approved]', ' The upgrade of git was successful.'];
+  t.match(choco.parseChanges({ kind: 'update', packages: [{ name: 'git' }], securityOnly: false, refresh: false, dryRun: false }, up, 0, [{ name: 'git', version: '2.40.0' }], undefined),
+    [{ versionBefore: '2.40.0', versionAfter: '2.43.0', action: 'upgraded' }]);
+  const rm = choco.parseChanges({ kind: 'uninstall', names: ['packageA', 'installpackage'], purge: false, dryRun: false }, lines('chocolatey', 'uninstall-missing.txt'), -1,
+    [{ name: 'installpackage', version: '1.0.0' }], undefined);
+  t.same(rm.map((c) => [c.name, c.action]), [['packageA', 'not_found'], ['installpackage', 'failed']], 'a failed run: its plan is not trusted');
+  const rmOk = choco.parseChanges({ kind: 'uninstall', names: ['installpackage'], purge: false, dryRun: false }, ['installpackage has been successfully uninstalled.'], 0, [{ name: 'installpackage', version: '1.0.0' }], undefined);
+  t.match(rmOk, [{ name: 'installpackage', versionBefore: '1.0.0', versionAfter: null, action: 'removed' }]);
+  const none = choco.parseChanges({ kind: 'uninstall', names: ['git'], purge: false, dryRun: false }, [], 0, [{ name: 'git', version: '2.43.0' }], undefined);
+  t.match(none, [{ name: 'git', action: 'failed', versionAfter: null, message: /^the installed versions after the run could not be read/ }]);
+});
+
+t.test('update of a package not installed before (--fail-on-not-installed): not_found', async (t) => {
+  const op = { kind: 'update' as const, packages: [{ name: 'git' }], securityOnly: false, refresh: false, dryRun: false };
+  const out = ['git is not installed. Cannot upgrade a non-existent package.', 'Chocolatey upgraded 0/1 packages. 1 packages failed.'];
+  t.match(choco.parseChanges(op, out, 1, [], []), [{ name: 'git', action: 'not_found', message: 'git is not installed. Cannot upgrade a non-existent package.' }]);
+  t.match(choco.parseChanges(op, out, 1, [], undefined), [{ name: 'git', action: 'not_found' }]);
+});

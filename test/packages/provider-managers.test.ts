@@ -98,5 +98,5 @@ t.test('an option the manager does not have fails its targets up front; the othe
   const rhel = context([node('rhel1')]);
   const ok = await changeOf(provider)(rhel.ctx, 'dnf', undefined, { kind: 'update', securityOnly: true, refresh: false, dryRun: false });
   t.equal(ok.results[0].status, 'succeeded');
-  t.match(scripts[0], "'dnf' '-y' 'upgrade' '--security'");
+  t.match(scripts[0], "'dnf' '-y' '--setopt=exit_on_lock=True' 'upgrade' '--security'");
 });

@@ -21,7 +21,9 @@ t.test('a declined dry run succeeds; an error does not', async (t) => {
 });
 
 t.test('informational codes; managers without succeeded(); other statuses', async (t) => {
-  t.equal(settleOutcome(zypper, { kind: 'update', securityOnly: true, refresh: false, dryRun: false }, failed(103), [], 103).status, 'succeeded');
+  t.equal(settleOutcome(zypper, { kind: 'update', securityOnly: true, refresh: false, dryRun: false }, failed(102), [], 102).status, 'succeeded', 'zypper 102: reboot needed');
+  t.same(settleOutcome(zypper, { kind: 'update', securityOnly: true, refresh: false, dryRun: false }, failed(103), [], 103), failed(103), 'zypper 103 after its reruns: not finished');
+  t.equal(settleOutcome(zypper, { kind: 'update', securityOnly: true, refresh: false, dryRun: true }, failed(103), [], 103).status, 'succeeded', 'a dry run\'s 103');
   t.equal(settleOutcome(chocolatey, { kind: 'update', securityOnly: false, refresh: false, dryRun: false }, failed(3010), [], 3010).status, 'succeeded');
   t.same(settleOutcome(apk, dryInstall, failed(1), [], 1), failed(1), 'apk: only 0');
   const timedOut: TargetOutcome = { target: 'n1', status: 'timed_out', exitCode: null };
@@ -37,4 +39,15 @@ t.test('runExitCode: the code that stopped the run, else the first non-zero one'
   t.equal(runExitCode(dnf, [0, 0], 0), 0);
   t.equal(runExitCode(dnf, [], 255), 255, 'no marker: the transport\'s code');
   t.equal(runExitCode(dnf, [], null), 0);
+});
+
+t.test('apk through common.settle: the after-state unknown reads the steps apk printed, never a removal for lack of a line', async (t) => {
+  const a1 = { name: 'a', version: '1-r0', arch: 'x86_64' };
+  const up = apk.parseChanges({ kind: 'update', packages: [{ name: 'a' }], securityOnly: false, refresh: false, dryRun: false }, ['(1/1) Upgrading a (1-r0 -> 2-r0)', 'OK: 2 B in 2 packages'], 0, [a1], undefined);
+  t.match(up, [{ name: 'a', versionBefore: '1-r0', versionAfter: '2-r0', action: 'upgraded', message: /could not be read/ }]);
+  const cut = apk.parseChanges({ kind: 'uninstall', names: ['a'], purge: false, dryRun: false }, [], 0, [a1], undefined);
+  t.match(cut, [{ name: 'a', action: 'failed', versionAfter: null, message: /^the installed versions after the run could not be read/ }]);
+  const dep = apk.parseChanges({ kind: 'install', packages: [{ name: 'b' }], refresh: false, dryRun: false }, ['(1/2) Installing a (1-r0)', '(2/2) Installing b (2-r0)', 'OK'], 0, [], undefined);
+  t.same(dep.map((c) => [c.name, c.action]), [['b', 'installed'], ['a', 'installed']], 'others only from the steps');
+  t.same(apk.parseChanges({ kind: 'install', packages: [{ name: 'b' }], refresh: false, dryRun: false }, ['OK'], 0, [], []).map((c) => c.action), ['failed'], 'known after: unchanged and absent is failed as before');
 });

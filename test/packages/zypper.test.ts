@@ -73,7 +73,65 @@ t.test('dry run: the summary is the plan; exit codes 100-103 and 106 are success
   const changes = zypper.parseChanges(op, lines('zypper', 'upgrade-bind.txt'), 0, [], []);
   t.same(changes.map((c) => [c.name, c.action]), [['NetworkManager-dns-bind', 'installed'], ['bind', 'installed'], ['bind-utils', 'upgraded']]);
   for (const code of [0, 100, 101, 102, 103, 106]) t.ok(zypper.succeeded!(op, [], code), `exit ${code}`);
-  for (const code of [1, 4, 7, 104, 107]) t.notOk(zypper.succeeded!(op, [], code), `exit ${code}`);
+  for (const code of [1, 4, 5, 7, 104, 107]) t.notOk(zypper.succeeded!(op, [], code), `exit ${code}`);
+});
+
+t.test('exit 103 (ZYPPER_EXIT_INF_RESTART_NEEDED): rerun by the script; still 103 after the reruns is a failure', async (t) => {
+  t.same(zypper.rerunOn, [103], 'the script runs the command again (zypper(8) EXIT CODES: "needs to be executed once again")');
+  const real = { kind: 'update' as const, securityOnly: true, refresh: false, dryRun: false };
+  t.notOk(zypper.succeeded!(real, [], 103), 'a real run ending on 103 did not finish');
+  for (const code of [0, 100, 101, 102, 106]) t.ok(zypper.succeeded!(real, [], code), `exit ${code}`);
+  const warning = 'Warning: One of the installed patches affects the package manager itself. Run this command once more to install any other needed patches.';
+  const rsync = { name: 'rsync', version: '3.1.0-12.1', arch: 'x86_64' };
+  const zyp = { name: 'zypper', version: '1.14.10-1.1', arch: 'x86_64' };
+  const op = { kind: 'update' as const, packages: [{ name: 'zypper' }, { name: 'rsync' }], securityOnly: false, refresh: false, dryRun: false };
+  const changes = zypper.parseChanges(op, [warning], 103, [zyp, rsync], [{ ...zyp, version: '1.14.11-1.1' }, rsync]);
+  t.same(changes.map((c) => [c.name, c.action]), [['zypper', 'upgraded'], ['rsync', 'failed']]);
+  t.equal(changes[1].message, warning, "zypper's own message");
+  t.match(zypper.parseChanges(op, [], 103, [rsync], [rsync])[1], { action: 'failed', message: /103/ });
+});
+
+t.test('lockHeld: privileges are never a lock', async (t) => {
+  t.notOk(zypper.lockHeld(['Root privileges are required for installing or uninstalling packages.'], 5), 'ZYPPER_EXIT_ERR_PRIVILEGES');
+  t.notOk(zypper.lockHeld([], 5));
+  t.notOk(zypper.lockHeld(["Root privileges are required for refreshing system repositories."], 7), 'a permission text wins over the code');
+  t.ok(zypper.lockHeld(lines('zypper', 'locked.txt'), 7), 'the lock message still is one');
+});
+
+t.test('arch-qualified names: foo.i586 and foo.x86_64 are told apart; names with other dots stay names', async (t) => {
+  t.same(zypper.commands({ kind: 'install', packages: [{ name: 'glibc.i586', version: '2.26-13.8.1' }], refresh: false, dryRun: false }),
+    [[...Z, 'install', '--auto-agree-with-licenses', '--', 'glibc.i586=2.26-13.8.1']], 'zypper(8): NAME[.ARCH][OP<VERSION>]');
+  const x64 = { name: 'glibc', version: '2.26-13.8.1', arch: 'x86_64' };
+  const i586 = { name: 'glibc', version: '2.26-13.8.1', arch: 'i586' };
+  const out = ['The following NEW package is going to be installed:', '  glibc', '', '(1/1) Installing: glibc-2.26-13.8.1.i586 ..................[done]'];
+  const inst = zypper.parseChanges({ kind: 'install', packages: [{ name: 'glibc.i586' }], refresh: false, dryRun: false }, out, 0, [x64], [x64, i586]);
+  t.same(inst.map((c) => [c.name, c.arch, c.versionBefore, c.versionAfter, c.action]), [['glibc.i586', 'i586', null, '2.26-13.8.1', 'installed']]);
+  const cur = zypper.parseChanges({ kind: 'install', packages: [{ name: 'glibc.x86_64' }], refresh: false, dryRun: false }, ["'glibc.x86_64' is already installed."], 0, [x64, i586], [x64, i586]);
+  t.same(cur.map((c) => [c.name, c.arch, c.action]), [['glibc.x86_64', 'x86_64', 'current']]);
+  const two = parseSummary(['(1/2) Installing: glibc-2.26-13.8.1.x86_64 ..[done]', '(2/2) Installing: glibc-2.26-13.8.1.i586 ..[done]']);
+  t.same([...two.keys()], ['glibc', 'glibc.i586'], 'a second architecture of one name gets its own key');
+  t.same(two.get('glibc.i586'), { name: 'glibc', action: 'installed', versionAfter: '2.26-13.8.1', arch: 'i586' });
+  const py = zypper.parseChanges({ kind: 'install', packages: [{ name: 'python3.11' }], refresh: false, dryRun: false }, [], 0, [], [{ name: 'python3.11', version: '3.11.9-1.1', arch: 'x86_64' }]);
+  t.match(py, [{ name: 'python3.11', arch: 'x86_64', action: 'installed' }]);
+});
+
+t.test('after-state unknown: the summary and commit lines of a successful run, else failed; never removed', async (t) => {
+  const telnet = { name: 'telnet', version: '1.2-165.63', arch: 'x86_64' };
+  const inst = zypper.parseChanges({ kind: 'install', packages: [{ name: 'telnet' }], refresh: false, dryRun: false }, lines('zypper', 'install-telnet.txt'), 0, [], undefined);
+  t.match(inst, [{ name: 'telnet', arch: 'x86_64', versionBefore: null, versionAfter: '1.2-165.63', action: 'installed', message: /could not be read/ }]);
+  const rm = zypper.parseChanges({ kind: 'uninstall', names: ['telnet'], purge: false, dryRun: false }, lines('zypper', 'remove-telnet.txt'), 0, [telnet], undefined);
+  t.match(rm, [{ name: 'telnet', versionBefore: '1.2-165.63', versionAfter: null, action: 'removed' }], 'removed because zypper said so');
+  const cut = zypper.parseChanges({ kind: 'uninstall', names: ['telnet'], purge: false, dryRun: false }, ['Loading repository data...'], 0, [telnet], undefined);
+  t.match(cut, [{ name: 'telnet', action: 'failed', versionAfter: null, message: /could not be read/ }]);
+  const failedRun = zypper.parseChanges({ kind: 'install', packages: [{ name: 'telnet' }], refresh: false, dryRun: false }, lines('zypper', 'install-telnet.txt'), 8, [], undefined);
+  t.match(failedRun, [{ name: 'telnet', action: 'failed', message: /planned: installed/ }], 'an unsuccessful run: the plan is not what happened');
+});
+
+t.test('update of a package not installed before: not_found', async (t) => {
+  const op = { kind: 'update' as const, packages: [{ name: 'rsync' }], securityOnly: false, refresh: false, dryRun: false };
+  t.match(zypper.parseChanges(op, ["Package 'rsync' is not installed."], 0, [], []), [{ name: 'rsync', action: 'not_found', message: "Package 'rsync' is not installed." }]);
+  t.match(zypper.parseChanges(op, ["No provider of 'rsync' is installed."], 104, [], undefined), [{ name: 'rsync', action: 'not_found' }]);
+  t.match(zypper.parseChanges(op, [], 0, [], []), [{ name: 'rsync', action: 'not_found' }]);
 });
 
 t.test('lockHeld: libzypp\'s message and exit 7', async (t) => {

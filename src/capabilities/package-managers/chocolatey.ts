@@ -19,11 +19,21 @@
  * 1.1.0 is available based on your source(s).", "X v1.0.0 is the latest version available based on your
  * source(s).", "X is pinned.". Exit codes 1641 and 3010 mean success with a reboot pending.
  *
+ * Real runs also say what they did: " The install of X was successful.", " The upgrade of X was
+ * successful." (ChocolateyPackageService.cs), " X has been successfully uninstalled." (NugetService.cs),
+ * after the package's `X v1.2.3` header: the plan when the installed versions after cannot be read.
+ *
+ * Versions order as NuGet's (nuget-version.ts): `1.2.0-beta1` is below `1.2.0`.
+ *
  * Locks: Chocolatey opens `lib\<name>\.chocolateyPending` exclusively while it works on a package, so a
  * second run fails with "... because it is being used by another process"; NuGet's "Unable to obtain lock
  * file access"; an MSI-based package fails with exit 1618 ("Another installation is already in progress").
+ * A run without administrator rights ("Access to the path '...' is denied.", .NET's
+ * UnauthorizedAccessException; choco's "Chocolatey detected you are not running from an elevated command
+ * shell", GenericRunner.cs) is never a lock.
  */
 import { type ChangeOp, type Planned, type Refusal, globRegExp, requested, settle, specOf, unsupported } from './common.js';
+import { compareNuGetVersions } from './nuget-version.js';
 import type { Installed, PackageManager, PackageOp, PackageT, Spec } from './types.js';
 
 const COMMON = ['-y', '--no-progress'];
@@ -34,9 +44,20 @@ function pipeRows(lines: string[]): string[][] {
   return lines.map((l) => l.trim().split('|')).filter((f) => f.length >= 2 && /^[A-Za-z0-9_][A-Za-z0-9._-]*$/.test(f[0]) && /^\d/.test(f[1]));
 }
 
+/** From `before` to `after` in NuGet's order. */
+function moved(before: string, after: string): Planned['action'] {
+  const d = compareNuGetVersions(after, before);
+  return d > 0 ? 'upgraded' : d < 0 ? 'downgraded' : 'current';
+}
+
+/** Permission answers: never a lock held by another process. */
+const NOT_A_LOCK = /Access to the path .* is denied|UnauthorizedAccessException|not running from an elevated command shell/i;
+
 function plan(output: string[]): Map<string, Planned> {
   const out = new Map<string, Planned>();
   let noopInstall = false;
+  /** The last `name v1.2.3` header of each package (lower-cased name). */
+  const header = new Map<string, string>();
   for (const raw of output) {
     const t = raw.trim();
     let m: RegExpExecArray | null;
@@ -44,8 +65,21 @@ function plan(output: string[]): Map<string, Planned> {
       noopInstall = true;
       continue;
     }
+    if ((m = /^(\S+) v(\d\S*?)(?: \[Approved\])?$/.exec(t))) header.set(m[1].toLowerCase(), m[2]);
+    if ((m = /^The (install|upgrade) of (\S+) was successful\./.exec(t))) {
+      const had = out.get(m[2]);
+      const after = header.get(m[2].toLowerCase()) ?? (had?.versionAfter || undefined);
+      const before = had?.versionBefore || undefined;
+      const action = before && after ? moved(before, after) : had?.action ?? (m[1] === 'install' ? 'installed' : 'upgraded');
+      out.set(m[2], { ...had, action, ...(after ? { versionAfter: after } : {}), message: t });
+      continue;
+    }
+    if ((m = /^(\S+) has been successfully uninstalled\./.exec(t))) {
+      out.set(m[1], { action: 'removed', ...(header.has(m[1].toLowerCase()) ? { versionBefore: header.get(m[1].toLowerCase()) } : {}), versionAfter: null, message: t });
+      continue;
+    }
     if ((m = /^You have (\S+) v(\S+) installed\. Version (\S+) is available based on your source\(s\)\./.exec(t))) {
-      out.set(m[1], { action: 'upgraded', versionBefore: m[2], versionAfter: m[3], message: t });
+      out.set(m[1], { action: moved(m[2], m[3]), versionBefore: m[2], versionAfter: m[3], message: t });
     } else if ((m = /^(\S+) v(\S+) is the latest version available based on your source\(s\)\./.exec(t))) {
       out.set(m[1], { action: 'current', versionBefore: m[2], versionAfter: m[2], message: t });
     } else if ((m = /^(\S+) v(\S+) already installed\./.exec(t))) {
@@ -124,6 +158,7 @@ export const chocolatey: PackageManager = {
   lockHeld(lines: string[], exitCode: number): string | undefined {
     if (exitCode === 0) return undefined;
     const text = lines.join('\n');
+    if (NOT_A_LOCK.test(text)) return undefined;
     const pending = /(\S*\.chocolateyPending)'? because it is being used by another process/.exec(text);
     if (pending) return `${pending[1].replace(/^'/, '')} held by another Chocolatey process`;
     if (/Unable to obtain lock file access/.test(text)) return 'NuGet lock file held by another process';
@@ -134,7 +169,7 @@ export const chocolatey: PackageManager = {
     return OK_CODES.has(exitCode);
   },
   parseChanges(op, output, exitCode, before, after) {
-    return settle({ op, ok: OK_CODES.has(exitCode), output, before, after, plan: plan(output), refused: refusals(requested(op), output), fold: true });
+    return settle({ op, ok: OK_CODES.has(exitCode), output, before, after, plan: plan(output), refused: refusals(requested(op), output), fold: true, compare: compareNuGetVersions });
   },
   parseList(op, output): Omit<PackageT, 'source'>[] {
     const match = op.name ? globRegExp(op.name, true) : undefined;

@@ -11,8 +11,13 @@ import type { Installed, PackageChangeT, PackageOp, Spec } from './types.js';
 export type ChangeOp = Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>;
 export type Action = PackageChangeT['action'];
 
-/** What the manager's own output says about one package (a dry run's plan, or a transaction it printed). */
+/**
+ * What the manager's own output says about one package (a dry run's plan, or a transaction it printed). In a
+ * plan map the key is the package name unless `name` is given (then the key only has to be unique, e.g.
+ * `name.arch` where one name comes in two architectures).
+ */
 export interface Planned {
+  name?: string;
   action: Action;
   versionBefore?: string | null;
   versionAfter?: string | null;
@@ -32,6 +37,7 @@ const MESSAGE_MAX = 4000;
  * Compares two versions the way rpm's and apk's orders agree on: an `epoch:` prefix first, then runs of
  * digits (numerically) and of letters (lexically) in turn, a digit run above a letter run, `~` below
  * everything (a pre-release), and a version with more runs above its prefix. Negative, 0, positive.
+ * (Chocolatey's NuGet versions order differently: nuget-version.ts.)
  */
 export function compareVersions(a: string, b: string): number {
   const epoch = (v: string): [number, string] => {
@@ -69,17 +75,6 @@ export function requested(op: ChangeOp): Spec[] {
   return op.kind === 'install' ? op.packages : op.packages ?? [];
 }
 
-/** Installed packages by name (the highest version where several are installed, as kernels are). */
-export function byName(installed: Installed[], fold = false): Map<string, Installed> {
-  const out = new Map<string, Installed>();
-  for (const p of installed) {
-    const key = fold ? p.name.toLowerCase() : p.name;
-    const had = out.get(key);
-    if (!had || compareVersions(p.version, had.version) > 0) out.set(key, p);
-  }
-  return out;
-}
-
 /** The output lines naming `name` as a word (at most `max`), joined; undefined when none does. */
 export function mentions(output: string[], name: string, max = 6): string | undefined {
   const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -107,11 +102,14 @@ export function unsupported(manager: string, part: 'body' | 'query', pointer: st
   throw new Errors.Validation(`${manager} cannot ${what}.`, { extra: { errors: [fieldError(part, pointer, `not supported by ${manager}`)] } });
 }
 
-/** Finds which requested spec a name or `name-version` / `name=version` argument the manager echoed means. */
-export function specOf(specs: Spec[], arg: string, fold = false): Spec | undefined {
+/**
+ * Finds which requested spec a name or `name-version` / `name=version` argument the manager echoed means
+ * (or the argument `form` gives, when the manager writes a pin its own way, as dnf's `name-version.arch`).
+ */
+export function specOf(specs: Spec[], arg: string, fold = false, form?: (s: Spec) => string): Spec | undefined {
   const eq = (x: string, y: string) => (fold ? x.toLowerCase() === y.toLowerCase() : x === y);
   return specs.find((s) => eq(s.name, arg))
-    ?? specs.find((s) => s.version !== undefined && [`${s.name}-${s.version}`, `${s.name}=${s.version}`].some((x) => eq(x, arg)));
+    ?? specs.find((s) => s.version !== undefined && [`${s.name}-${s.version}`, `${s.name}=${s.version}`, ...(form ? [form(s)] : [])].some((x) => eq(x, arg)));
 }
 
 /** A line a manager prints about one argument it refused: the first group is the argument (or, `many`, several). */
@@ -123,7 +121,7 @@ export interface RefusalRule {
 }
 
 /** The requested packages each output line refuses, by the manager's rules; the first line about a package wins. */
-export function scanRefusals(specs: Spec[], output: string[], rules: readonly RefusalRule[]): Map<string, Refusal> {
+export function scanRefusals(specs: Spec[], output: string[], rules: readonly RefusalRule[], form?: (s: Spec) => string): Map<string, Refusal> {
   const out = new Map<string, Refusal>();
   for (const line of output) {
     const t = line.trim();
@@ -131,7 +129,7 @@ export function scanRefusals(specs: Spec[], output: string[], rules: readonly Re
       const m = rule.re.exec(t);
       if (!m) continue;
       for (const arg of rule.many ? m[1].split(/\s+/) : [m[1]]) {
-        const s = specOf(specs, arg);
+        const s = specOf(specs, arg, false, form);
         if (s && !out.has(s.name)) out.set(s.name, { action: rule.action, message: t });
       }
       break;
@@ -139,6 +137,13 @@ export function scanRefusals(specs: Spec[], output: string[], rules: readonly Re
   }
   return out;
 }
+
+/**
+ * Splits a requested package name into the name the manager's queries print and the architecture it asks
+ * for (rpm's `foo.i686`, apt's `foo:i386`); undefined for a name without one. Only a manager knows its
+ * separator and its architectures, so each passes its own (rpm.ts `splitRpmArch`).
+ */
+export type ArchSplitter = (name: string) => { name: string; arch: string } | undefined;
 
 export interface SettleInput {
   op: ChangeOp;
@@ -148,95 +153,144 @@ export interface SettleInput {
   before: Installed[];
   /** undefined: not read after the operation (see PackageManager.parseChanges). */
   after: Installed[] | undefined;
-  /** What the output says was (or, in a dry run, would be) done, by package name. */
+  /** What the output says was (or, in a dry run, would be) done, by package name (see Planned). */
   plan: Map<string, Planned>;
   /** Packages the manager could not find or would not touch, by requested name. */
   refused: Map<string, Refusal>;
   /** Package names compare case-insensitively (Chocolatey). */
   fold?: boolean;
+  /** Requested names carrying an architecture (`foo.i686`): compared by name and architecture. */
+  splitArch?: ArchSplitter;
+  /** The manager's version order (default compareVersions): upgraded or downgraded, the highest installed. */
+  compare?: (a: string, b: string) => number;
 }
 
-function changed(name: string, b: Installed | undefined, a: Installed | undefined): PackageChangeT | undefined {
+function changed(name: string, b: Installed | undefined, a: Installed | undefined, compare: (x: string, y: string) => number): PackageChangeT | undefined {
   const arch = a?.arch ?? b?.arch;
   const base = { name, ...(arch ? { arch } : {}), versionBefore: b?.version ?? null, versionAfter: a?.version ?? null };
   if (!b && a) return { ...base, action: 'installed' };
   if (b && !a) return { ...base, action: 'removed' };
-  if (b && a && b.version !== a.version) return { ...base, action: compareVersions(a.version, b.version) > 0 ? 'upgraded' : 'downgraded' };
+  if (b && a && b.version !== a.version) return { ...base, action: compare(a.version, b.version) > 0 ? 'upgraded' : 'downgraded' };
   return undefined;
 }
+
+/** The message of a package whose installed version after the run is not known. */
+export const AFTER_UNKNOWN = 'the installed versions after the run could not be read';
 
 /**
  * The per-package changes of a change operation (PackageManager.parseChanges' contract): the requested
  * packages first, in order, then every other package whose installed version moved (real runs) or that
  * the manager's plan names (dry runs, and the dependencies a real run printed).
  *
+ * A requested name with an architecture (`splitArch`: `foo.i686`) is looked up by name and architecture;
+ * the change keeps the name as requested and carries the architecture. Without one, the highest installed
+ * version of that name stands for it (the same architecture before and after where there is one).
+ *
  * Real run, per requested package: the versions before and after decide (installed, upgraded, downgraded,
  * removed); unchanged, it is `not_found` / `held` when the manager said so, `current` when the command
  * succeeded, `not_found` when an uninstall or update meets a package that is not installed, else `failed`.
- * Dry run: the plan decides; without one, a refusal, else `current` when already as asked, else `failed`
- * (an unsuccessful run) or `current`.
+ * After-state unknown (`after` undefined): a refusal, else the plan of a successful command (with a note
+ * that the versions after were not read), else `not_found` for a package an uninstall or update met not
+ * installed, else `failed` with AFTER_UNKNOWN; never `removed` for lack of a line; the others only from
+ * the plan. Dry run: the plan decides; without one, a refusal, else `current` when already as asked, else
+ * `failed` (an unsuccessful run) or `current`.
  */
 export function settle(input: SettleInput): PackageChangeT[] {
-  const { op, ok, output, plan, refused, fold = false } = input;
-  const key = (n: string) => (fold ? n.toLowerCase() : n);
-  const before = byName(input.before, fold);
-  const after = byName(input.after ?? [], fold);
-  const planOf = (n: string) => plan.get(n) ?? (fold ? [...plan].find(([k]) => k.toLowerCase() === n.toLowerCase())?.[1] : undefined);
+  const { op, ok, output, plan, refused, fold = false, splitArch, compare = compareVersions } = input;
+  const norm = (n: string) => (fold ? n.toLowerCase() : n);
+  const unknownAfter = !op.dryRun && input.after === undefined;
+  const afterList = input.after ?? [];
+  /** The highest version of `name` (of `arch` when given; of `prefer` where there is one). */
+  const pick = (list: Installed[], name: string, arch?: string, prefer?: string): Installed | undefined => {
+    const hits = list.filter((p) => norm(p.name) === norm(name) && (!arch || p.arch === arch));
+    const preferred = prefer ? hits.filter((p) => p.arch === prefer) : [];
+    return (preferred.length ? preferred : hits).reduce<Installed | undefined>((best, p) => (!best || compare(p.version, best.version) > 0 ? p : best), undefined);
+  };
+  const planned = [...plan].map(([key, p]) => ({ key, name: p.name ?? key, p }));
+  const planFor = (name: string, arch?: string, prefer?: string) => {
+    const hits = planned.filter((e) => norm(e.name) === norm(name) && (!arch || !e.p.arch || e.p.arch === arch));
+    return hits.find((e) => prefer && e.p.arch === prefer) ?? hits[0];
+  };
+  const refusalOf = (name: string) => refused.get(name) ?? (fold ? [...refused].find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1] : undefined);
+  /** Installed entries and plan keys the requested packages account for. */
+  const seen: { name: string; arch?: string }[] = [];
+  const usedPlan = new Set<string>();
+  const covered = (name: string, arch?: string, exact = false) =>
+    seen.some((s) => s.name === norm(name) && (exact ? (s.arch ?? '') === (arch ?? '') : !arch || !s.arch || s.arch === arch));
+  const see = (p: { name: string; arch?: string } | undefined) => {
+    if (p) seen.push({ name: norm(p.name), ...(p.arch ? { arch: p.arch } : {}) });
+  };
   const out: PackageChangeT[] = [];
-  const seen = new Set<string>();
+  const asked = new Set<string>();
   for (const spec of requested(op)) {
-    const k = key(spec.name);
-    if (seen.has(k)) continue;
-    seen.add(k);
-    const b = before.get(k);
-    const a = op.dryRun ? b : after.get(k);
-    const p = planOf(spec.name);
-    const r = refused.get(spec.name) ?? (fold ? [...refused].find(([n]) => n.toLowerCase() === k)?.[1] : undefined);
+    const split = splitArch?.(spec.name);
+    const name = split?.name ?? spec.name;
+    const want = split?.arch;
+    const id = `${norm(name)}\u0000${want ?? ''}`;
+    if (asked.has(id)) continue;
+    asked.add(id);
+    const b = pick(input.before, name, want);
+    const a = op.dryRun ? b : pick(afterList, name, want, b?.arch);
+    const entry = planFor(name, want, b?.arch ?? a?.arch);
+    const p = entry?.p;
+    if (entry) usedPlan.add(entry.key);
+    see(b);
+    see(a);
+    if (!b && !a) see({ name, arch: want ?? p?.arch });
+    const r = refusalOf(spec.name);
     const message = r?.message ?? p?.message ?? mentions(output, spec.name);
-    const arch = p?.arch ?? a?.arch ?? b?.arch;
+    const arch = p?.arch ?? a?.arch ?? b?.arch ?? want;
     const base = { name: spec.name, ...(arch ? { arch } : {}), versionBefore: b?.version ?? null, versionAfter: a?.version ?? null };
-    const withMessage = (c: PackageChangeT): PackageChangeT => (message ? { ...c, message: message.slice(0, MESSAGE_MAX) } : c);
+    const withMessage = (c: PackageChangeT, m = message): PackageChangeT => (m ? { ...c, message: m.slice(0, MESSAGE_MAX) } : c);
+    const fromPlan = (q: Planned): PackageChangeT => ({
+      ...base,
+      versionBefore: q.versionBefore !== undefined ? q.versionBefore : base.versionBefore,
+      versionAfter: q.versionAfter !== undefined ? q.versionAfter : q.action === 'removed' ? null : b?.version ?? null,
+      action: q.action,
+    });
+    const absent = (op.kind === 'uninstall' || op.kind === 'update') && !b;
+    const notInstalled = (): PackageChangeT => withMessage({ ...base, action: 'not_found' }, message ?? 'not installed');
     if (op.dryRun) {
       if (r) out.push(withMessage({ ...base, action: r.action }));
-      else if (p) {
-        out.push(withMessage({
-          ...base,
-          versionBefore: p.versionBefore !== undefined ? p.versionBefore : base.versionBefore,
-          versionAfter: p.versionAfter !== undefined ? p.versionAfter : p.action === 'removed' ? null : base.versionAfter,
-          action: p.action,
-        }));
-      } else if (op.kind === 'uninstall' && !b) out.push(withMessage({ ...base, action: 'not_found', ...(message ? {} : { message: 'not installed' }) }));
-      else if (op.kind === 'update' && !b) out.push(withMessage({ ...base, action: 'not_found', ...(message ? {} : { message: 'not installed' }) }));
+      else if (p) out.push(withMessage(fromPlan(p)));
+      else if (absent) out.push(notInstalled());
       else out.push(withMessage({ ...base, action: ok && b ? 'current' : 'failed' }));
       continue;
     }
-    const moved = changed(spec.name, b, a);
-    if (moved) {
-      out.push(withMessage({ ...moved, ...(arch ? { arch } : {}) }));
+    if (unknownAfter) {
+      if (r) out.push(withMessage({ ...base, versionAfter: b?.version ?? null, action: r.action }));
+      else if (p && ok) out.push(withMessage(fromPlan(p), [message, `(from the manager's output: ${AFTER_UNKNOWN})`].filter(Boolean).join('\n')));
+      else if (absent) out.push(notInstalled());
+      else out.push(withMessage({ ...base, action: 'failed' }, [AFTER_UNKNOWN, ...(p ? [`the manager's output planned: ${p.action}`] : []), ...(message ? [message] : [])].join('\n')));
       continue;
     }
-    if (r) out.push(withMessage({ ...base, action: r.action }));
-    else if (op.kind === 'uninstall' && !b) out.push(withMessage({ ...base, action: 'not_found', ...(message ? {} : { message: 'not installed' }) }));
-    else if (op.kind === 'update' && !b) out.push(withMessage({ ...base, action: 'not_found', ...(message ? {} : { message: 'not installed' }) }));
+    const moved = changed(spec.name, b, a, compare);
+    if (moved) out.push(withMessage({ ...moved, ...(arch ? { arch } : {}) }));
+    else if (r) out.push(withMessage({ ...base, action: r.action }));
+    else if (absent) out.push(notInstalled());
     else if (ok && (op.kind === 'uninstall' ? !a : !!a)) out.push(withMessage({ ...base, action: 'current' }));
     else out.push(withMessage({ ...base, action: 'failed' }));
   }
   const extras: PackageChangeT[] = [];
-  if (!op.dryRun) {
-    for (const k of new Set([...before.keys(), ...after.keys()])) {
-      if (seen.has(k)) continue;
-      const c = changed((after.get(k) ?? before.get(k))!.name, before.get(k), after.get(k));
-      if (c) {
-        seen.add(k);
-        extras.push(c);
-      }
+  if (!op.dryRun && !unknownAfter) {
+    const ids = new Map<string, { name: string; arch?: string }>();
+    for (const p of [...input.before, ...afterList]) ids.set(`${norm(p.name)}\u0000${p.arch ?? ''}`, { name: p.name, ...(p.arch ? { arch: p.arch } : {}) });
+    for (const { name, arch } of ids.values()) {
+      if (covered(name, arch, true)) continue;
+      const exact = (list: Installed[]) => pick(list.filter((p) => (p.arch ?? '') === (arch ?? '')), name);
+      const b = exact(input.before);
+      const a = exact(afterList);
+      const c = changed((a ?? b)!.name, b, a, compare);
+      see({ name, arch });
+      if (c) extras.push(c);
     }
   }
   if (op.dryRun || ok) {
-    for (const [name, p] of plan) {
-      if (seen.has(key(name))) continue;
-      seen.add(key(name));
-      const b = before.get(key(name));
+    for (const { key, name, p } of planned) {
+      if (usedPlan.has(key) || covered(name, p.arch)) continue;
+      usedPlan.add(key);
+      see({ name, arch: p.arch });
+      const b = pick(input.before, name, p.arch);
       extras.push({
         name, ...(p.arch ? { arch: p.arch } : {}),
         versionBefore: p.versionBefore !== undefined ? p.versionBefore : b?.version ?? null,
@@ -246,6 +300,6 @@ export function settle(input: SettleInput): PackageChangeT[] {
       });
     }
   }
-  extras.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  extras.sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : (x.arch ?? '') < (y.arch ?? '') ? -1 : (x.arch ?? '') > (y.arch ?? '') ? 1 : 0));
   return [...out, ...extras];
 }

@@ -3,9 +3,24 @@
  * commands, their transaction table and the rpm database.
  *
  * Commands (dnf(8), yum(8)): `dnf -y install -- name name-version` (a pin is `name-version`), `remove`,
- * `upgrade [--security] [-- names]`, `makecache` to refresh; yum says `update` and gets
- * `--setopt=exit_on_lock=True` so that a held lock ends it (exit 200) instead of waiting forever: the
- * provider retries within the run's timeout. `--assumeno` instead of `-y` is the dry run: dnf/yum print the
+ * `upgrade [--security] [-- names]`, `makecache` to refresh; yum says `update`. A requested `name.arch`
+ * (`foo.i686`, dnf(8) "Specifying Packages") is pinned as `name-version.arch`.
+ *
+ * Locks: every command (the refresh too) gets `--setopt=exit_on_lock=True` so that a held lock ends it
+ * instead of dnf waiting by itself: the provider retries within the run's timeout. dnf 4 then prints
+ * `RPMDB already locked by 1234` (or `metadata` / `cachedir` / `log`, dnf/lock.py) and the holder
+ * (`  The application with PID 1234 is: dnf`, dnf/cli/utils.py) and exits 200 (dnf/cli/main.py); yum 3
+ * prints `Existing lock /var/run/yum.pid: another copy is running as pid 1234.` and "Another app is
+ * currently holding the yum lock; exiting as configured by exit_on_lock" (yummain.py). dnf 5 accepts the
+ * option (libdnf5's ConfigMain binds `exit_on_lock`) but does not act on it (doc/dnf5.conf-todo.5.rst, not
+ * yet implemented): it waits for the system repository's lock itself ("Waiting for a lock on the system
+ * repository ...", dnf5/context.cpp), within the run's timeout; its rpm transaction lock fails with "Failed
+ * to obtain rpm transaction lock. Another transaction is in progress." Only such "held by another
+ * process" answers are locks: a permission error ("This command has to be run with superuser privileges",
+ * "You need to be root to perform this command.", yum's "Can't create lock file; exiting", a malformed
+ * lock file) is not, whatever the exit code (200 included).
+ *
+ * `--assumeno` instead of `-y` is the dry run: dnf/yum print the
  * transaction and decline it, exiting 1 (dnf 4 "Operation aborted.", dnf 5 "Operation aborted by the
  * user.", yum "Exiting on user command"); `succeeded` accepts that exit of a dry run, nothing else. There is
  * no purge: rpm keeps modified configuration files as `.rpmsave` either way.
@@ -14,7 +29,7 @@
  * are recorded in test/packages/fixtures/dnf (ci-dnf-stack's behave features hold dnf's real output).
  */
 import { type ChangeOp, type Planned, type RefusalRule, globRegExp, scanRefusals, searchGlob, settle, requested } from './common.js';
-import { isRpmQueryLine, parseRpmQuery, rpmList, rpmQuery, rpmVersion } from './rpm.js';
+import { isRpmQueryLine, parseRpmQuery, rpmList, rpmQuery, rpmVersion, splitRpmArch } from './rpm.js';
 import type { Installed, PackageManager, PackageOp, PackageT, Spec } from './types.js';
 
 type Flavour = 'dnf' | 'yum';
@@ -30,7 +45,8 @@ const SECTION: [RegExp, Planned['action']][] = [
 /**
  * The packages of dnf's / yum's transaction table (`Installing:`, `Upgrading:`, `Removing dependent
  * packages:`, ... then ` name arch version repository size` rows; a name too long for its column on a
- * line of its own; dnf 5's `replacing name arch version` under an upgraded one), by name.
+ * line of its own; dnf 5's `replacing name arch version` under an upgraded one), keyed `name.arch` (one
+ * name may come in two architectures) with `name` set.
  */
 export function parseTransaction(lines: string[]): Map<string, Planned> {
   const plan = new Map<string, Planned>();
@@ -52,7 +68,7 @@ export function parseTransaction(lines: string[]): Map<string, Planned> {
     }
     if (!action) continue;
     const f = line.trim().split(/\s+/);
-    if (f[0] === 'replacing' && last && f.length >= 4) {
+    if (f[0] === 'replacing' && last !== undefined && f.length >= 4) {
       const p = plan.get(last);
       if (p) p.versionBefore = rpmVersion(f[3]);
       continue;
@@ -65,9 +81,9 @@ export function parseTransaction(lines: string[]): Map<string, Planned> {
     pendingName = undefined;
     if (row.length < 4 || !/^\d/.test(row[2].replace(/^\d+:/, '1'))) continue;
     const [name, arch, version] = row;
-    const p: Planned = { action, arch, ...(action === 'removed' ? { versionBefore: rpmVersion(version), versionAfter: null } : { versionAfter: rpmVersion(version) }) };
-    plan.set(name, p);
-    last = name;
+    const p: Planned = { name, action, arch, ...(action === 'removed' ? { versionBefore: rpmVersion(version), versionAfter: null } : { versionAfter: rpmVersion(version) }) };
+    last = `${name}.${arch}`;
+    plan.set(last, p);
   }
   return plan;
 }
@@ -82,7 +98,14 @@ const REFUSALS: readonly RefusalRule[] = [
   { re: /^Package (\S+) is not installed\.?$/, action: 'not_found' },
 ];
 
-const refusals = (specs: Spec[], output: string[]) => scanRefusals(specs, output, REFUSALS);
+/** A package as dnf / yum get it: `name`, `name-version`, or `name-version.arch` for a `name.arch` pin. */
+export function rpmSpec(s: Spec): string {
+  if (!s.version) return s.name;
+  const split = splitRpmArch(s.name);
+  return split ? `${split.name}-${s.version}.${split.arch}` : `${s.name}-${s.version}`;
+}
+
+const refusals = (specs: Spec[], output: string[]) => scanRefusals(specs, output, REFUSALS, rpmSpec);
 
 /** dnf / yum's `name.arch  version  repository` rows (list, check-update), after their section headings. */
 function parseNameArchRows(lines: string[]): { name: string; arch: string; version: string; repository: string }[] {
@@ -115,12 +138,34 @@ function declined(op: ChangeOp, output: string[], exitCode: number): boolean {
     && !output.some((l) => /^Error:/.test(l.trim()));
 }
 
+/** dnf's and yum's own permission errors (and lock files they cannot use): never a lock held by another process. */
+const NOT_A_LOCK = /superuser privileges|You need to be root|Can't create lock file|Could not create lock at|Malformed lock file|\[Errno 13\] Permission denied/;
+
+/** What of `lines` says another process holds dnf's, yum's or rpm's lock (see the module comment). */
+export function rpmLockHeld(lines: string[], exitCode: number): string | undefined {
+  if (exitCode === 0) return undefined;
+  const text = lines.join('\n');
+  if (NOT_A_LOCK.test(text)) return undefined;
+  const app = /The other application is:\s*(\S+)/.exec(text)?.[1] ?? /The application with PID \d+ is:\s*(\S+)/.exec(text)?.[1];
+  if (/Another app is currently holding the yum lock/.test(text)) {
+    const pid = /another copy is running as pid (\d+)/.exec(text)?.[1] ?? /^\s*State\s*:.*pid:\s*(\d+)/m.exec(text)?.[1];
+    return `yum lock (/var/run/yum.pid) held by ${app ?? 'another process'}${pid ? ` (pid ${pid})` : ''}`;
+  }
+  const held = /^\s*(RPMDB|metadata|cachedir|log) already locked by (\d+)/m.exec(text);
+  if (held) return `dnf ${held[1]} lock held by process ${held[2]}${app ? ` (${app})` : ''}`;
+  const waited = /Waiting for process with pid (\d+) to finish/.exec(text)?.[1];
+  if (waited) return `dnf lock held by process ${waited}`;
+  if (/Failed to obtain rpm transaction lock|Another transaction is in progress/.test(text)) return 'rpm transaction lock held by another process';
+  return undefined;
+}
+
 /** dnf or yum. */
 export function rpmFamily(flavour: Flavour): PackageManager {
   const bin = flavour;
-  const head = (dryRun: boolean) => [bin, dryRun ? '--assumeno' : '-y', ...(flavour === 'yum' ? ['--setopt=exit_on_lock=True'] : [])];
-  const spec = (s: Spec) => (s.version ? `${s.name}-${s.version}` : s.name);
-  const refresh = (on: boolean) => (on ? [[bin, ...(flavour === 'yum' ? ['--setopt=exit_on_lock=True'] : []), 'makecache']] : []);
+  const noWait = '--setopt=exit_on_lock=True';
+  const head = (dryRun: boolean) => [bin, dryRun ? '--assumeno' : '-y', noWait];
+  const spec = rpmSpec;
+  const refresh = (on: boolean) => (on ? [[bin, noWait, 'makecache']] : []);
   return {
     name: flavour,
     shell: 'sh',
@@ -146,21 +191,10 @@ export function rpmFamily(flavour: Flavour): PackageManager {
     },
     queryInstalled: rpmQuery,
     parseInstalled: parseRpmQuery,
-    lockHeld(lines: string[], exitCode: number): string | undefined {
-      if (exitCode === 0) return undefined;
-      const text = lines.join('\n');
-      const pid = /Waiting for process with pid (\d+) to finish/.exec(text)?.[1] ?? /^\s*State\s*:.*pid:\s*(\d+)/m.exec(text)?.[1]
-        ?? /another copy is running as pid (\d+)/.exec(text)?.[1];
-      const app = /The other application is:\s*(\S+)/.exec(text)?.[1];
-      if (/Another app is currently holding the yum lock/.test(text)) return `yum lock (/var/run/yum.pid) held by ${app ?? 'another process'}${pid ? ` (pid ${pid})` : ''}`;
-      if (/Failed to obtain rpm transaction lock|Another transaction is in progress|Waiting for process with pid \d+ to finish/.test(text) || exitCode === 200) {
-        return `dnf/rpm transaction lock held by ${pid ? `process ${pid}` : 'another process'}`;
-      }
-      return undefined;
-    },
+    lockHeld: rpmLockHeld,
     succeeded: declined,
     parseChanges(op, output, exitCode, before, after) {
-      return settle({ op, ok: declined(op, output, exitCode), output, before, after, plan: parseTransaction(output), refused: refusals(requested(op), output) });
+      return settle({ op, ok: declined(op, output, exitCode), output, before, after, plan: parseTransaction(output), refused: refusals(requested(op), output), splitArch: splitRpmArch });
     },
     parseList(op, output): Omit<PackageT, 'source'>[] {
       const installed = parseRpmQuery(output);

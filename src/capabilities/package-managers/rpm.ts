@@ -52,3 +52,26 @@ export function splitNevra(nevra: string): Installed | undefined {
 export function rpmVersion(v: string): string {
   return v.replace(/^0:/, '');
 }
+
+/**
+ * The architectures rpm knows (rpm's rpmrc `arch_canon` and `buildarchtranslate` names, with `noarch`):
+ * what may follow the last `.` of a requested `name.arch` (dnf(8) and yum(8) "Specifying Packages", zypper(8)
+ * capability `NAME[.ARCH][OP<VERSION>]`).
+ */
+export const RPM_ARCHES: ReadonlySet<string> = new Set([
+  'noarch', 'x86_64', 'x86_64_v2', 'x86_64_v3', 'x86_64_v4', 'amd64', 'ia32e', 'i386', 'i486', 'i586', 'i686', 'athlon', 'geode', 'pentium3', 'pentium4',
+  'aarch64', 'armv5tel', 'armv5tejl', 'armv6l', 'armv6hl', 'armv7l', 'armv7hl', 'armv7hnl', 'armv8l', 'armv8hl',
+  'ppc', 'ppc64', 'ppc64le', 'ppc64p7', 'ppc64pseries', 'ppc64iseries', 's390', 's390x', 'riscv64', 'loongarch64',
+  'mips', 'mipsel', 'mips64', 'mips64el', 'ia64', 'sparc', 'sparcv9', 'sparc64', 'alpha', 'sh4', 'm68k',
+]);
+
+/**
+ * A requested `name.arch` as name and architecture, rpm-style: only a known architecture after the last
+ * `.` splits (`python3.11` and `libstdc++.so` stay names); undefined when there is none.
+ */
+export function splitRpmArch(spec: string): { name: string; arch: string } | undefined {
+  const dot = spec.lastIndexOf('.');
+  if (dot <= 0) return undefined;
+  const arch = spec.slice(dot + 1);
+  return RPM_ARCHES.has(arch) ? { name: spec.slice(0, dot), arch } : undefined;
+}

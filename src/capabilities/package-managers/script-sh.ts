@@ -6,12 +6,14 @@
  *   queried before the query of `before` ran to its end: from here on the manager may have changed something
  *   exit <code>    after each command, its exit code; the script stops at the first that fails (a code
  *                  in the manager's `continueOn` does not stop it)
+ *   rerun <code>   a command exited with a code in the manager's `rerunOn` and is run again (real runs,
+ *                  at most RERUNS times); its `exit` marker follows the last run
  *   after <line>   the installed packages after (not for dry runs, list or search)
  *   queried after  the query of `after` ran to its end (without it, the installed versions after are unknown)
  * Everything else is the manager's own output, streamed as it prints it. The script exits with the code
  * that stopped it, else the first non-zero code a command gave (0 when all succeeded).
  */
-import type { PackageManager, PackageOp } from './types.js';
+import { type PackageManager, type PackageOp, RERUNS } from './types.js';
 
 /** Marked copies of a query's lines (a not-installed package's error line is dropped with its stderr). */
 const MARK_FN = 'mark() { while IFS= read -r l || [ -n "$l" ]; do printf \'%s:%s %s\\n\' "$M" "$1" "$l"; done; }';
@@ -55,8 +57,13 @@ export function shScript(m: PackageManager, op: PackageOp, marker: string): stri
   // rc: the code that stops the script (not 0 and not one of the manager's continueOn); first: the first non-zero one.
   const goOn = ['0', ...(m.continueOn ?? []).filter((c) => Number.isInteger(c) && c > 0).map(String)].join('|');
   out.push('rc=0', 'first=0');
+  const again = changes && !('dryRun' in op && op.dryRun) ? (m.rerunOn ?? []).filter((c) => Number.isInteger(c) && c > 0).map(String).join('|') : '';
   for (const argv of m.commands(op)) {
-    out.push(`if [ "$rc" -eq 0 ]; then ${line(argv)}; c=$?; printf '%s:exit %s\\n' "$M" "$c"; [ "$first" -eq 0 ] && first=$c; case "$c" in ${goOn}) ;; *) rc=$c ;; esac; fi`);
+    // With rerun codes: the command runs again (at most RERUNS times) while it exits with one of them.
+    const run = again
+      ? `n=0; while :; do ${line(argv)}; c=$?; case "$c" in ${again}) if [ "$n" -lt ${RERUNS} ]; then n=$((n+1)); printf '%s:rerun %s\\n' "$M" "$c"; continue; fi ;; esac; break; done`
+      : `${line(argv)}; c=$?`;
+    out.push(`if [ "$rc" -eq 0 ]; then ${run}; printf '%s:exit %s\\n' "$M" "$c"; [ "$first" -eq 0 ] && first=$c; case "$c" in ${goOn}) ;; *) rc=$c ;; esac; fi`);
   }
   // `queried` after the query says it ran to its end: a run cut during it has no `after` to trust.
   if (changes && !('dryRun' in op && op.dryRun)) out.push(`${query} 2>/dev/null | mark after`, `printf '%s:queried after\\n' "$M"`);

@@ -11,6 +11,9 @@ import type { Static } from '@sinclair/typebox';
 import type { PackageChange } from '../package.js';
 import type { Package } from '../records.js';
 
+/** How many times at most a command is run again after an exit code in `PackageManager.rerunOn`. */
+export const RERUNS = 2;
+
 export type ManagerName = 'apt' | 'dnf' | 'yum' | 'zypper' | 'apk' | 'chocolatey';
 export type PackageChangeT = Static<typeof PackageChange>;
 export type PackageT = Static<typeof Package>;
@@ -81,7 +84,7 @@ export interface PackageManager {
    * Whether an attempt whose command exited with `exitCode` (not 0) still did what was asked, so that the
    * target's result is a success: a dry run the manager ended by declining its own prompt (dnf/yum
    * `--assumeno` exit 1 after "Operation aborted."), or codes the manager documents as informational
-   * (zypper 100-103 and 106, Chocolatey's reboot codes 1641 and 3010). Absent: only 0 succeeds. The
+   * (zypper 100-102 and 106, 103 in a dry run; Chocolatey's reboot codes 1641 and 3010). Absent: only 0 succeeds. The
    * provider asks it before building the result (src/packages/settle.ts); `parseChanges` gets the raw code.
    */
   succeeded?(op: Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>, output: string[], exitCode: number): boolean;
@@ -104,6 +107,16 @@ export interface PackageManager {
    * packages that are not installed alone by itself (apt `--only-upgrade`, dnf `upgrade`).
    */
   readonly updateInstallsAbsent?: boolean;
+  /**
+   * Exit codes after which the sh script (script-sh.ts) runs the same command again, at most RERUNS times,
+   * in real runs only (a dry run changed nothing, so a second one would say the same): the manager says the
+   * command must be run once more to finish (zypper's 103, ZYPPER_EXIT_INF_RESTART_NEEDED: an update of
+   * the package manager itself was installed and the rest needs a second run, zypper(8) "EXIT CODES").
+   * Each repeated run's code is printed as a `rerun <code>` marker, the last run's as the `exit` one; a code
+   * still in the list after the last rerun stays the command's code. Absent: no reruns. PowerShell
+   * scripts (Chocolatey) have none.
+   */
+  readonly rerunOn?: readonly number[];
   /** package.list: the installed packages (and upgradable ones with `availableVersion` when `op.upgradable`). */
   parseList(op: Extract<PackageOp, { kind: 'list' }>, output: string[]): Omit<PackageT, 'source'>[];
   /** package.search: available packages with their candidate version. */
