@@ -114,7 +114,7 @@ async function readInstalled(registry: CapabilityRegistry, ctx: ExecutionContext
 async function outcome(registry: CapabilityRegistry, ctx: ExecutionContext, manager: PackageManager, op: ChangeOp, t: TargetNode, run: ScriptRun,
   before: Installed[] | undefined, lockWaits: string[], options: ChangeRunOptions): Promise<TargetOutcome> {
   const exits = tagged(run, 'exit').map(Number);
-  const exitCode = runExitCode(manager, exits, run.outcome.exitCode);
+  const exitCode = runExitCode(manager, exits, run.outcome.exitCode, manager.commands(op).length);
   const empty = { manager: manager.name, dryRun: op.dryRun, changes: [], lockWaits } satisfies Static<typeof PackageRunResult>;
   // Nothing ran (no connection, a cancel before the script got past its first query): the transport's
   // own outcome stands. (A script that succeeded always got past it.)

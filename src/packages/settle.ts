@@ -1,9 +1,9 @@
 /**
  * A target's outcome of a package change run, with the manager's own idea of success: the transport calls
  * every non-zero exit a failure, but some are not (a dnf/yum `--assumeno` dry run declines its prompt and
- * exits 1; zypper's 102/103 say a reboot or a second run is needed; Chocolatey's 3010 says the same). When
- * `PackageManager.succeeded` accepts the exit code, the outcome becomes `succeeded` without an error; the
- * exit code itself is kept as the manager gave it.
+ * exits 1; zypper's 100-102 and 106 are informational, and 103 only in a dry run; Chocolatey's 3010 says a
+ * reboot is pending). When `PackageManager.succeeded` accepts the exit code, the outcome becomes `succeeded`
+ * without an error; the exit code itself is kept as the manager gave it.
  */
 import type { PackageManager, PackageOp } from '../capabilities/package-managers/types.js';
 import type { TargetOutcome } from '../core/types.js';
@@ -12,12 +12,17 @@ type ChangeOp = Extract<PackageOp, { kind: 'install' | 'uninstall' | 'update' }>
 
 /**
  * The exit code a run ended on, from the codes its commands gave (the script's `exit` markers, in order):
- * the first that stopped the script (not 0 nor one of the manager's `continueOn`), else the first non-zero
- * one, else the transport's code (no marker: the script did not get that far), else 0.
+ * the first that stopped the script (not 0 nor one of the manager's `continueOn`), else, when the script
+ * was cut before every command reported (`expected` of them: a cancel, a timeout, a dropped connection
+ * during a command), the transport's code or -1, else the first non-zero one, else the transport's code,
+ * else 0. A run cut during its manager's command never reads as a success.
  */
-export function runExitCode(manager: PackageManager, exits: number[], transport: number | null): number {
+export function runExitCode(manager: PackageManager, exits: number[], transport: number | null, expected = 0): number {
   const goOn = new Set([0, ...(manager.continueOn ?? [])]);
-  return exits.find((c) => !goOn.has(c)) ?? exits.find((c) => c !== 0) ?? transport ?? 0;
+  const stopped = exits.find((c) => !goOn.has(c));
+  if (stopped !== undefined) return stopped;
+  if (exits.length < expected) return transport !== null && transport !== 0 ? transport : -1;
+  return exits.find((c) => c !== 0) ?? transport ?? 0;
 }
 
 /** `outcome` as is, or as a success when it failed only on an exit code `manager` counts as one. */

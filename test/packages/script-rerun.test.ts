@@ -39,7 +39,7 @@ const real: PackageOp = { kind: 'update', securityOnly: true, refresh: false, dr
 t.test('103 once: run again, the second run\'s 0 is the exit', async (t) => {
   const { status, out } = run(counting(1), real);
   t.equal(status, 0);
-  t.same(out.filter((l) => !l.startsWith(`${M}:before`) && !l.startsWith(`${M}:after`)), ['run 1', `${M}:rerun 103`, 'run 2', `${M}:exit 0`, `${M}:queried after`]);
+  t.same(out.filter((l) => !l.startsWith(`${M}:before`) && !l.startsWith(`${M}:after`)), [`${M}:queried before`, 'run 1', `${M}:rerun 103`, 'run 2', `${M}:exit 0`, `${M}:queried after`]);
 });
 
 t.test('103 every time: RERUNS more runs, then 103 stays the code', async (t) => {

@@ -21,7 +21,7 @@
  */
 import { type Planned, type Refusal, globRegExp, requested, searchGlob, settle, specOf, unsupported } from './common.js';
 import { compareApkVersions } from './apk-version.js';
-import type { Installed, PackageChangeT, PackageManager, PackageOp, PackageT, Spec } from './types.js';
+import type { Installed, PackageManager, PackageOp, PackageT, Spec } from './types.js';
 
 /** `name-1.2.3-r0` as name and version (apk versions end in `-r<N>`). */
 export function splitApk(pkg: string): { name: string; version: string } | undefined {
@@ -96,6 +96,8 @@ function refusals(specs: Spec[], output: string[]): Map<string, Refusal> {
 export const apk: PackageManager = {
   name: 'apk',
   shell: 'sh',
+  // `apk add --upgrade name=version` (a pinned update) installs a package that is not installed.
+  updateInstallsAbsent: true,
   commands(op: PackageOp): string[][] {
     const sim = (on: boolean) => (on ? ['--simulate'] : []);
     const refresh = (on: boolean) => (on ? [['apk', 'update']] : []);
@@ -134,7 +136,7 @@ export const apk: PackageManager = {
   },
   parseChanges(op, output, exitCode, before, after) {
     const plan = parseSteps(output);
-    return settle({ op, ok: exitCode === 0, output, before, after, plan, refused: refusals(requested(op), output) }).map((c) => apkOrder(c, plan));
+    return settle({ op, ok: exitCode === 0, output, before, after, plan, refused: refusals(requested(op), output), compare: compareApkVersions });
   },
   parseList(op, output): Omit<PackageT, 'source'>[] {
     const match = op.name ? globRegExp(op.name) : undefined;
@@ -169,14 +171,3 @@ export const apk: PackageManager = {
     return out;
   },
 };
-
-/**
- * settle() decides upgraded/downgraded in the rpm-like order of common.ts; apk's own step verb (`Upgrading`,
- * `Downgrading`) or, without one, apk's version order decides here.
- */
-function apkOrder(c: PackageChangeT, plan: Map<string, Planned>): PackageChangeT {
-  if ((c.action !== 'upgraded' && c.action !== 'downgraded') || !c.versionBefore || !c.versionAfter) return c;
-  const verb = plan.get(c.name)?.action;
-  if (verb === 'upgraded' || verb === 'downgraded') return { ...c, action: verb };
-  return { ...c, action: compareApkVersions(c.versionAfter, c.versionBefore) > 0 ? 'upgraded' : 'downgraded' };
-}

@@ -101,12 +101,11 @@ export function readAptOutput(output: string[]): { seen: Map<string, Seen>; sect
       const s = note(m[1], line);
       if (s.from === undefined) s.from = m[2];
       s.to = null;
-    } else if ((m = /^E: Unable to locate package (\S+)$/.exec(line))
+    } else if ((m = /^E: Unable to locate package (\S+)(?:$| \(capstan: )/.exec(line))
       ?? (m = /^E: Couldn't find any package by (?:glob|regex) '(.+)'$/.exec(line))
       ?? (m = /^E: Package '(.+)' has no installation candidate$/.exec(line))
       ?? (m = /^Package '(\S+)' is not installed, so not removed$/.exec(line))
-      ?? (m = /^Skipping (\S+), it is not installed and only upgrades are requested\.$/.exec(line))
-      ?? (m = /^capstan: no package named exactly '([^']+)'/.exec(line))) {
+      ?? (m = /^Skipping (\S+), it is not installed and only upgrades are requested\.$/.exec(line))) {
       note(m[1], line, 'not_found');
     } else if ((m = /^E: Version '.+' for '(.+)' was not found$/.exec(line))) {
       note(m[1], line, 'not_found');

@@ -35,21 +35,31 @@ const ENV = ['env', 'DEBIAN_FRONTEND=noninteractive'];
 /** apt-get, non-interactive, quiet (no progress lines), conffiles kept as they are on the node. */
 export const APT_GET = [...ENV, 'apt-get', '-y', '-q', '-o', 'Dpkg::Options::=--force-confdef', '-o', 'Dpkg::Options::=--force-confold', '-o', 'Dpkg::Use-Pty=0', '-o', 'APT::Cmd::Pattern-Only=true'];
 
-/** The line the exact-name check prints for a name apt does not know (read back by parseAptChanges). */
-export const NO_EXACT_NAME = 'capstan: no package named exactly';
+/**
+ * How the exact-name check's line for a name apt does not know starts: apt-get's own words, so that it reads
+ * (and is read back by parseAptChanges) like apt-get's answer; `(capstan: why)` follows the name.
+ */
+export const NO_EXACT_NAME = 'E: Unable to locate package';
 
 /**
- * Fails (exit 100, like apt-get) with `capstan: no package named exactly 'X'` for each argument that is not a
+ * Fails (exit 100, like apt-get) with `E: Unable to locate package X (capstan: ...)` for each argument that is not a
  * package name apt knows (real or virtual: `--all-names`), or whose `:arch` is not an architecture dpkg has
- * configured (or `all`). apt-cache pkgnames lists names by prefix, never by pattern.
+ * configured (or `all`). apt-cache pkgnames lists names by prefix, never by pattern. For a virtual name with one
+ * provider it prints apt-get's own `Note, selecting 'X' instead of 'Y'` (apt-get -q does not), so that the
+ * request is read as the package apt-get installs for it.
  */
 const EXACT_NAMES = [
   'rc=0',
   'archs=" $(dpkg --print-architecture 2>/dev/null) $(dpkg --print-foreign-architectures 2>/dev/null | tr "\\n" " ") all "',
   'for n do',
   '  b=${n%%:*}; a=${n#"$b"}; a=${a#:}',
-  '  if ! apt-cache --all-names pkgnames -- "$b" | grep -qxF -- "$b"; then echo "' + NO_EXACT_NAME + ' \'$n\': apt-get would read it as a pattern"; rc=100',
-  '  elif [ -n "$a" ]; then case "$archs" in *" $a "*) ;; *) echo "' + NO_EXACT_NAME + ' \'$n\': architecture $a is not configured in dpkg"; rc=100 ;; esac; fi',
+  '  if ! apt-cache --all-names pkgnames -- "$b" | grep -qxF -- "$b"; then echo "' + NO_EXACT_NAME + ' $n (capstan: no package has exactly this name; apt-get would read it as a pattern)"; rc=100',
+  '  elif [ -n "$a" ] && case "$archs" in *" $a "*) false ;; *) true ;; esac; then echo "' + NO_EXACT_NAME + ' $n (capstan: architecture $a is not configured in dpkg)"; rc=100',
+  // A virtual name with one provider: apt-get installs that one, and says so only without -q; say it here.
+  '  elif ! apt-cache pkgnames -- "$b" | grep -qxF -- "$b"; then',
+  '    p=$(apt-cache showpkg -- "$b" 2>/dev/null | sed "1,/^Reverse Provides:/d" | cut -d" " -f1 | sort -u | tr "\\n" " ")',
+  '    case "$p" in ""|*" "?*) ;; *) echo "Note, selecting \'${p% }${a:+:$a}\' instead of \'$n\'" ;; esac',
+  '  fi',
   'done',
   'exit $rc',
 ].join('\n');

@@ -116,6 +116,16 @@ export const chocolatey: PackageManager = {
   name: 'chocolatey',
   shell: 'powershell',
   continueOn: [1641, 3010],
+  // `choco upgrade` installs a package that is not installed; `--fail-on-not-installed` would fail the others
+  // of the same command with it.
+  updateInstallsAbsent: true,
+  /**
+   * With the `useEnhancedExitCodes` feature on, `choco search` / `list` / `outdated` exit 2 when they found
+   * nothing (Chocolatey's command reference, "Exit Codes").
+   */
+  noMatch(_op, exitCode) {
+    return exitCode === 2;
+  },
   commands(op: PackageOp): string[][] {
     const noop = (on: boolean) => (on ? ['--noop'] : []);
     switch (op.kind) {

@@ -169,6 +169,13 @@ export function rpmFamily(flavour: Flavour): PackageManager {
   return {
     name: flavour,
     shell: 'sh',
+    /**
+     * `dnf list` / `yum list` exit 1 with "Error: No matching Packages to list" (dnf 5: "No matching packages
+     * to list") when nothing matched; any other exit 1 (a repository that cannot be read) is a failure.
+     */
+    noMatch(_op, exitCode, output) {
+      return exitCode === 1 && output.some((l) => /No matching packages to list/i.test(l));
+    },
     commands(op: PackageOp): string[][] {
       switch (op.kind) {
         case 'install':

@@ -139,6 +139,12 @@ export const zypper: PackageManager = {
   name: 'zypper',
   shell: 'sh',
   rerunOn: [RESTART],
+  // A pinned update is `zypper install --oldpackage name=version`, which installs a package that is not installed.
+  updateInstallsAbsent: true,
+  /** `zypper search` exits 104 (ZYPPER_EXIT_INF_CAP_NOT_FOUND, zypper(8) "EXIT CODES") when nothing matched. */
+  noMatch(op, exitCode) {
+    return op.kind === 'search' && exitCode === 104;
+  },
   commands(op: PackageOp): string[][] {
     const dry = (on: boolean) => (on ? ['--dry-run', '--details'] : []);
     const refresh = (on: boolean) => (on ? [[...BASE, 'refresh']] : []);

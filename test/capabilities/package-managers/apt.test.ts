@@ -124,7 +124,7 @@ t.test('parseChanges on the recorded runs', async (t) => {
   t.match(msg('install-missing', 'tb-nope'), /^E: Unable to locate package tb-nope$/m);
   t.match(msg('install-missing', 'tb-extra'), /Unable to locate package tb-nope/, 'why the other one was not installed');
   t.match(msg('install-version-missing', 'tb-demo'), /E: Version '9\.9' for 'tb-demo' was not found/);
-  t.match(msg('install-pattern-name', 'tb.demo'), /no package named exactly 'tb\.demo'/);
+  t.match(msg('install-pattern-name', 'tb.demo'), /Unable to locate package tb\.demo \(capstan: no package has exactly this name/);
   t.match(msg('install-current', 'tb-extra'), /tb-extra is already the newest version \(2\.0\)\./);
   t.match(msg('update-named', 'tb-demo'), /Unpacking tb-demo \(1\.1\) over \(1\.0\) \.\.\./);
   t.match(msg('update-named-dry', 'tb-demo'), /^Inst tb-demo \[1\.0\] \(1\.1 /);
