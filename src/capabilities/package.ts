@@ -21,17 +21,18 @@ const anyCase = (word: string) => [...word].map((c) => `[${c.toUpperCase()}${c}]
 /**
  * Package names as apt and rpm allow them: never starting with `-` (it would be an option), never ending in `-`,
  * `.`, `:` or `@` (apt-get reads an unknown name ending in `-` as "remove it"), never a package file's name
- * (FILE_ENDINGS: the manager would install that file from the target's working directory).
+ * (FILE_ENDINGS: the manager would install that file from the target's working directory), never `all` in any
+ * case (`choco uninstall all` removes every package).
  */
 const PACKAGE_NAME = {
   minLength: 1,
   maxLength: 255,
-  pattern: `^(?!.*\\.(?:${FILE_ENDINGS.map(anyCase).join('|')})$)[A-Za-z0-9_](?:[A-Za-z0-9._+:~@-]*[A-Za-z0-9_+~])?$`,
+  pattern: `^(?!${anyCase('all')}$)(?!.*\\.(?:${FILE_ENDINGS.map(anyCase).join('|')})$)[A-Za-z0-9_](?:[A-Za-z0-9._+:~@-]*[A-Za-z0-9_+~])?$`,
 };
 
 /** A package and, optionally, the version wanted. */
 export const PackageSpec = Type.Object({
-  name: Type.String({ ...PACKAGE_NAME, description: 'Package name (a package of the repositories: never a file such as `x.rpm`, `x.deb`, `x.nupkg` or `packages.config`). apt takes `name:arch`, dnf/yum/zypper `name.arch`.' }),
+  name: Type.String({ ...PACKAGE_NAME, description: 'Package name (a package of the repositories: never a file such as `x.rpm`, `x.deb`, `x.nupkg` or `packages.config`, never `all`, which Chocolatey reads as every package). apt takes `name:arch`, dnf/yum/zypper `name.arch`.' }),
   version: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9_](?:[A-Za-z0-9._+:~-]*[A-Za-z0-9_+~])?$', description: 'Exact version (never ending in `-`, `.` or `:`); default: the candidate (latest) version.' })),
 }, {
   $id: 'PackageSpec',

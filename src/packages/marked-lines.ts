@@ -46,8 +46,11 @@ export class MarkedLineReader {
     this.line = '';
     const streamed = this.streamed;
     this.streamed = 0;
-    if (at < 0) return { ...this.rest(whole, streamed, false), output: whole };
-    const rest = whole.slice(at + this.prefix!.length);
+    // A Windows target ends lines with CRLF (PowerShell) and not every transport takes the CR off: the
+    // copies kept for parsing lose it; what streams stays as the target printed it.
+    const crlf = whole.endsWith('\r') ? 1 : 0;
+    if (at < 0) return { ...this.rest(whole, streamed, false), output: whole.slice(0, whole.length - crlf) };
+    const rest = whole.slice(at + this.prefix!.length, whole.length - crlf);
     const sp = rest.indexOf(' ');
     const marked: [string, string] = sp < 0 ? [rest, ''] : [rest.slice(0, sp), rest.slice(sp + 1)];
     const text = whole.slice(0, at);

@@ -185,6 +185,9 @@ export class PackageProvider {
     const { byManager, failed } = await this.managersOf(this.system(ctx), [node]);
     if (failed.length) throw errorOfCode(failed[0].error!.code, `'${node.name}': ${failed[0].error!.detail}`);
     const manager = this.supported([...byManager.keys()][0]);
+    // A query the manager cannot read (a bad glob) is refused before anything runs on the node.
+    if (op.kind === 'list') manager.parseList(op, []);
+    else manager.parseSearch(op, []);
     const mark = marker();
     const runs = await runScript(this.registry, this.system(ctx), [node], { ...scriptFor(manager, op, mark), marker: mark, stream: false }, this.options.queryTimeoutMs);
     const run = runs.get(node.name)!;

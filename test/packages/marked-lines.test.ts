@@ -45,3 +45,7 @@ t.test('a marker split over pieces never streams, not even its start', async (t)
 t.test('stderr (no marker) streams everything as is', async (t) => {
   t.same(feed([[`E: ${P}x`, true], [' y', false]], false), { streamed: `E: ${P}x y⏎`, output: [`E: ${P}x y`], marked: [] });
 });
+
+t.test('CRLF (PowerShell on Windows): the copies kept for parsing lose the CR, the stream keeps it', async (t) => {
+  t.same(feed([[`${P}queried after\r`, false], ['git|2.43.0\r', false]]), { streamed: 'git|2.43.0\r⏎', output: ['git|2.43.0'], marked: [['queried', 'after']] });
+});

@@ -51,3 +51,26 @@ t.test('apk through common.settle: the after-state unknown reads the steps apk p
   t.same(dep.map((c) => [c.name, c.action]), [['b', 'installed'], ['a', 'installed']], 'others only from the steps');
   t.same(apk.parseChanges({ kind: 'install', packages: [{ name: 'b' }], refresh: false, dryRun: false }, ['OK'], 0, [], []).map((c) => c.action), ['failed'], 'known after: unchanged and absent is failed as before');
 });
+
+t.test('a pin the manager did not reach is failed, not current or upgraded (dnf upgrade never goes down)', async (t) => {
+  const update = { kind: 'update' as const, packages: [{ name: 'foo', version: '1.0-1' }], securityOnly: false, refresh: false, dryRun: false };
+  const foo = (version: string) => [{ name: 'foo', version, arch: 'x86_64' }];
+  const [stayed] = dnf.parseChanges(update, ['Dependencies resolved.', 'Nothing to do.', 'Complete!'], 0, foo('2.0-1'), foo('2.0-1'));
+  t.match(stayed, { name: 'foo', versionBefore: '2.0-1', versionAfter: '2.0-1', action: 'failed', message: /installed 2\.0-1, asked for 1\.0-1/ });
+  const [other] = dnf.parseChanges({ ...update, packages: [{ name: 'foo', version: '1.5-1' }] }, [], 0, foo('1.0-1'), foo('2.0-1'));
+  t.match(other, { action: 'failed', message: /asked for 1\.5-1/ }, 'moved, but not to the pin');
+  // The pin may leave out the epoch, the release or the dist tag.
+  for (const [pin, installed] of [['1.0', '1.0-1.el9'], ['1.0-1', '1.0-1.el9'], ['1:1.0-1', '1:1.0-1'], ['1.0-1', '2:1.0-1']]) {
+    const [c] = dnf.parseChanges({ ...update, packages: [{ name: 'foo', version: pin }] }, [], 0, foo('0.9-1'), foo(installed));
+    t.equal(c.action, 'upgraded', `${installed} is the pin ${pin}`);
+  }
+  const [c10] = dnf.parseChanges({ ...update, packages: [{ name: 'foo', version: '1.0-1' }] }, [], 0, foo('0.9-1'), foo('1.0-10.el9'));
+  t.equal(c10.action, 'failed', '1.0-10 is not the pin 1.0-1');
+});
+
+t.test('dnf: a pinned update is an install of that version (up or down); loose names stay an upgrade', async (t) => {
+  const NW = '--setopt=exit_on_lock=True';
+  t.same(dnf.commands({ kind: 'update', packages: [{ name: 'foo', version: '1.0-1' }, { name: 'bar' }], securityOnly: false, refresh: false, dryRun: false }),
+    [['dnf', '-y', NW, 'upgrade', '--', 'bar'], ['dnf', '-y', NW, 'install', '--', 'foo-1.0-1']]);
+  t.ok(dnf.updateInstallsAbsent, 'so the provider updates only installed names');
+});

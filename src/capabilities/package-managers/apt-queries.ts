@@ -9,6 +9,7 @@
  *   first `limit` names (`name:` / `  Installed: v|(none)` / `  Candidate: v|(none)` / version table whose
  *   lines under a version name its sources: `500 http://deb.debian.org/debian bookworm/main amd64 Packages`).
  */
+import { Errors, fieldError } from '../../core/errors.js';
 import type { PackageOp, PackageT } from './types.js';
 import { DPKG_FORMAT, parseDpkgLines } from './apt-dpkg.js';
 import { keysFor, readAptOutput } from './apt-changes.js';
@@ -17,8 +18,12 @@ type ListOp = Extract<PackageOp, { kind: 'list' }>;
 type SearchOp = Extract<PackageOp, { kind: 'search' }>;
 type Row = Omit<PackageT, 'source'>;
 
-/** A shell-style glob (`*`, `?`, `[...]`) as an anchored RegExp. */
-export function globRegExp(glob: string): RegExp {
+/**
+ * A shell-style glob (`*`, `?`, `[...]` of characters and ascending ranges) as an anchored RegExp.
+ * @throws Errors.Validation for a bracket expression that is not one (`[b-a]`, `[[:alpha:]]`), pointing at
+ *   `pointer` of the query string.
+ */
+export function globRegExp(glob: string, pointer = '/name'): RegExp {
   let re = '';
   for (let i = 0; i < glob.length; i++) {
     const c = glob[i];
@@ -27,7 +32,11 @@ export function globRegExp(glob: string): RegExp {
     else if (c === '[') {
       const end = glob.indexOf(']', i + 2);
       if (end < 0) { re += '\\['; continue; }
-      const body = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
+      const raw = glob.slice(i + 1, end);
+      if (!/^!?(?:[A-Za-z0-9._+~:@-](?:-[A-Za-z0-9._+~:@])?)+$/.test(raw) || [...raw.matchAll(/(.)-(.)/g)].some(([, a, b]) => a > b)) {
+        throw new Errors.Validation(`The glob ${JSON.stringify(glob)} has a bracket expression apt cannot match.`, { extra: { errors: [fieldError('query', pointer, 'a [...] holds characters of package names and ascending ranges only, e.g. [a-c]')] } });
+      }
+      const body = raw.replace(/\\/g, '\\\\');
       re += `[${body.startsWith('!') ? `^${body.slice(1)}` : body}]`;
       i = end;
     } else re += c.replace(/[\\^$.|+(){}]/g, '\\$&');
@@ -39,7 +48,7 @@ const isGlob = (q: string) => /[*?[]/.test(q);
 
 /** The query as the regexes apt-cache search takes (ERE): a glob anchored whole, else one escaped regex per word. */
 export function searchRegexes(query: string): string[] {
-  if (isGlob(query.trim())) return [globRegExp(query.trim()).source];
+  if (isGlob(query.trim())) return [globRegExp(query.trim(), '/q').source];
   return query.trim().split(/\s+/).filter(Boolean).map((w) => w.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&'));
 }
 

@@ -154,7 +154,7 @@ export const chocolatey: PackageManager = {
       case 'search':
         // PowerShell 5.1 does not escape a double quote inside an argument to a native program, and choco
         // takes `-x` and `/x` for options wherever they stand.
-        if (/["\s]/.test(op.query) || /^[-/]/.test(op.query)) unsupported('chocolatey', 'query', '/query', 'search for words with spaces or double quotes, or starting with - or / (one name or glob)');
+        if (/["\u201C\u201D\u201E\s]/.test(op.query) || /^[-/]/.test(op.query)) unsupported('chocolatey', 'query', '/query', 'search for words with spaces or double quotes, or starting with - or / (one name or glob)');
         return [['choco', 'search', op.query, '--limit-output']];
     }
   },

@@ -69,6 +69,16 @@ export function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+/**
+ * Whether an installed version is the pinned one: equal, or equal once what the pin leaves out is left out
+ * too (an rpm pin `1.0` or `1.0-1` of `1:1.0-1.el9`: the epoch, the release).
+ */
+export function pinMatches(installed: string, pin: string): boolean {
+  const noEpoch = (v: string) => v.replace(/^\d+:/, '');
+  const v = /^\d+:/.test(pin) ? installed : noEpoch(installed);
+  return v === pin || v.startsWith(`${pin}-`) || v.startsWith(`${pin}.`) && /^\d*[A-Za-z]/.test(v.slice(pin.length + 1)) && pin.includes('-');
+}
+
 /** The packages an operation names, in the request's order (update-all: none). */
 export function requested(op: ChangeOp): Spec[] {
   if (op.kind === 'uninstall') return op.names.map((name) => ({ name }));
@@ -265,7 +275,11 @@ export function settle(input: SettleInput): PackageChangeT[] {
       continue;
     }
     const moved = changed(spec.name, b, a, compare);
-    if (moved) out.push(withMessage({ ...moved, ...(arch ? { arch } : {}) }));
+    // A pin the manager did not reach (dnf's `upgrade` never downgrades; an install that kept another
+    // version) is not what was asked, whatever moved.
+    if (spec.version !== undefined && op.kind !== 'uninstall' && a && !r && !pinMatches(a.version, spec.version)) {
+      out.push(withMessage({ ...(moved ?? base), ...(arch ? { arch } : {}), action: 'failed' }, [`installed ${a.version}, asked for ${spec.version}`, ...(message ? [message] : [])].join('\n')));
+    } else if (moved) out.push(withMessage({ ...moved, ...(arch ? { arch } : {}) }));
     else if (r) out.push(withMessage({ ...base, action: r.action }));
     else if (absent) out.push(notInstalled());
     else if (ok && (op.kind === 'uninstall' ? !a : !!a)) out.push(withMessage({ ...base, action: 'current' }));

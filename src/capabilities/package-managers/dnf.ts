@@ -169,6 +169,8 @@ export function rpmFamily(flavour: Flavour): PackageManager {
   return {
     name: flavour,
     shell: 'sh',
+    // dnf's pinned update is an `install` (below), which would install a package that is not installed.
+    ...(flavour === 'dnf' ? { updateInstallsAbsent: true } : {}),
     /**
      * `dnf list` / `yum list` exit 1 with "Error: No matching Packages to list" (dnf 5: "No matching packages
      * to list") when nothing matched; any other exit 1 (a repository that cannot be read) is a failure.
@@ -185,8 +187,14 @@ export function rpmFamily(flavour: Flavour): PackageManager {
         case 'update': {
           const verb = flavour === 'yum' ? 'update' : 'upgrade';
           const security = op.securityOnly ? ['--security'] : [];
-          const names = op.packages?.length ? ['--', ...op.packages.map(spec)] : [];
-          return [...refresh(op.refresh), [...head(op.dryRun), verb, ...security, ...names]];
+          // dnf's `upgrade` never goes down to a pin; its `install` of a version moves an installed package
+          // up or down to it (dnf(8), install examples). yum has no such install: a pin below stays `failed`.
+          const pinned = flavour === 'dnf' && !op.securityOnly ? (op.packages ?? []).filter((p) => p.version) : [];
+          const loose = (op.packages ?? []).filter((p) => !pinned.includes(p));
+          const names = loose.length ? ['--', ...loose.map(spec)] : [];
+          return [...refresh(op.refresh),
+            ...(loose.length || !op.packages?.length ? [[...head(op.dryRun), verb, ...security, ...names]] : []),
+            ...(pinned.length ? [[...head(op.dryRun), 'install', '--', ...pinned.map(spec)]] : [])];
         }
         case 'list':
           return op.upgradable

@@ -186,3 +186,13 @@ t.test('scratch-root recordings: name:arch, rc purge, virtual names', async (t) 
     ['tbh1-multi', 'amd64', 'installed', undefined], ['tbh1-multi', 'i386', 'upgradable', '1.1'],
   ]);
 });
+
+t.test('a bracket expression apt cannot match is a validation error before anything runs', async (t) => {
+  t.ok(globRegExp('tb-[a-c]*').test('tb-bar'));
+  t.ok(globRegExp('tb-[!x]*').test('tb-demo'));
+  for (const bad of ['[b-a]*', '[[:alpha:]]*', 'tb-[]x]']) {
+    t.throws(() => globRegExp(bad), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION', extra: { errors: [{ in: 'query', pointer: '/name' }] } }, bad);
+  }
+  t.throws(() => apt.parseList({ kind: 'list', name: '[b-a]*', upgradable: false }, []), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION' }, 'list: the provider parses an empty answer first');
+  t.throws(() => searchRegexes('[b-a]*'), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION', extra: { errors: [{ pointer: '/q' }] } }, 'search');
+});
