@@ -13,8 +13,7 @@ import {
   AlertSubscribeResult, AlertSubscription, type AlertStreamResult,
 } from '../capabilities/alert.js';
 import { compileAlertFilter, hostOf, type AlertChangeT, type AlertT } from '../capabilities/alert-source.js';
-import { Errors, fieldError, toCapstanError } from '../core/errors.js';
-import { notProvided } from '../core/registry.js';
+import { Errors, fieldError } from '../core/errors.js';
 import { inventoryNamer } from '../alerts/node-names.js';
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import type { ExecutionContext } from '../core/types.js';
@@ -22,7 +21,7 @@ import { sseResponse } from '../execution/sse.js';
 import { CORE_ALERT_SOURCE, subscriptionView } from '../alerts/subscriptions.js';
 import { principalOf, problems, requestContext } from './common.js';
 import { lastEventIdHeader, startFollowing, STREAM_POLL_MS, type FollowedRecords } from './follow-sources.js';
-import { aggregatePage, foldDeepObjectQuery, recordNotFound } from './record-common.js';
+import { aggregatePage, firstHit, foldDeepObjectQuery, recordNotFound } from './record-common.js';
 import { AlertAcknowledgeBody, AlertPage, AlertResolveBody } from './record-schemas.js';
 import { streamUnauthorized, ticketParam } from './stream-tickets.js';
 
@@ -66,24 +65,8 @@ export default async function alertRoutes(fastify: FastifyInstance): Promise<voi
     if (source !== undefined && !providers.includes(source)) {
       throw new Errors.Validation(`No alert source is named '${source}' (sources: ${providers.join(', ') || 'none'}).`, { extra: { errors: [fieldError('query', '/source', 'unknown alert source')] } });
     }
-    if (!providers.length) throw notProvided('alert.get');
-    const failed: string[] = [];
-    for (const p of source === undefined ? app.registry.available('alert.get').map((x) => x.plugin) : [source]) {
-      try {
-        const { value } = await app.registry.invoke('alert.get', { id }, ctx, { provider: p, timeoutMs: app.config.capabilityTimeoutMs, paramsAt: { in: 'path', base: '' } });
-        const alert = (value as Static<typeof AlertGetResult>).alert;
-        if (alert) return (await named(ctx, [alert]))[0];
-      } catch (err) {
-        const e = toCapstanError(err);
-        if (!e.retryable && e.category !== 'unavailable' && e.category !== 'timeout') throw e;
-        failed.push(p);
-      }
-    }
-    const down = providers.filter((p) => !app.registry.available('alert.get').some((x) => x.plugin === p) && (source === undefined || p === source));
-    const unanswered = [...failed, ...down];
-    if (unanswered.length) {
-      throw new Errors.CapabilityNoProvider(`No source that answered knows an alert with id '${id}', and ${unanswered.join(', ')} could not be asked; retry later.`, { extra: { capability: 'alert.get', id, sources: unanswered } });
-    }
+    const found = await firstHit<Static<typeof AlertGetResult>>(app, ctx, 'alert.get', { id }, (v) => v.alert !== null, source);
+    if (found?.alert) return (await named(ctx, [found.alert]))[0];
     throw recordNotFound('alert', id, 'alert.get');
   }
 

@@ -140,34 +140,41 @@ export async function aggregatePage<T>(app: FastifyInstance, ctx: ExecutionConte
 }
 
 /**
- * A single read: the best provider answers (registry.invoke, with its fallback on retryable failures); when
- * its answer is a miss (`isHit` false: the source does not know the record), the remaining available
- * providers are asked in priority order. Undefined when no source knows it.
+ * A single read: the available providers are asked in priority order (`only`: that one alone) until one
+ * knows the record (`isHit`). Undefined when every source answered and none knows it. When none that
+ * answered knows it but some could not be asked (down, failing, timed out), that is not a 404: the record may
+ * be theirs, so the answer is a 503 CAPSTAN_ERR_CAPABILITY_NO_PROVIDER naming them (`sources`), to retry.
+ * @throws the provider's own error when it is not about availability (a 400 for a malformed id, ...).
  */
-export async function firstHit<R>(app: FastifyInstance, ctx: ExecutionContext, capability: string, params: Record<string, unknown>, isHit: (value: R) => boolean): Promise<R | undefined> {
+export async function firstHit<R>(app: FastifyInstance, ctx: ExecutionContext, capability: string, params: Record<string, unknown>, isHit: (value: R) => boolean, only?: string): Promise<R | undefined> {
   const timeoutMs = app.config.capabilityTimeoutMs;
   // Single reads take their params (the record's id) from the path.
-  const first = await app.registry.invoke(capability, structuredClone(params), ctx, { timeoutMs, paramsAt: { in: 'path', base: '' } });
-  if (isHit(first.value as R)) return first.value as R;
-  const rest = app.registry.available(capability);
-  for (const p of rest.slice(rest.findIndex((x) => x.plugin === first.provider) + 1)) {
+  const paramsAt = { in: 'path', base: '' } as const;
+  app.registry.validateParams(capability, structuredClone(params), paramsAt);
+  const all = app.registry.providers(capability).map((p) => p.plugin);
+  if (!all.length) throw notProvided(capability);
+  const up = app.registry.available(capability).map((p) => p.plugin).filter((p) => only === undefined || p === only);
+  const unanswered: string[] = [];
+  for (const provider of up) {
     try {
-      const { value } = await app.registry.invoke(capability, structuredClone(params), ctx, { provider: p.plugin, timeoutMs });
+      const { value } = await app.registry.invoke(capability, structuredClone(params), ctx, { provider, timeoutMs, paramsAt });
       if (isHit(value as R)) return value as R;
     } catch (err) {
       const e = toCapstanError(err);
-      if (!e.retryable) throw e;
-      ctx.logger.warn({ capability, provider: p.plugin, err: e }, 'provider failed during a single read; trying the next one');
+      if (!e.retryable && e.category !== 'unavailable' && e.category !== 'timeout') throw e;
+      ctx.logger.warn({ capability, provider, err: e }, 'provider failed during a single read; trying the next one');
+      unanswered.push(provider);
     }
+  }
+  const down = all.filter((p) => !up.includes(p) && (only === undefined || p === only));
+  const missing = [...unanswered, ...down];
+  if (missing.length) {
+    throw new Errors.CapabilityNoProvider(`No source that answered knows it, and ${missing.join(', ')} could not be asked; retry later.`, { extra: { capability, sources: missing } });
   }
   return undefined;
 }
 
-/**
- * 404 for a record no source knows.
- * TODO(lead): add `RecordNotFound: define('RECORD_NOT_FOUND', 'not_found', ...)` to the catalogue in
- * core/errors.ts (and docs/errors.md), then throw `new Errors.RecordNotFound(...)` here; the code is the same.
- */
+/** 404 for a record no source knows. */
 export function recordNotFound(kind: string, id: string, capability: string): CapstanError {
   return new Errors.RecordNotFound(`No source knows ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} with id '${id}'.`, { extra: { capability, id } });
 }

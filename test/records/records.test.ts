@@ -66,6 +66,15 @@ t.test('single reads: best provider, then the others on a miss; null everywhere 
   t.match(await get(app, '/api/v1/provisioning/web3.example.com'), { status: 200, body: { resource: { name: 'web3.example.com', status: 'running' } } });
   t.match(await get(app, '/api/v1/provisioning/decommission/web1.example.com'), { status: 200, body: { node: 'web1.example.com', status: 'active' } });
   t.match(await get(app, '/api/v1/provisioning/decommission/ghost.example.com'), { status: 200, body: { status: 'unknown' } });
+
+  // A source that could not be asked may hold the record: not a 404 (a script would take it as gone) but a 503
+  // naming it; a record another source knows is still found.
+  world.failing.add('puppetdb');
+  for (const url of ['/api/v1/reports/nope', '/api/v1/reports/puppetdb-r002']) {
+    t.match(await get(app, url), { status: 503, body: { code: 'CAPSTAN_ERR_CAPABILITY_NO_PROVIDER', sources: ['puppetdb'], detail: /could not be asked/ } }, url);
+  }
+  t.match(await get(app, '/api/v1/deployments/gitlab-dep-1001'), { status: 200 }, 'found at a source that answered');
+  world.failing.delete('puppetdb');
 });
 
 t.test('packages: list and search over every source', async (t) => {
