@@ -101,7 +101,7 @@ export class AlertFollower {
     const ownHistory = new Set(this.registry.providers('journal.list').map((p) => p.plugin));
     const subscriptions = this.store.alertSubscriptions.active().map((s) => ({ row: s, matches: this.compile(s) })).filter((s) => s.matches);
     const name = await this.namer(this.context()).catch(() => (n: string) => n);
-    const handOn = (changes: AlertChangeT[], source: string) => this.handOn(changes.map((c) => this.named(c, name)), !ownHistory.has(source), subscriptions as Sub[]);
+    const handOn = (changes: AlertChangeT[], source: string, remember = true) => this.handOn(changes.map((c) => this.named(c, name)), !ownHistory.has(source), subscriptions as Sub[], remember);
     await Promise.all(providers.map(async (p) => {
       try {
         for (let more = true; more && !this.stopped;) {
@@ -111,7 +111,8 @@ export class AlertFollower {
             // Followed anew: what changed since the last time it was handed on comes first.
             const current = (await this.everything(p.plugin)).map((a) => (a.node === null ? a : { ...a, node: name(a.node) }));
             this.store.transaction(() => {
-              handOn(reconcile(this.store.alertSubscriptions.known(p.plugin) as AlertT[], current, new Date().toISOString()), p.plugin);
+              // replaceKnown writes the whole source's state: remembering each change first would write it twice.
+              handOn(reconcile(this.store.alertSubscriptions.known(p.plugin) as AlertT[], current, new Date().toISOString()), p.plugin, false);
               this.store.alertSubscriptions.replaceKnown(p.plugin, current);
             });
           } else handOn(value.changes, p.plugin);
@@ -160,7 +161,8 @@ export class AlertFollower {
     }
   }
 
-  private handOn(changes: AlertChangeT[], journal: boolean, subscriptions: Sub[]): void {
+  /** Journal entries and subscription deliveries of `changes`; `remember`: also their alerts' state as handed on. */
+  private handOn(changes: AlertChangeT[], journal: boolean, subscriptions: Sub[], remember: boolean): void {
     if (!changes.length) return;
     const now = new Date().toISOString();
     this.store.transaction(() => {
@@ -180,7 +182,7 @@ export class AlertFollower {
         const mine = changes.filter(s.matches);
         if (mine.length) this.store.alertSubscriptions.enqueue(s.row.id, mine, now);
       }
-      this.store.alertSubscriptions.remember(changes.map((c) => c.alert));
+      if (remember) this.store.alertSubscriptions.remember(changes.map((c) => c.alert));
     });
     if (subscriptions.length) this.webhooks.poke();
   }

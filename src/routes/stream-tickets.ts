@@ -81,30 +81,20 @@ export default async function streamTicketRoutes(app: FastifyInstance): Promise<
     return reply.code(201).send(issue(principalOf(request), { route: EXECUTION_STREAM_ROUTE, params: { id: row.id } }, path));
   });
 
-  app.post('/api/v1/events/stream-ticket', {
-    schema: {
-      operationId: 'createEventsStreamTicket', tags: ['records'], summary: 'A single-use ticket to open the events SSE stream without a header',
-      description: `${description('/api/v1/events/stream')} The stream's own query parameters (\`after\`, \`follow\`, ...) go alongside \`ticket\`.`,
-      body: optionalEmptyBody(),
-      response: { 201: ref(StreamTicket), ...problems() },
-    },
-  }, async (request, reply) => reply.code(201).send(issue(principalOf(request), { route: EVENTS_STREAM_ROUTE, params: {} }, EVENTS_STREAM_ROUTE)));
-
-  app.post('/api/v1/journal/stream-ticket', {
-    schema: {
-      operationId: 'createJournalStreamTicket', tags: ['nodes'], summary: 'A single-use ticket to open the journal SSE stream without a header',
-      description: `${description(JOURNAL_STREAM_ROUTE)} The stream's own query parameters (\`node\`, \`group\`, \`after\`, ...) go alongside \`ticket\`.`,
-      body: optionalEmptyBody(),
-      response: { 201: ref(StreamTicket), ...problems() },
-    },
-  }, async (request, reply) => reply.code(201).send(issue(principalOf(request), { route: JOURNAL_STREAM_ROUTE, params: {} }, JOURNAL_STREAM_ROUTE)));
-
-  app.post('/api/v1/alerts/stream-ticket', {
-    schema: {
-      operationId: 'createAlertsStreamTicket', tags: ['records'], summary: 'A single-use ticket to open the alert changes SSE stream without a header',
-      description: `${description(ALERTS_STREAM_ROUTE)} The stream's own query parameters (\`severity\`, \`after\`, ...) go alongside \`ticket\`.`,
-      body: optionalEmptyBody(),
-      response: { 201: ref(StreamTicket), ...problems() },
-    },
-  }, async (request, reply) => reply.code(201).send(issue(principalOf(request), { route: ALERTS_STREAM_ROUTE, params: {} }, ALERTS_STREAM_ROUTE)));
+  // The streams without path parameters: one ticket route each, the same but for the words.
+  const STREAMS = [
+    { route: EVENTS_STREAM_ROUTE, operationId: 'createEventsStreamTicket', tag: 'records', what: 'the events SSE stream', query: '`after`, `follow`, ...' },
+    { route: JOURNAL_STREAM_ROUTE, operationId: 'createJournalStreamTicket', tag: 'nodes', what: 'the journal SSE stream', query: '`node`, `group`, `after`, ...' },
+    { route: ALERTS_STREAM_ROUTE, operationId: 'createAlertsStreamTicket', tag: 'records', what: 'the alert changes SSE stream', query: '`severity`, `after`, ...' },
+  ];
+  for (const s of STREAMS) {
+    app.post(s.route.replace(/\/stream$/, '/stream-ticket'), {
+      schema: {
+        operationId: s.operationId, tags: [s.tag], summary: `A single-use ticket to open ${s.what} without a header`,
+        description: `${description(s.route)} The stream's own query parameters (${s.query}) go alongside \`ticket\`.`,
+        body: optionalEmptyBody(),
+        response: { 201: ref(StreamTicket), ...problems() },
+      },
+    }, async (request, reply) => reply.code(201).send(issue(principalOf(request), { route: s.route, params: {} }, s.route)));
+  }
 }
