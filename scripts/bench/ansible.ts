@@ -18,13 +18,14 @@
  * overhead (difference of medians) and the ratio of medians. Needs root, sshd and ansible-core; uses
  * 127.0.55.x only (CI runs use 127.0.51/53, the ansible tests 127.0.54).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { buildApp } from '../../src/app.js';
 import { childEnv } from '../../src/core/process-runner.js';
-import { tempDir, testConfig } from '../../test/helper.js';
-import { sshTestbedUnavailableReason, startSshHosts } from '../../test/testbed/ssh-hosts.js';
+import { testConfig } from '../../test/helper.js';
+import { sshTestbedUnavailableReason } from '../../test/testbed/ssh-hosts.js';
+import { withSshTestbed } from './ssh-testbed.js';
 import { ansibleEnv, commonArgs, RunDir } from '../../plugins/native/ansible/cli.js';
 import { AnsibleConfigSchema, type AnsibleConfig } from '../../plugins/native/ansible/config.js';
 import { ansibleUnavailableReason, writeIniInventory } from '../../plugins/native/ansible/test/fixtures/helpers.js';
@@ -44,13 +45,7 @@ if (reason) {
 }
 
 async function main(): Promise<void> {
-  const teardowns: (() => unknown)[] = [];
-  const registrar = { teardown: (fn: () => unknown) => { teardowns.push(fn); } };
-  const dataDir = tempDir('capstan-bench-ansible-');
-  try {
-    const t0 = performance.now();
-    const tb = await startSshHosts(registrar, { net: NET });
-    console.log(`testbed up in ${Math.round(performance.now() - t0)} ms (${tb.hosts.map((h) => `${h.name}=${h.address}`).join(' ')})`);
+  await withSshTestbed(NET, async (tb, dataDir, teardown) => {
     const inventory = writeIniInventory(tb, tb.dir);
     const projectDir = join(tb.dir, 'bench-project');
     mkdirSync(projectDir, { recursive: true });
@@ -61,7 +56,7 @@ async function main(): Promise<void> {
     ].join('\n'));
     const pluginCfg = { inventory, projectDir };
     const app = await buildApp(testConfig(dataDir, { plugins: { ansible: pluginCfg, ssh: { enabled: false } } } as never));
-    teardowns.push(() => app.close());
+    teardown(() => app.close());
     await app.ready();
 
     // The plugin's config with its defaults filled, for the baseline's environment and common args.
@@ -131,18 +126,7 @@ async function main(): Promise<void> {
       console.log(`  ${'Capstan (POST + /wait, inject)'.padEnd(46)} ${row(k)}`);
       console.log(`  overhead (median difference) ${fmt(km - bm)} ms, ratio Capstan / ansible (medians) ${(km / bm).toFixed(2)}`);
     }
-  } finally {
-    for (const fn of teardowns.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error(`teardown: ${(err as Error).message}`);
-        process.exitCode = 1;
-      }
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-    console.log('testbed stopped');
-  }
+  });
 }
 
 function median(xs: number[]): number {

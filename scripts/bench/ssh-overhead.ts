@@ -9,13 +9,14 @@
  *           GET .../wait until terminal.
  * The two alternate, one untimed warm-up each. Needs root and sshd (the testbed); uses 127.0.52.x.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { stringify } from 'yaml';
 import { buildApp } from '../../src/app.js';
-import { tempDir, testConfig } from '../../test/helper.js';
-import { sshTestbedUnavailableReason, startSshHosts } from '../../test/testbed/ssh-hosts.js';
+import { testConfig } from '../../test/helper.js';
+import { sshTestbedUnavailableReason } from '../../test/testbed/ssh-hosts.js';
+import { withSshTestbed } from './ssh-testbed.js';
 import { SshConfigSchema, type SshConfig } from '../../plugins/native/ssh/config.js';
 import { quote } from '../../plugins/native/ssh/shell.js';
 import { sshArgv } from '../../plugins/native/ssh/transport.js';
@@ -31,13 +32,7 @@ if (reason) {
 }
 
 async function main(): Promise<void> {
-  const teardowns: (() => unknown)[] = [];
-  const registrar = { teardown: (fn: () => unknown) => { teardowns.push(fn); } };
-  const dataDir = tempDir('capstan-bench-');
-  try {
-    const t0 = performance.now();
-    const tb = await startSshHosts(registrar, { net: '127.0.52' });
-    console.log(`testbed up in ${Math.round(performance.now() - t0)} ms (${tb.hosts.map((h) => `${h.name}=${h.address}`).join(' ')})`);
+  await withSshTestbed('127.0.52', async (tb, dataDir, teardown) => {
     const ssh = { user: tb.user, port: tb.port, 'private-key': tb.privateKey, 'host-key-check': true };
     const inventoryFile = join(tb.dir, 'bench-inventory.yaml');
     writeFileSync(inventoryFile, stringify({
@@ -45,7 +40,7 @@ async function main(): Promise<void> {
     }));
     const pluginCfg = { inventoryFile, knownHostsFile: tb.knownHosts, hostKeyCheck: 'yes' as const };
     const app = await buildApp(testConfig(dataDir, { plugins: { ssh: pluginCfg } }));
-    teardowns.push(() => app.close());
+    teardown(() => app.close());
     await app.ready();
 
     // The baseline uses the plugin's own argv builder with the same plugin config (defaults filled).
@@ -95,18 +90,7 @@ async function main(): Promise<void> {
     console.log(`Capstan (POST + /wait, inject):      median ${fmt(cm)} ms   p95 ${fmt(quantile(c, 0.95))} ms   min ${fmt(Math.min(...c))} ms   max ${fmt(Math.max(...c))} ms`);
     console.log(`ratio Capstan / plain ssh (medians): ${(cm / bm).toFixed(2)}`);
     console.log(`overhead per execution (median):     ${fmt(cm - bm)} ms; per target: ${fmt((cm - bm) / targets)} ms`);
-  } finally {
-    for (const fn of teardowns.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        console.error(`teardown: ${(err as Error).message}`);
-        process.exitCode = 1;
-      }
-    }
-    rmSync(dataDir, { recursive: true, force: true });
-    console.log('testbed stopped');
-  }
+  });
 }
 
 function quantile(xs: number[], q: number): number {
