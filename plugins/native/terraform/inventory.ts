@@ -2,7 +2,7 @@
 import type { InventorySnapshot } from '../../../src/capabilities/snapshot-inventory.js';
 import type { TerraformConfig } from './config.js';
 import type { Outputs } from './events.js';
-import type { ResourceRecord } from './workspace.js';
+import { RESOURCE_NAME, type ResourceRecord } from './workspace.js';
 
 export function snapshotOf(records: ResourceRecord[], source: string, version: string): InventorySnapshot {
   const nodes = records.filter((r) => r.registered).map((r) => ({
@@ -25,6 +25,8 @@ export function nodeFromOutputs(cfg: TerraformConfig, outputs: Outputs, name: st
   };
   const g = outputs[o.groups]?.value;
   const groups = [...new Set([...requestGroups, ...(Array.isArray(g) ? g.filter((x): x is string => typeof x === 'string' && x.length > 0) : [])])];
-  const node = str(o.name) ?? name;
+  // A node name is a host name, as the request's own name is; anything else keeps the request's.
+  const fromOutput = str(o.name);
+  const node = fromOutput && RESOURCE_NAME.test(fromOutput) ? fromOutput : name;
   return { node, groups, ...(str(o.address) ? { address: str(o.address) } : {}), ...(str(o.transport) ? { transport: str(o.transport) } : {}) };
 }

@@ -10,6 +10,9 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, re
 import { join } from 'node:path';
 import type { ChangeSummary, PlannedChange } from './events.js';
 
+/** A resource name as provision.create accepts it (a host name): never `..`, `/` or a leading dot. */
+export const RESOURCE_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+
 export const VARS_FILE = 'capstan.tfvars.json';
 export const PLAN_FILE = 'capstan.tfplan';
 const RECORD_FILE = 'capstan.json';
@@ -91,6 +94,8 @@ export class Workspaces {
   }
 
   read(name: string): ResourceRecord | undefined {
+    // Names come from requests (a status read's id): only a resource name may name a directory here.
+    if (!RESOURCE_NAME.test(name)) return undefined;
     const f = join(this.dir(name), RECORD_FILE);
     if (!existsSync(f)) return undefined;
     try {

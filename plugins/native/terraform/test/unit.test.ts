@@ -8,6 +8,7 @@ import t from 'tap';
 import { SECRET_KEY_NAMES } from '../../../../src/capabilities/sensitive.js';
 import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources } from '../events.js';
 import { nodeFromOutputs, snapshotOf } from '../inventory.js';
+import { Workspaces } from '../workspace.js';
 import { hclVariables, jsonVariables, readVariables, templateIssue, typeProblem, variableIssues } from '../module.js';
 import { TerraformConfigSchema, type TerraformConfig } from '../config.js';
 import { Value } from '@sinclair/typebox/value';
@@ -193,12 +194,23 @@ t.test('templates: a directory under moduleDir holding configuration, nothing el
   t.same([...readVariables(join(root, 'vm')).keys()], ['name', 'size']);
 });
 
+t.test('records are read only for resource names', async (t) => {
+  const ws = new Workspaces(t.testdir());
+  t.equal(ws.read('../../etc'), undefined);
+  t.equal(ws.read('.hidden'), undefined);
+  t.equal(ws.read('web1'), undefined);
+  ws.write({ name: 'web1', template: 'vm', status: 'running', registered: true, node: 'web1', groups: [], attributes: {}, createdAt: 'x', updatedAt: 'x' });
+  t.match(ws.read('web1'), { name: 'web1' });
+  t.same(ws.all().map((r) => r.name), ['web1']);
+});
+
 t.test('nodes from the configured outputs; the inventory snapshot of registered records', async (t) => {
   const cfg = Value.Default(TerraformConfigSchema, {}) as TerraformConfig;
   t.same(nodeFromOutputs(cfg, {
     name: { value: 'web3.example.com' }, address: { value: '10.0.0.3' }, transport: { value: 'ssh' }, groups: { value: ['web', 7] },
   }, 'web3', ['canary']), { node: 'web3.example.com', groups: ['canary', 'web'], address: '10.0.0.3', transport: 'ssh' });
   t.same(nodeFromOutputs(cfg, { name: { value: 'secret-name', sensitive: true } }, 'web3'), { node: 'web3', groups: [] }, 'a sensitive output never names a node');
+  t.same(nodeFromOutputs(cfg, { name: { value: '../etc passwd' } }, 'web3'), { node: 'web3', groups: [] }, 'nor one that is no host name');
   const base = { template: 'vm', status: 'running' as const, attributes: {}, createdAt: 'x', updatedAt: 'x' };
   const snap = snapshotOf([
     { ...base, name: 'a', node: 'a', registered: true, groups: ['web'], address: '10.0.0.1' },
