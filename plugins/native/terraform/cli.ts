@@ -26,9 +26,10 @@ export interface CliResult extends RunResult {
   stderr: string[];
 }
 
-export function cliEnv(): Record<string, string> {
+export function cliEnv(cfg: Pick<TerraformConfig, 'passEnv'>, from: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const passed = Object.fromEntries((cfg.passEnv ?? []).filter((k) => from[k] !== undefined).map((k) => [k, from[k]!]));
   // No prompts, no "next step" hints; Terraform's own checkpoint call home is off.
-  return { TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
+  return { ...passed, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' };
 }
 
 export async function runCli(cfg: TerraformConfig, args: string[], run: CliRun): Promise<CliResult> {
@@ -36,7 +37,7 @@ export async function runCli(cfg: TerraformConfig, args: string[], run: CliRun):
   const stderr: string[] = [];
   let open = false;
   const r = await runProcess(cfg.binary, args, {
-    signal: run.signal, cwd: run.cwd, env: cliEnv(), stdoutWholeLineBytes: MAX_LINE_BYTES,
+    signal: run.signal, cwd: run.cwd, env: cliEnv(cfg), stdoutWholeLineBytes: MAX_LINE_BYTES,
     gracefulSignal: { signal: 'SIGINT', waitMs: cfg.interruptSeconds * 1000 },
     onStdout: (line) => {
       if (run.collect) out.push(line);

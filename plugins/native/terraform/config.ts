@@ -28,6 +28,12 @@ export const TerraformConfigSchema = Type.Object({
    * time the server waits for a canceled handler. Default 3 s.
    */
   interruptSeconds: Type.Number({ default: 3, minimum: 0, maximum: 600 }),
+  /**
+   * Variables of the server's environment passed on to the CLI, by name (provider credentials such as
+   * `AWS_PROFILE`, `TF_CLI_CONFIG_FILE`, `TF_PLUGIN_CACHE_DIR`): the CLI otherwise gets only the allow-listed
+   * ones (PATH, HOME, LANG, ...). Default none.
+   */
+  passEnv: Type.Array(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }), { default: [], maxItems: 100 }),
   /** Time `output -json`, `show -json` and `version` may take (status reads, health). Default 60 s. */
   queryTimeoutSeconds: Type.Integer({ default: 60, minimum: 1 }),
 }, { additionalProperties: false });

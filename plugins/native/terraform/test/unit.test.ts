@@ -9,6 +9,7 @@ import { SECRET_KEY_NAMES } from '../../../../src/capabilities/sensitive.js';
 import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources } from '../events.js';
 import { nodeFromOutputs, snapshotOf } from '../inventory.js';
 import { Workspaces } from '../workspace.js';
+import { cliEnv } from '../cli.js';
 import { hclVariables, jsonVariables, readVariables, templateIssue, typeProblem, variableIssues } from '../module.js';
 import { TerraformConfigSchema, type TerraformConfig } from '../config.js';
 import { Value } from '@sinclair/typebox/value';
@@ -192,6 +193,10 @@ t.test('templates: a directory under moduleDir holding configuration, nothing el
   t.match(templateIssue(root, 'empty'), /holds no .tf/);
   t.match(templateIssue(undefined, 'vm'), /no moduleDir/);
   t.same([...readVariables(join(root, 'vm')).keys()], ['name', 'size']);
+});
+
+t.test('the CLI environment: never prompts; only the named server variables pass', async (t) => {
+  t.same(cliEnv({ passEnv: ['AWS_PROFILE', 'MISSING'] }, { AWS_PROFILE: 'ops', SECRET: 'x' }), { AWS_PROFILE: 'ops', TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' });
 });
 
 t.test('records are read only for resource names', async (t) => {
