@@ -203,17 +203,20 @@ export class TerraformPlugin extends BasePlugin {
   /** The outcome of a failed step; the record says what is left (a partial state stays registered, so it can be destroyed). */
   private failed(target: string, rec: ResourceRecord, r: CliResult, report: RunReport, ctx: ExecutionContext, step: string, plan?: ResourceRecord['plan']): TargetOutcome {
     const error = stepError(r, report, step, this.cfg, ctx, plan?.id);
-    const partial = this.ws.hasState(rec.name);
-    if (step === 'apply' || step === 'destroy' || partial) {
-      rec.status = partial || rec.status === 'running' ? 'failed' : rec.status;
-      rec.registered = partial;
+    // Only a step that began changing resources changes the resource's status: a lock held elsewhere, a
+    // stale plan or a failed init / plan leaves it as it was.
+    const changed = (step === 'apply' || step === 'destroy') && (r.aborted || report.completed.length > 0 || report.errored.length > 0);
+    if (changed) {
+      rec.status = 'failed';
+      // What is left in the state stays a node, so a decommission can destroy it.
+      rec.registered = this.ws.hasState(rec.name);
     }
     rec.detail = `${step} ${r.aborted ? abortStatus(ctx.signal) : 'failed'}: ${error.message}`.slice(0, 2000);
     this.save(rec);
     const status = r.aborted ? abortStatus(ctx.signal) : 'failed';
     return {
       target, status, exitCode: r.exitCode, ...(r.signal ? { signal: r.signal } : {}), error: summary(error), value: this.resource(rec),
-      ...(rec.registered || step === 'apply' ? { journalNodes: [rec.node] } : {}),
+      ...(changed ? { journalNodes: [rec.node] } : {}),
     };
   }
 
@@ -277,6 +280,8 @@ export class TerraformPlugin extends BasePlugin {
       } else {
         rec.status = 'destroyed';
         rec.registered = false;
+        // Nothing is left to destroy: the variables (secrets among them) are not needed any more.
+        this.ws.dropVars(rec.name);
         rec.detail = `destroyed${p.reason ? `: ${p.reason}` : ''}`;
       }
       this.save(rec);

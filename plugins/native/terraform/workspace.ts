@@ -124,7 +124,11 @@ export class Workspaces {
     return this.read(node) ?? this.all().find((r) => r.node === node);
   }
 
-  dropPlan(name: string): void {
+  dropVars(name: string): void {
+    rmSync(join(this.dir(name), VARS_FILE), { force: true });
+  }
+
+    dropPlan(name: string): void {
     rmSync(join(this.dir(name), PLAN_FILE), { force: true });
   }
 }

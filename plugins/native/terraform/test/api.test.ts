@@ -84,6 +84,7 @@ t.test('two resources: create, inventory, journal, status, deregister, destroy',
   t.ok(lines(await output(app, destroy.id), 'stdout').includes('Destroy complete! Resources: 2 destroyed.'));
   t.same((await app.inject({ url: '/api/v1/inventory?group=web' })).json().items.map((n: any) => n.name), [], 'both left the inventory');
   t.match((await app.inject({ url: '/api/v1/provisioning/decommission/web1' })).json(), { status: 'decommissioned' });
+  t.notOk(existsSync(join(dataDir, 'terraform', 'web1', 'capstan.tfvars.json')), 'its variables (secrets) are gone with it');
   const after = (await app.inject({ url: '/api/v1/journal?node=web1' })).json();
   t.same((after.items ?? after.entries).filter((e: any) => e.kind === 'provisioning').map((e: any) => e.data.capability), ['decommission.execute', 'provision.create']);
 });

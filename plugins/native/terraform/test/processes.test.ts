@@ -59,6 +59,7 @@ t.test('a state lock held elsewhere is reported after -lock-timeout, not waited 
   t.equal(exec.status, 'failed');
   t.match(result.error, { code: 'CAPSTAN_ERR_PROVISION_STATE_LOCKED', detail: /held by someone@elsewhere for OperationTypeApply .*lock ID 11111111-2222-3333-4444-555555555555.*not released within 1 s/ });
   t.ok(Date.now() - started < 15_000);
+  t.match((await app.inject({ url: '/api/v1/provisioning/decommission/web6' })).json(), { status: 'active' }, 'nothing changed: still active');
   rmSync(join(wc, '.terraform.tfstate.lock.info'));
   rmSync(join(wc, '.terraform.tfstate.lock.owner'));
   t.equal((await run(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', ['web6'])).exec.status, 'succeeded', 'once released, it works');
