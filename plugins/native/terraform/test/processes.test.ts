@@ -44,6 +44,23 @@ t.test('cancel mid-apply: SIGINT first, the CLI stops and writes its state, the 
   t.match((await app.inject({ url: '/api/v1/provisioning/decommission/web5' })).json(), { status: 'failed' });
 });
 
+t.test('events stream as they arrive (apply_progress while a resource is in flight); a timeout interrupts too', async (t) => {
+  const dataDir = t.testdir();
+  // The fake's test knob (its README): progress every 300 ms instead of Terraform's 10 s, passed through passEnv.
+  process.env.FAKE_TF_PROGRESS_MS = '300';
+  t.teardown(() => { delete process.env.FAKE_TF_PROGRESS_MS; });
+  const app = await buildTestApp(teardownOf(t), { dataDir, ...overrides({ passEnv: ['FAKE_TF_PROGRESS_MS'] }) });
+  const res = await app.inject({ method: 'POST', url: '/api/v1/provisioning', payload: {
+    targets: ['localhost'], timeoutSeconds: 3, params: { name: 'web10', template: 'vm', autoApprove: true, variables: { name: 'web10', sleep_seconds: 30 } },
+  } });
+  const id = res.json().id;
+  await untilLine(app, id, /^terraform_data\.vm: Still creating\.\.\. \[\d+s elapsed\]$/);
+  t.equal((await app.inject({ url: `/api/v1/executions/${id}` })).json().status, 'running', 'seen while the apply still runs');
+  const exec = await waitForExecution(app, id, 30);
+  t.equal(exec.status, 'timed_out');
+  t.match(exec.results[0], { status: 'timed_out', error: { detail: /apply timed out: .*interrupted \(SIGINT\)/ } });
+});
+
 t.test('a state lock held elsewhere is reported after -lock-timeout, not waited on forever', async (t) => {
   const dataDir = t.testdir();
   const app = await buildTestApp(teardownOf(t), { dataDir, ...overrides() });
