@@ -109,6 +109,8 @@ export class TerraformPlugin extends BasePlugin {
     if (p.approvePlan) {
       if (!rec?.plan || rec.plan.id !== p.approvePlan || !existsSync(join(this.ws.dir(p.name), PLAN_FILE))) {
         issues.push({ pointer: '/approvePlan', message: `is not the pending plan of '${p.name}' (pending: ${rec?.plan?.id ?? 'none'})` });
+      } else if (rec.template !== p.template) {
+        issues.push({ pointer: '/template', message: `the saved plan was made from template '${rec.template}'` });
       } else if (rec.plan.inputs !== inputsHash(p) && (p.variables || p.secretVariables)) {
         issues.push({ pointer: '/variables', message: 'differ from the variables the saved plan was made with: leave them out to apply the plan as shown' });
       }

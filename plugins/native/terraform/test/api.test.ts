@@ -99,6 +99,12 @@ t.test('a plan without autoApprove, then approved; a stale plan is refused', asy
   t.notOk(lines(await output(app, planned.id), 'stdout').some((l) => /Creating/.test(l)), 'nothing applied');
   t.same((await app.inject({ url: '/api/v1/inventory' })).json().items.filter((n: any) => n.name === 'web3'), []);
 
+  const other = await submit(app, { name: 'web3', template: 'tiny', approvePlan: planId });
+  t.equal(other.statusCode, 400);
+  t.match(other.json().errors, [{ pointer: '/params/template', message: /made from template 'vm'/ }]);
+  const changed = await submit(app, { name: 'web3', template: 'vm', approvePlan: planId, variables: { name: 'web3', size: 9 } });
+  t.equal(changed.statusCode, 400);
+  t.same(changed.json().errors.map((e: any) => e.pointer), ['/params/variables']);
   const applied = await run(app, { name: 'web3', template: 'vm', approvePlan: planId });
   t.equal(applied.exec.status, 'succeeded');
   t.match(applied.result.value, { status: 'running', plan: { id: planId } });
