@@ -169,7 +169,9 @@ export class TerraformPlugin extends BasePlugin {
       this.save(rec);
       const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
       if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'init');
+      // A new plan replaces the pending one, whatever comes of it.
       this.ws.dropPlan(p.name);
+      rec.plan = undefined;
       const plan = await this.cli(['plan', '-json', '-input=false', `-out=${PLAN_FILE}`, `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`, '-detailed-exitcode', `-var-file=${VARS_FILE}`], dir, ctx, io);
       if (plan.aborted || (plan.exitCode !== 0 && plan.exitCode !== 2)) return this.failed(target, rec, plan, io.report, ctx, 'plan');
       const s = io.report.summaries.get('plan') ?? { add: 0, change: 0, remove: 0 };
@@ -182,7 +184,8 @@ export class TerraformPlugin extends BasePlugin {
         rec.detail = `plan ${rec.plan.id} awaits approval: provision.create with approvePlan '${rec.plan.id}' applies it`;
         this.save(rec);
         io.out(`Plan ${rec.plan.id} saved; apply it with provision.create {"name": "${p.name}", "template": "${p.template}", "approvePlan": "${rec.plan.id}"}.`);
-        return { target, status: 'succeeded', exitCode: plan.exitCode, value: { ...this.resource(rec), status: 'pending' } };
+        // Exit code 0: the plan succeeded (plan's detailed exit code 2 only says it has changes, as `plan.add/change/remove` do).
+        return { target, status: 'succeeded', exitCode: 0, value: { ...this.resource(rec), status: 'pending' } };
       }
       this.save(rec);
     }
