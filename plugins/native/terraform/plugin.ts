@@ -7,7 +7,7 @@
  * run stops after the plan (status `pending`, the plan summary and its id); `approvePlan: <id>` applies that
  * saved plan later, exactly as shown. Every UI event streams as it arrives (events.ts).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Static } from '@sinclair/typebox';
@@ -18,7 +18,7 @@ import {
 } from '../../../src/capabilities/index.js';
 import { REDACTED, SECRET_KEY_NAMES } from '../../../src/capabilities/sensitive.js';
 import { abortStatus } from '../../../src/core/abort.js';
-import { CapstanError, Errors, toCapstanError } from '../../../src/core/errors.js';
+import { Errors, toCapstanError } from '../../../src/core/errors.js';
 import type { Breaker, PluginHelpers } from '../../../src/core/helpers-api.js';
 import {
   BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetNode, type TargetOutcome,
@@ -27,6 +27,7 @@ import { runCli, type CliResult } from './cli.js';
 import type { TerraformConfig } from './config.js';
 import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources, type Outputs } from './events.js';
 import { nodeFromOutputs, snapshotOf } from './inventory.js';
+import { inputsHash, planOf, stepError, summary } from './outcome.js';
 import { moduleDirOf, readVariables, templateIssue, variableIssues } from './module.js';
 import { newPlanId, PLAN_FILE, VARS_FILE, Workspaces, type ResourceRecord } from './workspace.js';
 
@@ -196,7 +197,10 @@ export class TerraformPlugin extends BasePlugin {
     this.ws.dropPlan(p.name);
     rec.plan = undefined;
     const ok = !apply.aborted && apply.exitCode === 0;
-    await this.readBack(rec, ctx, p.groups ?? []).catch((err) => io.notice(`could not read the outputs after apply: ${(err as Error).message}`));
+    await this.readBack(rec, ctx, p.groups ?? []).catch((err) => {
+      this.logger.warn({ err, resource: rec.name, executionId: ctx.executionId }, 'could not read the outputs after apply');
+      io.notice(`could not read the outputs after apply: ${(err as Error).message}`);
+    });
     if (!ok) return this.failed(target, rec, apply, io.report, ctx, 'apply', applied);
     rec.status = 'running';
     rec.registered = true;
@@ -373,37 +377,4 @@ export class TerraformPlugin extends BasePlugin {
       ...(rec.plan ? { plan: planOf(rec.plan) } : {}),
     };
   }
-}
-
-function planOf(p: NonNullable<ResourceRecord['plan']>): NonNullable<Resource['plan']> {
-  return { id: p.id, add: p.add, change: p.change, remove: p.remove, changes: p.changes, createdAt: p.createdAt };
-}
-
-/** Stable hash of what a plan was made from (template and variables, secrets included: only the digest is kept). */
-function inputsHash(p: CreateParams): string {
-  const stable = (v: unknown): unknown => (v && typeof v === 'object' && !Array.isArray(v)
-    ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])])) : Array.isArray(v) ? v.map(stable) : v);
-  return createHash('sha256').update(JSON.stringify(stable({ t: p.template, v: { ...(p.variables ?? {}), ...(p.secretVariables ?? {}) } }))).digest('hex');
-}
-
-function summary(e: CapstanError) {
-  return { category: e.category, code: e.code, title: e.title, detail: e.message };
-}
-
-/** The error of a failed step: a lock held elsewhere, a stale plan, an interrupt, or the CLI's own errors. */
-function stepError(r: CliResult, report: RunReport, step: string, cfg: TerraformConfig, ctx: ExecutionContext, planId?: string): CapstanError {
-  if (r.aborted) {
-    const how = abortStatus(ctx.signal) === 'timed_out' ? 'timed out' : 'canceled';
-    return new Errors.ExecutionFailed(`${step} ${how}: ${basename(cfg.binary)} was interrupted (SIGINT)${report.interrupted ? ' and stopped' : ''}; the state keeps what completed${report.completed.length ? ` (${report.completed.join(', ')})` : ''}.`);
-  }
-  const lock = report.lockHeld();
-  if (lock) {
-    const who = lock.lock ? ` (held by ${lock.lock.Who ?? '?'} for ${lock.lock.Operation ?? '?'} since ${lock.lock.Created ?? '?'}, lock ID ${lock.lock.ID ?? '?'})` : '';
-    return new Errors.StateLocked(`the state of this resource is locked by another process${who}; not released within ${cfg.lockTimeoutSeconds} s.`, { extra: lock.lock ? { lock: lock.lock } : {} });
-  }
-  const stale = report.stalePlan();
-  if (stale) return new Errors.PlanStale(`saved plan ${planId ?? ''} is stale: the state changed since it was made (${stale.detail.split('\n').filter(Boolean).join(' ') || stale.summary}). Run provision.create again without approvePlan to make a new plan.`);
-  const text = report.errorText() || r.stderr.slice(-5).join(' | ') || `exit code ${r.exitCode}`;
-  const partial = step === 'apply' && report.completed.length ? ` Completed before the failure (kept in the state): ${report.completed.join(', ')}.` : '';
-  return new Errors.ExecutionFailed(`${basename(cfg.binary)} ${step} failed: ${text}${partial}`.slice(0, 4000));
 }
