@@ -93,11 +93,12 @@ export class ExecutionService {
       throw new Errors.TargetUnresolved(`The targets ${req.targets.join(', ')} expand to no node.`, { extra: { targets: req.targets } });
     }
     if (req.provider) checkProviderKnows(req.provider, nodes);
-    // The providers' own checks (a module's variables, a template that must exist): a 400 before anything is stored.
-    const running = chooseProviders(this.d.registry.available(req.capability, req.provider).map((p) => p.plugin), nodes);
-    await this.d.registry.validateWithProviders(req.capability, req.params, [...running.keys()], ctx, { in: 'body', base: '/params' });
     // Roles limited to targets, token scopes, plans, runs as the server's own account (run-authorization.ts).
     await authorizeRun(this.d.inventory, req.principal, contract, nodes, this.d.registry.providers(req.capability), ctx);
+    // The providers' own checks (a module's variables, a template that must exist), for a principal allowed to
+    // run it: a 400 before anything is stored.
+    const running = chooseProviders(this.d.registry.available(req.capability, req.provider).map((p) => p.plugin), nodes);
+    await this.d.registry.validateWithProviders(req.capability, req.params, [...running.keys()], ctx, { in: 'body', base: '/params' });
     // The server may have started closing while the inventory answered.
     if (this.closing) throw new Errors.ServerClosing('The server is shutting down; submit again after it restarts.');
     this.d.queue.assertRoom();
