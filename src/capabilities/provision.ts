@@ -6,7 +6,7 @@
 import { Type } from '@sinclair/typebox';
 import { ExecutionResult, anyObject, dateTime, defineContract, ref, stringEnum, stringMap } from './common.js';
 import { ProvisionedResource } from './records.js';
-import { sensitiveKeys } from './sensitive.js';
+import { sensitive, sensitiveKeys } from './sensitive.js';
 
 const hostname = (description: string) => Type.String({
   minLength: 1,
@@ -40,6 +40,20 @@ export const ProvisionCreateParams = Type.Object({
     ...sensitiveKeys(),
     description: 'Extra provider variables (Terraform input variables, ...). Values of keys named like secrets (`x-sensitive-keys`) are write-only: answers show `***`.',
   })),
+  secretVariables: Type.Optional(anyObject({
+    ...sensitive(),
+    description: 'Variables whose values are secrets whatever their names (a Terraform variable declared `sensitive`): merged with `variables`, '
+      + 'write-only (answers show `***`, output never shows the values).',
+  })),
+  autoApprove: Type.Optional(Type.Boolean({
+    description: 'Apply in the same run, without a separate approval. Without it a provider that can show a plan first (Terraform, OpenTofu) stops '
+      + 'after the plan: the target result is the resource with status `pending` and its `plan`; approve it with `approvePlan`.',
+  })),
+  approvePlan: Type.Optional(Type.String({
+    minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_-]+$',
+    description: 'Apply the saved plan with this id (the `plan.id` of an earlier run without autoApprove), exactly as it was shown. '
+      + 'Fails when it is not the pending plan of `name`, or when the state changed since (a stale plan: plan again).',
+  })),
 }, {
   $id: 'ProvisionCreateParams',
   additionalProperties: false,
@@ -65,6 +79,11 @@ export const ProvisionStatusResult = Type.Object({
 });
 
 export const DecommissionExecuteParams = Type.Object({
+  resources: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1024, pattern: '^[^\\s-][^\\s]*$' }), {
+    minItems: 1, maxItems: 100,
+    description: 'destroy only: only these resources of what was provisioned (Terraform resource addresses such as `terraform_data.disk`, '
+      + 'passed as `-target`); the node stays in the inventory while anything is left. Absent: everything.',
+  })),
   action: Type.Optional(stringEnum(['deregister', 'power_off', 'destroy'], {
     default: 'destroy',
     description: 'deregister: remove from inventories and monitoring only; power_off: also stop the machine; destroy: also delete it.',
@@ -99,6 +118,9 @@ export const DecommissionStatusResult = Type.Object({
   examples: [{ node: 'web1.example.com', status: 'decommissioned', updatedAt: '2026-11-25T12:00:00Z', resource: { ...exampleResource, name: 'web1.example.com', node: 'web1.example.com', status: 'destroyed' } }],
 });
 
+/** The queue lock of a provisioned resource's state: one run changes it at a time (src/execution/queue.ts). */
+export const provisionLock = (name: string) => `provision:${name}`;
+
 export const provisionCreate = defineContract({
   name: 'provision.create',
   description: 'Create a machine from a template with a provisioning tool and register it as a node.',
@@ -106,6 +128,7 @@ export const provisionCreate = defineContract({
   result: ref(ExecutionResult),
   riskLevel: 'admin',
   mode: 'execution',
+  lockKeys: (params) => (typeof params.name === 'string' ? [provisionLock(params.name)] : []),
 });
 
 export const provisionStatus = defineContract({
@@ -124,6 +147,8 @@ export const decommissionExecute = defineContract({
   result: ref(ExecutionResult),
   riskLevel: 'admin',
   mode: 'execution',
+  // The nodes being decommissioned are the provisioned resources (a node's name is its resource's name).
+  lockKeys: (_params, nodes) => nodes.map(provisionLock),
 });
 
 export const decommissionStatus = defineContract({

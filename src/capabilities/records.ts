@@ -223,6 +223,17 @@ export const ProvisionedResource = Type.Object({
   createdAt: Type.Optional(dateTime()),
   updatedAt: Type.Optional(dateTime()),
   source: Type.Optional(Type.String({ description: 'Plugin id that manages the resource.' })),
+  plan: Type.Optional(Type.Object({
+    id: Type.String({ description: 'Saved plan id: provision.create with `approvePlan` set to it applies exactly this plan.' }),
+    add: Type.Integer({ minimum: 0 }),
+    change: Type.Integer({ minimum: 0 }),
+    remove: Type.Integer({ minimum: 0 }),
+    changes: Type.Array(Type.Object({
+      address: Type.String({ description: 'Resource address, e.g. terraform_data.vm.' }),
+      action: Type.String({ description: 'create, update, delete, replace, read, noop, ...' }),
+    }), { description: 'The planned change of each resource.' }),
+    createdAt: Type.Optional(dateTime()),
+  }, { description: 'The plan awaiting approval (status `pending`), or the plan just applied.' })),
 }, {
   $id: 'ProvisionedResource',
   description: 'A machine or other resource created by a provisioning tool.',

@@ -57,6 +57,13 @@ export interface RunOptions {
   stdoutWholeLineBytes?: number;
   /** What the runner did on its own (ended output holders, left survivors), as one sentence each. */
   onNotice?: (message: string) => void;
+  /**
+   * How an abort (cancel, timeout, shutdown) reaches a tool that stops cleanly on an interrupt (Terraform:
+   * SIGINT makes it stop starting work, end what runs, write its state and release its lock): first `signal`
+   * to the top-level process only, then, when it has not exited after `waitMs`, the usual end of every process
+   * of the run (SIGTERM, SIGKILL after the grace). Default: that usual end at once.
+   */
+  gracefulSignal?: { signal: NodeJS.Signals; waitMs: number };
 }
 
 export interface RunResult {
@@ -144,7 +151,26 @@ export async function runProcess(file: string, args: string[], opts: RunOptions)
   let ending: Promise<number[]> | undefined;
   const onAbort = () => {
     aborted = true;
-    if (child.pid) ending ??= scope.terminate(graceMs);
+    if (!child.pid) return;
+    const gentle = opts.gracefulSignal;
+    if (!gentle) {
+      ending ??= scope.terminate(graceMs);
+      return;
+    }
+    const pid = child.pid;
+    ending ??= (async () => {
+      try {
+        process.kill(pid, gentle.signal);
+      } catch {
+        /* already exited */
+      }
+      let timer: NodeJS.Timeout | undefined;
+      const stopped = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), gentle.waitMs); })]);
+      clearTimeout(timer);
+      if (!stopped) notice(`'${file}' did not stop within ${gentle.waitMs / 1000} s of ${gentle.signal}; its processes are being ended`);
+      // What it left running (or itself, when it did not stop) ends the usual way.
+      return scope.terminate(graceMs);
+    })();
   };
   opts.signal.addEventListener('abort', onAbort, { once: true });
   if (opts.input !== undefined) {

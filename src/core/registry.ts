@@ -149,6 +149,22 @@ export class CapabilityRegistry {
   }
 
   /**
+   * The providers' own checks of a submit's params (PluginCapability.validate) for the plugins that will run
+   * it; throws CapabilityParams listing every issue, with pointers into the request part `at` names.
+   */
+  async validateWithProviders(name: string, params: Record<string, unknown>, plugins: string[], ctx: ExecutionContext, at: ParamsLocation = WHOLE_BODY): Promise<void> {
+    const issues: { pointer: string; message: string }[] = [];
+    for (const p of this.providers(name).filter((e) => plugins.includes(e.plugin) && e.capability.validate)) {
+      issues.push(...await p.capability.validate!(structuredClone(params), { ...ctx, logger: ctx.logger.child({ plugin: p.plugin, capability: name }) }));
+    }
+    if (!issues.length) return;
+    const errors = issues.map((i) => fieldError(at.in, `${at.base}${i.pointer}`, i.message));
+    throw new Errors.CapabilityParams(`params of '${name}' do not fit its provider: ${errors.map((i) => `${i.pointer || '(whole)'} ${i.message}`).join('; ')}`, {
+      extra: { capability: name, errors },
+    });
+  }
+
+  /**
    * Providers able to answer now. Throws 404 for an unknown capability or an `only` that names no provider of
    * it, 501 when no enabled plugin provides it (retrying cannot help), and 503 with Retry-After when its
    * providers exist but are all down.

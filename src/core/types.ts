@@ -66,6 +66,12 @@ export interface TargetOutcome {
   signal?: string;
   /** Structured value the provider got for this target (task output, parsed result). */
   value?: unknown;
+  /**
+   * Nodes this target's run created or removed (provision.create run on `localhost` made `web3`): the
+   * ExecutionService writes the run's journal entry for each of them too, so a node's journal shows its
+   * creation and its decommissioning. Plugins never write the journal themselves.
+   */
+  journalNodes?: string[];
   /** A problem object (category, code, title, detail) when the target failed. */
   error?: { category: string; code: string; title: string; detail: string };
   durationMs?: number;
@@ -131,6 +137,13 @@ export interface CapabilityContract<P extends TSchema = TSchema, R extends TSche
   nodeParams?: string[];
   /** A run sends a report per target to the reports.* sources (a Puppet run): the execution links to them. */
   producesReports?: boolean;
+  /**
+   * Execution capabilities: exclusive queue locks a run takes besides its nodes' slots (src/execution/queue.ts),
+   * for what its params name that two runs must not change at once, such as the state of one provisioned
+   * resource (`provision:<name>`): one run per key at a time, whatever execution.perNodeConcurrency says.
+   * Pure and cheap: it is called at submit and again when a queued run is re-queued after a restart.
+   */
+  lockKeys?: (params: Record<string, unknown>, nodes: string[]) => string[];
 }
 
 /** See CapabilityContract.exitCodes. */
@@ -155,15 +168,31 @@ export interface PluginCapability<P extends TSchema = TSchema, R extends TSchema
    * permission `*` (src/core/server-account.ts). Default: `node.transport === 'local'`.
    */
   runsAsServer?: (node: TargetNode) => boolean;
+  /**
+   * Execution capabilities: checks a submit's params against what only this provider knows (a Terraform
+   * module's declared variables, a template that must exist) before anything is stored or queued. Called at
+   * submit for the providers that will run it; any issue makes the submit a 400 (CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID)
+   * whose `errors` point into the params. Must not change anything.
+   */
+  validate?: (params: Static<P>, ctx: ExecutionContext) => Promise<ParamIssue[]>;
+}
+
+/** A problem a provider found in params: where (a JSON pointer inside the params, `/variables/size`) and what. */
+export interface ParamIssue {
+  pointer: string;
+  message: string;
 }
 
 /** Builds a PluginCapability from a contract, so a plugin never restates schemas. */
 export function implement<P extends TSchema, R extends TSchema>(
   contract: CapabilityContract<P, R>,
   handler: CapabilityHandler<P, R>,
-  opts: { priority?: number; runsAsServer?: (node: TargetNode) => boolean } = {},
+  opts: { priority?: number; runsAsServer?: (node: TargetNode) => boolean; validate?: PluginCapability<P, R>['validate'] } = {},
 ): PluginCapability<P, R> {
-  return { ...contract, handler, priority: opts.priority, ...(opts.runsAsServer ? { runsAsServer: opts.runsAsServer } : {}) };
+  return {
+    ...contract, handler, priority: opts.priority, ...(opts.runsAsServer ? { runsAsServer: opts.runsAsServer } : {}),
+    ...(opts.validate ? { validate: opts.validate } : {}),
+  };
 }
 
 export interface PluginMetadata {

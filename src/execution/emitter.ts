@@ -43,8 +43,10 @@ export function createEmitter(d: EmitterDeps): (e: ExecutionEmit) => void {
       const { type: _t, ...reported } = e;
       const outcome = applyExitCodes(reported, d.exitCodes);
       d.outcomes.set(outcome.target, outcome);
-      d.writeResult({ executionId: d.id, ...outcome });
-      d.append('target_result', outcome as unknown as Record<string, unknown>);
+      // journalNodes is for the run's journal entries (written at its end from `outcomes`), not a result field.
+      const { journalNodes: _j, ...result } = outcome;
+      d.writeResult({ executionId: d.id, ...result });
+      d.append('target_result', result as unknown as Record<string, unknown>);
       return;
     }
     if (e.type === 'notice') {

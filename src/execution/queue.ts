@@ -22,8 +22,26 @@ export interface QueueItem {
   nodes: string[];
   /** Read-only runs do not take node slots. */
   mutating: boolean;
+  /**
+   * Exclusive locks the run holds while it runs, whatever its nodes and whether it mutates (a contract's
+   * `lockKeys`, e.g. `provision:web3` for the state of one provisioned resource): one run per key at a time,
+   * even when execution.perNodeConcurrency allows several runs per node.
+   */
+  locks?: string[];
   run: () => Promise<void>;
 }
+
+/** Lock keys share the slot map with node names: this prefix (never in a node name) keeps them apart. */
+const LOCK = '\u0000lock:';
+
+/** The slot keys of a run: its nodes when it mutates, plus its lock keys. */
+function slotKeys(item: QueueItem): string[] {
+  const nodes = item.mutating ? item.nodes : [];
+  return item.locks?.length ? [...nodes, ...item.locks.map((k) => LOCK + k)] : nodes;
+}
+
+/** A slot key as a client reads it in `waitingFor`: a node name, or a lock key. */
+const shown = (key: string) => (key.startsWith(LOCK) ? key.slice(LOCK.length) : key);
 
 export type WaitReason = 'global_cap' | 'node_busy';
 
@@ -138,12 +156,16 @@ export class ExecutionQueue {
   }
 
   private busyNodes(item: QueueItem): string[] {
-    if (!item.mutating) return [];
-    return item.nodes.filter((n) => this.isBusy(n));
+    return slotKeys(item).filter((n) => this.isBusy(n)).map(shown);
   }
 
-  private isBusy(node: string): boolean {
-    return (this.nodeLoad.get(node) ?? 0) >= this.opts.perNodeConcurrency;
+  /** Runs a slot key admits at once: the per-node concurrency for a node, 1 for a lock. */
+  private capacity(key: string): number {
+    return key.startsWith(LOCK) ? 1 : this.opts.perNodeConcurrency;
+  }
+
+  private isBusy(key: string): boolean {
+    return (this.nodeLoad.get(key) ?? 0) >= this.capacity(key);
   }
 
   /**
@@ -159,7 +181,7 @@ export class ExecutionQueue {
       if (e.gone || (e.where === null ? this.freshPeek() !== e : this.isBusy(e.where) || this.parked.get(e.where)?.peek() !== e)) continue;
       const from = e.where;
       this.takeOut(e);
-      const blocker = e.item.mutating ? e.item.nodes.find((n) => this.isBusy(n)) : undefined;
+      const blocker = slotKeys(e.item).find((n) => this.isBusy(n));
       if (blocker !== undefined) {
         e.where = blocker;
         let heap = this.parked.get(blocker);
@@ -180,7 +202,8 @@ export class ExecutionQueue {
 
   private start(item: QueueItem): void {
     this.running.set(item.id, item);
-    if (item.mutating) for (const n of item.nodes) this.nodeLoad.set(n, (this.nodeLoad.get(n) ?? 0) + 1);
+    const keys = slotKeys(item);
+    for (const n of keys) this.nodeLoad.set(n, (this.nodeLoad.get(n) ?? 0) + 1);
     void this.pq.add(async () => {
       try {
         await item.run();
@@ -189,14 +212,12 @@ export class ExecutionQueue {
         this.onError?.(item.id, err);
       } finally {
         this.running.delete(item.id);
-        if (item.mutating) {
-          for (const n of item.nodes) {
-            const load = (this.nodeLoad.get(n) ?? 1) - 1;
-            if (load > 0) this.nodeLoad.set(n, load);
-            else this.nodeLoad.delete(n);
-            // The node has a free slot again: the earliest run parked on it is a candidate.
-            if (load === this.opts.perNodeConcurrency - 1) this.pushHead(n);
-          }
+        for (const n of keys) {
+          const load = (this.nodeLoad.get(n) ?? 1) - 1;
+          if (load > 0) this.nodeLoad.set(n, load);
+          else this.nodeLoad.delete(n);
+          // The node (or lock) has a free slot again: the earliest run parked on it is a candidate.
+          if (load === this.capacity(n) - 1) this.pushHead(n);
         }
         this.pump();
       }

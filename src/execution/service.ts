@@ -36,6 +36,24 @@ function checkProviderKnows(provider: string, nodes: TargetNode[]): void {
   }
 }
 
+/**
+ * Which provider runs which nodes (`providers` best first): the first that knows every node runs them all;
+ * otherwise each node goes to the first provider that knows it (the first one overall for nodes none knows).
+ */
+export function chooseProviders(providers: string[], nodes: TargetNode[]): Map<string, TargetNode[]> {
+  const knows = (p: string, n: TargetNode) => n.sources.some((s) => s.source === p);
+  const everywhere = providers.find((p) => nodes.every((n) => knows(p, n)));
+  if (everywhere) return new Map([[everywhere, nodes]]);
+  const out = new Map<string, TargetNode[]>();
+  for (const node of nodes) {
+    const provider = providers.find((p) => knows(p, node)) ?? providers[0];
+    const list = out.get(provider);
+    if (list) list.push(node); // not a copy per target: that was quadratic for a run on the whole fleet
+    else out.set(provider, [node]);
+  }
+  return out;
+}
+
 export class ExecutionService {
   private readonly active = new Map<string, Active>();
   /** Runs ended in this process; late events of their providers are dropped. Bounded: oldest forgotten. */
@@ -77,6 +95,10 @@ export class ExecutionService {
     if (req.provider) checkProviderKnows(req.provider, nodes);
     // Roles limited to targets, token scopes, plans, runs as the server's own account (run-authorization.ts).
     await authorizeRun(this.d.inventory, req.principal, contract, nodes, this.d.registry.providers(req.capability), ctx);
+    // The providers' own checks (a module's variables, a template that must exist), for a principal allowed to
+    // run it: a 400 before anything is stored.
+    const running = chooseProviders(this.d.registry.available(req.capability, req.provider).map((p) => p.plugin), nodes);
+    await this.d.registry.validateWithProviders(req.capability, req.params, [...running.keys()], ctx, { in: 'body', base: '/params' });
     // The server may have started closing while the inventory answered.
     if (this.closing) throw new Errors.ServerClosing('The server is shutting down; submit again after it restarts.');
     this.d.queue.assertRoom();
@@ -265,7 +287,9 @@ export class ExecutionService {
   private enqueue(row: ExecutionRow, mutating: boolean, force = false): void {
     // Logged first: the queue may start the run at once.
     this.d.observer?.queued(row, force);
-    this.d.queue.enqueue({ id: row.id, nodes: row.nodes, mutating, run: () => this.run(row.id) }, force);
+    const contract = this.d.registry.contractsList().find((c) => c.name === row.capability);
+    const locks = contract?.lockKeys?.(row.params as Record<string, unknown>, row.nodes);
+    this.d.queue.enqueue({ id: row.id, nodes: row.nodes, mutating, ...(locks?.length ? { locks } : {}), run: () => this.run(row.id) }, force);
   }
 
   private append(id: string, type: Parameters<Store['appendEvent']>[1], data: Record<string, unknown>): void {
@@ -399,17 +423,7 @@ export class ExecutionService {
       const hit = known.get(name);
       return hit?.name === name ? (hit as TargetNode) : { name, groups: [], sources: [] } as TargetNode;
     });
-    const knows = (p: string, n: TargetNode) => n.sources.some((s) => s.source === p);
-    const everywhere = providers.find((p) => nodes.every((n) => knows(p, n)));
-    if (everywhere) return new Map([[everywhere, nodes]]);
-    const out = new Map<string, TargetNode[]>();
-    for (const node of nodes) {
-      const provider = providers.find((p) => knows(p, node)) ?? providers[0];
-      const list = out.get(provider);
-      if (list) list.push(node); // not a copy per target: that was quadratic for a run on the whole fleet
-      else out.set(provider, [node]);
-    }
-    return out;
+    return chooseProviders(providers, nodes);
   }
 
   private emitter(id: string, outcomes: Map<string, TargetOutcome>, active: Active, exitCodes?: ExitCodeRule, mask?: <T>(v: T) => T): (e: ExecutionEmit) => void {

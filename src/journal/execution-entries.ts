@@ -15,10 +15,17 @@ export function runKind(capability: string): string {
   return FAMILY_KINDS[capability.split('.')[0]] ?? 'execution';
 }
 
-/** One entry per node of the run: capability, outcome, exit code, who, and the link to the execution. */
+/**
+ * One entry per node of the run: capability, outcome, exit code, who, and the link to the execution. Nodes a
+ * target's run created or removed (its `journalNodes`, e.g. the machine a provision.create on `localhost`
+ * made) get the same entry, naming the target it ran on (`via`).
+ */
 export function runEntries(row: ExecutionRow, status: string, outcomes: TargetOutcome[], finishedAt: string): Omit<JournalRow, 'id'>[] {
   const byTarget = new Map(outcomes.map((o) => [o.target, o]));
-  return row.nodes.map((node) => {
+  const own = new Set(row.nodes);
+  const extra = new Map<string, TargetOutcome>();
+  for (const o of outcomes) for (const n of o.journalNodes ?? []) if (!own.has(n) && !extra.has(n)) extra.set(n, o);
+  const entries: Omit<JournalRow, 'id'>[] = row.nodes.map((node) => {
     const o = byTarget.get(node);
     const detail = o ? ` (${o.status}${o.exitCode !== null && o.exitCode !== undefined ? `, exit ${o.exitCode}` : ''})` : '';
     return {
@@ -31,4 +38,14 @@ export function runEntries(row: ExecutionRow, status: string, outcomes: TargetOu
       links: { execution: `/api/v1/executions/${row.id}` },
     };
   });
+  for (const [node, o] of extra) {
+    const detail = ` (${o.status}${o.exitCode !== null && o.exitCode !== undefined ? `, exit ${o.exitCode}` : ''})`;
+    entries.push({
+      node, at: finishedAt, kind: runKind(row.capability), executionId: row.id, principal: row.principal,
+      summary: `${row.capability} ${status}${detail} by ${row.principal}, run on ${o.target}`,
+      data: { capability: row.capability, status, targetStatus: o.status, exitCode: o.exitCode ?? null, via: o.target, ...(o.error ? { error: o.error } : {}) },
+      links: { execution: `/api/v1/executions/${row.id}` },
+    });
+  }
+  return entries;
 }

@@ -1,0 +1,380 @@
+/**
+ * The terraform plugin: provision.create / provision.status / decommission.execute / decommission.status
+ * through the terraform (or tofu) CLI and its machine-readable formats, one working copy and state per
+ * provisioned resource (workspace.ts), and the provisioned nodes as an inventory source.
+ *
+ * provision.create: init, `plan -json -out`, and `apply -json <plan>` only with `autoApprove`; without it the
+ * run stops after the plan (status `pending`, the plan summary and its id); `approvePlan: <id>` applies that
+ * saved plan later, exactly as shown. Every UI event streams as it arrives (events.ts).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Static } from '@sinclair/typebox';
+import type { Logger } from 'pino';
+import {
+  decommissionExecute, decommissionStatus, provisionCreate, provisionStatus, snapshotInventoryCapabilities,
+  type ProvisionCreateParams, type ProvisionedResource,
+} from '../../../src/capabilities/index.js';
+import { REDACTED, SECRET_KEY_NAMES } from '../../../src/capabilities/sensitive.js';
+import { abortStatus } from '../../../src/core/abort.js';
+import { Errors, toCapstanError } from '../../../src/core/errors.js';
+import type { Breaker, PluginHelpers } from '../../../src/core/helpers-api.js';
+import {
+  BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetNode, type TargetOutcome,
+} from '../../../src/core/types.js';
+import { runCli, type CliResult } from './cli.js';
+import type { TerraformConfig } from './config.js';
+import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources, type Outputs } from './events.js';
+import { nodeFromOutputs, snapshotOf } from './inventory.js';
+import { inputsHash, planOf, stepError, summary } from './outcome.js';
+import { moduleDirOf, readVariables, templateIssue, variableIssues } from './module.js';
+import { newPlanId, PLAN_FILE, VARS_FILE, Workspaces, type ResourceRecord } from './workspace.js';
+
+export const PLUGIN_ID = 'terraform';
+
+type CreateParams = Static<typeof ProvisionCreateParams>;
+type Resource = Static<typeof ProvisionedResource>;
+type Emit = { out: (line: string) => void; plain: (line: string) => void; err: (text: string, partial: boolean) => void; notice: (m: string) => void; report: RunReport };
+
+const SECRET_KEY = new RegExp(SECRET_KEY_NAMES, 'i');
+
+export class TerraformPlugin extends BasePlugin {
+  readonly metadata = {
+    name: PLUGIN_ID, version: '0.1.0', description: 'Terraform / OpenTofu provisioning, with the provisioned nodes as inventory.',
+    integrationTypes: ['provisioning' as const, 'inventory' as const],
+  };
+  private readonly ws: Workspaces;
+  private readonly breaker: Breaker;
+  /** Snapshot versions: a per-instance random part and a change counter. */
+  private readonly instance = randomBytes(6).toString('base64url');
+  private changes = 0;
+  /** Resources a decommission run is destroying right now (decommission.status `decommissioning`). */
+  private readonly destroying = new Set<string>();
+
+  constructor(private readonly cfg: TerraformConfig, private readonly logger: Logger, helpers: PluginHelpers, dataDir: string) {
+    super();
+    this.ws = new Workspaces(dataDir);
+    this.breaker = helpers.createCircuitBreaker(PLUGIN_ID, { failureThreshold: 5, resetMs: 30_000 });
+  }
+
+  async healthCheck(): Promise<HealthStatus> {
+    const dir = this.cfg.moduleDir;
+    if (!dir || !existsSync(dir) || !statSync(dir).isDirectory()) {
+      return { status: 'unhealthy', message: `module directory '${dir ?? '(not configured)'}' does not exist or is not a directory` };
+    }
+    try {
+      const r = await runCli(this.cfg, ['version', '-json'], { signal: AbortSignal.timeout(10_000), cwd: dir, collect: true });
+      if (r.exitCode !== 0) return { status: 'unhealthy', message: `${this.cfg.binary} version exited ${r.exitCode}: ${r.stderr.slice(-1)[0] ?? ''}` };
+      const v = JSON.parse(r.stdout) as { terraform_version?: string };
+      return { status: 'healthy', message: `${basename(this.cfg.binary)} ${v.terraform_version ?? '?'}`, details: { version: v.terraform_version, circuit: this.breaker.state } };
+    } catch (err) {
+      if (err instanceof Errors.ToolMissing) return { status: 'unhealthy', message: `'${this.cfg.binary}' is not installed or not on PATH` };
+      return { status: 'unhealthy', message: (err as Error).message };
+    }
+  }
+
+  capabilities(): PluginCapability<any, any>[] {
+    return [
+      ...snapshotInventoryCapabilities(async () => snapshotOf(this.ws.all(), PLUGIN_ID, `${this.instance}.${this.changes}`)),
+      implement(provisionCreate, async (p, ctx) => this.create(p, ctx), { validate: async (p) => this.checkCreate(p) }),
+      implement(provisionStatus, async (p, ctx) => {
+        const rec = this.record(p.id);
+        return { resource: rec ? await this.refreshed(rec, ctx) : null };
+      }),
+      implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx)),
+      implement(decommissionStatus, async (p) => {
+        const rec = this.record(p.node);
+        if (!rec) return { node: p.node, status: 'unknown' as const };
+        const status = this.destroying.has(rec.name) ? 'decommissioning' as const
+          : rec.status === 'destroyed' || !rec.registered && rec.status !== 'pending' ? 'decommissioned' as const
+          : rec.status === 'failed' ? 'failed' as const : 'active' as const;
+        const detail = rec.status !== 'destroyed' && !rec.registered && status === 'decommissioned'
+          ? 'deregistered: removed from the inventory, the resources still exist' : rec.detail;
+        return { node: p.node, status, updatedAt: rec.updatedAt, resource: this.resource(rec), ...(detail ? { detail } : {}) };
+      }),
+    ];
+  }
+
+  // ---- provision.create ----
+
+  /** The submit-time checks (a 400 before anything runs): template, variables, saved plan. */
+  checkCreate(p: CreateParams): ParamIssue[] {
+    const bad = templateIssue(this.cfg.moduleDir, p.template);
+    if (bad) return [{ pointer: '/template', message: bad }];
+    const rec = this.ws.read(p.name);
+    const issues: ParamIssue[] = [];
+    if (rec && rec.template !== p.template && rec.status !== 'destroyed' && this.ws.hasState(p.name)) {
+      issues.push({ pointer: '/template', message: `'${p.name}' was provisioned from template '${rec.template}': decommission it first` });
+    }
+    if (p.approvePlan) {
+      if (!rec?.plan || rec.plan.id !== p.approvePlan || !existsSync(join(this.ws.dir(p.name), PLAN_FILE))) {
+        issues.push({ pointer: '/approvePlan', message: `is not the pending plan of '${p.name}' (pending: ${rec?.plan?.id ?? 'none'})` });
+      } else if (rec.template !== p.template) {
+        issues.push({ pointer: '/template', message: `the saved plan was made from template '${rec.template}'` });
+      } else if (rec.plan.inputs !== inputsHash(p) && (p.variables || p.secretVariables)) {
+        issues.push({ pointer: '/variables', message: 'differ from the variables the saved plan was made with: leave them out to apply the plan as shown' });
+      }
+      return issues;
+    }
+    try {
+      const decls = readVariables(moduleDirOf(this.cfg.moduleDir!, p.template));
+      issues.push(...variableIssues(decls, p.variables ?? {}, p.secretVariables ?? {}, SECRET_KEY));
+    } catch (err) {
+      issues.push({ pointer: '/template', message: `the module's variable declarations could not be read: ${(err as Error).message}` });
+    }
+    return issues;
+  }
+
+  private async create(p: CreateParams, ctx: ExecutionContext): Promise<{ results: TargetOutcome[] }> {
+    const [first, ...others] = ctx.targets ?? [];
+    const target = first?.name ?? 'localhost';
+    const results: TargetOutcome[] = others.map((n) => ({
+      target: n.name, status: 'skipped', exitCode: null,
+      error: summary(new Errors.Validation(`provision.create runs once, on its first target (${target}); ${n.name} was not used`)),
+    }));
+    const started = performance.now();
+    let outcome: TargetOutcome;
+    try {
+      outcome = await this.createOn(target, p, ctx);
+    } catch (err) {
+      outcome = { target, status: 'failed', exitCode: null, error: summary(toCapstanError(err)) };
+    }
+    outcome.durationMs = Math.round(performance.now() - started);
+    ctx.emit({ type: 'target_result', ...outcome });
+    return { results: [outcome, ...results] };
+  }
+
+  private async createOn(target: string, p: CreateParams, ctx: ExecutionContext): Promise<TargetOutcome> {
+    // Checked again: the module may have changed between submit and start.
+    const issues = this.checkCreate(p);
+    if (issues.length) {
+      const e = p.approvePlan && issues.some((i) => i.pointer === '/approvePlan') ? new Errors.PlanStale(issues.map((i) => `${i.pointer} ${i.message}`).join('; '))
+        : new Errors.CapabilityParams(issues.map((i) => `${i.pointer} ${i.message}`).join('; '));
+      return { target, status: 'failed', exitCode: null, error: summary(e) };
+    }
+    const io = this.io(target, ctx);
+    const now = new Date().toISOString();
+    let rec: ResourceRecord = this.ws.read(p.name) ?? {
+      name: p.name, template: p.template, status: 'pending', registered: false, node: p.name, groups: p.groups ?? [], attributes: {}, createdAt: now, updatedAt: now,
+    };
+    if (rec.status === 'destroyed') rec = { ...rec, template: p.template, status: 'pending', attributes: {}, createdAt: now, detail: undefined, resourceId: undefined, resourceType: undefined };
+    rec.lastExecutionId = ctx.executionId;
+    const dir = this.ws.dir(p.name);
+
+    if (!p.approvePlan) {
+      this.ws.prepare(p.name, moduleDirOf(this.cfg.moduleDir!, p.template));
+      this.ws.writeVars(p.name, { ...(p.variables ?? {}), ...(p.secretVariables ?? {}) });
+      rec.template = p.template;
+      rec.groups = [...new Set([...(p.groups ?? []), ...rec.groups])];
+      this.save(rec);
+      const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
+      if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'init');
+      // A new plan replaces the pending one, whatever comes of it.
+      this.ws.dropPlan(p.name);
+      rec.plan = undefined;
+      const plan = await this.cli(['plan', '-json', '-input=false', `-out=${PLAN_FILE}`, `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`, '-detailed-exitcode', `-var-file=${VARS_FILE}`], dir, ctx, io);
+      if (plan.aborted || (plan.exitCode !== 0 && plan.exitCode !== 2)) return this.failed(target, rec, plan, io.report, ctx, 'plan');
+      const s = io.report.summaries.get('plan') ?? { add: 0, change: 0, remove: 0 };
+      rec.plan = {
+        id: newPlanId(), createdAt: new Date().toISOString(), executionId: ctx.executionId, add: s.add, change: s.change, remove: s.remove,
+        changes: [...io.report.planned], inputs: inputsHash(p),
+      };
+      if (!p.autoApprove) {
+        if (rec.status !== 'running') rec.status = 'pending';
+        rec.detail = `plan ${rec.plan.id} awaits approval: provision.create with approvePlan '${rec.plan.id}' applies it`;
+        this.save(rec);
+        io.out(`Plan ${rec.plan.id} saved; apply it with provision.create {"name": "${p.name}", "template": "${p.template}", "approvePlan": "${rec.plan.id}"}.`);
+        // Exit code 0: the plan succeeded (plan's detailed exit code 2 only says it has changes, as `plan.add/change/remove` do).
+        return { target, status: 'succeeded', exitCode: 0, value: { ...this.resource(rec), status: 'pending' } };
+      }
+      this.save(rec);
+    }
+
+    const applied = rec.plan;
+    const apply = await this.cli(['apply', '-json', '-input=false', `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`, PLAN_FILE], dir, ctx, io);
+    // A saved plan is used once: applied, failed or stale, it cannot be applied again.
+    this.ws.dropPlan(p.name);
+    rec.plan = undefined;
+    const ok = !apply.aborted && apply.exitCode === 0;
+    await this.readBack(rec, ctx, p.groups ?? []).catch((err) => {
+      this.logger.warn({ err, resource: rec.name, executionId: ctx.executionId }, 'could not read the outputs after apply');
+      io.notice(`could not read the outputs after apply: ${(err as Error).message}`);
+    });
+    if (!ok) return this.failed(target, rec, apply, io.report, ctx, 'apply', applied);
+    rec.status = 'running';
+    rec.registered = true;
+    rec.detail = undefined;
+    this.save(rec);
+    return { target, status: 'succeeded', exitCode: 0, value: { ...this.resource(rec), ...(applied ? { plan: planOf(applied) } : {}) }, journalNodes: [rec.node] };
+  }
+
+  /** The outcome of a failed step; the record says what is left (a partial state stays registered, so it can be destroyed). */
+  private failed(target: string, rec: ResourceRecord, r: CliResult, report: RunReport, ctx: ExecutionContext, step: string, plan?: ResourceRecord['plan']): TargetOutcome {
+    const error = stepError(r, report, step, this.cfg, ctx, plan?.id);
+    // Only a step that began changing resources changes the resource's status: a lock held elsewhere, a
+    // stale plan or a failed init / plan leaves it as it was.
+    const changed = (step === 'apply' || step === 'destroy') && (r.aborted || report.completed.length > 0 || report.errored.length > 0);
+    if (changed) {
+      rec.status = 'failed';
+      // What is left in the state stays a node, so a decommission can destroy it.
+      rec.registered = this.ws.hasState(rec.name);
+    }
+    rec.detail = `${step} ${r.aborted ? abortStatus(ctx.signal) : 'failed'}: ${error.message}`.slice(0, 2000);
+    this.save(rec);
+    const status = r.aborted ? abortStatus(ctx.signal) : 'failed';
+    return {
+      target, status, exitCode: r.exitCode, ...(r.signal ? { signal: r.signal } : {}), error: summary(error), value: this.resource(rec),
+      ...(changed ? { journalNodes: [rec.node] } : {}),
+    };
+  }
+
+  // ---- decommission.execute ----
+
+  private async decommission(p: Static<typeof decommissionExecute.params>, ctx: ExecutionContext): Promise<{ results: TargetOutcome[] }> {
+    const results: TargetOutcome[] = [];
+    for (const node of ctx.targets ?? []) {
+      const started = performance.now();
+      let o: TargetOutcome;
+      if (ctx.signal.aborted) o = { target: node.name, status: abortStatus(ctx.signal), exitCode: null };
+      else {
+        try {
+          o = await this.decommissionOne(node, p, ctx);
+        } catch (err) {
+          o = { target: node.name, status: 'failed', exitCode: null, error: summary(toCapstanError(err)) };
+        }
+      }
+      o.durationMs = Math.round(performance.now() - started);
+      ctx.emit({ type: 'target_result', ...o });
+      results.push(o);
+    }
+    return { results };
+  }
+
+  private async decommissionOne(node: TargetNode, p: Static<typeof decommissionExecute.params>, ctx: ExecutionContext): Promise<TargetOutcome> {
+    const target = node.name;
+    const rec = this.record(target);
+    if (!rec || rec.status === 'destroyed') {
+      return { target, status: 'failed', exitCode: null, error: summary(new Errors.NodeNotFound(`'${target}' is not a resource this terraform plugin provisioned (or it was destroyed already).`)) };
+    }
+    rec.lastExecutionId = ctx.executionId;
+    const action = p.action ?? 'destroy';
+    if (action === 'power_off') {
+      return { target, status: 'failed', exitCode: null, error: summary(new Errors.NotImplemented('Terraform has no power-off: use deregister, or destroy.')) };
+    }
+    if (action === 'deregister') {
+      rec.registered = false;
+      rec.detail = `deregistered${p.reason ? `: ${p.reason}` : ''}; the resources still exist (destroy them with action destroy)`;
+      this.save(rec);
+      ctx.emit({ type: 'stdout', target, line: `${target} removed from the inventory; its resources were not destroyed.` });
+      return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec) };
+    }
+    const io = this.io(target, ctx);
+    const dir = this.ws.dir(rec.name);
+    this.destroying.add(rec.name);
+    try {
+      const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
+      if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'destroy');
+      const args = ['destroy', '-json', '-auto-approve', '-input=false', `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`];
+      if (existsSync(join(dir, VARS_FILE))) args.push(`-var-file=${VARS_FILE}`);
+      for (const r of p.resources ?? []) args.push(`-target=${r}`);
+      const r = await this.cli(args, dir, ctx, io);
+      this.ws.dropPlan(rec.name);
+      rec.plan = undefined;
+      if (r.aborted || r.exitCode !== 0) return this.failed(target, rec, r, io.report, ctx, 'destroy');
+      const left = this.ws.hasState(rec.name);
+      if (left) {
+        await this.readBack(rec, ctx, []).catch(() => undefined);
+        rec.detail = `destroyed ${(p.resources ?? []).join(', ')}; other resources remain`;
+      } else {
+        rec.status = 'destroyed';
+        rec.registered = false;
+        // Nothing is left to destroy: the variables (secrets among them) are not needed any more.
+        this.ws.dropVars(rec.name);
+        rec.detail = `destroyed${p.reason ? `: ${p.reason}` : ''}`;
+      }
+      this.save(rec);
+      return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec), journalNodes: [rec.node] };
+    } finally {
+      this.destroying.delete(rec.name);
+    }
+  }
+
+  // ---- shared ----
+
+  /** Output of a run: UI events parsed and shown line by line on the target's stdout / stderr. */
+  private io(target: string, ctx: ExecutionContext): Emit {
+    const report = new RunReport();
+    return {
+      report,
+      out: (raw) => {
+        const r = renderLine(raw);
+        if (r.event) report.take(r.event);
+        for (const line of r.lines) ctx.emit({ type: r.stream, target, line });
+      },
+      plain: (line) => { if (line.trim()) ctx.emit({ type: 'stdout', target, line }); },
+      err: (text, partial) => {
+        if (/Interrupt received/i.test(text)) report.interrupted = true;
+        ctx.emit({ type: 'stderr', target, line: text, ...(partial ? { partial: true } : {}) });
+      },
+      notice: (message) => ctx.emit({ type: 'notice', target, message }),
+    };
+  }
+
+  private cli(args: string[], cwd: string, ctx: ExecutionContext, io: Emit, json = true): Promise<CliResult> {
+    ctx.logger.debug({ args, cwd }, 'terraform');
+    return runCli(this.cfg, args, {
+      signal: ctx.signal, cwd,
+      onStdout: json ? io.out : io.plain, onStderr: io.err, onNotice: io.notice,
+    });
+  }
+
+  /** Outputs and state of a working copy into its record (node name, address, attributes, main resource). */
+  private async readBack(rec: ResourceRecord, ctx: ExecutionContext, requestGroups: string[]): Promise<void> {
+    const { outputs, resources } = await this.readState(rec.name, ctx);
+    Object.assign(rec, nodeFromOutputs(this.cfg, outputs, rec.name, [...new Set([...requestGroups, ...rec.groups])]));
+    rec.attributes = outputAttributes(outputs, REDACTED);
+    rec.resourceId = resources[0]?.id ?? resources[0]?.address;
+    rec.resourceType = resources[0]?.type;
+  }
+
+  private async readState(name: string, ctx: ExecutionContext): Promise<{ outputs: Outputs; resources: ReturnType<typeof stateResources> }> {
+    const cwd = this.ws.dir(name);
+    return this.breaker.call(async () => {
+      const signal = AbortSignal.any([AbortSignal.timeout(this.cfg.queryTimeoutSeconds * 1000), ...(ctx.executionId ? [] : [ctx.signal])]);
+      const out = await runCli(this.cfg, ['output', '-json', '-no-color'], { signal, cwd, collect: true });
+      if (out.aborted) throw new Errors.CapabilityTimeout(`terraform output did not finish in ${this.cfg.queryTimeoutSeconds} s`);
+      if (out.exitCode !== 0) throw new Errors.Upstream(`terraform output -json exited ${out.exitCode}: ${out.stderr.slice(-3).join(' | ') || out.stdout.slice(0, 300)}`);
+      const show = await runCli(this.cfg, ['show', '-json', '-no-color'], { signal, cwd, collect: true });
+      if (show.exitCode !== 0) throw new Errors.Upstream(`terraform show -json exited ${show.exitCode}: ${show.stderr.slice(-3).join(' | ') || show.stdout.slice(0, 300)}`);
+      return { outputs: parseOutputs(out.stdout), resources: stateResources(JSON.parse(show.stdout.trim() || '{}')) };
+    });
+  }
+
+  /** provision.status: the record, with outputs and state read again when the working copy has a state. */
+  private async refreshed(rec: ResourceRecord, ctx: ExecutionContext): Promise<Resource> {
+    if (rec.status !== 'destroyed' && existsSync(join(this.ws.dir(rec.name), 'terraform.tfstate'))) {
+      await this.readBack(rec, ctx, []);
+    }
+    return this.resource(rec);
+  }
+
+  private record(idOrNode: string): ResourceRecord | undefined {
+    return this.ws.byNode(idOrNode);
+  }
+
+  private save(rec: ResourceRecord): void {
+    rec.updatedAt = new Date().toISOString();
+    this.ws.write(rec);
+    this.changes++;
+  }
+
+  private resource(rec: ResourceRecord): Resource {
+    return {
+      id: rec.resourceId ?? rec.name, name: rec.name, provider: basename(this.cfg.binary) === 'tofu' ? 'opentofu' : 'terraform',
+      ...(rec.resourceType ? { type: rec.resourceType } : {}), status: rec.status, node: rec.node,
+      attributes: rec.attributes, createdAt: rec.createdAt, updatedAt: rec.updatedAt, source: PLUGIN_ID,
+      ...(rec.plan ? { plan: planOf(rec.plan) } : {}),
+    };
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Unit tests of the terraform plugin's parsers on recorded streams (fixtures/README.md names their source:
+ * terraform-json.md §6) and of the module variable checks: nothing runs a CLI here.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import t from 'tap';
+import { SECRET_KEY_NAMES } from '../../../../src/capabilities/sensitive.js';
+import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources } from '../events.js';
+import { nodeFromOutputs, snapshotOf } from '../inventory.js';
+import { Workspaces } from '../workspace.js';
+import { cliEnv } from '../cli.js';
+import { hclVariables, jsonVariables, readVariables, templateIssue, typeProblem, variableIssues } from '../module.js';
+import { TerraformConfigSchema, type TerraformConfig } from '../config.js';
+import { Value } from '@sinclair/typebox/value';
+
+const fixture = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
+
+/** Feeds a recorded stream line by line, as the CLI runner does. */
+function play(name: string) {
+  const report = new RunReport();
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  for (const raw of fixture(name).split('\n').filter(Boolean)) {
+    const r = renderLine(raw);
+    if (r.event) report.take(r.event);
+    (r.stream === 'stdout' ? stdout : stderr).push(...r.lines);
+  }
+  return { report, stdout, stderr };
+}
+
+t.test('plan (§6.2): each event is its @message; planned changes and the plan summary are gathered', async (t) => {
+  const { report, stdout, stderr } = play('plan-create-2.jsonl');
+  t.same(stdout, [
+    'Terraform 1.15.9',
+    'local_file.app_config: Plan to create',
+    'terraform_data.build_stamp: Plan to create',
+    'Plan: 2 to add, 0 to change, 0 to destroy.',
+    'Outputs: 1',
+  ]);
+  t.same(stderr, []);
+  t.same(report.planned, [{ address: 'local_file.app_config', action: 'create' }, { address: 'terraform_data.build_stamp', action: 'create' }]);
+  t.match(report.summaries.get('plan'), { add: 2, change: 0, remove: 0, operation: 'plan' });
+  t.same(report.version, { tool: 'terraform', version: '1.15.9', ui: '1.3' });
+  t.same(report.errors(), []);
+});
+
+t.test('apply (§6.3): progress per resource, the apply summary', async (t) => {
+  const { report, stdout } = play('apply-success.jsonl');
+  t.ok(stdout.includes('terraform_data.build_stamp: Creating...'));
+  t.ok(stdout.includes('local_file.app_config: Creation complete after 0s [id=3c9d0e4b7a1f2e5d8c6b9a0f1e2d3c4b5a6f7e8d]'));
+  t.equal(stdout.at(-2), 'Apply complete! Resources: 2 added, 0 changed, 0 destroyed.');
+  t.same(report.completed, ['terraform_data.build_stamp', 'local_file.app_config']);
+  t.match(report.summaries.get('apply'), { add: 2, operation: 'apply' });
+  t.same(report.errored, []);
+});
+
+t.test('failed apply (§6.4): the diagnostic goes to stderr with severity, address, place and detail', async (t) => {
+  const { report, stdout, stderr } = play('apply-failed.jsonl');
+  t.ok(stdout.includes('local_file.app_config: Creation errored after 0s'));
+  t.same(stderr, [
+    'error: Create local file error (local_file.app_config, main.tf:7)',
+    '  An unexpected error occurred while writing the file (invented text)',
+  ]);
+  t.same(report.completed, ['terraform_data.build_stamp'], 'what completed before the failure (kept in the state)');
+  t.same(report.errored, ['local_file.app_config']);
+  t.equal(report.summaries.get('apply'), undefined, 'no closing summary after a failure');
+  t.equal(report.errorText(), 'Create local file error (local_file.app_config): An unexpected error occurred while writing the file (invented text)');
+  t.equal(report.lockHeld(), undefined);
+  t.equal(report.stalePlan(), undefined);
+});
+
+t.test('destroy (§6.5): refreshes, planned deletes, the destroy summary', async (t) => {
+  const { report, stdout } = play('destroy.jsonl');
+  t.equal(stdout.length, 14);
+  t.same(report.planned.map((p) => p.action), ['delete', 'delete']);
+  t.match(report.summaries.get('destroy'), { remove: 2, operation: 'destroy' });
+  t.match(report.summaries.get('plan'), { remove: 2 });
+});
+
+t.test('init -json (§6.1): a message spanning lines is shown as lines', async (t) => {
+  const { stdout } = play('init.jsonl');
+  t.ok(stdout.includes('Terraform has created a lock file .terraform.lock.hcl to record the provider'));
+  t.ok(stdout.includes('selections it made above.'));
+  t.equal(stdout.at(-1), 'Terraform has been successfully initialized!');
+});
+
+t.test('OpenTofu (§4): the version message names tofu', async (t) => {
+  const { report, stdout } = play('tofu-version.jsonl');
+  t.same(report.version, { tool: 'tofu', version: '1.12.6', ui: '1.2' });
+  t.same(stdout, ['OpenTofu 1.12.6']);
+});
+
+t.test('a state lock held elsewhere is recognised, with who holds it', async (t) => {
+  const { report, stderr } = play('plan-locked.jsonl');
+  t.equal(stderr[0], 'error: Error acquiring the state lock');
+  const lock = report.lockHeld();
+  t.match(lock?.lock, { ID: '9f1c2d3e-4b5a-6978-8a9b-0c1d2e3f4a5b', Operation: 'OperationTypeApply', Who: 'ops@build7', Path: 'terraform.tfstate' });
+});
+
+t.test('a stale saved plan and an interrupt are recognised; other lines pass through', async (t) => {
+  const r = new RunReport();
+  r.take({ type: 'diagnostic', diagnostic: { severity: 'error', summary: 'Saved plan is stale', detail: 'The given plan file can no longer be applied because the state was changed by another operation after the plan was created.' } });
+  t.ok(r.stalePlan());
+  t.same(renderLine('panic: something odd'), { stream: 'stdout', lines: ['panic: something odd'] });
+  t.same(renderLine('{not json'), { stream: 'stdout', lines: ['{not json'] });
+  t.same(renderLine(''), { stream: 'stdout', lines: [] });
+  const w = renderLine(JSON.stringify({ '@level': 'warn', '@message': 'Warning: x', type: 'diagnostic', diagnostic: { severity: 'warning', summary: 'Value for undeclared variable', detail: '' } }));
+  t.same(w, { stream: 'stderr', lines: ['warning: Value for undeclared variable'], event: w.event });
+  t.same(renderLine(JSON.stringify({ type: 'future_thing', '@message': 'new' })).lines, ['new'], 'unknown types are shown, not refused');
+});
+
+t.test('output -json (§6.6) and show -json (§6.7); sensitive outputs become ***', async (t) => {
+  const outputs = parseOutputs(fixture('output.json'));
+  t.same(outputAttributes(outputs), { config_path: './out/app.json' });
+  t.same(outputAttributes({ ...outputs, root_password: { sensitive: true, type: 'string', value: 'hunter2' } }), { config_path: './out/app.json', root_password: '***' });
+  t.same(stateResources(JSON.parse(fixture('show.json'))), [
+    { address: 'local_file.app_config', type: 'local_file', id: '3c9d0e4b7a1f2e5d8c6b9a0f1e2d3c4b5a6f7e8d' },
+    { address: 'terraform_data.build_stamp', type: 'terraform_data', id: '5b1e7c2a-3f44-9d10-a6e2-0c9b8d7e6f51' },
+  ]);
+  t.same(stateResources({ format_version: '1.0' }), [], 'an empty state');
+  t.same(parseOutputs('{}\n'), {});
+});
+
+t.test('variable declarations: *.tf.json and simple HCL blocks', async (t) => {
+  t.same(jsonVariables({ variable: { name: { type: 'string' }, size: { type: 'number', default: 1 }, pw: { type: 'string', sensitive: true, nullable: false } } }), [
+    { name: 'name', required: true, sensitive: false, nullable: true, type: 'string' },
+    { name: 'size', required: false, sensitive: false, nullable: true, type: 'number' },
+    { name: 'pw', required: true, sensitive: true, nullable: false, type: 'string' },
+  ]);
+  t.same(jsonVariables({ variable: [{ a: { type: '${list(string)}' } }] })[0].type, 'list(string)', 'list form, template-wrapped type');
+  const hcl = `
+# comment with variable "fake" {
+variable "region" {
+  type        = string
+  description = "Where"
+}
+variable "count_of" {
+  type    = number
+  default = 2 # two
+  validation {
+    condition     = var.count_of > 0
+    error_message = "positive { please }"
+  }
+}
+variable "tags" {
+  type = map(string)
+  default = {
+    a = "b"
+  }
+}
+variable "secret" {
+  sensitive = true
+}
+`;
+  t.same(hclVariables(hcl), [
+    { name: 'region', required: true, sensitive: false, nullable: true, type: 'string', description: 'Where' },
+    { name: 'count_of', required: false, sensitive: false, nullable: true, type: 'number' },
+    { name: 'tags', required: false, sensitive: false, nullable: true, type: 'map(string)' },
+    { name: 'secret', required: true, sensitive: true, nullable: true },
+  ]);
+});
+
+t.test('variable checks: unknown, missing, wrong basic type, sensitive passed in clear', async (t) => {
+  const decls = new Map(jsonVariables({ variable: {
+    name: { type: 'string' }, size: { type: 'number', default: 1 }, on: { type: 'bool', default: true },
+    tags: { type: 'map(string)', default: {} }, ports: { type: 'list(number)', default: [] }, root_key: { type: 'string', sensitive: true, default: '' },
+    db_password: { type: 'string', sensitive: true, default: '' }, anything: { default: null }, strict: { type: 'string', nullable: false, default: 'x' },
+  } }).map((d) => [d.name, d]));
+  const key = new RegExp(SECRET_KEY_NAMES, 'i');
+  t.same(variableIssues(decls, { name: 'web', size: '3', on: 'false', tags: { a: 'b' }, ports: [80], anything: [1], db_password: 'x' }, { root_key: 'k' }, key), [], 'valid, with Terraform\'s conversions');
+  t.same(variableIssues(decls, { nmae: 'web', size: 'big', on: 2, tags: [], ports: {}, root_key: 'k', strict: null }, {}, key).map((i) => i.pointer), [
+    '/variables/nmae', '/variables/size', '/variables/on', '/variables/tags', '/variables/ports', '/variables/root_key', '/variables/strict', '/variables/name',
+  ]);
+  const [unknown] = variableIssues(decls, { nmae: 'web', name: 'x' }, {}, key);
+  t.match(unknown.message, /declares no variable 'nmae'/);
+  t.match(variableIssues(decls, {}, {}, key)[0], { pointer: '/variables/name', message: /required/ });
+  t.match(variableIssues(decls, { name: 'a', root_key: 'k' }, {}, key)[0].message, /secretVariables/);
+  t.match(variableIssues(decls, { name: 'a' }, { name: 'b' }, key)[0], { pointer: '/secretVariables/name', message: /also given/ });
+  t.equal(typeProblem({ name: 'x', required: true, sensitive: false, nullable: true, type: 'object({ a = string })' }, { a: 'b' }), undefined);
+  t.match(typeProblem({ name: 'x', required: true, sensitive: false, nullable: true, type: 'string' }, { a: 1 }), /must be a string/);
+});
+
+t.test('templates: a directory under moduleDir holding configuration, nothing else', async (t) => {
+  const root = t.testdir({ vm: { 'main.tf.json': '{"variable":{"name":{"type":"string"}}}', 'vars.tf': 'variable "size" {\n  default = 1\n}\n' }, empty: {}, 'file.txt': 'x' });
+  t.equal(templateIssue(root, 'vm'), undefined);
+  t.equal(templateIssue(root, 'vm/'), undefined);
+  t.match(templateIssue(root, '../vm'), /no absolute path, no `..`/);
+  t.match(templateIssue(root, 'vm/../vm'), /no `..`/);
+  t.match(templateIssue(root, '/etc'), /no absolute path/);
+  t.match(templateIssue(root, 'nope'), /no module directory/);
+  t.match(templateIssue(root, 'file.txt'), /no module directory/);
+  t.match(templateIssue(root, 'empty'), /holds no .tf/);
+  t.match(templateIssue(undefined, 'vm'), /no moduleDir/);
+  t.same([...readVariables(join(root, 'vm')).keys()], ['name', 'size']);
+});
+
+t.test('the CLI environment: never prompts; only the named server variables pass', async (t) => {
+  t.same(cliEnv({ passEnv: ['AWS_PROFILE', 'MISSING'] }, { AWS_PROFILE: 'ops', SECRET: 'x' }), { AWS_PROFILE: 'ops', TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' });
+});
+
+t.test('records are read only for resource names', async (t) => {
+  const ws = new Workspaces(t.testdir());
+  t.equal(ws.read('../../etc'), undefined);
+  t.equal(ws.read('.hidden'), undefined);
+  t.equal(ws.read('web1'), undefined);
+  ws.write({ name: 'web1', template: 'vm', status: 'running', registered: true, node: 'web1', groups: [], attributes: {}, createdAt: 'x', updatedAt: 'x' });
+  t.match(ws.read('web1'), { name: 'web1' });
+  t.same(ws.all().map((r) => r.name), ['web1']);
+});
+
+t.test('nodes from the configured outputs; the inventory snapshot of registered records', async (t) => {
+  const cfg = Value.Default(TerraformConfigSchema, {}) as TerraformConfig;
+  t.same(nodeFromOutputs(cfg, {
+    name: { value: 'web3.example.com' }, address: { value: '10.0.0.3' }, transport: { value: 'ssh' }, groups: { value: ['web', 7] },
+  }, 'web3', ['canary']), { node: 'web3.example.com', groups: ['canary', 'web'], address: '10.0.0.3', transport: 'ssh' });
+  t.same(nodeFromOutputs(cfg, { name: { value: 'secret-name', sensitive: true } }, 'web3'), { node: 'web3', groups: [] }, 'a sensitive output never names a node');
+  t.same(nodeFromOutputs(cfg, { name: { value: '../etc passwd' } }, 'web3'), { node: 'web3', groups: [] }, 'nor one that is no host name');
+  const base = { template: 'vm', status: 'running' as const, attributes: {}, createdAt: 'x', updatedAt: 'x' };
+  const snap = snapshotOf([
+    { ...base, name: 'a', node: 'a', registered: true, groups: ['web'], address: '10.0.0.1' },
+    { ...base, name: 'b', node: 'b', registered: false, groups: ['web'] },
+  ], 'terraform', 'v1');
+  t.same(snap.nodes.map((n) => [n.name, n.uri, n.transport]), [['a', '10.0.0.1', 'ssh']]);
+  t.same(snap.groups, [{ name: 'web', targets: ['a'], sources: ['terraform'] }]);
+  t.equal(snap.version, 'v1');
+});
