@@ -97,8 +97,14 @@ export class ExecutionService {
     await authorizeRun(this.d.inventory, req.principal, contract, nodes, this.d.registry.providers(req.capability), ctx);
     // The providers' own checks (a module's variables, a template that must exist), for a principal allowed to
     // run it: a 400 before anything is stored.
-    const running = chooseProviders(this.d.registry.available(req.capability, req.provider).map((p) => p.plugin), nodes);
-    await this.d.registry.validateWithProviders(req.capability, req.params, [...running.keys()], ctx, { in: 'body', base: '/params' });
+    // Only when a provider has such a check, and without the 503 of no provider being up (the run would
+    // report that when it starts, as before).
+    const entries = this.d.registry.providers(req.capability);
+    if (entries.some((p) => p.capability.validate)) {
+      const up = entries.filter((p) => p.isAvailable() && (!req.provider || p.plugin === req.provider)).map((p) => p.plugin);
+      const running = up.length ? chooseProviders(up, nodes) : new Map();
+      await this.d.registry.validateWithProviders(req.capability, req.params, [...running.keys()], ctx, { in: 'body', base: '/params' });
+    }
     // The server may have started closing while the inventory answered.
     if (this.closing) throw new Errors.ServerClosing('The server is shutting down; submit again after it restarts.');
     this.d.queue.assertRoom();
