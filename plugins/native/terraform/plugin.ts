@@ -77,12 +77,14 @@ export class TerraformPlugin extends BasePlugin {
   capabilities(): PluginCapability<any, any>[] {
     return [
       ...snapshotInventoryCapabilities(async () => snapshotOf(this.ws.all(), PLUGIN_ID, `${this.instance}.${this.changes}`)),
-      implement(provisionCreate, async (p, ctx) => this.create(p, ctx), { validate: async (p) => this.checkCreate(p) }),
+      // terraform and its local-exec provisioners run on this server as its own account, whatever the target
+      // names: a run needs what a run on `localhost` needs (src/core/server-account.ts).
+      implement(provisionCreate, async (p, ctx) => this.create(p, ctx), { validate: async (p) => this.checkCreate(p), runsAsServer: () => true }),
       implement(provisionStatus, async (p, ctx) => {
         const rec = this.record(p.id);
         return { resource: rec ? await this.refreshed(rec, ctx) : null };
       }),
-      implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx)),
+      implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx), { runsAsServer: () => true }),
       implement(decommissionStatus, async (p) => {
         const rec = this.record(p.node);
         if (!rec) return { node: p.node, status: 'unknown' as const };
