@@ -10,8 +10,8 @@ export const TerraformConfigSchema = Type.Object({
   /** The executable: `terraform` (default) or `tofu` (OpenTofu speaks the same formats), a name on PATH or a path. */
   binary: Type.String({ default: 'terraform', minLength: 1 }),
   /**
-   * Which outputs of a module describe the node it made: `name` (inventory name; default: the request's
-   * `name`), `address` (the node's `uri`), `transport` (default `ssh`), `groups` (a list, added to the request's).
+   * Which outputs of a module describe the node it made: `name` (checked only: the node is always named as
+   * the request's `name`, a differing output is reported), `address` (the node's `uri`), `transport` (default `ssh`), `groups` (a list, added to the request's).
    */
   inventoryOutputs: Type.Object({
     name: Type.String({ default: 'name', minLength: 1 }),

@@ -199,7 +199,7 @@ export class TerraformPlugin extends BasePlugin {
     this.ws.dropPlan(p.name);
     rec.plan = undefined;
     const ok = !apply.aborted && apply.exitCode === 0;
-    await this.readBack(rec, ctx, p.groups ?? []).catch((err) => {
+    await this.readBack(rec, ctx, p.groups ?? [], io).catch((err) => {
       this.logger.warn({ err, resource: rec.name, executionId: ctx.executionId }, 'could not read the outputs after apply');
       io.notice(`could not read the outputs after apply: ${(err as Error).message}`);
     });
@@ -332,9 +332,13 @@ export class TerraformPlugin extends BasePlugin {
   }
 
   /** Outputs and state of a working copy into its record (node name, address, attributes, main resource). */
-  private async readBack(rec: ResourceRecord, ctx: ExecutionContext, requestGroups: string[]): Promise<void> {
+  private async readBack(rec: ResourceRecord, ctx: ExecutionContext, requestGroups: string[], io?: Emit): Promise<void> {
     const { outputs, resources } = await this.readState(rec.name, ctx);
-    Object.assign(rec, nodeFromOutputs(this.cfg, outputs, rec.name, [...new Set([...requestGroups, ...rec.groups])]));
+    const { nameMismatch, ...node } = nodeFromOutputs(this.cfg, outputs, rec.name, [...new Set([...requestGroups, ...rec.groups])]);
+    Object.assign(rec, node);
+    if (nameMismatch !== undefined && io) {
+      io.notice(`output '${this.cfg.inventoryOutputs.name}' is '${nameMismatch}', not the resource name '${rec.name}': the node is named '${rec.name}' (a node is always named as its resource)`);
+    }
     rec.attributes = outputAttributes(outputs, REDACTED);
     rec.resourceId = resources[0]?.id ?? resources[0]?.address;
     rec.resourceType = resources[0]?.type;
@@ -361,8 +365,9 @@ export class TerraformPlugin extends BasePlugin {
     return this.resource(rec);
   }
 
-  private record(idOrNode: string): ResourceRecord | undefined {
-    return this.ws.byNode(idOrNode);
+  /** The record of a resource, by its name = its node's name. */
+  private record(name: string): ResourceRecord | undefined {
+    return this.ws.read(name);
   }
 
   private save(rec: ResourceRecord): void {

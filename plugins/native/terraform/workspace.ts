@@ -99,7 +99,9 @@ export class Workspaces {
     const f = join(this.dir(name), RECORD_FILE);
     if (!existsSync(f)) return undefined;
     try {
-      return JSON.parse(readFileSync(f, 'utf8')) as ResourceRecord;
+      const rec = JSON.parse(readFileSync(f, 'utf8')) as ResourceRecord;
+      // A node is named as its resource (inventory.ts nodeFromOutputs), records written before that included.
+      return { ...rec, node: rec.name };
     } catch {
       return undefined;
     }
@@ -119,16 +121,12 @@ export class Workspaces {
     return readdirSync(this.root).map((n) => this.read(n)).filter((r): r is ResourceRecord => r !== undefined).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The record whose node (or name) is `node`. */
-  byNode(node: string): ResourceRecord | undefined {
-    return this.read(node) ?? this.all().find((r) => r.node === node);
-  }
 
   dropVars(name: string): void {
     rmSync(join(this.dir(name), VARS_FILE), { force: true });
   }
 
-    dropPlan(name: string): void {
+  dropPlan(name: string): void {
     rmSync(join(this.dir(name), PLAN_FILE), { force: true });
   }
 }

@@ -135,3 +135,33 @@ t.test('a failed apply leaves a partial state, reported and destroyable', async 
   const destroy = await run(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', ['web4']);
   t.equal(destroy.exec.status, 'succeeded', 'the partial state can be destroyed');
 });
+
+t.test('a node is named as its resource: a name output never makes one node stand for another resource', async (t) => {
+  const dataDir = t.testdir();
+  const app = await buildTestApp(teardownOf(t), { dataDir, ...overrides() });
+  // alpha's module says its name is beta, beta's says gamma; delta's says beta too (s4 / s5 of the review).
+  const made: Record<string, string> = { alpha: 'beta', beta: 'gamma', delta: 'beta' };
+  for (const [name, said] of Object.entries(made)) {
+    const r = await run(app, { name, template: 'vm', autoApprove: true, variables: { name: said } });
+    t.equal(r.exec.status, 'succeeded', name);
+    t.match(r.result.value, { name, node: name, attributes: { name: said } });
+    t.ok((await output(app, r.id)).some((e) => e.type === 'notice' && /output 'name' is '\w+', not the resource name/.test(e.data.message)), `${name}: the mismatch is reported`);
+  }
+  const names = async () => (await app.inject({ url: '/api/v1/inventory' })).json().items.filter((n: any) => n.sources.some((s: any) => s.source === 'terraform')).map((n: any) => n.name).sort();
+  t.same(await names(), ['alpha', 'beta', 'delta'], 'one node per resource, named as the resource');
+
+  // Destroying node beta destroys resource beta, nothing else; each node can be decommissioned.
+  const d = await run(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', ['beta']);
+  t.equal(d.exec.status, 'succeeded');
+  t.match(d.result.value, { name: 'beta', node: 'beta', status: 'destroyed' });
+  t.equal(existsSync(join(dataDir, 'terraform', 'alpha', 'terraform.tfstate')) && JSON.parse(readFileSync(join(dataDir, 'terraform', 'alpha', 'terraform.tfstate'), 'utf8')).resources.length, 2, 'alpha untouched');
+  t.same(await names(), ['alpha', 'delta']);
+  for (const node of ['alpha', 'delta']) {
+    t.equal((await run(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', [node])).result.value.name, node, `${node} destroyed as itself`);
+  }
+  t.same(await names(), []);
+
+  // The queue locks of a create and a decommission of one resource are the same key.
+  const { provisionCreate, decommissionExecute } = await import('../../../../src/capabilities/index.js');
+  t.same(provisionCreate.lockKeys!({ name: 'alpha' }, ['localhost']), decommissionExecute.lockKeys!({}, ['alpha']));
+});

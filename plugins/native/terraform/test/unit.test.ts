@@ -213,9 +213,11 @@ t.test('nodes from the configured outputs; the inventory snapshot of registered 
   const cfg = Value.Default(TerraformConfigSchema, {}) as TerraformConfig;
   t.same(nodeFromOutputs(cfg, {
     name: { value: 'web3.example.com' }, address: { value: '10.0.0.3' }, transport: { value: 'ssh' }, groups: { value: ['web', 7] },
-  }, 'web3', ['canary']), { node: 'web3.example.com', groups: ['canary', 'web'], address: '10.0.0.3', transport: 'ssh' });
-  t.same(nodeFromOutputs(cfg, { name: { value: 'secret-name', sensitive: true } }, 'web3'), { node: 'web3', groups: [] }, 'a sensitive output never names a node');
-  t.same(nodeFromOutputs(cfg, { name: { value: '../etc passwd' } }, 'web3'), { node: 'web3', groups: [] }, 'nor one that is no host name');
+  }, 'web3', ['canary']), { node: 'web3', groups: ['canary', 'web'], address: '10.0.0.3', transport: 'ssh', nameMismatch: 'web3.example.com' },
+  'the node is named as its resource whatever the name output says; a differing one is reported');
+  t.same(nodeFromOutputs(cfg, { name: { value: 'web3' } }, 'web3'), { node: 'web3', groups: [] }, 'a name output equal to the resource name');
+  t.same(nodeFromOutputs(cfg, { name: { value: 'secret-name', sensitive: true } }, 'web3'), { node: 'web3', groups: [] }, 'a sensitive output is not even compared');
+  t.match(nodeFromOutputs(cfg, { name: { value: '../etc passwd' } }, 'web3'), { node: 'web3' }, 'nor can a name output that is no host name');
   const base = { template: 'vm', status: 'running' as const, attributes: {}, createdAt: 'x', updatedAt: 'x' };
   const snap = snapshotOf([
     { ...base, name: 'a', node: 'a', registered: true, groups: ['web'], address: '10.0.0.1' },
