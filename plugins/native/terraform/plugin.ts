@@ -18,6 +18,7 @@ import {
 } from '../../../src/capabilities/index.js';
 import { REDACTED, SECRET_KEY_NAMES } from '../../../src/capabilities/sensitive.js';
 import { abortStatus } from '../../../src/core/abort.js';
+import { secretMask } from '../../../src/observability/secret-scrubber.js';
 import { Errors, toCapstanError } from '../../../src/core/errors.js';
 import type { Breaker, PluginHelpers } from '../../../src/core/helpers-api.js';
 import {
@@ -35,6 +36,7 @@ export const PLUGIN_ID = 'terraform';
 
 type CreateParams = Static<typeof ProvisionCreateParams>;
 type Resource = Static<typeof ProvisionedResource>;
+type Mask = <T>(value: T) => T;
 type Emit = { out: (line: string) => void; plain: (line: string) => void; err: (text: string, partial: boolean) => void; notice: (m: string) => void; report: RunReport };
 
 const SECRET_KEY = new RegExp(SECRET_KEY_NAMES, 'i');
@@ -168,6 +170,7 @@ export class TerraformPlugin extends BasePlugin {
       this.ws.prepare(p.name, moduleDirOf(this.cfg.moduleDir!, p.template));
       this.ws.writeVars(p.name, { ...(p.variables ?? {}), ...(p.secretVariables ?? {}) });
       rec.template = p.template;
+      rec.secretNames = [...new Set([...Object.keys(p.secretVariables ?? {}), ...Object.keys(p.variables ?? {}).filter((k) => SECRET_KEY.test(k))])].sort();
       rec.groups = [...new Set([...(p.groups ?? []), ...rec.groups])];
       this.save(rec);
       const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
@@ -238,10 +241,14 @@ export class TerraformPlugin extends BasePlugin {
     for (const node of ctx.targets ?? []) {
       const started = performance.now();
       let o: TargetOutcome;
+      // The resource's secrets (its variables) are not this run's params: the run masks them itself, in what
+      // it prints and reports, taken before a destroy drops the variables.
+      const rec = this.record(node.name);
+      const mask = rec ? this.maskOf(rec) : <T>(v: T) => v;
       if (ctx.signal.aborted) o = { target: node.name, status: abortStatus(ctx.signal), exitCode: null };
       else {
         try {
-          o = await this.decommissionOne(node, p, ctx);
+          o = mask(await this.decommissionOne(node, p, ctx, mask));
         } catch (err) {
           o = { target: node.name, status: 'failed', exitCode: null, error: summary(toCapstanError(err)) };
         }
@@ -253,7 +260,7 @@ export class TerraformPlugin extends BasePlugin {
     return { results };
   }
 
-  private async decommissionOne(node: TargetNode, p: Static<typeof decommissionExecute.params>, ctx: ExecutionContext): Promise<TargetOutcome> {
+  private async decommissionOne(node: TargetNode, p: Static<typeof decommissionExecute.params>, ctx: ExecutionContext, mask: Mask): Promise<TargetOutcome> {
     const target = node.name;
     const rec = this.record(target);
     if (!rec || rec.status === 'destroyed') {
@@ -271,7 +278,7 @@ export class TerraformPlugin extends BasePlugin {
       ctx.emit({ type: 'stdout', target, line: `${target} removed from the inventory; its resources were not destroyed.` });
       return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec) };
     }
-    const io = this.io(target, ctx);
+    const io = this.io(target, ctx, mask);
     const dir = this.ws.dir(rec.name);
     this.destroying.add(rec.name);
     try {
@@ -291,11 +298,11 @@ export class TerraformPlugin extends BasePlugin {
       } else {
         rec.status = 'destroyed';
         rec.registered = false;
-        // Nothing is left to destroy: the variables (secrets among them) are not needed any more.
-        this.ws.dropVars(rec.name);
         rec.detail = `destroyed${p.reason ? `: ${p.reason}` : ''}`;
       }
       this.save(rec);
+      // Nothing is left to destroy: the variables (secrets among them) are not needed any more.
+      if (!left) this.ws.dropVars(rec.name);
       return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec), journalNodes: [rec.node] };
     } finally {
       this.destroying.delete(rec.name);
@@ -305,21 +312,22 @@ export class TerraformPlugin extends BasePlugin {
   // ---- shared ----
 
   /** Output of a run: UI events parsed and shown line by line on the target's stdout / stderr. */
-  private io(target: string, ctx: ExecutionContext): Emit {
+  private io(target: string, ctx: ExecutionContext, mask?: Mask): Emit {
     const report = new RunReport();
+    const emit = (e: Parameters<ExecutionContext['emit']>[0]) => ctx.emit(mask ? mask(e) : e);
     return {
       report,
       out: (raw) => {
         const r = renderLine(raw);
         if (r.event) report.take(r.event);
-        for (const line of r.lines) ctx.emit({ type: r.stream, target, line });
+        for (const line of r.lines) emit({ type: r.stream, target, line });
       },
-      plain: (line) => { if (line.trim()) ctx.emit({ type: 'stdout', target, line }); },
+      plain: (line) => { if (line.trim()) emit({ type: 'stdout', target, line }); },
       err: (text, partial) => {
         if (/Interrupt received/i.test(text)) report.interrupted = true;
-        ctx.emit({ type: 'stderr', target, line: text, ...(partial ? { partial: true } : {}) });
+        emit({ type: 'stderr', target, line: text, ...(partial ? { partial: true } : {}) });
       },
-      notice: (message) => ctx.emit({ type: 'notice', target, message }),
+      notice: (message) => emit({ type: 'notice', target, message }),
     };
   }
 
@@ -361,6 +369,7 @@ export class TerraformPlugin extends BasePlugin {
   private async refreshed(rec: ResourceRecord, ctx: ExecutionContext): Promise<Resource> {
     if (rec.status !== 'destroyed' && existsSync(join(this.ws.dir(rec.name), 'terraform.tfstate'))) {
       await this.readBack(rec, ctx, []);
+      rec.attributes = this.maskOf(rec)(rec.attributes);
     }
     return this.resource(rec);
   }
@@ -370,7 +379,27 @@ export class TerraformPlugin extends BasePlugin {
     return this.ws.read(name);
   }
 
-  private save(rec: ResourceRecord): void {
+  /**
+   * The mask of a resource's secrets: the values of its secret variables (and of secret-named ones) in its
+   * variables file, replaced by `***` wherever they appear (src/observability/secret-scrubber.ts secretMask).
+   */
+  private maskOf(rec: ResourceRecord): Mask {
+    const vars = this.ws.readVars(rec.name);
+    const names = new Set(rec.secretNames ?? []);
+    const values: string[] = [];
+    const take = (v: unknown): void => {
+      if (typeof v === 'string' || typeof v === 'number') values.push(String(v));
+      else if (Array.isArray(v)) v.forEach(take);
+      else if (v && typeof v === 'object') Object.values(v).forEach(take);
+    };
+    for (const [k, v] of Object.entries(vars)) if (names.has(k) || SECRET_KEY.test(k)) take(v);
+    return secretMask(values);
+  }
+
+  /** Stores the record, its detail and attributes masked with the resource's secrets (Terraform's diagnostics quote commands and values). */
+  private save(rec: ResourceRecord, mask: Mask = this.maskOf(rec)): void {
+    if (rec.detail !== undefined) rec.detail = mask(rec.detail);
+    rec.attributes = mask(rec.attributes);
     rec.updatedAt = new Date().toISOString();
     this.ws.write(rec);
     this.changes++;

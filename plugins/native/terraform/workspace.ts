@@ -50,6 +50,8 @@ export interface ResourceRecord {
   plan?: PendingPlan;
   detail?: string;
   lastExecutionId?: string;
+  /** Names of the variables whose values are secrets (secretVariables, secret-named variables): what is stored is masked with their values. */
+  secretNames?: string[];
 }
 
 export class Workspaces {
@@ -80,6 +82,15 @@ export class Workspaces {
     const file = join(this.dir(name), VARS_FILE);
     writeFileSync(file, JSON.stringify(vars, null, 2), { mode: 0o600 });
     chmodSync(file, 0o600);
+  }
+
+  /** The variables of the last plan (capstan.tfvars.json), {} when there are none. */
+  readVars(name: string): Record<string, unknown> {
+    try {
+      return JSON.parse(readFileSync(join(this.dir(name), VARS_FILE), 'utf8')) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
   }
 
   hasState(name: string): boolean {

@@ -165,3 +165,30 @@ t.test('a node is named as its resource: a name output never makes one node stan
   const { provisionCreate, decommissionExecute } = await import('../../../../src/capabilities/index.js');
   t.same(provisionCreate.lockKeys!({ name: 'alpha' }, ['localhost']), decommissionExecute.lockKeys!({}, ['alpha']));
 });
+
+t.test("a resource's secrets never reach what is stored or served: detail, attributes, status answers", async (t) => {
+  const dataDir = t.testdir();
+  const app = await buildTestApp(teardownOf(t), { dataDir, ...overrides() });
+  // `fail` quotes its value in the failing local-exec command (Terraform's diagnostic detail names it);
+  // `name` flows into plain (non-sensitive) outputs: name, address.
+  const { exec, result } = await run(app, {
+    name: 'sec1', template: 'vm', autoApprove: true, secretVariables: { fail: 'HUNTER2-secret', name: 'hidden-host-name' },
+  });
+  t.equal(exec.status, 'failed');
+  const served = [
+    JSON.stringify(result),
+    (await app.inject({ url: '/api/v1/provisioning/decommission/sec1' })).body,
+    (await app.inject({ url: '/api/v1/provisioning/sec1' })).body,
+    readFileSync(join(dataDir, 'terraform', 'sec1', 'capstan.json'), 'utf8'),
+  ];
+  for (const [i, body] of served.entries()) {
+    t.notOk(body.includes('HUNTER2-secret'), `#${i}: no secret variable value`);
+    t.notOk(body.includes('hidden-host-name'), `#${i}: nor one an output repeats`);
+  }
+  t.match(JSON.parse(served[1]), { status: 'failed', detail: /apply failed/ });
+  t.match(JSON.parse(served[2]).resource.attributes, { name: '***' });
+  const destroy = await run(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', ['sec1']);
+  t.equal(destroy.exec.status, 'succeeded');
+  const all = JSON.stringify(await output(app, destroy.id)) + JSON.stringify(destroy.exec) + (await app.inject({ url: '/api/v1/provisioning/decommission/sec1' })).body;
+  t.notOk(all.includes('HUNTER2-secret') || all.includes('hidden-host-name'), 'nor does the destroy');
+});
