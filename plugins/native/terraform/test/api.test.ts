@@ -192,3 +192,31 @@ t.test("a resource's secrets never reach what is stored or served: detail, attri
   const all = JSON.stringify(await output(app, destroy.id)) + JSON.stringify(destroy.exec) + (await app.inject({ url: '/api/v1/provisioning/decommission/sec1' })).body;
   t.notOk(all.includes('HUNTER2-secret') || all.includes('hidden-host-name'), 'nor does the destroy');
 });
+
+t.test('runs as the server account: a token without what a local run needs gets a 403 whatever the target', async (t) => {
+  const dataDir = t.testdir();
+  const app = await buildTestApp(teardownOf(t), {
+    dataDir, ...overrides(),
+    tokens: [
+      { name: 'admin', token: 'admin-token-0123456789', permissions: ['*'] },
+      { name: 'prov', token: 'prov-token-0123456789', permissions: ['provision.create', 'provision.status', 'decommission.execute', 'inventory.list'] },
+    ],
+  });
+  const as = (token: string) => ({ authorization: `Bearer ${token}` });
+  const made = await app.inject({ method: 'POST', url: '/api/v1/provisioning', headers: as('admin-token-0123456789'), payload: { targets: ['localhost'], params: { name: 'box', template: 'tiny', autoApprove: true, variables: { name: 'box' } } } });
+  t.equal(made.statusCode, 202);
+  const done = await app.inject({ url: `/api/v1/executions/${made.json().id}/wait?timeout=60`, headers: as('admin-token-0123456789') });
+  t.equal(done.json().status, 'succeeded');
+  const box = (await app.inject({ url: '/api/v1/inventory', headers: as('admin-token-0123456789') })).json().items.find((n: any) => n.name === 'box');
+  t.equal(box.transport, 'ssh', 'box is a remote (ssh) node');
+  const params = { name: 'x1', template: 'vm', autoApprove: true, variables: { name: 'x1', fail: "'; id > /tmp/owned; echo '" } };
+  for (const target of ['localhost', 'box']) {
+    const create = await app.inject({ method: 'POST', url: '/api/v1/provisioning', headers: as('prov-token-0123456789'), payload: { targets: [target], params } });
+    t.equal(create.statusCode, 403, `provision.create on ${target}`);
+    t.equal(create.json().code, 'CAPSTAN_ERR_AUTH_FORBIDDEN');
+  }
+  const destroy = await app.inject({ method: 'POST', url: '/api/v1/provisioning/decommission', headers: as('prov-token-0123456789'), payload: { targets: ['box'], params: { action: 'destroy' } } });
+  t.equal(destroy.statusCode, 403, 'decommission.execute on a remote node');
+  const execs = (await app.inject({ url: '/api/v1/executions', headers: as('admin-token-0123456789') })).json().items;
+  t.equal(execs.length, 1, 'nothing but the admin run was stored');
+});
