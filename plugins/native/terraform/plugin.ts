@@ -53,6 +53,8 @@ export class TerraformPlugin extends BasePlugin {
   private changes = 0;
   /** Resources a decommission run is destroying right now (decommission.status `decommissioning`). */
   private readonly destroying = new Set<string>();
+  /** The execution that last began changing each resource: a run that outlived its abort window never overwrites a newer run's record. */
+  private readonly owner = new Map<string, string>();
 
   constructor(private readonly cfg: TerraformConfig, private readonly logger: Logger, helpers: PluginHelpers, dataDir: string) {
     super();
@@ -81,12 +83,14 @@ export class TerraformPlugin extends BasePlugin {
       ...snapshotInventoryCapabilities(async () => snapshotOf(this.ws.all(), PLUGIN_ID, `${this.instance}.${this.changes}`)),
       // terraform and its local-exec provisioners run on this server as its own account, whatever the target
       // names: a run needs what a run on `localhost` needs (src/core/server-account.ts).
-      implement(provisionCreate, async (p, ctx) => this.create(p, ctx), { validate: async (p) => this.checkCreate(p), runsAsServer: () => true }),
+      // After a cancel or timeout the CLI gets interruptSeconds to stop cleanly, then its processes are ended
+      // (cancelGraceMs): the run (and its queue lock) lasts until then (abortSettleMs).
+      implement(provisionCreate, async (p, ctx) => this.create(p, ctx), { validate: async (p) => this.checkCreate(p), runsAsServer: () => true, abortSettleMs: this.stopMs() }),
       implement(provisionStatus, async (p, ctx) => {
         const rec = this.record(p.id);
         return { resource: rec ? await this.refreshed(rec, ctx) : null };
       }),
-      implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx), { runsAsServer: () => true }),
+      implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx), { runsAsServer: () => true, abortSettleMs: this.stopMs() }),
       implement(decommissionStatus, async (p) => {
         const rec = this.record(p.node);
         if (!rec) return { node: p.node, status: 'unknown' as const };
@@ -98,6 +102,11 @@ export class TerraformPlugin extends BasePlugin {
         return { node: p.node, status, updatedAt: rec.updatedAt, resource: this.resource(rec), ...(detail ? { detail } : {}) };
       }),
     ];
+  }
+
+  /** How long a run may take to stop after an abort, beyond the server's own window: the CLI's interrupt wait (and a second for its report). */
+  stopMs(): number {
+    return this.cfg.interruptSeconds * 1000 + 1000;
   }
 
   // ---- provision.create ----
@@ -164,6 +173,7 @@ export class TerraformPlugin extends BasePlugin {
     };
     if (rec.status === 'destroyed') rec = { ...rec, template: p.template, status: 'pending', attributes: {}, createdAt: now, detail: undefined, resourceId: undefined, resourceType: undefined };
     rec.lastExecutionId = ctx.executionId;
+    if (ctx.executionId) this.owner.set(p.name, ctx.executionId);
     const dir = this.ws.dir(p.name);
 
     if (!p.approvePlan) {
@@ -267,6 +277,7 @@ export class TerraformPlugin extends BasePlugin {
       return { target, status: 'failed', exitCode: null, error: summary(new Errors.NodeNotFound(`'${target}' is not a resource this terraform plugin provisioned (or it was destroyed already).`)) };
     }
     rec.lastExecutionId = ctx.executionId;
+    if (ctx.executionId) this.owner.set(rec.name, ctx.executionId);
     const action = p.action ?? 'destroy';
     if (action === 'power_off') {
       return { target, status: 'failed', exitCode: null, error: summary(new Errors.NotImplemented('Terraform has no power-off: use deregister, or destroy.')) };
@@ -398,6 +409,11 @@ export class TerraformPlugin extends BasePlugin {
 
   /** Stores the record, its detail and attributes masked with the resource's secrets (Terraform's diagnostics quote commands and values). */
   private save(rec: ResourceRecord, mask: Mask = this.maskOf(rec)): void {
+    const owner = this.owner.get(rec.name);
+    if (owner && rec.lastExecutionId && owner !== rec.lastExecutionId) {
+      this.logger.warn({ resource: rec.name, executionId: rec.lastExecutionId, newer: owner }, 'a run ended after a newer one began on its resource: its record is not saved');
+      return;
+    }
     if (rec.detail !== undefined) rec.detail = mask(rec.detail);
     rec.attributes = mask(rec.attributes);
     rec.updatedAt = new Date().toISOString();

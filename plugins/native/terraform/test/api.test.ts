@@ -220,3 +220,14 @@ t.test('runs as the server account: a token without what a local run needs gets 
   const execs = (await app.inject({ url: '/api/v1/executions', headers: as('admin-token-0123456789') })).json().items;
   t.equal(execs.length, 1, 'nothing but the admin run was stored');
 });
+
+t.test('a canceled run lasts until the CLI had its interrupt time: the changing capabilities declare it (abortSettleMs)', async (t) => {
+  const app = await buildTestApp(teardownOf(t), { dataDir: t.testdir(), ...overrides({ interruptSeconds: 120 }) });
+  for (const name of ['provision.create', 'decommission.execute']) {
+    const p = app.registry.providers(name).find((e) => e.plugin === 'terraform');
+    t.equal(p?.capability.abortSettleMs, 121_000, name);
+  }
+  for (const name of ['provision.status', 'decommission.status']) {
+    t.equal(app.registry.providers(name).find((e) => e.plugin === 'terraform')?.capability.abortSettleMs, undefined, `${name} needs none`);
+  }
+});
