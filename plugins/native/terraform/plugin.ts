@@ -40,6 +40,11 @@ type Mask = <T>(value: T) => T;
 type Emit = { out: (line: string) => void; plain: (line: string) => void; err: (text: string, partial: boolean) => void; notice: (m: string) => void; report: RunReport };
 
 const SECRET_KEY = new RegExp(SECRET_KEY_NAMES, 'i');
+/**
+ * How a deregistered resource is destroyed: decommission targets are inventory nodes, and a deregistered one
+ * is none; applying its module again (nothing changes) registers it.
+ */
+const REREGISTER = 'to destroy them, register the node again with provision.create (same name, template and variables, autoApprove: nothing changes), then decommission it';
 
 export class TerraformPlugin extends BasePlugin {
   readonly metadata = {
@@ -98,7 +103,7 @@ export class TerraformPlugin extends BasePlugin {
           : rec.status === 'destroyed' || !rec.registered && rec.status !== 'pending' ? 'decommissioned' as const
           : rec.status === 'failed' ? 'failed' as const : 'active' as const;
         const detail = rec.status !== 'destroyed' && !rec.registered && status === 'decommissioned'
-          ? 'deregistered: removed from the inventory, the resources still exist' : rec.detail;
+          ? `deregistered: removed from the inventory, the resources still exist; ${REREGISTER}` : rec.detail;
         return { node: p.node, status, updatedAt: rec.updatedAt, resource: this.resource(rec), ...(detail ? { detail } : {}) };
       }),
     ];
@@ -284,7 +289,7 @@ export class TerraformPlugin extends BasePlugin {
     }
     if (action === 'deregister') {
       rec.registered = false;
-      rec.detail = `deregistered${p.reason ? `: ${p.reason}` : ''}; the resources still exist (destroy them with action destroy)`;
+      rec.detail = `deregistered${p.reason ? `: ${p.reason}` : ''}; the resources still exist; ${REREGISTER}`;
       this.save(rec);
       ctx.emit({ type: 'stdout', target, line: `${target} removed from the inventory; its resources were not destroyed.` });
       return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec) };

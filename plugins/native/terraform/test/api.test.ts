@@ -77,6 +77,17 @@ t.test('two resources: create, inventory, journal, status, deregister, destroy',
   const dereg = await run(app, { action: 'deregister' }, '/api/v1/provisioning/decommission', ['web2']);
   t.equal(dereg.exec.status, 'succeeded');
   t.match((await app.inject({ url: '/api/v1/provisioning/decommission/web2' })).json(), { status: 'decommissioned', detail: /deregistered/ });
+  // A deregistered node is no target: destroying it needs it registered again, with no change to its resources.
+  const gone = await submit(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', ['web2']);
+  t.equal(gone.statusCode, 400);
+  t.equal(gone.json().code, 'CAPSTAN_ERR_TARGET_UNRESOLVED');
+  t.match((await app.inject({ url: '/api/v1/provisioning/decommission/web2' })).json().detail, /register the node again with provision.create/);
+  const again = await run(app, { name: 'web2', template: 'vm', autoApprove: true, variables: { name: 'web2', size: 2 }, secretVariables: { root_key: 'key-of-web2' } });
+  t.equal(again.exec.status, 'succeeded');
+  t.match(again.result.value, { status: 'running', plan: { add: 0, change: 0, remove: 0 }, attributes: { vm_id: results[1].value.attributes.vm_id } }, 'nothing changed');
+  const destroyed2 = await run(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', ['web2']);
+  t.equal(destroyed2.exec.status, 'succeeded');
+  t.match(destroyed2.result.value, { name: 'web2', status: 'destroyed' });
 
   const destroy = await run(app, { action: 'destroy', reason: 'test' }, '/api/v1/provisioning/decommission', ['web1']);
   t.equal(destroy.exec.status, 'succeeded');
