@@ -99,11 +99,7 @@ export class TerraformPlugin extends BasePlugin {
       implement(decommissionStatus, async (p) => {
         const rec = this.record(p.node);
         if (!rec) return { node: p.node, status: 'unknown' as const };
-        const status = this.destroying.has(rec.name) ? 'decommissioning' as const
-          : rec.status === 'destroyed' || !rec.registered && rec.status !== 'pending' ? 'decommissioned' as const
-          : rec.status === 'failed' ? 'failed' as const : 'active' as const;
-        const detail = rec.status !== 'destroyed' && !rec.registered && status === 'decommissioned'
-          ? `deregistered: removed from the inventory, the resources still exist; ${REREGISTER}` : rec.detail;
+        const { status, detail } = this.decommissionState(rec);
         return { node: p.node, status, updatedAt: rec.updatedAt, resource: this.resource(rec), ...(detail ? { detail } : {}) };
       }),
     ];
@@ -112,6 +108,23 @@ export class TerraformPlugin extends BasePlugin {
   /** How long a run may take to stop after an abort, beyond the server's own window: the CLI's interrupt wait (and a second for its report). */
   stopMs(): number {
     return this.cfg.interruptSeconds * 1000 + 1000;
+  }
+
+  /**
+   * Where a resource stands in decommissioning, from what exists (its state), not only from its last run:
+   * destroyed or never created (a plan only, a first create that failed before anything existed) are not
+   * `active`; a deregistered one whose resources exist is `decommissioned` (from the inventory), saying so.
+   */
+  decommissionState(rec: ResourceRecord): { status: 'active' | 'decommissioning' | 'decommissioned' | 'failed' | 'unknown'; detail?: string } {
+    if (this.destroying.has(rec.name)) return { status: 'decommissioning', detail: rec.detail };
+    if (rec.status === 'destroyed') return { status: 'decommissioned', detail: rec.detail };
+    if (!this.ws.hasState(rec.name)) {
+      return { status: 'unknown', detail: `nothing of it exists (its state is empty)${rec.detail ? `; ${rec.detail}` : ''}` };
+    }
+    if (!rec.registered && rec.status !== 'failed') {
+      return { status: 'decommissioned', detail: `deregistered: removed from the inventory, the resources still exist; ${REREGISTER}` };
+    }
+    return { status: rec.status === 'failed' ? 'failed' : 'active', detail: rec.detail };
   }
 
   // ---- provision.create ----
@@ -299,7 +312,8 @@ export class TerraformPlugin extends BasePlugin {
     this.destroying.add(rec.name);
     try {
       const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
-      if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'destroy');
+      // init changes nothing: a failed or canceled init leaves the resource as it was.
+      if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'init');
       const args = ['destroy', '-json', '-auto-approve', '-input=false', `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`];
       if (existsSync(join(dir, VARS_FILE))) args.push(`-var-file=${VARS_FILE}`);
       for (const r of p.resources ?? []) args.push(`-target=${r}`);
