@@ -46,6 +46,14 @@ const SECRET_KEY = new RegExp(SECRET_KEY_NAMES, 'i');
  */
 const REREGISTER = 'to destroy them, register the node again with provision.create (same name, template and variables, autoApprove: nothing changes), then decommission it';
 
+/**
+ * The `-target` addresses that matched no destroyed resource: a target names a resource (`terraform_data.vm`),
+ * its instances (`terraform_data.vm[0]`, `["a"]`) or a module and what is in it (`module.net`).
+ */
+export function unmatchedTargets(targets: string[], destroyed: string[]): string[] {
+  return targets.filter((t) => !destroyed.some((a) => a === t || a.startsWith(`${t}.`) || a.startsWith(`${t}[`)));
+}
+
 export class TerraformPlugin extends BasePlugin {
   readonly metadata = {
     name: PLUGIN_ID, version: '0.1.0', description: 'Terraform / OpenTofu provisioning, with the provisioned nodes as inventory.',
@@ -321,6 +329,8 @@ export class TerraformPlugin extends BasePlugin {
       this.ws.dropPlan(rec.name);
       rec.plan = undefined;
       if (r.aborted || r.exitCode !== 0) return this.failed(target, rec, r, io.report, ctx, 'destroy');
+      // Terraform destroys nothing, successfully, for a -target that names nothing in the state.
+      const unmatched = unmatchedTargets(p.resources ?? [], [...io.report.planned.filter((c) => c.action === 'delete').map((c) => c.address), ...io.report.completed]);
       const left = this.ws.hasState(rec.name);
       if (left) {
         await this.readBack(rec, ctx, []).catch(() => undefined);
@@ -330,10 +340,18 @@ export class TerraformPlugin extends BasePlugin {
         rec.registered = false;
         rec.detail = `destroyed${p.reason ? `: ${p.reason}` : ''}`;
       }
+      if (unmatched.length) {
+        rec.detail = `destroy: no resource in the state matched ${unmatched.join(', ')}${io.report.completed.length ? `; destroyed ${io.report.completed.join(', ')}` : ''}`;
+      }
       this.save(rec);
       // Nothing is left to destroy: the variables (secrets among them) are not needed any more.
       if (!left) this.ws.dropVars(rec.name);
-      return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec), journalNodes: [rec.node] };
+      const changed = io.report.completed.length > 0 || !left ? { journalNodes: [rec.node] } : {};
+      if (unmatched.length) {
+        const e = new Errors.ExecutionFailed(`no resource in the state of '${rec.name}' matched ${unmatched.map((u) => `'${u}'`).join(', ')} (resources: a resource address such as terraform_data.vm or module.net)${io.report.completed.length ? `; destroyed: ${io.report.completed.join(', ')}` : '; nothing was destroyed'}.`);
+        return { target, status: 'failed', exitCode: r.exitCode, error: summary(e), value: this.resource(rec), ...changed };
+      }
+      return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec), ...changed };
     } finally {
       this.destroying.delete(rec.name);
     }

@@ -242,3 +242,21 @@ t.test('a canceled run lasts until the CLI had its interrupt time: the changing 
     t.equal(app.registry.providers(name).find((e) => e.plugin === 'terraform')?.capability.abortSettleMs, undefined, `${name} needs none`);
   }
 });
+
+t.test('a targeted destroy whose target names nothing in the state fails, saying so', async (t) => {
+  const dataDir = t.testdir();
+  const app = await buildTestApp(teardownOf(t), { dataDir, ...overrides() });
+  t.equal((await run(app, { name: 'w8', template: 'vm', autoApprove: true, variables: { name: 'w8' } })).exec.status, 'succeeded');
+  const typo = await run(app, { action: 'destroy', resources: ['terraform_data.vmm'] }, '/api/v1/provisioning/decommission', ['w8']);
+  t.equal(typo.exec.status, 'failed');
+  t.match(typo.result, { status: 'failed', error: { detail: /matched 'terraform_data\.vmm'.*nothing was destroyed/ }, value: { status: 'running' } });
+  t.match((await app.inject({ url: '/api/v1/provisioning/decommission/w8' })).json(), { status: 'active', detail: /no resource in the state matched terraform_data\.vmm/ });
+  const mixed = await run(app, { action: 'destroy', resources: ['terraform_data.dns', 'terraform_data.nope'] }, '/api/v1/provisioning/decommission', ['w8']);
+  t.equal(mixed.exec.status, 'failed', 'one target of two matched nothing');
+  t.match(mixed.result.error.detail, /matched 'terraform_data\.nope'.*destroyed: terraform_data\.dns/);
+  const state = JSON.parse(readFileSync(join(dataDir, 'terraform', 'w8', 'terraform.tfstate'), 'utf8'));
+  t.same(state.resources.map((r: any) => r.name), ['vm'], 'the one that matched was destroyed');
+  const ok = await run(app, { action: 'destroy', resources: ['terraform_data.vm'] }, '/api/v1/provisioning/decommission', ['w8']);
+  t.equal(ok.exec.status, 'succeeded');
+  t.match(ok.result.value, { status: 'destroyed' });
+});

@@ -227,3 +227,11 @@ t.test('nodes from the configured outputs; the inventory snapshot of registered 
   t.same(snap.groups, [{ name: 'web', targets: ['a'], sources: ['terraform'] }]);
   t.equal(snap.version, 'v1');
 });
+
+t.test('destroy targets that matched nothing', async (t) => {
+  const { unmatchedTargets } = await import('../plugin.js');
+  const destroyed = ['terraform_data.vm', 'terraform_data.disk[0]', 'module.net.terraform_data.x', 'terraform_data.tags["a"]'];
+  t.same(unmatchedTargets(['terraform_data.vm', 'terraform_data.disk', 'terraform_data.disk[0]', 'module.net', 'terraform_data.tags'], destroyed), []);
+  t.same(unmatchedTargets(['terraform_data.vmm', 'terraform_data.v', 'module.ne', 'terraform_data.disk[1]'], destroyed), ['terraform_data.vmm', 'terraform_data.v', 'module.ne', 'terraform_data.disk[1]']);
+  t.same(unmatchedTargets([], []), []);
+});
