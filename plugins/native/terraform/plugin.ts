@@ -24,12 +24,12 @@ import type { Breaker, PluginHelpers } from '../../../src/core/helpers-api.js';
 import {
   BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetNode, type TargetOutcome,
 } from '../../../src/core/types.js';
-import { runCli, type CliResult } from './cli.js';
+import { cliEnv, runCli, type CliResult } from './cli.js';
 import type { TerraformConfig } from './config.js';
 import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources, type Outputs } from './events.js';
 import { nodeFromOutputs, snapshotOf } from './inventory.js';
 import { inputsHash, planOf, stepError, summary } from './outcome.js';
-import { moduleDirOf, readVariables, templateIssue, variableIssues } from './module.js';
+import { moduleDirOf, readVariables, suppliedVariables, templateIssue, variableIssues } from './module.js';
 import { newPlanId, PLAN_FILE, VARS_FILE, Workspaces, type ResourceRecord } from './workspace.js';
 
 export const PLUGIN_ID = 'terraform';
@@ -157,8 +157,9 @@ export class TerraformPlugin extends BasePlugin {
       return issues;
     }
     try {
-      const decls = readVariables(moduleDirOf(this.cfg.moduleDir!, p.template));
-      issues.push(...variableIssues(decls, p.variables ?? {}, p.secretVariables ?? {}, SECRET_KEY));
+      const dir = moduleDirOf(this.cfg.moduleDir!, p.template);
+      const supplied = suppliedVariables(dir, cliEnv(this.cfg));
+      issues.push(...variableIssues(readVariables(dir), p.variables ?? {}, p.secretVariables ?? {}, SECRET_KEY, supplied));
     } catch (err) {
       issues.push({ pointer: '/template', message: `the module's variable declarations could not be read: ${(err as Error).message}` });
     }

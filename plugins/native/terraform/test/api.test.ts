@@ -260,3 +260,25 @@ t.test('a targeted destroy whose target names nothing in the state fails, saying
   t.equal(ok.exec.status, 'succeeded');
   t.match(ok.result.value, { status: 'destroyed' });
 });
+
+t.test("a required variable the module's terraform.tfvars supplies (or TF_VAR_ through passEnv) is no 400", async (t) => {
+  const dir = t.testdir({
+    data: {},
+    modules: {
+      filed: {
+        'main.tf.json': JSON.stringify({ variable: { name: { type: 'string' }, zone: { type: 'string' } }, resource: { terraform_data: { vm: { input: '${var.name}-${var.zone}' } } }, output: { name: { value: '${var.name}' }, zone: { value: '${var.zone}' } } }),
+        'terraform.tfvars.json': JSON.stringify({ name: 'f1' }),
+      },
+    },
+  });
+  process.env.TF_VAR_zone = 'z9';
+  t.teardown(() => { delete process.env.TF_VAR_zone; });
+  const app = await buildTestApp(teardownOf(t), { dataDir: join(dir, 'data'), ...overrides({ moduleDir: join(dir, 'modules'), passEnv: ['TF_VAR_zone'] }) });
+  const r = await run(app, { name: 'f1', template: 'filed', autoApprove: true });
+  t.equal(r.exec.status, 'succeeded');
+  t.match(r.result.value.attributes, { name: 'f1', zone: 'z9' });
+  const app2 = await buildTestApp(teardownOf(t), { dataDir: join(dir, 'data2'), ...overrides({ moduleDir: join(dir, 'modules') }) });
+  const bad = await submit(app2, { name: 'f2', template: 'filed' });
+  t.equal(bad.statusCode, 400, 'without TF_VAR_zone passed, zone is missing');
+  t.same(bad.json().errors.map((e: any) => e.pointer), ['/params/variables/zone']);
+});

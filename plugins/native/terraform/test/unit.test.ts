@@ -10,7 +10,7 @@ import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources }
 import { nodeFromOutputs, snapshotOf } from '../inventory.js';
 import { Workspaces } from '../workspace.js';
 import { cliEnv } from '../cli.js';
-import { hclVariables, jsonVariables, readVariables, templateIssue, typeProblem, variableIssues } from '../module.js';
+import { hclVariables, jsonVariables, readVariables, suppliedVariables, templateIssue, typeProblem, variableIssues } from '../module.js';
 import { TerraformConfigSchema, type TerraformConfig } from '../config.js';
 import { Value } from '@sinclair/typebox/value';
 
@@ -234,4 +234,49 @@ t.test('destroy targets that matched nothing', async (t) => {
   t.same(unmatchedTargets(['terraform_data.vm', 'terraform_data.disk', 'terraform_data.disk[0]', 'module.net', 'terraform_data.tags'], destroyed), []);
   t.same(unmatchedTargets(['terraform_data.vmm', 'terraform_data.v', 'module.ne', 'terraform_data.disk[1]'], destroyed), ['terraform_data.vmm', 'terraform_data.v', 'module.ne', 'terraform_data.disk[1]']);
   t.same(unmatchedTargets([], []), []);
+});
+
+t.test('variable declarations: comments and multi-line values never make or hide a variable', async (t) => {
+  const hcl = [
+    '/* variable "ghost" {',
+    '  type = string',
+    '} */',
+    '# variable "ghost2" { type = string }',
+    'variable "conf" {',
+    '  type = object({',
+    '    default = string',
+    '    size    = number',
+    '  })',
+    '  description = "has a { brace } and # hash"',
+    '}',
+    'variable "opt" {',
+    '  default = {',
+    '    a = 1',
+    '  }',
+    '  // default = 2',
+    '}',
+    'variable "req" { // default = 1',
+    '  type = string /* default = "x" */',
+    '}',
+  ].join('\n');
+  t.same(hclVariables(hcl), [
+    { name: 'conf', required: true, sensitive: false, nullable: true, type: 'object({ default = string size = number })', description: 'has a { brace } and # hash' },
+    { name: 'opt', required: false, sensitive: false, nullable: true },
+    { name: 'req', required: true, sensitive: false, nullable: true, type: 'string' },
+  ]);
+});
+
+t.test("variables the module's own files or TF_VAR_ supply are not missing", async (t) => {
+  const dir = t.testdir({
+    'main.tf': 'variable "a" {}\nvariable "b" {}\nvariable "c" {}\nvariable "d" {}\nvariable "e" {}\nvariable "f" {}\n',
+    'terraform.tfvars': '# f = 1\na = "x"\nlist = [\n  "g = 1",\n]\n',
+    'terraform.tfvars.json': '{"b": 2}',
+    'x.auto.tfvars': 'c = { k = 1 }\n',
+    'y.auto.tfvars.json': '{"d": true}',
+    'other.tfvars': 'f = 1\n',
+  });
+  const supplied = suppliedVariables(dir, { TF_VAR_e: 'v', PATH: '/bin' });
+  t.same([...supplied].sort(), ['a', 'b', 'c', 'd', 'e', 'list']);
+  const issues = variableIssues(readVariables(dir), {}, {}, /secret/i, supplied);
+  t.same(issues.map((i) => i.pointer), ['/variables/f'], 'only f, in no file Terraform reads by itself, is missing');
 });
