@@ -54,6 +54,31 @@ export function unmatchedTargets(targets: string[], destroyed: string[]): string
   return targets.filter((t) => !destroyed.some((a) => a === t || a.startsWith(`${t}.`) || a.startsWith(`${t}[`)));
 }
 
+/**
+ * The request's generic machine inputs as the module variables that take them, with where each is in the
+ * params: size.cpus -> cpus, size.memoryMb -> memory_mb, size.diskGb -> disk_gb, network, tags.
+ */
+export function mappedVariables(p: CreateParams): Record<string, { value: unknown; at: string }> {
+  const out: Record<string, { value: unknown; at: string }> = {};
+  if (p.size?.cpus !== undefined) out.cpus = { value: p.size.cpus, at: '/size/cpus' };
+  if (p.size?.memoryMb !== undefined) out.memory_mb = { value: p.size.memoryMb, at: '/size/memoryMb' };
+  if (p.size?.diskGb !== undefined) out.disk_gb = { value: p.size.diskGb, at: '/size/diskGb' };
+  if (p.network !== undefined) out.network = { value: p.network, at: '/network' };
+  if (p.tags !== undefined) out.tags = { value: p.tags, at: '/tags' };
+  return out;
+}
+
+const valuesOf = (m: Record<string, { value: unknown }>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.value]));
+const decodePtr = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/** decommission.execute params this plugin cannot honour: a 400 at submit, not a failed run. */
+export function checkDecommission(p: Static<typeof decommissionExecute.params>): ParamIssue[] {
+  const issues: ParamIssue[] = [];
+  if (p.action === 'power_off') issues.push({ pointer: '/action', message: 'Terraform has no power-off: use deregister, or destroy' });
+  if (p.resources && (p.action ?? 'destroy') !== 'destroy') issues.push({ pointer: '/resources', message: 'only a destroy takes resources' });
+  return issues;
+}
+
 export class TerraformPlugin extends BasePlugin {
   readonly metadata = {
     name: PLUGIN_ID, version: '0.1.0', description: 'Terraform / OpenTofu provisioning, with the provisioned nodes as inventory.',
@@ -103,7 +128,7 @@ export class TerraformPlugin extends BasePlugin {
         const rec = this.record(p.id);
         return { resource: rec ? await this.refreshed(rec, ctx) : null };
       }),
-      implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx), { runsAsServer: () => true, abortSettleMs: this.stopMs() }),
+      implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx), { runsAsServer: () => true, abortSettleMs: this.stopMs(), validate: async (p) => checkDecommission(p) }),
       implement(decommissionStatus, async (p) => {
         const rec = this.record(p.node);
         if (!rec) return { node: p.node, status: 'unknown' as const };
@@ -151,15 +176,32 @@ export class TerraformPlugin extends BasePlugin {
         issues.push({ pointer: '/approvePlan', message: `is not the pending plan of '${p.name}' (pending: ${rec?.plan?.id ?? 'none'})` });
       } else if (rec.template !== p.template) {
         issues.push({ pointer: '/template', message: `the saved plan was made from template '${rec.template}'` });
-      } else if (rec.plan.inputs !== inputsHash(p) && (p.variables || p.secretVariables)) {
+      } else if (rec.plan.inputs !== inputsHash(p) && (p.variables || p.secretVariables || Object.keys(mappedVariables(p)).length)) {
         issues.push({ pointer: '/variables', message: 'differ from the variables the saved plan was made with: leave them out to apply the plan as shown' });
       }
       return issues;
     }
+    const provider = basename(this.cfg.binary) === 'tofu' ? 'opentofu' : 'terraform';
+    if (p.provider !== undefined && p.provider !== provider) {
+      issues.push({ pointer: '/provider', message: `this plugin provisions with ${provider} only; the module itself chooses its infrastructure providers` });
+    }
     try {
       const dir = moduleDirOf(this.cfg.moduleDir!, p.template);
       const supplied = suppliedVariables(dir, cliEnv(this.cfg));
-      issues.push(...variableIssues(readVariables(dir), p.variables ?? {}, p.secretVariables ?? {}, SECRET_KEY, supplied));
+      const decls = readVariables(dir);
+      for (const [name, { at }] of Object.entries(mappedVariables(p))) {
+        if (!decls.has(name)) issues.push({ pointer: at, message: `module '${p.template}' takes no such input: it declares no variable '${name}' (declared: ${[...decls.keys()].join(', ') || 'none'})` });
+        else if (Object.hasOwn(p.variables ?? {}, name) || Object.hasOwn(p.secretVariables ?? {}, name)) issues.push({ pointer: at, message: `sets variable '${name}', also given in variables: give it once` });
+      }
+      // A mapped input's issues point at where the request gave it (/size/cpus), its absence from the module was said above.
+      const mapped = mappedVariables(p);
+      const own = (name: string) => Object.hasOwn(p.variables ?? {}, name) || Object.hasOwn(p.secretVariables ?? {}, name);
+      for (const i of variableIssues(decls, { ...valuesOf(mapped), ...(p.variables ?? {}) }, p.secretVariables ?? {}, SECRET_KEY, supplied)) {
+        const name = decodePtr(i.pointer.replace(/^\/variables\//, ''));
+        const m = i.pointer.startsWith('/variables/') && !own(name) ? mapped[name] : undefined;
+        if (!m) issues.push(i);
+        else if (decls.has(name)) issues.push({ ...i, pointer: m.at });
+      }
     } catch (err) {
       issues.push({ pointer: '/template', message: `the module's variable declarations could not be read: ${(err as Error).message}` });
     }
@@ -205,7 +247,7 @@ export class TerraformPlugin extends BasePlugin {
 
     if (!p.approvePlan) {
       this.ws.prepare(p.name, moduleDirOf(this.cfg.moduleDir!, p.template));
-      this.ws.writeVars(p.name, { ...(p.variables ?? {}), ...(p.secretVariables ?? {}) });
+      this.ws.writeVars(p.name, { ...valuesOf(mappedVariables(p)), ...(p.variables ?? {}), ...(p.secretVariables ?? {}) });
       rec.template = p.template;
       rec.secretNames = [...new Set([...Object.keys(p.secretVariables ?? {}), ...Object.keys(p.variables ?? {}).filter((k) => SECRET_KEY.test(k))])].sort();
       rec.groups = [...new Set([...(p.groups ?? []), ...rec.groups])];

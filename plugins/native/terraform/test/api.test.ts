@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildTestApp } from '../../../../test/helper.js';
-import { HAVE_FAKE, lines, output, overrides, run, submit, teardownOf } from './fixtures/helpers.js';
+import { HAVE_FAKE, lines, MODULES as MODULES_DIR, output, overrides, run, submit, teardownOf } from './fixtures/helpers.js';
 
 if (!HAVE_FAKE) t.plan(0, 'the fake terraform CLI (test/fixtures/bin/terraform) is not here');
 
@@ -281,4 +281,40 @@ t.test("a required variable the module's terraform.tfvars supplies (or TF_VAR_ t
   const bad = await submit(app2, { name: 'f2', template: 'filed' });
   t.equal(bad.statusCode, 400, 'without TF_VAR_zone passed, zone is missing');
   t.same(bad.json().errors.map((e: any) => e.pointer), ['/params/variables/zone']);
+});
+
+t.test('size, network, tags go to the module variables that take them, else a 400; so do power_off and provider', async (t) => {
+  const dir = t.testdir({
+    data: {},
+    modules: {
+      sized: {
+        'main.tf.json': JSON.stringify({
+          variable: { name: { type: 'string' }, cpus: { type: 'number' }, memory_mb: { type: 'number', default: 512 }, network: { type: 'string', default: 'lan' }, tags: { type: 'map(string)', default: {} } },
+          resource: { terraform_data: { vm: { input: '${var.name}' } } },
+          output: { name: { value: '${var.name}' }, cpus: { value: '${var.cpus}' }, memory_mb: { value: '${var.memory_mb}' }, network: { value: '${var.network}' } },
+        }),
+      },
+      vm: { 'main.tf.json': readFileSync(join(MODULES_DIR, 'vm', 'main.tf.json'), 'utf8') },
+    },
+  });
+  const app = await buildTestApp(teardownOf(t), { dataDir: join(dir, 'data'), ...overrides({ moduleDir: join(dir, 'modules') }) });
+  const ok = await run(app, { name: 's1', template: 'sized', autoApprove: true, size: { cpus: 4, memoryMb: 2048 }, network: 'dmz', tags: { env: 'test' }, variables: { name: 's1' } });
+  t.equal(ok.exec.status, 'succeeded');
+  t.match(ok.result.value.attributes, { cpus: 4, memory_mb: 2048, network: 'dmz' });
+  const needsCpus = await submit(app, { name: 's2', template: 'sized', variables: { name: 's2' } });
+  t.same(needsCpus.json().errors.map((e: any) => e.pointer), ['/params/variables/cpus'], 'a required variable, not given either way');
+  const twice = await submit(app, { name: 's2', template: 'sized', size: { cpus: 2 }, variables: { name: 's2', cpus: 2 } });
+  t.same(twice.json().errors.map((e: any) => e.pointer), ['/params/size/cpus']);
+
+  const dropped = await submit(app, { name: 'v1', template: 'vm', size: { cpus: 2, diskGb: 10 }, network: 'dmz', tags: { a: 'b' }, provider: 'vsphere', variables: { name: 'v1' } });
+  t.equal(dropped.statusCode, 400, 'nothing is silently dropped');
+  t.same(dropped.json().errors.map((e: any) => e.pointer).sort(), ['/params/network', '/params/provider', '/params/size/cpus', '/params/size/diskGb', '/params/tags']);
+  t.match(dropped.json().errors.find((e: any) => e.pointer === '/params/network').message, /takes no such input: it declares no variable 'network'/);
+  t.equal((await submit(app, { name: 'v1', template: 'vm', provider: 'terraform', variables: { name: 'v1' } })).statusCode, 202, 'provider naming this one is fine');
+
+  const off = await submit(app, { action: 'power_off' }, '/api/v1/provisioning/decommission', ['s1']);
+  t.equal(off.statusCode, 400);
+  t.same(off.json().errors.map((e: any) => e.pointer), ['/params/action']);
+  const dereg = await submit(app, { action: 'deregister', resources: ['terraform_data.vm'] }, '/api/v1/provisioning/decommission', ['s1']);
+  t.same(dereg.json().errors.map((e: any) => e.pointer), ['/params/resources']);
 });
