@@ -16,6 +16,8 @@ export const RESOURCE_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0
 export const VARS_FILE = 'capstan.tfvars.json';
 export const PLAN_FILE = 'capstan.tfplan';
 const RECORD_FILE = 'capstan.json';
+/** Terraform's dependency lock file: the module's own, copied at each plan (init may add to the working copy's). */
+const LOCK_FILE = '.terraform.lock.hcl';
 
 /** Files of a working copy that are Terraform's or ours, never configuration copied from the module. */
 const KEPT = new Set(['.terraform', 'terraform.tfstate', 'terraform.tfstate.backup', '.terraform.tfstate.lock.info', 'terraform.tfstate.d', '.terraform.lock.hcl', VARS_FILE, PLAN_FILE, RECORD_FILE]);
@@ -75,6 +77,8 @@ export class Workspaces {
       if (KEPT.has(f)) continue;
       cpSync(join(moduleDir, f), join(dir, f), { recursive: true });
     }
+    // The module's dependency lock file pins its providers: init must install those, not pick new ones.
+    if (existsSync(join(moduleDir, LOCK_FILE))) cpSync(join(moduleDir, LOCK_FILE), join(dir, LOCK_FILE));
     return dir;
   }
 

@@ -2,7 +2,7 @@
  * Unit tests of the terraform plugin's parsers on recorded streams (fixtures/README.md names their source:
  * terraform-json.md §6) and of the module variable checks: nothing runs a CLI here.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { SECRET_KEY_NAMES } from '../../../../src/capabilities/sensitive.js';
@@ -279,4 +279,21 @@ t.test("variables the module's own files or TF_VAR_ supply are not missing", asy
   t.same([...supplied].sort(), ['a', 'b', 'c', 'd', 'e', 'list']);
   const issues = variableIssues(readVariables(dir), {}, {}, /secret/i, supplied);
   t.same(issues.map((i) => i.pointer), ['/variables/f'], 'only f, in no file Terraform reads by itself, is missing');
+});
+
+t.test("a working copy: the module's files and its dependency lock file; state and our files kept", async (t) => {
+  const root = t.testdir({
+    mod: { 'main.tf': 'variable "a" {}\n', '.terraform.lock.hcl': '# pinned v1\n', 'sub': { 'x.tf': '' }, 'terraform.tfstate': 'not copied' },
+    data: {},
+  });
+  const ws = new Workspaces(join(root, 'data'));
+  const dir = ws.prepare('web1', join(root, 'mod'));
+  t.equal(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), '# pinned v1\n', 'the lock file is copied');
+  t.ok(existsSync(join(dir, 'sub', 'x.tf')));
+  t.notOk(existsSync(join(dir, 'terraform.tfstate')), "a module's own state is never copied");
+  writeFileSync(join(dir, 'terraform.tfstate'), '{"resources":[{}]}');
+  writeFileSync(join(root, 'mod', '.terraform.lock.hcl'), '# pinned v2\n');
+  ws.prepare('web1', join(root, 'mod'));
+  t.equal(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), '# pinned v2\n', 'the module’s pins win at each plan');
+  t.ok(ws.hasState('web1'), 'the state is kept');
 });
