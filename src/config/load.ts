@@ -59,9 +59,9 @@ export function checkAuthListener(config: Readonly<Config>): void {
   }
 }
 
-/** Converts strings from env, fills defaults, reports every error with its path, freezes. */
+/** Converts strings from env (a string for a list key is a comma-separated list), fills defaults, reports every error with its path, freezes. */
 export function validateConfig(schema: TSchema, input: unknown, label: string): unknown {
-  const value = Value.Default(schema, Value.Convert(schema, structuredClone(input ?? {})));
+  const value = Value.Default(schema, Value.Convert(schema, listsFromStrings(schema, structuredClone(input ?? {}))));
   const errors = [...Value.Errors(schema, value)].map((e) => ({ pointer: e.path || '/', message: e.message }));
   if (errors.length) {
     throw new Errors.Config(`${label} is invalid: ${errors.map((e) => `${e.pointer}: ${e.message}`).join('; ')}`, { extra: { errors } });
@@ -130,6 +130,22 @@ function pathFor(tokens: string[], pluginIds: string[]): string[] | null {
     }
   }
   return null;
+}
+
+/**
+ * Strings given for list keys of `schema` (at any depth of its objects) split on commas: what env gives for
+ * a list (CAPSTAN_PLUGINS_TERRAFORM_PASS_ENV=A,B), for a schema env parsing cannot see (a plugin's).
+ */
+export function listsFromStrings(schema: TSchema, input: unknown): unknown {
+  type Node = { type?: unknown; properties?: Record<string, Node> };
+  const walk = (node: Node | undefined, v: unknown): unknown => {
+    if (node?.type === 'array' && typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
+    if (node?.properties && isPlainObject(v)) {
+      for (const [k, x] of Object.entries(v)) if (Object.hasOwn(node.properties, k)) v[k] = walk(node.properties[k], x);
+    }
+    return v;
+  };
+  return walk(schema as Node, input);
 }
 
 /** A top-level schema key (or one level below) that is a list: its variable is a comma-separated list. */

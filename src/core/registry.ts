@@ -238,8 +238,12 @@ export class CapabilityRegistry {
     return undefined;
   }
 
-  private async call(p: ProviderEntry, params: unknown, ctx: ExecutionContext, timeoutMs = 30_000, abortSettleMs = 10_000): Promise<unknown> {
+  private async call(p: ProviderEntry, params: unknown, ctx: ExecutionContext, callerTimeoutMs = 30_000, callerSettleMs = 10_000): Promise<unknown> {
     const name = p.capability.name;
+    // The provider's own stop time (PluginCapability.abortSettleMs) on top of the caller's.
+    const extra = Math.max(0, p.capability.abortSettleMs ?? 0);
+    const timeoutMs = callerTimeoutMs + extra;
+    const abortSettleMs = callerSettleMs + extra;
     const started = performance.now();
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = AbortSignal.any([ctx.signal, timeout]);

@@ -175,6 +175,12 @@ export interface PluginCapability<P extends TSchema = TSchema, R extends TSchema
    * whose `errors` point into the params. Must not change anything.
    */
   validate?: (params: Static<P>, ctx: ExecutionContext) => Promise<ParamIssue[]>;
+  /**
+   * Extra time (ms) this provider needs after an abort to stop its work cleanly (a tool given an interrupt
+   * and a while to write its state before it is killed): added to the caller's settle window and time limit
+   * (InvokeOptions.abortSettleMs, timeoutMs), so a run keeps its queue locks until its processes are gone.
+   */
+  abortSettleMs?: number;
 }
 
 /** A problem a provider found in params: where (a JSON pointer inside the params, `/variables/size`) and what. */
@@ -187,11 +193,11 @@ export interface ParamIssue {
 export function implement<P extends TSchema, R extends TSchema>(
   contract: CapabilityContract<P, R>,
   handler: CapabilityHandler<P, R>,
-  opts: { priority?: number; runsAsServer?: (node: TargetNode) => boolean; validate?: PluginCapability<P, R>['validate'] } = {},
+  opts: { priority?: number; runsAsServer?: (node: TargetNode) => boolean; validate?: PluginCapability<P, R>['validate']; abortSettleMs?: number } = {},
 ): PluginCapability<P, R> {
   return {
     ...contract, handler, priority: opts.priority, ...(opts.runsAsServer ? { runsAsServer: opts.runsAsServer } : {}),
-    ...(opts.validate ? { validate: opts.validate } : {}),
+    ...(opts.validate ? { validate: opts.validate } : {}), ...(opts.abortSettleMs ? { abortSettleMs: opts.abortSettleMs } : {}),
   };
 }
 

@@ -6,7 +6,8 @@ import t from 'tap';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CapstanError } from '../../src/core/errors.js';
-import { loadConfig } from '../../src/config/load.js';
+import { loadConfig, validateConfig } from '../../src/config/load.js';
+import { Type } from '@sinclair/typebox';
 import { tempDir } from '../helper.js';
 
 /** Writes a YAML file in a fresh temp dir and returns its path. */
@@ -181,4 +182,23 @@ t.test('YAML cannot pollute prototypes', async (t) => {
   t.equal(c.port, 3001);
   t.equal(({} as Record<string, unknown>).polluted, undefined, 'Object.prototype untouched');
   t.equal((c as unknown as Record<string, unknown>).polluted, undefined);
+});
+
+t.test("a plugin's list keys from env are comma-separated lists, at any depth of its schema", async (t) => {
+  const schema = Type.Object({
+    passEnv: Type.Array(Type.String(), { default: [] }),
+    nested: Type.Object({ tags: Type.Array(Type.String(), { default: [] }), name: Type.String({ default: 'x' }) }, { default: {} }),
+    ports: Type.Array(Type.Integer(), { default: [] }),
+    plain: Type.Optional(Type.String()),
+  });
+  const c = loadConfig({ env: { CAPSTAN_PLUGINS_TERRAFORM_PASS_ENV: 'AWS_PROFILE, TF_CLI_CONFIG_FILE,,', CAPSTAN_PLUGINS_TERRAFORM_PLAIN: 'a,b' } });
+  const v = validateConfig(schema, { ...c.plugins.terraform, nested: { tags: 'a,b', name: 'n,m' }, ports: '22, 80' }, 'plugins.terraform') as Record<string, any>;
+  t.same(v.passEnv, ['AWS_PROFILE', 'TF_CLI_CONFIG_FILE'], 'CAPSTAN_PLUGINS_TERRAFORM_PASS_ENV=A,B');
+  t.same(v.nested, { tags: ['a', 'b'], name: 'n,m' }, 'nested lists too; strings stay strings');
+  t.same(v.ports, [22, 80], 'then converted item by item');
+  t.equal(v.plain, 'a,b');
+  t.same((validateConfig(schema, { passEnv: ['A,B'] }, 'p') as any).passEnv, ['A,B'], 'a list stays as given');
+  const { TerraformConfigSchema } = await import('../../plugins/native/terraform/config.js');
+  const { plain: _p, ...tf } = c.plugins.terraform as Record<string, unknown>;
+  t.same((validateConfig(TerraformConfigSchema, tf, 'plugins.terraform') as any).passEnv, ['AWS_PROFILE', 'TF_CLI_CONFIG_FILE'], 'the terraform plugin loads it');
 });

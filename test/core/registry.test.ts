@@ -223,6 +223,27 @@ t.test('a caller abort reaches the handler and ends the call', async (t) => {
   t.equal(e.category, 'unavailable', 'an aborted call ends at once, not after the timeout');
 });
 
+t.test("a provider's abortSettleMs extends the settle window after an abort (and the time limit)", async (t) => {
+  const reg = newRegistry();
+  // Each handler needs 150 ms after the abort to stop (an interrupted tool writing its state).
+  const slowStop = (answer: string) => implement(inventoryList, (_p, c) => new Promise((resolve) => {
+    c.signal.addEventListener('abort', () => setTimeout(() => resolve(nodes(answer, `${answer}-node`) as never), 150), { once: true });
+  }), { abortSettleMs: answer === 'patient' ? 1000 : undefined });
+  reg.register('patient', ['inventory.list'], slowStop('patient'), up);
+  reg.register('hasty', ['inventory.list'], slowStop('hasty'), up);
+  for (const [provider, kept] of [['patient', true], ['hasty', false]] as const) {
+    const controller = new AbortController();
+    const call = reg.invoke('inventory.list', {}, ctx(controller.signal), { provider, timeoutMs: 60_000, abortSettleMs: 20 }).then((r) => r.value, (e: unknown) => e);
+    setTimeout(() => controller.abort(), 10);
+    const v = await call;
+    if (kept) t.match(v, { nodes: [{ name: 'patient-node' }] }, 'its answer after the abort is kept');
+    else t.match(v, { category: 'unavailable', message: /did not stop .* within 20 ms/ }, 'without it the call gives up after the caller window');
+  }
+  const timed = implement(inventoryList, () => new Promise((resolve) => setTimeout(() => resolve(nodes('late', 'late-node') as never), 80)), { abortSettleMs: 200 });
+  reg.register('late', ['inventory.list'], timed, up);
+  t.equal((await reg.invoke('inventory.list', {}, ctx(), { provider: 'late', timeoutMs: 30 })).provider, 'late', 'its time limit grows by as much');
+});
+
 t.test('invokeAll aggregates good providers with per-source status and never throws for one source', async (t) => {
   const reg = newRegistry();
   lister(reg, 'alpha', 90);

@@ -10,8 +10,8 @@ export const TerraformConfigSchema = Type.Object({
   /** The executable: `terraform` (default) or `tofu` (OpenTofu speaks the same formats), a name on PATH or a path. */
   binary: Type.String({ default: 'terraform', minLength: 1 }),
   /**
-   * Which outputs of a module describe the node it made: `name` (inventory name; default: the request's
-   * `name`), `address` (the node's `uri`), `transport` (default `ssh`), `groups` (a list, added to the request's).
+   * Which outputs of a module describe the node it made: `name` (checked only: the node is always named as
+   * the request's `name`, a differing output is reported), `address` (the node's `uri`), `transport` (default `ssh`), `groups` (a list, added to the request's).
    */
   inventoryOutputs: Type.Object({
     name: Type.String({ default: 'name', minLength: 1 }),
@@ -23,11 +23,11 @@ export const TerraformConfigSchema = Type.Object({
   lockTimeoutSeconds: Type.Integer({ default: 10, minimum: 0, maximum: 3600 }),
   /**
    * On cancel or timeout the CLI gets SIGINT first (it stops starting resources, ends what runs, writes its
-   * state and releases its lock); after this many seconds it and its children are ended (SIGTERM, then
-   * SIGKILL after execution.cancelGraceMs). Keep it below execution.cancelGraceMs + 5 s minus that grace, the
-   * time the server waits for a canceled handler. Default 3 s.
+   * state and releases its lock); after this many seconds it and its children are ended (SIGTERM, which
+   * Terraform takes as a second interrupt: it exits at once without writing its state; then SIGKILL after
+   * execution.cancelGraceMs). The run, and its queue lock on the resource, lasts until then. Default 30 s.
    */
-  interruptSeconds: Type.Number({ default: 3, minimum: 0, maximum: 600 }),
+  interruptSeconds: Type.Number({ default: 30, minimum: 0, maximum: 600 }),
   /**
    * Variables of the server's environment passed on to the CLI, by name (provider credentials such as
    * `AWS_PROFILE`, `TF_CLI_CONFIG_FILE`, `TF_PLUGIN_CACHE_DIR`): the CLI otherwise gets only the allow-listed

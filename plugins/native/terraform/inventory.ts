@@ -2,7 +2,7 @@
 import type { InventorySnapshot } from '../../../src/capabilities/snapshot-inventory.js';
 import type { TerraformConfig } from './config.js';
 import type { Outputs } from './events.js';
-import { RESOURCE_NAME, type ResourceRecord } from './workspace.js';
+import type { ResourceRecord } from './workspace.js';
 
 export function snapshotOf(records: ResourceRecord[], source: string, version: string): InventorySnapshot {
   const nodes = records.filter((r) => r.registered).map((r) => ({
@@ -16,8 +16,13 @@ export function snapshotOf(records: ResourceRecord[], source: string, version: s
   return { nodes, groups, version };
 }
 
-/** Node name, address, transport and groups from the configured outputs (strings; groups a list of strings). */
-export function nodeFromOutputs(cfg: TerraformConfig, outputs: Outputs, name: string, requestGroups: string[] = []): Pick<ResourceRecord, 'node' | 'address' | 'transport' | 'groups'> {
+/**
+ * Address, transport and groups from the configured outputs (strings; groups a list of strings). The node's
+ * name is always the resource's name (the request's `name`: one name for the working copy, the state, the
+ * queue lock and the inventory node, so a node can never name another resource's state); a `name` output
+ * that differs is reported as `nameMismatch` and changes nothing.
+ */
+export function nodeFromOutputs(cfg: TerraformConfig, outputs: Outputs, name: string, requestGroups: string[] = []): Pick<ResourceRecord, 'node' | 'address' | 'transport' | 'groups'> & { nameMismatch?: string } {
   const o = cfg.inventoryOutputs;
   const str = (k: string) => {
     const v = outputs[k];
@@ -25,8 +30,9 @@ export function nodeFromOutputs(cfg: TerraformConfig, outputs: Outputs, name: st
   };
   const g = outputs[o.groups]?.value;
   const groups = [...new Set([...requestGroups, ...(Array.isArray(g) ? g.filter((x): x is string => typeof x === 'string' && x.length > 0) : [])])];
-  // A node name is a host name, as the request's own name is; anything else keeps the request's.
   const fromOutput = str(o.name);
-  const node = fromOutput && RESOURCE_NAME.test(fromOutput) ? fromOutput : name;
-  return { node, groups, ...(str(o.address) ? { address: str(o.address) } : {}), ...(str(o.transport) ? { transport: str(o.transport) } : {}) };
+  return {
+    node: name, groups, ...(str(o.address) ? { address: str(o.address) } : {}), ...(str(o.transport) ? { transport: str(o.transport) } : {}),
+    ...(fromOutput !== undefined && fromOutput !== name ? { nameMismatch: fromOutput } : {}),
+  };
 }

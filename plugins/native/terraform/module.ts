@@ -71,23 +71,46 @@ function unwrapTemplate(t: string): string {
 }
 
 /** Declarations of simple HCL: each `variable "name" { ... }` block, braces balanced, strings and comments skipped. */
-export function hclVariables(text: string): VariableDecl[] {
+export function hclVariables(source: string): VariableDecl[] {
+  const text = stripComments(source);
   const out: VariableDecl[] = [];
   const head = /(^|\n)\s*variable\s+"([^"]+)"\s*\{/g;
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const start = head.lastIndex;
     const end = closingBrace(text, start);
-    const body = text.slice(start, end);
-    // Only the block's own attributes: nested blocks (validation { ... }) are cut out first.
-    const own = topLevel(body);
-    const attr = (k: string) => new RegExp(`(^|\\n)\\s*${k}\\s*=\\s*([^\\n]*)`).exec(own)?.[2]?.replace(/\s*(#|\/\/).*$/, '').trim();
+    // Only the block's own attributes: what nested blocks (validation { ... }) and multi-line values
+    // (type = object({ default = string })) hold is cut out first.
+    const own = topLevel(text.slice(start, end));
+    const attr = (k: string) => new RegExp(`(^|\\n)\\s*${k}\\s*=\\s*([^\\n]*)`).exec(own)?.[2]?.trim();
     const type = attr('type');
     const description = attr('description');
     out.push({
       name: m[2], required: attr('default') === undefined, sensitive: attr('sensitive') === 'true', nullable: attr('nullable') !== 'false',
-      ...(type ? { type } : {}), ...(description ? { description: description.replace(/^"|"$/g, '') } : {}),
+      ...(type ? { type: fullValue(text.slice(start, end), 'type') ?? type } : {}), ...(description ? { description: description.replace(/^"|"$/g, '') } : {}),
     });
     head.lastIndex = end;
+  }
+  return out;
+}
+
+/** The text with its comments (`#`, `//`, `/* *\/`) blanked, strings and line breaks kept. */
+export function stripComments(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      const from = i;
+      for (i++; i < text.length && text[i] !== '"' && text[i] !== '\n'; i++) if (text[i] === '\\') i++;
+      out += text.slice(from, i + 1);
+    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
+      while (i < text.length && text[i] !== '\n') i++;
+      if (i < text.length) out += '\n';
+    } else if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      const stop = end < 0 ? text.length : end + 2;
+      out += text.slice(i, stop).replace(/[^\n]/g, ' ');
+      i = stop - 1;
+    } else out += c;
   }
   return out;
 }
@@ -98,30 +121,71 @@ function closingBrace(text: string, from: number): number {
     const c = text[i];
     if (c === '"') {
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
-    } else if (c === '#' || (c === '/' && text[i + 1] === '/')) {
-      while (i < text.length && text[i] !== '\n') i++;
     } else if (c === '{') depth++;
     else if (c === '}' && --depth === 0) return i;
   }
   return text.length;
 }
 
-/** The text of a block body without its nested blocks (`name {` ... `}` on their own lines). */
+/** The text of a block body at bracket depth 0 only (strings kept): nested blocks and multi-line values emptied. */
 function topLevel(body: string): string {
   let out = '';
   let depth = 0;
-  for (const line of body.split('\n')) {
-    const opens = (line.match(/\{/g) ?? []).length;
-    const closes = (line.match(/\}/g) ?? []).length;
-    // A one-line value (`default = { a = 1 }`) keeps depth; a nested block header (`validation {`) opens one.
-    if (depth === 0 && !(/^\s*[A-Za-z_][\w-]*\s*\{\s*$/.test(line))) out += `${line}\n`;
-    depth = Math.max(0, depth + (/^\s*[A-Za-z_][\w-]*\s*\{\s*$/.test(line) || depth > 0 ? opens - closes : 0));
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i];
+    if (c === '"') {
+      const from = i;
+      for (i++; i < body.length && body[i] !== '"'; i++) if (body[i] === '\\') i++;
+      if (depth === 0) out += body.slice(from, i + 1);
+    } else if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth = Math.max(0, depth - 1);
+    else if (depth === 0 || c === '\n') out += c;
+  }
+  return out;
+}
+
+/** An attribute's whole value (a type constraint across lines), whitespace collapsed. */
+function fullValue(body: string, key: string): string | undefined {
+  const m = new RegExp(`(^|\\n)\\s*${key}\\s*=\\s*`).exec(body);
+  if (!m) return undefined;
+  let depth = 0;
+  let i = m.index + m[0].length;
+  const from = i;
+  for (; i < body.length; i++) {
+    const c = body[i];
+    if ('([{'.includes(c)) depth++;
+    else if (')]}'.includes(c)) depth--;
+    else if (c === '\n' && depth <= 0) break;
+  }
+  return body.slice(from, i).replace(/\s+/g, ' ').trim() || undefined;
+}
+
+/**
+ * Variables a module's own files give values (Terraform reads them whatever the request says):
+ * `terraform.tfvars`, `terraform.tfvars.json`, `*.auto.tfvars`, `*.auto.tfvars.json`, and `TF_VAR_<name>` of
+ * the environment the CLI gets.
+ */
+export function suppliedVariables(dir: string, env: Record<string, string> = {}): Set<string> {
+  const out = new Set<string>();
+  for (const k of Object.keys(env)) if (k.startsWith('TF_VAR_') && k.length > 7) out.add(k.slice(7));
+  for (const f of readdirSync(dir)) {
+    const file = join(dir, f);
+    try {
+      if (f === 'terraform.tfvars.json' || f.endsWith('.auto.tfvars.json')) {
+        const doc = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+        if (doc && typeof doc === 'object' && !Array.isArray(doc)) for (const k of Object.keys(doc)) out.add(k);
+      } else if (f === 'terraform.tfvars' || f.endsWith('.auto.tfvars')) {
+        for (const m of topLevel(stripComments(readFileSync(file, 'utf8'))).matchAll(/(^|\n)\s*([A-Za-z_][\w-]*)\s*=/g)) out.add(m[2]);
+      }
+    } catch {
+      /* unreadable: Terraform reports it when it runs */
+    }
   }
   return out;
 }
 
 /** Checks request variables against the declarations; pointers are relative to the params (`/variables/x`). */
-export function variableIssues(decls: Map<string, VariableDecl>, vars: Record<string, unknown>, secretVars: Record<string, unknown>, secretKey: RegExp): ParamIssue[] {
+export function variableIssues(decls: Map<string, VariableDecl>, vars: Record<string, unknown>, secretVars: Record<string, unknown>, secretKey: RegExp, supplied: Set<string> = new Set()): ParamIssue[] {
   const issues: ParamIssue[] = [];
   const given = new Map<string, { value: unknown; at: string }>();
   for (const [k, v] of Object.entries(vars)) given.set(k, { value: v, at: `/variables/${ptr(k)}` });
@@ -142,7 +206,7 @@ export function variableIssues(decls: Map<string, VariableDecl>, vars: Record<st
     if (problem) issues.push({ pointer: at, message: problem });
   }
   for (const d of decls.values()) {
-    if (d.required && !given.has(d.name)) issues.push({ pointer: `/variables/${ptr(d.name)}`, message: `is required by the module (no default)${d.type ? `: ${d.type}` : ''}` });
+    if (d.required && !given.has(d.name) && !supplied.has(d.name)) issues.push({ pointer: `/variables/${ptr(d.name)}`, message: `is required by the module (no default)${d.type ? `: ${d.type}` : ''}` });
   }
   return issues;
 }

@@ -22,7 +22,7 @@ export function planOf(p: NonNullable<ResourceRecord['plan']>): NonNullable<Reso
 export function inputsHash(p: CreateParams): string {
   const stable = (v: unknown): unknown => (v && typeof v === 'object' && !Array.isArray(v)
     ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])])) : Array.isArray(v) ? v.map(stable) : v);
-  return createHash('sha256').update(JSON.stringify(stable({ t: p.template, v: { ...(p.variables ?? {}), ...(p.secretVariables ?? {}) } }))).digest('hex');
+  return createHash('sha256').update(JSON.stringify(stable({ t: p.template, v: { ...(p.variables ?? {}), ...(p.secretVariables ?? {}) }, m: { s: p.size, n: p.network, g: p.tags } }))).digest('hex');
 }
 
 export function summary(e: CapstanError) {

@@ -18,26 +18,66 @@ import {
 } from '../../../src/capabilities/index.js';
 import { REDACTED, SECRET_KEY_NAMES } from '../../../src/capabilities/sensitive.js';
 import { abortStatus } from '../../../src/core/abort.js';
+import { secretMask } from '../../../src/observability/secret-scrubber.js';
 import { Errors, toCapstanError } from '../../../src/core/errors.js';
 import type { Breaker, PluginHelpers } from '../../../src/core/helpers-api.js';
 import {
   BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetNode, type TargetOutcome,
 } from '../../../src/core/types.js';
-import { runCli, type CliResult } from './cli.js';
+import { cliEnv, runCli, type CliResult } from './cli.js';
 import type { TerraformConfig } from './config.js';
 import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources, type Outputs } from './events.js';
 import { nodeFromOutputs, snapshotOf } from './inventory.js';
 import { inputsHash, planOf, stepError, summary } from './outcome.js';
-import { moduleDirOf, readVariables, templateIssue, variableIssues } from './module.js';
+import { moduleDirOf, readVariables, suppliedVariables, templateIssue, variableIssues } from './module.js';
 import { newPlanId, PLAN_FILE, VARS_FILE, Workspaces, type ResourceRecord } from './workspace.js';
 
 export const PLUGIN_ID = 'terraform';
 
 type CreateParams = Static<typeof ProvisionCreateParams>;
 type Resource = Static<typeof ProvisionedResource>;
+type Mask = <T>(value: T) => T;
 type Emit = { out: (line: string) => void; plain: (line: string) => void; err: (text: string, partial: boolean) => void; notice: (m: string) => void; report: RunReport };
 
 const SECRET_KEY = new RegExp(SECRET_KEY_NAMES, 'i');
+/**
+ * How a deregistered resource is destroyed: decommission targets are inventory nodes, and a deregistered one
+ * is none; applying its module again (nothing changes) registers it.
+ */
+const REREGISTER = 'to destroy them, register the node again with provision.create (same name, template and variables, autoApprove: nothing changes), then decommission it';
+
+/**
+ * The `-target` addresses that matched no destroyed resource: a target names a resource (`terraform_data.vm`),
+ * its instances (`terraform_data.vm[0]`, `["a"]`) or a module and what is in it (`module.net`).
+ */
+export function unmatchedTargets(targets: string[], destroyed: string[]): string[] {
+  return targets.filter((t) => !destroyed.some((a) => a === t || a.startsWith(`${t}.`) || a.startsWith(`${t}[`)));
+}
+
+/**
+ * The request's generic machine inputs as the module variables that take them, with where each is in the
+ * params: size.cpus -> cpus, size.memoryMb -> memory_mb, size.diskGb -> disk_gb, network, tags.
+ */
+export function mappedVariables(p: CreateParams): Record<string, { value: unknown; at: string }> {
+  const out: Record<string, { value: unknown; at: string }> = {};
+  if (p.size?.cpus !== undefined) out.cpus = { value: p.size.cpus, at: '/size/cpus' };
+  if (p.size?.memoryMb !== undefined) out.memory_mb = { value: p.size.memoryMb, at: '/size/memoryMb' };
+  if (p.size?.diskGb !== undefined) out.disk_gb = { value: p.size.diskGb, at: '/size/diskGb' };
+  if (p.network !== undefined) out.network = { value: p.network, at: '/network' };
+  if (p.tags !== undefined) out.tags = { value: p.tags, at: '/tags' };
+  return out;
+}
+
+const valuesOf = (m: Record<string, { value: unknown }>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.value]));
+const decodePtr = (s: string) => s.replace(/~1/g, '/').replace(/~0/g, '~');
+
+/** decommission.execute params this plugin cannot honour: a 400 at submit, not a failed run. */
+export function checkDecommission(p: Static<typeof decommissionExecute.params>): ParamIssue[] {
+  const issues: ParamIssue[] = [];
+  if (p.action === 'power_off') issues.push({ pointer: '/action', message: 'Terraform has no power-off: use deregister, or destroy' });
+  if (p.resources && (p.action ?? 'destroy') !== 'destroy') issues.push({ pointer: '/resources', message: 'only a destroy takes resources' });
+  return issues;
+}
 
 export class TerraformPlugin extends BasePlugin {
   readonly metadata = {
@@ -51,6 +91,8 @@ export class TerraformPlugin extends BasePlugin {
   private changes = 0;
   /** Resources a decommission run is destroying right now (decommission.status `decommissioning`). */
   private readonly destroying = new Set<string>();
+  /** The execution that last began changing each resource: a run that outlived its abort window never overwrites a newer run's record. */
+  private readonly owner = new Map<string, string>();
 
   constructor(private readonly cfg: TerraformConfig, private readonly logger: Logger, helpers: PluginHelpers, dataDir: string) {
     super();
@@ -79,23 +121,43 @@ export class TerraformPlugin extends BasePlugin {
       ...snapshotInventoryCapabilities(async () => snapshotOf(this.ws.all(), PLUGIN_ID, `${this.instance}.${this.changes}`)),
       // terraform and its local-exec provisioners run on this server as its own account, whatever the target
       // names: a run needs what a run on `localhost` needs (src/core/server-account.ts).
-      implement(provisionCreate, async (p, ctx) => this.create(p, ctx), { validate: async (p) => this.checkCreate(p), runsAsServer: () => true }),
+      // After a cancel or timeout the CLI gets interruptSeconds to stop cleanly, then its processes are ended
+      // (cancelGraceMs): the run (and its queue lock) lasts until then (abortSettleMs).
+      implement(provisionCreate, async (p, ctx) => this.create(p, ctx), { validate: async (p) => this.checkCreate(p), runsAsServer: () => true, abortSettleMs: this.stopMs() }),
       implement(provisionStatus, async (p, ctx) => {
         const rec = this.record(p.id);
         return { resource: rec ? await this.refreshed(rec, ctx) : null };
       }),
-      implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx), { runsAsServer: () => true }),
+      implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx), { runsAsServer: () => true, abortSettleMs: this.stopMs(), validate: async (p) => checkDecommission(p) }),
       implement(decommissionStatus, async (p) => {
         const rec = this.record(p.node);
         if (!rec) return { node: p.node, status: 'unknown' as const };
-        const status = this.destroying.has(rec.name) ? 'decommissioning' as const
-          : rec.status === 'destroyed' || !rec.registered && rec.status !== 'pending' ? 'decommissioned' as const
-          : rec.status === 'failed' ? 'failed' as const : 'active' as const;
-        const detail = rec.status !== 'destroyed' && !rec.registered && status === 'decommissioned'
-          ? 'deregistered: removed from the inventory, the resources still exist' : rec.detail;
+        const { status, detail } = this.decommissionState(rec);
         return { node: p.node, status, updatedAt: rec.updatedAt, resource: this.resource(rec), ...(detail ? { detail } : {}) };
       }),
     ];
+  }
+
+  /** How long a run may take to stop after an abort, beyond the server's own window: the CLI's interrupt wait (and a second for its report). */
+  stopMs(): number {
+    return this.cfg.interruptSeconds * 1000 + 1000;
+  }
+
+  /**
+   * Where a resource stands in decommissioning, from what exists (its state), not only from its last run:
+   * destroyed or never created (a plan only, a first create that failed before anything existed) are not
+   * `active`; a deregistered one whose resources exist is `decommissioned` (from the inventory), saying so.
+   */
+  decommissionState(rec: ResourceRecord): { status: 'active' | 'decommissioning' | 'decommissioned' | 'failed' | 'unknown'; detail?: string } {
+    if (this.destroying.has(rec.name)) return { status: 'decommissioning', detail: rec.detail };
+    if (rec.status === 'destroyed') return { status: 'decommissioned', detail: rec.detail };
+    if (!this.ws.hasState(rec.name)) {
+      return { status: 'unknown', detail: `nothing of it exists (its state is empty)${rec.detail ? `; ${rec.detail}` : ''}` };
+    }
+    if (!rec.registered && rec.status !== 'failed') {
+      return { status: 'decommissioned', detail: `deregistered: removed from the inventory, the resources still exist; ${REREGISTER}` };
+    }
+    return { status: rec.status === 'failed' ? 'failed' : 'active', detail: rec.detail };
   }
 
   // ---- provision.create ----
@@ -114,14 +176,32 @@ export class TerraformPlugin extends BasePlugin {
         issues.push({ pointer: '/approvePlan', message: `is not the pending plan of '${p.name}' (pending: ${rec?.plan?.id ?? 'none'})` });
       } else if (rec.template !== p.template) {
         issues.push({ pointer: '/template', message: `the saved plan was made from template '${rec.template}'` });
-      } else if (rec.plan.inputs !== inputsHash(p) && (p.variables || p.secretVariables)) {
+      } else if (rec.plan.inputs !== inputsHash(p) && (p.variables || p.secretVariables || Object.keys(mappedVariables(p)).length)) {
         issues.push({ pointer: '/variables', message: 'differ from the variables the saved plan was made with: leave them out to apply the plan as shown' });
       }
       return issues;
     }
+    const provider = basename(this.cfg.binary) === 'tofu' ? 'opentofu' : 'terraform';
+    if (p.provider !== undefined && p.provider !== provider) {
+      issues.push({ pointer: '/provider', message: `this plugin provisions with ${provider} only; the module itself chooses its infrastructure providers` });
+    }
     try {
-      const decls = readVariables(moduleDirOf(this.cfg.moduleDir!, p.template));
-      issues.push(...variableIssues(decls, p.variables ?? {}, p.secretVariables ?? {}, SECRET_KEY));
+      const dir = moduleDirOf(this.cfg.moduleDir!, p.template);
+      const supplied = suppliedVariables(dir, cliEnv(this.cfg));
+      const decls = readVariables(dir);
+      for (const [name, { at }] of Object.entries(mappedVariables(p))) {
+        if (!decls.has(name)) issues.push({ pointer: at, message: `module '${p.template}' takes no such input: it declares no variable '${name}' (declared: ${[...decls.keys()].join(', ') || 'none'})` });
+        else if (Object.hasOwn(p.variables ?? {}, name) || Object.hasOwn(p.secretVariables ?? {}, name)) issues.push({ pointer: at, message: `sets variable '${name}', also given in variables: give it once` });
+      }
+      // A mapped input's issues point at where the request gave it (/size/cpus), its absence from the module was said above.
+      const mapped = mappedVariables(p);
+      const own = (name: string) => Object.hasOwn(p.variables ?? {}, name) || Object.hasOwn(p.secretVariables ?? {}, name);
+      for (const i of variableIssues(decls, { ...valuesOf(mapped), ...(p.variables ?? {}) }, p.secretVariables ?? {}, SECRET_KEY, supplied)) {
+        const name = decodePtr(i.pointer.replace(/^\/variables\//, ''));
+        const m = i.pointer.startsWith('/variables/') && !own(name) ? mapped[name] : undefined;
+        if (!m) issues.push(i);
+        else if (decls.has(name)) issues.push({ ...i, pointer: m.at });
+      }
     } catch (err) {
       issues.push({ pointer: '/template', message: `the module's variable declarations could not be read: ${(err as Error).message}` });
     }
@@ -162,12 +242,14 @@ export class TerraformPlugin extends BasePlugin {
     };
     if (rec.status === 'destroyed') rec = { ...rec, template: p.template, status: 'pending', attributes: {}, createdAt: now, detail: undefined, resourceId: undefined, resourceType: undefined };
     rec.lastExecutionId = ctx.executionId;
+    if (ctx.executionId) this.owner.set(p.name, ctx.executionId);
     const dir = this.ws.dir(p.name);
 
     if (!p.approvePlan) {
       this.ws.prepare(p.name, moduleDirOf(this.cfg.moduleDir!, p.template));
-      this.ws.writeVars(p.name, { ...(p.variables ?? {}), ...(p.secretVariables ?? {}) });
+      this.ws.writeVars(p.name, { ...valuesOf(mappedVariables(p)), ...(p.variables ?? {}), ...(p.secretVariables ?? {}) });
       rec.template = p.template;
+      rec.secretNames = [...new Set([...Object.keys(p.secretVariables ?? {}), ...Object.keys(p.variables ?? {}).filter((k) => SECRET_KEY.test(k))])].sort();
       rec.groups = [...new Set([...(p.groups ?? []), ...rec.groups])];
       this.save(rec);
       const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
@@ -199,7 +281,7 @@ export class TerraformPlugin extends BasePlugin {
     this.ws.dropPlan(p.name);
     rec.plan = undefined;
     const ok = !apply.aborted && apply.exitCode === 0;
-    await this.readBack(rec, ctx, p.groups ?? []).catch((err) => {
+    await this.readBack(rec, ctx, p.groups ?? [], io).catch((err) => {
       this.logger.warn({ err, resource: rec.name, executionId: ctx.executionId }, 'could not read the outputs after apply');
       io.notice(`could not read the outputs after apply: ${(err as Error).message}`);
     });
@@ -238,10 +320,14 @@ export class TerraformPlugin extends BasePlugin {
     for (const node of ctx.targets ?? []) {
       const started = performance.now();
       let o: TargetOutcome;
+      // The resource's secrets (its variables) are not this run's params: the run masks them itself, in what
+      // it prints and reports, taken before a destroy drops the variables.
+      const rec = this.record(node.name);
+      const mask = rec ? this.maskOf(rec) : <T>(v: T) => v;
       if (ctx.signal.aborted) o = { target: node.name, status: abortStatus(ctx.signal), exitCode: null };
       else {
         try {
-          o = await this.decommissionOne(node, p, ctx);
+          o = mask(await this.decommissionOne(node, p, ctx, mask));
         } catch (err) {
           o = { target: node.name, status: 'failed', exitCode: null, error: summary(toCapstanError(err)) };
         }
@@ -253,30 +339,32 @@ export class TerraformPlugin extends BasePlugin {
     return { results };
   }
 
-  private async decommissionOne(node: TargetNode, p: Static<typeof decommissionExecute.params>, ctx: ExecutionContext): Promise<TargetOutcome> {
+  private async decommissionOne(node: TargetNode, p: Static<typeof decommissionExecute.params>, ctx: ExecutionContext, mask: Mask): Promise<TargetOutcome> {
     const target = node.name;
     const rec = this.record(target);
     if (!rec || rec.status === 'destroyed') {
       return { target, status: 'failed', exitCode: null, error: summary(new Errors.NodeNotFound(`'${target}' is not a resource this terraform plugin provisioned (or it was destroyed already).`)) };
     }
     rec.lastExecutionId = ctx.executionId;
+    if (ctx.executionId) this.owner.set(rec.name, ctx.executionId);
     const action = p.action ?? 'destroy';
     if (action === 'power_off') {
       return { target, status: 'failed', exitCode: null, error: summary(new Errors.NotImplemented('Terraform has no power-off: use deregister, or destroy.')) };
     }
     if (action === 'deregister') {
       rec.registered = false;
-      rec.detail = `deregistered${p.reason ? `: ${p.reason}` : ''}; the resources still exist (destroy them with action destroy)`;
+      rec.detail = `deregistered${p.reason ? `: ${p.reason}` : ''}; the resources still exist; ${REREGISTER}`;
       this.save(rec);
       ctx.emit({ type: 'stdout', target, line: `${target} removed from the inventory; its resources were not destroyed.` });
       return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec) };
     }
-    const io = this.io(target, ctx);
+    const io = this.io(target, ctx, mask);
     const dir = this.ws.dir(rec.name);
     this.destroying.add(rec.name);
     try {
       const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
-      if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'destroy');
+      // init changes nothing: a failed or canceled init leaves the resource as it was.
+      if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'init');
       const args = ['destroy', '-json', '-auto-approve', '-input=false', `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`];
       if (existsSync(join(dir, VARS_FILE))) args.push(`-var-file=${VARS_FILE}`);
       for (const r of p.resources ?? []) args.push(`-target=${r}`);
@@ -284,6 +372,8 @@ export class TerraformPlugin extends BasePlugin {
       this.ws.dropPlan(rec.name);
       rec.plan = undefined;
       if (r.aborted || r.exitCode !== 0) return this.failed(target, rec, r, io.report, ctx, 'destroy');
+      // Terraform destroys nothing, successfully, for a -target that names nothing in the state.
+      const unmatched = unmatchedTargets(p.resources ?? [], [...io.report.planned.filter((c) => c.action === 'delete').map((c) => c.address), ...io.report.completed]);
       const left = this.ws.hasState(rec.name);
       if (left) {
         await this.readBack(rec, ctx, []).catch(() => undefined);
@@ -291,12 +381,20 @@ export class TerraformPlugin extends BasePlugin {
       } else {
         rec.status = 'destroyed';
         rec.registered = false;
-        // Nothing is left to destroy: the variables (secrets among them) are not needed any more.
-        this.ws.dropVars(rec.name);
         rec.detail = `destroyed${p.reason ? `: ${p.reason}` : ''}`;
       }
+      if (unmatched.length) {
+        rec.detail = `destroy: no resource in the state matched ${unmatched.join(', ')}${io.report.completed.length ? `; destroyed ${io.report.completed.join(', ')}` : ''}`;
+      }
       this.save(rec);
-      return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec), journalNodes: [rec.node] };
+      // Nothing is left to destroy: the variables (secrets among them) are not needed any more.
+      if (!left) this.ws.dropVars(rec.name);
+      const changed = io.report.completed.length > 0 || !left ? { journalNodes: [rec.node] } : {};
+      if (unmatched.length) {
+        const e = new Errors.ExecutionFailed(`no resource in the state of '${rec.name}' matched ${unmatched.map((u) => `'${u}'`).join(', ')} (resources: a resource address such as terraform_data.vm or module.net)${io.report.completed.length ? `; destroyed: ${io.report.completed.join(', ')}` : '; nothing was destroyed'}.`);
+        return { target, status: 'failed', exitCode: r.exitCode, error: summary(e), value: this.resource(rec), ...changed };
+      }
+      return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec), ...changed };
     } finally {
       this.destroying.delete(rec.name);
     }
@@ -305,21 +403,22 @@ export class TerraformPlugin extends BasePlugin {
   // ---- shared ----
 
   /** Output of a run: UI events parsed and shown line by line on the target's stdout / stderr. */
-  private io(target: string, ctx: ExecutionContext): Emit {
+  private io(target: string, ctx: ExecutionContext, mask?: Mask): Emit {
     const report = new RunReport();
+    const emit = (e: Parameters<ExecutionContext['emit']>[0]) => ctx.emit(mask ? mask(e) : e);
     return {
       report,
       out: (raw) => {
         const r = renderLine(raw);
         if (r.event) report.take(r.event);
-        for (const line of r.lines) ctx.emit({ type: r.stream, target, line });
+        for (const line of r.lines) emit({ type: r.stream, target, line });
       },
-      plain: (line) => { if (line.trim()) ctx.emit({ type: 'stdout', target, line }); },
+      plain: (line) => { if (line.trim()) emit({ type: 'stdout', target, line }); },
       err: (text, partial) => {
         if (/Interrupt received/i.test(text)) report.interrupted = true;
-        ctx.emit({ type: 'stderr', target, line: text, ...(partial ? { partial: true } : {}) });
+        emit({ type: 'stderr', target, line: text, ...(partial ? { partial: true } : {}) });
       },
-      notice: (message) => ctx.emit({ type: 'notice', target, message }),
+      notice: (message) => emit({ type: 'notice', target, message }),
     };
   }
 
@@ -332,9 +431,13 @@ export class TerraformPlugin extends BasePlugin {
   }
 
   /** Outputs and state of a working copy into its record (node name, address, attributes, main resource). */
-  private async readBack(rec: ResourceRecord, ctx: ExecutionContext, requestGroups: string[]): Promise<void> {
+  private async readBack(rec: ResourceRecord, ctx: ExecutionContext, requestGroups: string[], io?: Emit): Promise<void> {
     const { outputs, resources } = await this.readState(rec.name, ctx);
-    Object.assign(rec, nodeFromOutputs(this.cfg, outputs, rec.name, [...new Set([...requestGroups, ...rec.groups])]));
+    const { nameMismatch, ...node } = nodeFromOutputs(this.cfg, outputs, rec.name, [...new Set([...requestGroups, ...rec.groups])]);
+    Object.assign(rec, node);
+    if (nameMismatch !== undefined && io) {
+      io.notice(`output '${this.cfg.inventoryOutputs.name}' is '${nameMismatch}', not the resource name '${rec.name}': the node is named '${rec.name}' (a node is always named as its resource)`);
+    }
     rec.attributes = outputAttributes(outputs, REDACTED);
     rec.resourceId = resources[0]?.id ?? resources[0]?.address;
     rec.resourceType = resources[0]?.type;
@@ -357,15 +460,42 @@ export class TerraformPlugin extends BasePlugin {
   private async refreshed(rec: ResourceRecord, ctx: ExecutionContext): Promise<Resource> {
     if (rec.status !== 'destroyed' && existsSync(join(this.ws.dir(rec.name), 'terraform.tfstate'))) {
       await this.readBack(rec, ctx, []);
+      rec.attributes = this.maskOf(rec)(rec.attributes);
     }
     return this.resource(rec);
   }
 
-  private record(idOrNode: string): ResourceRecord | undefined {
-    return this.ws.byNode(idOrNode);
+  /** The record of a resource, by its name = its node's name. */
+  private record(name: string): ResourceRecord | undefined {
+    return this.ws.read(name);
   }
 
-  private save(rec: ResourceRecord): void {
+  /**
+   * The mask of a resource's secrets: the values of its secret variables (and of secret-named ones) in its
+   * variables file, replaced by `***` wherever they appear (src/observability/secret-scrubber.ts secretMask).
+   */
+  private maskOf(rec: ResourceRecord): Mask {
+    const vars = this.ws.readVars(rec.name);
+    const names = new Set(rec.secretNames ?? []);
+    const values: string[] = [];
+    const take = (v: unknown): void => {
+      if (typeof v === 'string' || typeof v === 'number') values.push(String(v));
+      else if (Array.isArray(v)) v.forEach(take);
+      else if (v && typeof v === 'object') Object.values(v).forEach(take);
+    };
+    for (const [k, v] of Object.entries(vars)) if (names.has(k) || SECRET_KEY.test(k)) take(v);
+    return secretMask(values);
+  }
+
+  /** Stores the record, its detail and attributes masked with the resource's secrets (Terraform's diagnostics quote commands and values). */
+  private save(rec: ResourceRecord, mask: Mask = this.maskOf(rec)): void {
+    const owner = this.owner.get(rec.name);
+    if (owner && rec.lastExecutionId && owner !== rec.lastExecutionId) {
+      this.logger.warn({ resource: rec.name, executionId: rec.lastExecutionId, newer: owner }, 'a run ended after a newer one began on its resource: its record is not saved');
+      return;
+    }
+    if (rec.detail !== undefined) rec.detail = mask(rec.detail);
+    rec.attributes = mask(rec.attributes);
     rec.updatedAt = new Date().toISOString();
     this.ws.write(rec);
     this.changes++;

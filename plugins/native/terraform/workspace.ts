@@ -16,6 +16,8 @@ export const RESOURCE_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0
 export const VARS_FILE = 'capstan.tfvars.json';
 export const PLAN_FILE = 'capstan.tfplan';
 const RECORD_FILE = 'capstan.json';
+/** Terraform's dependency lock file: the module's own, copied at each plan (init may add to the working copy's). */
+const LOCK_FILE = '.terraform.lock.hcl';
 
 /** Files of a working copy that are Terraform's or ours, never configuration copied from the module. */
 const KEPT = new Set(['.terraform', 'terraform.tfstate', 'terraform.tfstate.backup', '.terraform.tfstate.lock.info', 'terraform.tfstate.d', '.terraform.lock.hcl', VARS_FILE, PLAN_FILE, RECORD_FILE]);
@@ -50,6 +52,8 @@ export interface ResourceRecord {
   plan?: PendingPlan;
   detail?: string;
   lastExecutionId?: string;
+  /** Names of the variables whose values are secrets (secretVariables, secret-named variables): what is stored is masked with their values. */
+  secretNames?: string[];
 }
 
 export class Workspaces {
@@ -73,6 +77,8 @@ export class Workspaces {
       if (KEPT.has(f)) continue;
       cpSync(join(moduleDir, f), join(dir, f), { recursive: true });
     }
+    // The module's dependency lock file pins its providers: init must install those, not pick new ones.
+    if (existsSync(join(moduleDir, LOCK_FILE))) cpSync(join(moduleDir, LOCK_FILE), join(dir, LOCK_FILE));
     return dir;
   }
 
@@ -80,6 +86,15 @@ export class Workspaces {
     const file = join(this.dir(name), VARS_FILE);
     writeFileSync(file, JSON.stringify(vars, null, 2), { mode: 0o600 });
     chmodSync(file, 0o600);
+  }
+
+  /** The variables of the last plan (capstan.tfvars.json), {} when there are none. */
+  readVars(name: string): Record<string, unknown> {
+    try {
+      return JSON.parse(readFileSync(join(this.dir(name), VARS_FILE), 'utf8')) as Record<string, unknown>;
+    } catch {
+      return {};
+    }
   }
 
   hasState(name: string): boolean {
@@ -99,7 +114,9 @@ export class Workspaces {
     const f = join(this.dir(name), RECORD_FILE);
     if (!existsSync(f)) return undefined;
     try {
-      return JSON.parse(readFileSync(f, 'utf8')) as ResourceRecord;
+      const rec = JSON.parse(readFileSync(f, 'utf8')) as ResourceRecord;
+      // A node is named as its resource (inventory.ts nodeFromOutputs), records written before that included.
+      return { ...rec, node: rec.name };
     } catch {
       return undefined;
     }
@@ -119,16 +136,12 @@ export class Workspaces {
     return readdirSync(this.root).map((n) => this.read(n)).filter((r): r is ResourceRecord => r !== undefined).sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The record whose node (or name) is `node`. */
-  byNode(node: string): ResourceRecord | undefined {
-    return this.read(node) ?? this.all().find((r) => r.node === node);
-  }
 
   dropVars(name: string): void {
     rmSync(join(this.dir(name), VARS_FILE), { force: true });
   }
 
-    dropPlan(name: string): void {
+  dropPlan(name: string): void {
     rmSync(join(this.dir(name), PLAN_FILE), { force: true });
   }
 }

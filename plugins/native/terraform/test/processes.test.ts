@@ -126,3 +126,45 @@ t.test('OpenTofu: the same, with binary tofu', async (t) => {
   t.ok(health, 'plugin listed');
   t.ok(JSON.parse(readFileSync(join(dataDir, 'terraform', 'tofu1', 'capstan.json'), 'utf8')).registered);
 });
+
+t.test('decommission.status from what exists: a plan only, an init canceled, a destroy canceled in its init', async (t) => {
+  const dataDir = t.testdir({ data: {}, bin: {} });
+  // The CLI, through a wrapper whose `init` hangs while a marker file exists (a slow provider download).
+  const marker = join(dataDir, 'slow-init');
+  const wrapper = join(dataDir, 'bin', 'terraform');
+  writeFileSync(wrapper, `#!/bin/sh\nif [ "$1" = init ] && [ -e '${marker}' ]; then exec sleep 30; fi\nexec '${FAKE_TERRAFORM}' "$@"\n`, { mode: 0o755 });
+  const app = await buildTestApp(teardownOf(t), { dataDir: join(dataDir, 'data'), ...overrides({ binary: wrapper }) });
+  const dstatus = async (node: string) => (await app.inject({ url: `/api/v1/provisioning/decommission/${node}` })).json();
+  const journal = async (node: string) => {
+    const j = (await app.inject({ url: `/api/v1/journal?node=${node}` })).json();
+    return (j.items ?? j.entries).filter((e: any) => e.kind === 'provisioning').map((e: any) => e.data.capability);
+  };
+  const cancelInInit = async (url: string, params: Record<string, unknown>, targets = ['localhost']) => {
+    writeFileSync(marker, '');
+    const res = await submit(app, params, url, targets);
+    t.equal(res.statusCode, 202);
+    await delay(1500);
+    await app.inject({ method: 'POST', url: `/api/v1/executions/${res.json().id}/cancel` });
+    const exec = await waitForExecution(app, res.json().id, 30);
+    rmSync(marker);
+    return exec;
+  };
+
+  const planned = await run(app, { name: 'p1', template: 'vm', variables: { name: 'p1' } });
+  t.match(planned.result.value, { status: 'pending' });
+  t.match(await dstatus('p1'), { status: 'unknown', detail: /nothing of it exists.*awaits approval/ }, 'a plan only is not active');
+
+  const first = await cancelInInit('/api/v1/provisioning', { name: 'c1', template: 'vm', autoApprove: true, variables: { name: 'c1' } });
+  t.match(first.results[0], { status: 'canceled', error: { detail: /^init canceled/ } });
+  t.match(await dstatus('c1'), { status: 'unknown' }, 'a first create canceled before anything existed is not active');
+
+  const made = await run(app, { name: 'd1', template: 'vm', autoApprove: true, variables: { name: 'd1' } });
+  t.equal(made.exec.status, 'succeeded');
+  const d = await cancelInInit('/api/v1/provisioning/decommission', { action: 'destroy' }, ['d1']);
+  t.match(d.results[0], { status: 'canceled', error: { detail: /^init canceled/ } });
+  t.match(await dstatus('d1'), { status: 'active' }, 'a destroy canceled in its init changed nothing');
+  // The run itself is in the node's journal (every run on a node is, core's rule), as a canceled decommission.
+  t.same(await journal('d1'), ['decommission.execute', 'provision.create']);
+  const state = JSON.parse(readFileSync(join(dataDir, 'data', 'terraform', 'd1', 'terraform.tfstate'), 'utf8'));
+  t.equal(state.resources.length, 2);
+});

@@ -2,7 +2,7 @@
  * Unit tests of the terraform plugin's parsers on recorded streams (fixtures/README.md names their source:
  * terraform-json.md §6) and of the module variable checks: nothing runs a CLI here.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { SECRET_KEY_NAMES } from '../../../../src/capabilities/sensitive.js';
@@ -10,7 +10,7 @@ import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources }
 import { nodeFromOutputs, snapshotOf } from '../inventory.js';
 import { Workspaces } from '../workspace.js';
 import { cliEnv } from '../cli.js';
-import { hclVariables, jsonVariables, readVariables, templateIssue, typeProblem, variableIssues } from '../module.js';
+import { hclVariables, jsonVariables, readVariables, suppliedVariables, templateIssue, typeProblem, variableIssues } from '../module.js';
 import { TerraformConfigSchema, type TerraformConfig } from '../config.js';
 import { Value } from '@sinclair/typebox/value';
 
@@ -213,9 +213,11 @@ t.test('nodes from the configured outputs; the inventory snapshot of registered 
   const cfg = Value.Default(TerraformConfigSchema, {}) as TerraformConfig;
   t.same(nodeFromOutputs(cfg, {
     name: { value: 'web3.example.com' }, address: { value: '10.0.0.3' }, transport: { value: 'ssh' }, groups: { value: ['web', 7] },
-  }, 'web3', ['canary']), { node: 'web3.example.com', groups: ['canary', 'web'], address: '10.0.0.3', transport: 'ssh' });
-  t.same(nodeFromOutputs(cfg, { name: { value: 'secret-name', sensitive: true } }, 'web3'), { node: 'web3', groups: [] }, 'a sensitive output never names a node');
-  t.same(nodeFromOutputs(cfg, { name: { value: '../etc passwd' } }, 'web3'), { node: 'web3', groups: [] }, 'nor one that is no host name');
+  }, 'web3', ['canary']), { node: 'web3', groups: ['canary', 'web'], address: '10.0.0.3', transport: 'ssh', nameMismatch: 'web3.example.com' },
+  'the node is named as its resource whatever the name output says; a differing one is reported');
+  t.same(nodeFromOutputs(cfg, { name: { value: 'web3' } }, 'web3'), { node: 'web3', groups: [] }, 'a name output equal to the resource name');
+  t.same(nodeFromOutputs(cfg, { name: { value: 'secret-name', sensitive: true } }, 'web3'), { node: 'web3', groups: [] }, 'a sensitive output is not even compared');
+  t.match(nodeFromOutputs(cfg, { name: { value: '../etc passwd' } }, 'web3'), { node: 'web3' }, 'nor can a name output that is no host name');
   const base = { template: 'vm', status: 'running' as const, attributes: {}, createdAt: 'x', updatedAt: 'x' };
   const snap = snapshotOf([
     { ...base, name: 'a', node: 'a', registered: true, groups: ['web'], address: '10.0.0.1' },
@@ -224,4 +226,74 @@ t.test('nodes from the configured outputs; the inventory snapshot of registered 
   t.same(snap.nodes.map((n) => [n.name, n.uri, n.transport]), [['a', '10.0.0.1', 'ssh']]);
   t.same(snap.groups, [{ name: 'web', targets: ['a'], sources: ['terraform'] }]);
   t.equal(snap.version, 'v1');
+});
+
+t.test('destroy targets that matched nothing', async (t) => {
+  const { unmatchedTargets } = await import('../plugin.js');
+  const destroyed = ['terraform_data.vm', 'terraform_data.disk[0]', 'module.net.terraform_data.x', 'terraform_data.tags["a"]'];
+  t.same(unmatchedTargets(['terraform_data.vm', 'terraform_data.disk', 'terraform_data.disk[0]', 'module.net', 'terraform_data.tags'], destroyed), []);
+  t.same(unmatchedTargets(['terraform_data.vmm', 'terraform_data.v', 'module.ne', 'terraform_data.disk[1]'], destroyed), ['terraform_data.vmm', 'terraform_data.v', 'module.ne', 'terraform_data.disk[1]']);
+  t.same(unmatchedTargets([], []), []);
+});
+
+t.test('variable declarations: comments and multi-line values never make or hide a variable', async (t) => {
+  const hcl = [
+    '/* variable "ghost" {',
+    '  type = string',
+    '} */',
+    '# variable "ghost2" { type = string }',
+    'variable "conf" {',
+    '  type = object({',
+    '    default = string',
+    '    size    = number',
+    '  })',
+    '  description = "has a { brace } and # hash"',
+    '}',
+    'variable "opt" {',
+    '  default = {',
+    '    a = 1',
+    '  }',
+    '  // default = 2',
+    '}',
+    'variable "req" { // default = 1',
+    '  type = string /* default = "x" */',
+    '}',
+  ].join('\n');
+  t.same(hclVariables(hcl), [
+    { name: 'conf', required: true, sensitive: false, nullable: true, type: 'object({ default = string size = number })', description: 'has a { brace } and # hash' },
+    { name: 'opt', required: false, sensitive: false, nullable: true },
+    { name: 'req', required: true, sensitive: false, nullable: true, type: 'string' },
+  ]);
+});
+
+t.test("variables the module's own files or TF_VAR_ supply are not missing", async (t) => {
+  const dir = t.testdir({
+    'main.tf': 'variable "a" {}\nvariable "b" {}\nvariable "c" {}\nvariable "d" {}\nvariable "e" {}\nvariable "f" {}\n',
+    'terraform.tfvars': '# f = 1\na = "x"\nlist = [\n  "g = 1",\n]\n',
+    'terraform.tfvars.json': '{"b": 2}',
+    'x.auto.tfvars': 'c = { k = 1 }\n',
+    'y.auto.tfvars.json': '{"d": true}',
+    'other.tfvars': 'f = 1\n',
+  });
+  const supplied = suppliedVariables(dir, { TF_VAR_e: 'v', PATH: '/bin' });
+  t.same([...supplied].sort(), ['a', 'b', 'c', 'd', 'e', 'list']);
+  const issues = variableIssues(readVariables(dir), {}, {}, /secret/i, supplied);
+  t.same(issues.map((i) => i.pointer), ['/variables/f'], 'only f, in no file Terraform reads by itself, is missing');
+});
+
+t.test("a working copy: the module's files and its dependency lock file; state and our files kept", async (t) => {
+  const root = t.testdir({
+    mod: { 'main.tf': 'variable "a" {}\n', '.terraform.lock.hcl': '# pinned v1\n', 'sub': { 'x.tf': '' }, 'terraform.tfstate': 'not copied' },
+    data: {},
+  });
+  const ws = new Workspaces(join(root, 'data'));
+  const dir = ws.prepare('web1', join(root, 'mod'));
+  t.equal(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), '# pinned v1\n', 'the lock file is copied');
+  t.ok(existsSync(join(dir, 'sub', 'x.tf')));
+  t.notOk(existsSync(join(dir, 'terraform.tfstate')), "a module's own state is never copied");
+  writeFileSync(join(dir, 'terraform.tfstate'), '{"resources":[{}]}');
+  writeFileSync(join(root, 'mod', '.terraform.lock.hcl'), '# pinned v2\n');
+  ws.prepare('web1', join(root, 'mod'));
+  t.equal(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), '# pinned v2\n', 'the module’s pins win at each plan');
+  t.ok(ws.hasState('web1'), 'the state is kept');
 });
