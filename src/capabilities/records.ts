@@ -192,9 +192,12 @@ export const Deployment = Type.Object({
   finishedAt: Type.Optional(dateTime()),
   targets: Type.Array(Type.String(), { description: 'Node names deployed to.' }),
   previousVersion: Type.Optional(Type.String({ description: 'Version that was live before (the rollback point).' })),
-  initiatedBy: Type.Optional(Type.String()),
+  initiatedBy: Type.Optional(Type.String({ description: 'Who triggered it, as the CI/CD tool knows them: the principal of the token that started it (Jenkins user id, GitLab username, GitHub login).' })),
   url: Type.Optional(Type.String({ description: 'Link to the pipeline or job in the CI/CD tool.' })),
   source: Type.Optional(Type.String({ description: 'Plugin id of the source.' })),
+  ref: Type.Optional(Type.String({ description: 'Branch, tag or commit the pipeline ran on (GitLab and GitHub `ref`; for Jenkins the version parameter sent).' })),
+  toolStatus: Type.Optional(Type.String({ description: 'The tool\'s own state, verbatim: Jenkins `result` (`UNSTABLE`), GitLab pipeline `status` (`manual`), GitHub `status/conclusion` (`completed/timed_out`).' })),
+  executionId: Type.Optional(Type.String({ description: 'The Capstan execution that triggered it (deploy.execute / deploy.rollback); absent for deployments started elsewhere.' })),
 }, {
   $id: 'Deployment',
   description: 'One deployment of an application version to an environment.',
@@ -208,7 +211,12 @@ export const Deployment = Type.Object({
     finishedAt: '2026-11-25T10:06:31Z',
     targets: ['web1.example.com', 'web2.example.com'],
     previousVersion: '2.14.0',
+    initiatedBy: 'ci-deployer',
+    url: 'https://jenkins.example.com/job/deploy-storefront/42/',
     source: 'jenkins',
+    ref: '2.14.1',
+    toolStatus: 'SUCCESS',
+    executionId: '0b6f3c52-5d1e-4c39-9a57-2f6f3d0c8e11',
   }],
 });
 
