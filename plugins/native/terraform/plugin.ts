@@ -29,6 +29,7 @@ import type { TerraformConfig } from './config.js';
 import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources, type Outputs } from './events.js';
 import { nodeFromOutputs, snapshotOf } from './inventory.js';
 import { inputsHash, planOf, stepError, summary } from './outcome.js';
+import { localModuleDirs } from './local-modules.js';
 import { moduleDirOf, readVariables, suppliedVariables, templateIssue, variableIssues } from './module.js';
 import { newPlanId, PLAN_FILE, VARS_FILE, Workspaces, type ResourceRecord } from './workspace.js';
 
@@ -151,7 +152,7 @@ export class TerraformPlugin extends BasePlugin {
   decommissionState(rec: ResourceRecord): { status: 'active' | 'decommissioning' | 'decommissioned' | 'failed' | 'unknown'; detail?: string } {
     if (this.destroying.has(rec.name)) return { status: 'decommissioning', detail: rec.detail };
     if (rec.status === 'destroyed') return { status: 'decommissioned', detail: rec.detail };
-    if (!this.ws.hasState(rec.name)) {
+    if (!this.ws.hasState(rec.name, rec.template)) {
       return { status: 'unknown', detail: `nothing of it exists (its state is empty)${rec.detail ? `; ${rec.detail}` : ''}` };
     }
     if (!rec.registered && rec.status !== 'failed') {
@@ -164,15 +165,15 @@ export class TerraformPlugin extends BasePlugin {
 
   /** The submit-time checks (a 400 before anything runs): template, variables, saved plan. */
   checkCreate(p: CreateParams): ParamIssue[] {
-    const bad = templateIssue(this.cfg.moduleDir, p.template);
+    const bad = templateIssue(this.cfg.moduleDir, p.template) ?? localModuleDirs(this.cfg.moduleDir!, p.template).issue;
     if (bad) return [{ pointer: '/template', message: bad }];
     const rec = this.ws.read(p.name);
     const issues: ParamIssue[] = [];
-    if (rec && rec.template !== p.template && rec.status !== 'destroyed' && this.ws.hasState(p.name)) {
+    if (rec && rec.template !== p.template && rec.status !== 'destroyed' && this.ws.hasState(p.name, rec.template)) {
       issues.push({ pointer: '/template', message: `'${p.name}' was provisioned from template '${rec.template}': decommission it first` });
     }
     if (p.approvePlan) {
-      if (!rec?.plan || rec.plan.id !== p.approvePlan || !existsSync(join(this.ws.dir(p.name), PLAN_FILE))) {
+      if (!rec?.plan || rec.plan.id !== p.approvePlan || !existsSync(join(this.ws.workdir(p.name, rec.template), PLAN_FILE))) {
         issues.push({ pointer: '/approvePlan', message: `is not the pending plan of '${p.name}' (pending: ${rec?.plan?.id ?? 'none'})` });
       } else if (rec.template !== p.template) {
         issues.push({ pointer: '/template', message: `the saved plan was made from template '${rec.template}'` });
@@ -243,11 +244,11 @@ export class TerraformPlugin extends BasePlugin {
     if (rec.status === 'destroyed') rec = { ...rec, template: p.template, status: 'pending', attributes: {}, createdAt: now, detail: undefined, resourceId: undefined, resourceType: undefined };
     rec.lastExecutionId = ctx.executionId;
     if (ctx.executionId) this.owner.set(p.name, ctx.executionId);
-    const dir = this.ws.dir(p.name);
+    const dir = this.ws.workdir(p.name, p.template);
 
     if (!p.approvePlan) {
-      this.ws.prepare(p.name, moduleDirOf(this.cfg.moduleDir!, p.template));
-      this.ws.writeVars(p.name, { ...valuesOf(mappedVariables(p)), ...(p.variables ?? {}), ...(p.secretVariables ?? {}) });
+      this.ws.prepare(p.name, this.cfg.moduleDir!, p.template);
+      this.ws.writeVars(p.name, p.template, { ...valuesOf(mappedVariables(p)), ...(p.variables ?? {}), ...(p.secretVariables ?? {}) });
       rec.template = p.template;
       rec.secretNames = [...new Set([...Object.keys(p.secretVariables ?? {}), ...Object.keys(p.variables ?? {}).filter((k) => SECRET_KEY.test(k))])].sort();
       rec.groups = [...new Set([...(p.groups ?? []), ...rec.groups])];
@@ -255,7 +256,7 @@ export class TerraformPlugin extends BasePlugin {
       const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
       if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'init');
       // A new plan replaces the pending one, whatever comes of it.
-      this.ws.dropPlan(p.name);
+      this.ws.dropPlan(p.name, p.template);
       rec.plan = undefined;
       const plan = await this.cli(['plan', '-json', '-input=false', `-out=${PLAN_FILE}`, `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`, '-detailed-exitcode', `-var-file=${VARS_FILE}`], dir, ctx, io);
       if (plan.aborted || (plan.exitCode !== 0 && plan.exitCode !== 2)) return this.failed(target, rec, plan, io.report, ctx, 'plan');
@@ -278,7 +279,7 @@ export class TerraformPlugin extends BasePlugin {
     const applied = rec.plan;
     const apply = await this.cli(['apply', '-json', '-input=false', `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`, PLAN_FILE], dir, ctx, io);
     // A saved plan is used once: applied, failed or stale, it cannot be applied again.
-    this.ws.dropPlan(p.name);
+    this.ws.dropPlan(p.name, p.template);
     rec.plan = undefined;
     const ok = !apply.aborted && apply.exitCode === 0;
     await this.readBack(rec, ctx, p.groups ?? [], io).catch((err) => {
@@ -302,7 +303,7 @@ export class TerraformPlugin extends BasePlugin {
     if (changed) {
       rec.status = 'failed';
       // What is left in the state stays a node, so a decommission can destroy it.
-      rec.registered = this.ws.hasState(rec.name);
+      rec.registered = this.ws.hasState(rec.name, rec.template);
     }
     rec.detail = `${step} ${r.aborted ? abortStatus(ctx.signal) : 'failed'}: ${error.message}`.slice(0, 2000);
     this.save(rec);
@@ -359,7 +360,7 @@ export class TerraformPlugin extends BasePlugin {
       return { target, status: 'succeeded', exitCode: 0, value: this.resource(rec) };
     }
     const io = this.io(target, ctx, mask);
-    const dir = this.ws.dir(rec.name);
+    const dir = this.ws.workdir(rec.name, rec.template);
     this.destroying.add(rec.name);
     try {
       const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
@@ -369,12 +370,12 @@ export class TerraformPlugin extends BasePlugin {
       if (existsSync(join(dir, VARS_FILE))) args.push(`-var-file=${VARS_FILE}`);
       for (const r of p.resources ?? []) args.push(`-target=${r}`);
       const r = await this.cli(args, dir, ctx, io);
-      this.ws.dropPlan(rec.name);
+      this.ws.dropPlan(rec.name, rec.template);
       rec.plan = undefined;
       if (r.aborted || r.exitCode !== 0) return this.failed(target, rec, r, io.report, ctx, 'destroy');
       // Terraform destroys nothing, successfully, for a -target that names nothing in the state.
       const unmatched = unmatchedTargets(p.resources ?? [], [...io.report.planned.filter((c) => c.action === 'delete').map((c) => c.address), ...io.report.completed]);
-      const left = this.ws.hasState(rec.name);
+      const left = this.ws.hasState(rec.name, rec.template);
       if (left) {
         await this.readBack(rec, ctx, []).catch(() => undefined);
         rec.detail = `destroyed ${(p.resources ?? []).join(', ')}; other resources remain`;
@@ -388,7 +389,7 @@ export class TerraformPlugin extends BasePlugin {
       }
       this.save(rec);
       // Nothing is left to destroy: the variables (secrets among them) are not needed any more.
-      if (!left) this.ws.dropVars(rec.name);
+      if (!left) this.ws.dropVars(rec.name, rec.template);
       const changed = io.report.completed.length > 0 || !left ? { journalNodes: [rec.node] } : {};
       if (unmatched.length) {
         const e = new Errors.ExecutionFailed(`no resource in the state of '${rec.name}' matched ${unmatched.map((u) => `'${u}'`).join(', ')} (resources: a resource address such as terraform_data.vm or module.net)${io.report.completed.length ? `; destroyed: ${io.report.completed.join(', ')}` : '; nothing was destroyed'}.`);
@@ -432,7 +433,7 @@ export class TerraformPlugin extends BasePlugin {
 
   /** Outputs and state of a working copy into its record (node name, address, attributes, main resource). */
   private async readBack(rec: ResourceRecord, ctx: ExecutionContext, requestGroups: string[], io?: Emit): Promise<void> {
-    const { outputs, resources } = await this.readState(rec.name, ctx);
+    const { outputs, resources } = await this.readState(rec, ctx);
     const { nameMismatch, ...node } = nodeFromOutputs(this.cfg, outputs, rec.name, [...new Set([...requestGroups, ...rec.groups])]);
     Object.assign(rec, node);
     if (nameMismatch !== undefined && io) {
@@ -443,8 +444,8 @@ export class TerraformPlugin extends BasePlugin {
     rec.resourceType = resources[0]?.type;
   }
 
-  private async readState(name: string, ctx: ExecutionContext): Promise<{ outputs: Outputs; resources: ReturnType<typeof stateResources> }> {
-    const cwd = this.ws.dir(name);
+  private async readState(rec: ResourceRecord, ctx: ExecutionContext): Promise<{ outputs: Outputs; resources: ReturnType<typeof stateResources> }> {
+    const cwd = this.ws.workdir(rec.name, rec.template);
     return this.breaker.call(async () => {
       const signal = AbortSignal.any([AbortSignal.timeout(this.cfg.queryTimeoutSeconds * 1000), ...(ctx.executionId ? [] : [ctx.signal])]);
       const out = await runCli(this.cfg, ['output', '-json', '-no-color'], { signal, cwd, collect: true });
@@ -458,7 +459,7 @@ export class TerraformPlugin extends BasePlugin {
 
   /** provision.status: the record, with outputs and state read again when the working copy has a state. */
   private async refreshed(rec: ResourceRecord, ctx: ExecutionContext): Promise<Resource> {
-    if (rec.status !== 'destroyed' && existsSync(join(this.ws.dir(rec.name), 'terraform.tfstate'))) {
+    if (rec.status !== 'destroyed' && existsSync(join(this.ws.workdir(rec.name, rec.template), 'terraform.tfstate'))) {
       await this.readBack(rec, ctx, []);
       rec.attributes = this.maskOf(rec)(rec.attributes);
     }
@@ -475,7 +476,7 @@ export class TerraformPlugin extends BasePlugin {
    * variables file, replaced by `***` wherever they appear (src/observability/secret-scrubber.ts secretMask).
    */
   private maskOf(rec: ResourceRecord): Mask {
-    const vars = this.ws.readVars(rec.name);
+    const vars = this.ws.readVars(rec.name, rec.template);
     const names = new Set(rec.secretNames ?? []);
     const values: string[] = [];
     const take = (v: unknown): void => {

@@ -1,13 +1,17 @@
 /**
- * Working copies: one per provisioned resource, `<dataDir>/terraform/<name>/`, a copy of the module the
- * request's template names, with its own state (`terraform.tfstate`), its variables (`capstan.tfvars.json`,
- * mode 0600: they may hold secrets, as the state itself does), a pending saved plan (`capstan.tfplan`) and
- * the plugin's record of the resource (`capstan.json`). Records survive restarts: they are the plugin's
- * inventory and what provision.status / decommission.status answer from.
+ * Working copies: one per provisioned resource, `<dataDir>/terraform/<name>/`. It holds the plugin's record of
+ * the resource (`capstan.json`) and, under `module/`, a copy of what the request's template needs from the
+ * module directory at the same relative places: the template's directory and every local module source it
+ * reaches (`../shared/net`, local-modules.ts), so relative sources resolve as they do in the module directory.
+ * Terraform runs in `module/<template>/`, which keeps the resource's own state (`terraform.tfstate`), its
+ * variables (`capstan.tfvars.json`, mode 0600: they may hold secrets, as the state itself does) and a pending
+ * saved plan (`capstan.tfplan`). Records survive restarts: they are the plugin's inventory and what
+ * provision.status / decommission.status answer from.
  */
 import { randomBytes } from 'node:crypto';
 import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, normalize } from 'node:path';
+import { localModuleDirs } from './local-modules.js';
 import type { ChangeSummary, PlannedChange } from './events.js';
 
 /** A resource name as provision.create accepts it (a host name): never `..`, `/` or a leading dot. */
@@ -16,6 +20,10 @@ export const RESOURCE_NAME = /^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0
 export const VARS_FILE = 'capstan.tfvars.json';
 export const PLAN_FILE = 'capstan.tfplan';
 const RECORD_FILE = 'capstan.json';
+/** The copy of the module directory's needed parts, inside a working copy. */
+const MIRROR = 'module';
+/** Where Terraform's files and ours wait while the mirror is refilled (a crash in between leaves them here). */
+const HELD = '.held';
 /** Terraform's dependency lock file: the module's own, copied at each plan (init may add to the working copy's). */
 const LOCK_FILE = '.terraform.lock.hcl';
 
@@ -68,37 +76,69 @@ export class Workspaces {
     return join(this.root, name);
   }
 
-  /** (Re)fills the working copy from the module: configuration replaced, state and our files kept. */
-  prepare(name: string, moduleDir: string): string {
-    const dir = this.dir(name);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const f of readdirSync(dir)) if (!KEPT.has(f)) rmSync(join(dir, f), { recursive: true, force: true });
-    for (const f of readdirSync(moduleDir)) {
-      if (KEPT.has(f)) continue;
-      cpSync(join(moduleDir, f), join(dir, f), { recursive: true });
-    }
-    // The module's dependency lock file pins its providers: init must install those, not pick new ones.
-    if (existsSync(join(moduleDir, LOCK_FILE))) cpSync(join(moduleDir, LOCK_FILE), join(dir, LOCK_FILE));
-    return dir;
+  /** The directory Terraform runs in for this resource: the template's place inside the mirror. */
+  workdir(name: string, template: string): string {
+    return join(this.dir(name), MIRROR, normalize(template));
   }
 
-  writeVars(name: string, vars: Record<string, unknown>): void {
-    const file = join(this.dir(name), VARS_FILE);
+  /**
+   * (Re)fills the working copy from the module directory: the mirror's configuration replaced, state and our
+   * files kept (moved aside while the mirror is rebuilt). Returns the directory Terraform runs in.
+   */
+  prepare(name: string, moduleRoot: string, template: string): string {
+    const work = this.workdir(name, template);
+    const held = join(this.dir(name), HELD);
+    this.restore(name, template);
+    mkdirSync(held, { recursive: true, mode: 0o700 });
+    if (existsSync(work)) for (const f of readdirSync(work)) if (KEPT.has(f)) renameSync(join(work, f), join(held, f));
+    const mirror = join(this.dir(name), MIRROR);
+    rmSync(mirror, { recursive: true, force: true });
+    for (const rel of localModuleDirs(moduleRoot, template).dirs) {
+      const from = join(moduleRoot, rel);
+      // Never a state, a .terraform or our files of someone's run in the module directory itself.
+      cpSync(from, join(mirror, rel), { recursive: true, filter: (src) => src === from || !(KEPT.has(basename(src)) || basename(src) === '.git') });
+    }
+    this.restore(name, template);
+    // The module's dependency lock file pins its providers: init must install those, not pick new ones.
+    const lock = join(moduleRoot, normalize(template), LOCK_FILE);
+    if (existsSync(lock)) cpSync(lock, join(work, LOCK_FILE));
+    return work;
+  }
+
+  /**
+   * Puts Terraform's files and ours where Terraform runs: those held aside by a refill that did not finish, and
+   * those of a working copy made before the mirror (its state directly in `<name>/`).
+   */
+  private restore(name: string, template: string): void {
+    const work = this.workdir(name, template);
+    for (const from of [join(this.dir(name), HELD), this.dir(name)]) {
+      if (!existsSync(from)) continue;
+      for (const f of readdirSync(from)) {
+        if (!KEPT.has(f) || f === RECORD_FILE) continue;
+        mkdirSync(work, { recursive: true, mode: 0o700 });
+        if (!existsSync(join(work, f))) renameSync(join(from, f), join(work, f));
+      }
+    }
+    rmSync(join(this.dir(name), HELD), { recursive: true, force: true });
+  }
+
+  writeVars(name: string, template: string, vars: Record<string, unknown>): void {
+    const file = join(this.workdir(name, template), VARS_FILE);
     writeFileSync(file, JSON.stringify(vars, null, 2), { mode: 0o600 });
     chmodSync(file, 0o600);
   }
 
   /** The variables of the last plan (capstan.tfvars.json), {} when there are none. */
-  readVars(name: string): Record<string, unknown> {
+  readVars(name: string, template: string): Record<string, unknown> {
     try {
-      return JSON.parse(readFileSync(join(this.dir(name), VARS_FILE), 'utf8')) as Record<string, unknown>;
+      return JSON.parse(readFileSync(join(this.workdir(name, template), VARS_FILE), 'utf8')) as Record<string, unknown>;
     } catch {
       return {};
     }
   }
 
-  hasState(name: string): boolean {
-    const f = join(this.dir(name), 'terraform.tfstate');
+  hasState(name: string, template: string): boolean {
+    const f = join(this.workdir(name, template), 'terraform.tfstate');
     if (!existsSync(f)) return false;
     try {
       const st = JSON.parse(readFileSync(f, 'utf8')) as { resources?: unknown[] };
@@ -115,6 +155,7 @@ export class Workspaces {
     if (!existsSync(f)) return undefined;
     try {
       const rec = JSON.parse(readFileSync(f, 'utf8')) as ResourceRecord;
+      this.restore(rec.name, rec.template);
       // A node is named as its resource (inventory.ts nodeFromOutputs), records written before that included.
       return { ...rec, node: rec.name };
     } catch {
@@ -137,12 +178,12 @@ export class Workspaces {
   }
 
 
-  dropVars(name: string): void {
-    rmSync(join(this.dir(name), VARS_FILE), { force: true });
+  dropVars(name: string, template: string): void {
+    rmSync(join(this.workdir(name, template), VARS_FILE), { force: true });
   }
 
-  dropPlan(name: string): void {
-    rmSync(join(this.dir(name), PLAN_FILE), { force: true });
+  dropPlan(name: string, template: string): void {
+    rmSync(join(this.workdir(name, template), PLAN_FILE), { force: true });
   }
 }
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { buildTestApp } from '../../../../test/helper.js';
-import { HAVE_FAKE, lines, MODULES as MODULES_DIR, output, overrides, run, submit, teardownOf } from './fixtures/helpers.js';
+import { HAVE_FAKE, lines, MODULES as MODULES_DIR, output, workdir, overrides, run, submit, teardownOf } from './fixtures/helpers.js';
 
 if (!HAVE_FAKE) t.plan(0, 'the fake terraform CLI (test/fixtures/bin/terraform) is not here');
 
@@ -55,7 +55,7 @@ t.test('two resources: create, inventory, journal, status, deregister, destroy',
     t.ok(out.includes('Apply complete! Resources: 2 added, 0 changed, 0 destroyed.'));
     t.notOk(JSON.stringify(await output(app, id)).includes(`key-of-${name}`), 'the secret variable never reaches the output');
     t.equal((await app.inject({ url: `/api/v1/executions/${id}` })).json().params.secretVariables.root_key, '***');
-    const vars = join(dataDir, 'terraform', name, 'capstan.tfvars.json');
+    const vars = join(workdir(dataDir, name), 'capstan.tfvars.json');
     t.equal(readFileSync(vars, 'utf8').includes(`key-of-${name}`), true);
     results.push(result);
   }
@@ -95,7 +95,7 @@ t.test('two resources: create, inventory, journal, status, deregister, destroy',
   t.ok(lines(await output(app, destroy.id), 'stdout').includes('Destroy complete! Resources: 2 destroyed.'));
   t.same((await app.inject({ url: '/api/v1/inventory?group=web' })).json().items.map((n: any) => n.name), [], 'both left the inventory');
   t.match((await app.inject({ url: '/api/v1/provisioning/decommission/web1' })).json(), { status: 'decommissioned' });
-  t.notOk(existsSync(join(dataDir, 'terraform', 'web1', 'capstan.tfvars.json')), 'its variables (secrets) are gone with it');
+  t.notOk(existsSync(join(workdir(dataDir, 'web1'), 'capstan.tfvars.json')), 'its variables (secrets) are gone with it');
   const after = (await app.inject({ url: '/api/v1/journal?node=web1' })).json();
   t.same((after.items ?? after.entries).filter((e: any) => e.kind === 'provisioning').map((e: any) => e.data.capability), ['decommission.execute', 'provision.create']);
 });
@@ -140,7 +140,7 @@ t.test('a failed apply leaves a partial state, reported and destroyable', async 
   t.match(result.value, { status: 'failed', name: 'web4' });
   const err = lines(await output(app, id), 'stderr');
   t.ok(err.some((l) => /^error: local-exec provisioner error \(terraform_data.dns/.test(l)), 'the diagnostic on stderr');
-  const state = JSON.parse(readFileSync(join(dataDir, 'terraform', 'web4', 'terraform.tfstate'), 'utf8'));
+  const state = JSON.parse(readFileSync(join(workdir(dataDir, 'web4'), 'terraform.tfstate'), 'utf8'));
   t.same(state.resources.map((r: any) => r.name).sort(), ['dns', 'vm'], 'vm created; dns created but tainted');
   t.match((await app.inject({ url: '/api/v1/provisioning/decommission/web4' })).json(), { status: 'failed' });
   const destroy = await run(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', ['web4']);
@@ -165,7 +165,7 @@ t.test('a node is named as its resource: a name output never makes one node stan
   const d = await run(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', ['beta']);
   t.equal(d.exec.status, 'succeeded');
   t.match(d.result.value, { name: 'beta', node: 'beta', status: 'destroyed' });
-  t.equal(existsSync(join(dataDir, 'terraform', 'alpha', 'terraform.tfstate')) && JSON.parse(readFileSync(join(dataDir, 'terraform', 'alpha', 'terraform.tfstate'), 'utf8')).resources.length, 2, 'alpha untouched');
+  t.equal(existsSync(join(workdir(dataDir, 'alpha'), 'terraform.tfstate')) && JSON.parse(readFileSync(join(workdir(dataDir, 'alpha'), 'terraform.tfstate'), 'utf8')).resources.length, 2, 'alpha untouched');
   t.same(await names(), ['alpha', 'delta']);
   for (const node of ['alpha', 'delta']) {
     t.equal((await run(app, { action: 'destroy' }, '/api/v1/provisioning/decommission', [node])).result.value.name, node, `${node} destroyed as itself`);
@@ -254,7 +254,7 @@ t.test('a targeted destroy whose target names nothing in the state fails, saying
   const mixed = await run(app, { action: 'destroy', resources: ['terraform_data.dns', 'terraform_data.nope'] }, '/api/v1/provisioning/decommission', ['w8']);
   t.equal(mixed.exec.status, 'failed', 'one target of two matched nothing');
   t.match(mixed.result.error.detail, /matched 'terraform_data\.nope'.*destroyed: terraform_data\.dns/);
-  const state = JSON.parse(readFileSync(join(dataDir, 'terraform', 'w8', 'terraform.tfstate'), 'utf8'));
+  const state = JSON.parse(readFileSync(join(workdir(dataDir, 'w8'), 'terraform.tfstate'), 'utf8'));
   t.same(state.resources.map((r: any) => r.name), ['vm'], 'the one that matched was destroyed');
   const ok = await run(app, { action: 'destroy', resources: ['terraform_data.vm'] }, '/api/v1/provisioning/decommission', ['w8']);
   t.equal(ok.exec.status, 'succeeded');
@@ -317,4 +317,21 @@ t.test('size, network, tags go to the module variables that take them, else a 40
   t.same(off.json().errors.map((e: any) => e.pointer), ['/params/action']);
   const dereg = await submit(app, { action: 'deregister', resources: ['terraform_data.vm'] }, '/api/v1/provisioning/decommission', ['s1']);
   t.same(dereg.json().errors.map((e: any) => e.pointer), ['/params/resources']);
+});
+
+t.test('a local module source outside the template (../shared-net) is found: the working copy mirrors the module directory', async (t) => {
+  const dataDir = t.testdir();
+  const app = await buildTestApp(teardownOf(t), { dataDir, ...overrides() });
+  const escapes = await submit(app, { name: 'm0', template: 'escapes' });
+  t.equal(escapes.statusCode, 400, 'a source outside the module directory is a 400');
+  t.match(escapes.json().errors, [{ pointer: '/params/template', message: /'..\/..\/..\/outside' in 'escapes\/main.tf.json' is outside the module directory/ }]);
+
+  const { exec, id } = await run(app, { name: 'm1', template: 'networked', autoApprove: true, variables: { name: 'm1' } });
+  const out = lines(await output(app, id), 'stdout');
+  t.ok(out.includes('- net in ../shared-net'), 'init found the module where the template says');
+  t.notOk(out.some((l) => /Unreadable module directory/.test(l)));
+  t.ok(existsSync(join(workdir(dataDir, 'm1', 'networked'), '../shared-net/main.tf.json')));
+  // The fake CLI evaluates no child module (test/fixtures/terraform/README.md): its plan stops there, saying so.
+  t.equal(exec.status, 'failed');
+  t.ok(JSON.stringify(await output(app, id)).includes('evaluates no child module'));
 });

@@ -10,7 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { execa } from 'execa';
 import t from 'tap';
 import { buildTestApp, waitForExecution } from '../../../../test/helper.js';
-import { FAKE_TERRAFORM, FAKE_TOFU, HAVE_FAKE, lines, output, overrides, run, submit, teardownOf } from './fixtures/helpers.js';
+import { FAKE_TERRAFORM, FAKE_TOFU, HAVE_FAKE, lines, output, overrides, run, submit, teardownOf, workdir } from './fixtures/helpers.js';
 
 if (!HAVE_FAKE) t.plan(0, 'the fake terraform CLI (test/fixtures/bin/terraform) is not here');
 
@@ -38,7 +38,7 @@ t.test('cancel mid-apply: SIGINT first, the CLI stops and writes its state, the 
   t.equal(exec.status, 'canceled');
   t.match(exec.results[0], { target: 'localhost', status: 'canceled', exitCode: 1, error: { detail: /interrupted \(SIGINT\) and stopped/ } });
   t.ok(lines(await output(app, id), 'stdout').some((l) => /Interrupt received/.test(l)), 'Terraform said it got the interrupt');
-  const wc = join(dataDir, 'terraform', 'web5');
+  const wc = workdir(dataDir, 'web5');
   t.notOk(existsSync(join(wc, '.terraform.tfstate.lock.info')), 'the state lock was released');
   t.ok(existsSync(join(wc, 'terraform.tfstate')), 'the state was written');
   t.match((await app.inject({ url: '/api/v1/provisioning/decommission/web5' })).json(), { status: 'failed' });
@@ -65,7 +65,7 @@ t.test('a state lock held elsewhere is reported after -lock-timeout, not waited 
   const dataDir = t.testdir();
   const app = await buildTestApp(teardownOf(t), { dataDir, ...overrides() });
   t.equal((await run(app, { name: 'web6', template: 'vm', autoApprove: true, variables: { name: 'web6' } })).exec.status, 'succeeded');
-  const wc = join(dataDir, 'terraform', 'web6');
+  const wc = workdir(dataDir, 'web6');
   // Held by this (living) process, as another terraform run would hold it.
   writeFileSync(join(wc, '.terraform.tfstate.lock.info'), JSON.stringify({
     ID: '11111111-2222-3333-4444-555555555555', Operation: 'OperationTypeApply', Info: '', Who: 'someone@elsewhere', Version: '1.15.9', Created: new Date().toISOString(), Path: 'terraform.tfstate',
@@ -105,7 +105,7 @@ t.test('a saved plan made stale outside is refused by the CLI and reported', asy
   const dataDir = t.testdir();
   const app = await buildTestApp(teardownOf(t), { dataDir, ...overrides() });
   const planned = await run(app, { name: 'web9', template: 'vm', variables: { name: 'web9' } });
-  const wc = join(dataDir, 'terraform', 'web9');
+  const wc = workdir(dataDir, 'web9');
   // Someone applies in the working copy behind Capstan's back.
   const outside = await execa(FAKE_TERRAFORM, ['apply', '-json', '-auto-approve', '-input=false', '-var-file=capstan.tfvars.json'], { cwd: wc, reject: false });
   t.equal(outside.exitCode, 0);
@@ -165,6 +165,6 @@ t.test('decommission.status from what exists: a plan only, an init canceled, a d
   t.match(await dstatus('d1'), { status: 'active' }, 'a destroy canceled in its init changed nothing');
   // The run itself is in the node's journal (every run on a node is, core's rule), as a canceled decommission.
   t.same(await journal('d1'), ['decommission.execute', 'provision.create']);
-  const state = JSON.parse(readFileSync(join(dataDir, 'data', 'terraform', 'd1', 'terraform.tfstate'), 'utf8'));
+  const state = JSON.parse(readFileSync(join(workdir(join(dataDir, 'data'), 'd1'), 'terraform.tfstate'), 'utf8'));
   t.equal(state.resources.length, 2);
 });

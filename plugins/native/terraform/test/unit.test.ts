@@ -2,13 +2,14 @@
  * Unit tests of the terraform plugin's parsers on recorded streams (fixtures/README.md names their source:
  * terraform-json.md §6) and of the module variable checks: nothing runs a CLI here.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { SECRET_KEY_NAMES } from '../../../../src/capabilities/sensitive.js';
 import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources } from '../events.js';
 import { nodeFromOutputs, snapshotOf } from '../inventory.js';
 import { Workspaces } from '../workspace.js';
+import { localModuleDirs, localSources } from '../local-modules.js';
 import { cliEnv } from '../cli.js';
 import { hclVariables, jsonVariables, readVariables, suppliedVariables, templateIssue, typeProblem, variableIssues } from '../module.js';
 import { TerraformConfigSchema, type TerraformConfig } from '../config.js';
@@ -287,13 +288,68 @@ t.test("a working copy: the module's files and its dependency lock file; state a
     data: {},
   });
   const ws = new Workspaces(join(root, 'data'));
-  const dir = ws.prepare('web1', join(root, 'mod'));
+  const dir = ws.prepare('web1', root, 'mod');
+  t.equal(dir, ws.workdir('web1', 'mod'));
   t.equal(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), '# pinned v1\n', 'the lock file is copied');
   t.ok(existsSync(join(dir, 'sub', 'x.tf')));
   t.notOk(existsSync(join(dir, 'terraform.tfstate')), "a module's own state is never copied");
   writeFileSync(join(dir, 'terraform.tfstate'), '{"resources":[{}]}');
+  writeFileSync(join(dir, 'capstan.tfvars.json'), '{"a":"1"}');
   writeFileSync(join(root, 'mod', '.terraform.lock.hcl'), '# pinned v2\n');
-  ws.prepare('web1', join(root, 'mod'));
+  rmSync(join(root, 'mod', 'sub'), { recursive: true });
+  ws.prepare('web1', root, 'mod');
   t.equal(readFileSync(join(dir, '.terraform.lock.hcl'), 'utf8'), '# pinned v2\n', 'the module’s pins win at each plan');
-  t.ok(ws.hasState('web1'), 'the state is kept');
+  t.notOk(existsSync(join(dir, 'sub')), 'configuration removed from the module leaves the copy');
+  t.ok(ws.hasState('web1', 'mod'), 'the state is kept');
+  t.same(ws.readVars('web1', 'mod'), { a: '1' }, 'our files are kept');
+});
+
+t.test('local module sources: copied at the same relative places, never from outside the module directory', async (t) => {
+  const root = t.testdir({
+    modules: {
+      env: { prod: { web: {
+        'main.tf': '# module "old" { source = "../../../gone" }\nmodule "net" {\n  source = "../../../shared/net"\n}\nmodule "dns" { source = "./dns" }\nmodule "reg" { source = "hashicorp/consul/aws" }\n',
+        dns: { 'main.tf': '' },
+      } } },
+      shared: {
+        net: { 'main.tf.json': JSON.stringify({ module: { sub: [{ source: '../sub' }] } }), '.terraform': { 'big': 'x' } },
+        sub: { 'main.tf': 'resource "null_resource" "x" {}\n' },
+        unrelated: { 'main.tf': '' },
+      },
+      escape: { 'main.tf': 'module "x" {\n  source = "../../elsewhere"\n}\n' },
+      missing: { 'main.tf': 'module "x" {\n  source = "./nope"\n}\n' },
+    },
+    data: {},
+  });
+  const mods = join(root, 'modules');
+  t.same(localModuleDirs(mods, 'env/prod/web'), { dirs: ['env/prod/web', 'shared/net', 'env/prod/web/dns', 'shared/sub'] }, 'followed from module to module; comments and registry sources ignored');
+  t.match(localModuleDirs(mods, 'escape').issue, /'..\/..\/elsewhere' in 'escape\/main.tf' is outside the module directory/);
+  t.match(localModuleDirs(mods, 'missing').issue, /'.\/nope' in 'missing\/main.tf' is not a directory/);
+  t.same(localSources(join(mods, 'shared', 'net')), [{ file: 'main.tf.json', source: '../sub' }], 'JSON syntax, list form');
+
+  const ws = new Workspaces(join(root, 'data'));
+  const work = ws.prepare('web1', mods, 'env/prod/web');
+  t.ok(existsSync(join(work, '../../../shared/net/main.tf.json')), '../../../shared/net resolves from the working directory');
+  t.ok(existsSync(join(work, '../../../shared/sub/main.tf')));
+  t.ok(existsSync(join(work, 'dns', 'main.tf')));
+  t.notOk(existsSync(join(work, '../../../shared/unrelated')), 'what the template does not reach is not copied');
+  t.notOk(existsSync(join(work, '../../../shared/net/.terraform')), "a module's .terraform is never copied");
+});
+
+t.test('a working copy from before the mirror keeps its state; files held aside by a crashed refill come back', async (t) => {
+  const root = t.testdir({ mods: { vm: { 'main.tf': '' } }, data: { terraform: { old1: {
+    'capstan.json': JSON.stringify({ name: 'old1', template: 'vm', status: 'running', registered: true, node: 'old1', groups: [], attributes: {}, createdAt: 'x', updatedAt: 'x' }),
+    'terraform.tfstate': '{"resources":[{}]}', 'capstan.tfvars.json': '{}', 'main.tf': '',
+  }, held1: {
+    'capstan.json': JSON.stringify({ name: 'held1', template: 'vm', status: 'running', registered: true, node: 'held1', groups: [], attributes: {}, createdAt: 'x', updatedAt: 'x' }),
+    '.held': { 'terraform.tfstate': '{"resources":[{}]}' },
+  } } } });
+  const ws = new Workspaces(join(root, 'data'));
+  t.ok(ws.read('old1'));
+  t.ok(ws.hasState('old1', 'vm'), 'the state moved to where Terraform now runs');
+  t.notOk(existsSync(join(ws.dir('old1'), 'terraform.tfstate')));
+  t.ok(existsSync(join(ws.dir('old1'), 'capstan.json')), 'the record stays');
+  t.ok(ws.read('held1'));
+  t.ok(ws.hasState('held1', 'vm'));
+  t.notOk(existsSync(join(ws.dir('held1'), '.held')));
 });
