@@ -88,6 +88,11 @@ export class CapabilityRegistry {
     this.watchers.push(fn);
   }
 
+  /** The contract named, undefined when there is none (a stored run's capability this version lacks). */
+  findContract(name: string): CapabilityContract | undefined {
+    return this.contracts.get(name);
+  }
+
   contract(name: string): CapabilityContract {
     const c = this.contracts.get(name);
     if (!c) throw new Errors.CapabilityUnknown(`No capability named '${name}' exists.`, { extra: { capability: name } });

@@ -196,7 +196,7 @@ export class ExecutionService {
         this.finish(row, 'interrupted', reason, this.d.store.targetResults(row.id));
         interrupted++;
       } else {
-        const risk = this.d.registry.contractsList().find((c) => c.name === row.capability)?.riskLevel;
+        const risk = this.d.registry.findContract(row.capability)?.riskLevel;
         this.enqueue(row, risk !== 'read', true);
         requeued++;
       }
@@ -293,7 +293,7 @@ export class ExecutionService {
   private enqueue(row: ExecutionRow, mutating: boolean, force = false): void {
     // Logged first: the queue may start the run at once.
     this.d.observer?.queued(row, force);
-    const contract = this.d.registry.contractsList().find((c) => c.name === row.capability);
+    const contract = this.d.registry.findContract(row.capability);
     const locks = contract?.lockKeys?.(row.params as Record<string, unknown>, row.nodes);
     this.d.queue.enqueue({ id: row.id, nodes: row.nodes, mutating, ...(locks?.length ? { locks } : {}), run: () => this.run(row.id) }, force);
   }

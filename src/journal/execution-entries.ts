@@ -25,27 +25,22 @@ export function runEntries(row: ExecutionRow, status: string, outcomes: TargetOu
   const own = new Set(row.nodes);
   const extra = new Map<string, TargetOutcome>();
   for (const o of outcomes) for (const n of o.journalNodes ?? []) if (!own.has(n) && !extra.has(n)) extra.set(n, o);
-  const entries: Omit<JournalRow, 'id'>[] = row.nodes.map((node) => {
-    const o = byTarget.get(node);
-    const detail = o ? ` (${o.status}${o.exitCode !== null && o.exitCode !== undefined ? `, exit ${o.exitCode}` : ''})` : '';
-    return {
-      node, at: finishedAt, kind: runKind(row.capability), executionId: row.id, principal: row.principal,
-      summary: `${row.capability} ${status}${detail} by ${row.principal}`,
-      data: {
-        capability: row.capability, status, targetStatus: o?.status ?? null, exitCode: o?.exitCode ?? null,
-        ...(o?.changed !== undefined ? { changed: o.changed } : {}), ...(o?.error ? { error: o.error } : {}),
-      },
-      links: { execution: `/api/v1/executions/${row.id}` },
-    };
-  });
-  for (const [node, o] of extra) {
-    const detail = ` (${o.status}${o.exitCode !== null && o.exitCode !== undefined ? `, exit ${o.exitCode}` : ''})`;
-    entries.push({
-      node, at: finishedAt, kind: runKind(row.capability), executionId: row.id, principal: row.principal,
-      summary: `${row.capability} ${status}${detail} by ${row.principal}, run on ${o.target}`,
-      data: { capability: row.capability, status, targetStatus: o.status, exitCode: o.exitCode ?? null, via: o.target, ...(o.error ? { error: o.error } : {}) },
-      links: { execution: `/api/v1/executions/${row.id}` },
-    });
-  }
-  return entries;
+  return [
+    ...row.nodes.map((node) => entryFor(row, status, finishedAt, node, byTarget.get(node))),
+    ...[...extra].map(([node, o]) => entryFor(row, status, finishedAt, node, o, o.target)),
+  ];
+}
+
+/** One node's entry; `via`: the target the run ran on, for a node it created or removed. */
+function entryFor(row: ExecutionRow, status: string, finishedAt: string, node: string, o: TargetOutcome | undefined, via?: string): Omit<JournalRow, 'id'> {
+  const detail = o ? ` (${o.status}${o.exitCode !== null && o.exitCode !== undefined ? `, exit ${o.exitCode}` : ''})` : '';
+  return {
+    node, at: finishedAt, kind: runKind(row.capability), executionId: row.id, principal: row.principal,
+    summary: `${row.capability} ${status}${detail} by ${row.principal}${via ? `, run on ${via}` : ''}`,
+    data: {
+      capability: row.capability, status, targetStatus: o?.status ?? null, exitCode: o?.exitCode ?? null,
+      ...(o?.changed !== undefined ? { changed: o.changed } : {}), ...(via ? { via } : {}), ...(o?.error ? { error: o.error } : {}),
+    },
+    links: { execution: `/api/v1/executions/${row.id}` },
+  };
 }

@@ -5,12 +5,12 @@
  * the same places relative to the template. Read from the configuration files without running anything:
  * `*.tf` (comments blanked) and `*.tf.json` (`{"module": {"net": {"source": ...}}}`, also the list forms).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, posix } from 'node:path';
-import { stripComments } from './module.js';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { join, posix, sep } from 'node:path';
+import { hclBlocks } from './module.js';
 
-/** `source = "./x"` or `source = "../x"` in HCL (the string forms Terraform takes as a local path). */
-const HCL_LOCAL_SOURCE = /\bsource\s*=\s*"(\.\.?\/[^"]*|\.\.?)"/g;
+/** A source Terraform takes as a local path: `./x`, `../x` (and `.`, `..`). */
+const LOCAL = /^\.\.?(\/|$)/;
 
 export interface LocalModules {
   /** Directories to copy, relative to the module directory (posix separators), the template first. */
@@ -30,9 +30,13 @@ export function localSources(dir: string): { file: string; source: string }[] {
       } catch {
         continue; // readVariables reports a file that is not JSON
       }
-      for (const source of jsonModuleSources(doc)) if (/^\.\.?(\/|$)/.test(source)) out.push({ file: f, source });
+      for (const source of jsonModuleSources(doc)) if (LOCAL.test(source)) out.push({ file: f, source });
     } else if (f.endsWith('.tf')) {
-      for (const m of stripComments(readFileSync(join(dir, f), 'utf8')).matchAll(HCL_LOCAL_SOURCE)) out.push({ file: f, source: m[1] });
+      // Only a module block's own `source` (a provisioner "file" has one too, naming a file).
+      for (const b of hclBlocks(readFileSync(join(dir, f), 'utf8'), 'module')) {
+        const source = /^"([^"]*)"$/.exec(b.attr('source') ?? '')?.[1];
+        if (source !== undefined && LOCAL.test(source)) out.push({ file: f, source });
+      }
     }
   }
   return out;
@@ -61,8 +65,21 @@ function jsonModuleSources(doc: unknown): string[] {
 export function localModuleDirs(moduleRoot: string, template: string): LocalModules {
   const start = posix.normalize(template.replaceAll('\\', '/'));
   const dirs = [start];
+  try {
+    return walk(moduleRoot, dirs);
+  } catch (err) {
+    // An unreadable file or directory of the module: said, never a 500.
+    return { dirs, issue: `the module could not be read: ${(err as Error).message.replaceAll(moduleRoot, '<moduleDir>')}` };
+  }
+}
+
+function walk(moduleRoot: string, dirs: string[]): LocalModules {
+  const realRoot = realpathSync(moduleRoot);
+  const inside = (p: string) => p === realRoot || p.startsWith(realRoot + sep);
   for (let i = 0; i < dirs.length; i++) {
     const rel = dirs[i];
+    // A symlink may lead out of the module directory: what is copied must really be under it.
+    if (!inside(realpathSync(join(moduleRoot, rel)))) return { dirs, issue: `'${rel}' leads outside the module directory through a symbolic link` };
     for (const { file, source } of localSources(join(moduleRoot, rel))) {
       const target = posix.normalize(posix.join(rel, source));
       const where = `${posix.join(rel, file)}`;

@@ -70,27 +70,48 @@ function unwrapTemplate(t: string): string {
   return (m ? m[1] : t).trim();
 }
 
-/** Declarations of simple HCL: each `variable "name" { ... }` block, braces balanced, strings and comments skipped. */
-export function hclVariables(source: string): VariableDecl[] {
+/** One HCL block: its labels (`variable "x"` -> ['x']), its body, and the body's own attributes (`attr`). */
+export interface HclBlock {
+  labels: string[];
+  body: string;
+  /** An attribute of the block itself (never of a nested block), its value as written on its line. */
+  attr: (key: string) => string | undefined;
+}
+
+/**
+ * The top-level blocks of a type in simple HCL (`variable "x" { ... }`, `terraform { ... }`), braces balanced,
+ * strings and comments skipped; a block inside a returned one is not returned again.
+ */
+export function hclBlocks(source: string, type: string): HclBlock[] {
   const text = stripComments(source);
-  const out: VariableDecl[] = [];
-  const head = /(^|\n)\s*variable\s+"([^"]+)"\s*\{/g;
+  const out: HclBlock[] = [];
+  const head = new RegExp(`(^|\\n)[ \\t]*${type}((?:[ \\t]+"[^"\\n]*")*)[ \\t]*\\{`, 'g');
   for (let m = head.exec(text); m; m = head.exec(text)) {
     const start = head.lastIndex;
     const end = closingBrace(text, start);
     // Only the block's own attributes: what nested blocks (validation { ... }) and multi-line values
     // (type = object({ default = string })) hold is cut out first.
     const own = topLevel(text.slice(start, end));
-    const attr = (k: string) => new RegExp(`(^|\\n)\\s*${k}\\s*=\\s*([^\\n]*)`).exec(own)?.[2]?.trim();
-    const type = attr('type');
-    const description = attr('description');
     out.push({
-      name: m[2], required: attr('default') === undefined, sensitive: attr('sensitive') === 'true', nullable: attr('nullable') !== 'false',
-      ...(type ? { type: fullValue(text.slice(start, end), 'type') ?? type } : {}), ...(description ? { description: description.replace(/^"|"$/g, '') } : {}),
+      labels: [...m[2].matchAll(/"([^"]*)"/g)].map((l) => l[1]),
+      body: text.slice(start, end),
+      attr: (k) => new RegExp(`(^|\\n)\\s*${k}\\s*=\\s*([^\\n]*)`).exec(own)?.[2]?.trim(),
     });
     head.lastIndex = end;
   }
   return out;
+}
+
+/** Declarations of simple HCL: each `variable "name" { ... }` block. */
+export function hclVariables(source: string): VariableDecl[] {
+  return hclBlocks(source, 'variable').filter((b) => b.labels.length === 1).map((b) => {
+    const type = b.attr('type');
+    const description = b.attr('description');
+    return {
+      name: b.labels[0], required: b.attr('default') === undefined, sensitive: b.attr('sensitive') === 'true', nullable: b.attr('nullable') !== 'false',
+      ...(type ? { type: fullValue(b.body, 'type') ?? type } : {}), ...(description ? { description: description.replace(/^"|"$/g, '') } : {}),
+    };
+  });
 }
 
 /** The text with its comments (`#`, `//`, `/* *\/`) blanked, strings and line breaks kept. */

@@ -29,6 +29,7 @@ import type { TerraformConfig } from './config.js';
 import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources, type Outputs } from './events.js';
 import { nodeFromOutputs, snapshotOf } from './inventory.js';
 import { inputsHash, planOf, stepError, summary } from './outcome.js';
+import { stateBlockIssue } from './backend.js';
 import { localModuleDirs } from './local-modules.js';
 import { moduleDirOf, readVariables, suppliedVariables, templateIssue, variableIssues } from './module.js';
 import { newPlanId, PLAN_FILE, VARS_FILE, Workspaces, type ResourceRecord } from './workspace.js';
@@ -92,6 +93,8 @@ export class TerraformPlugin extends BasePlugin {
   private changes = 0;
   /** Resources a decommission run is destroying right now (decommission.status `decommissioning`). */
   private readonly destroying = new Set<string>();
+  /** The last init waited on when inits share a provider cache (init()). */
+  private initTurn: Promise<unknown> = Promise.resolve();
   /** The execution that last began changing each resource: a run that outlived its abort window never overwrites a newer run's record. */
   private readonly owner = new Map<string, string>();
 
@@ -99,6 +102,27 @@ export class TerraformPlugin extends BasePlugin {
     super();
     this.ws = new Workspaces(dataDir);
     this.breaker = helpers.createCircuitBreaker(PLUGIN_ID, { failureThreshold: 5, resetMs: 30_000 });
+    this.reconcile();
+  }
+
+  /**
+   * Records of applies and destroys the server stopped in the middle of (no run of this process is in
+   * flight yet): what exists is what the state file says, the resource is `failed` with the reason, and a
+   * node is registered while its state holds resources, so it can be destroyed.
+   */
+  private reconcile(): void {
+    for (const rec of this.ws.all()) {
+      if (!rec.inFlight) continue;
+      const { step, executionId } = rec.inFlight;
+      rec.inFlight = undefined;
+      rec.status = 'failed';
+      rec.registered = this.ws.hasState(rec.name, rec.template);
+      rec.plan = undefined;
+      this.ws.dropPlan(rec.name, rec.template);
+      rec.detail = `the server stopped during ${step}${executionId ? ` (execution ${executionId})` : ''}: ${rec.registered ? 'the state holds resources; provision.status reads them again, decommission destroys them' : 'the state holds no resource'}`;
+      this.logger.warn({ resource: rec.name, executionId, step }, 'a run was interrupted by a server stop: the resource is marked failed');
+      this.save(rec);
+    }
   }
 
   async healthCheck(): Promise<HealthStatus> {
@@ -126,7 +150,8 @@ export class TerraformPlugin extends BasePlugin {
       // (cancelGraceMs): the run (and its queue lock) lasts until then (abortSettleMs).
       implement(provisionCreate, async (p, ctx) => this.create(p, ctx), { validate: async (p) => this.checkCreate(p), runsAsServer: () => true, abortSettleMs: this.stopMs() }),
       implement(provisionStatus, async (p, ctx) => {
-        const rec = this.record(p.id);
+        // By name, or by the id its answers carry (the main resource's id in the state).
+        const rec = this.record(p.id) ?? this.ws.all().find((r) => r.resourceId === p.id && r.status !== 'destroyed');
         return { resource: rec ? await this.refreshed(rec, ctx) : null };
       }),
       implement(decommissionExecute, async (p, ctx) => this.decommission(p, ctx), { runsAsServer: () => true, abortSettleMs: this.stopMs(), validate: async (p) => checkDecommission(p) }),
@@ -163,9 +188,20 @@ export class TerraformPlugin extends BasePlugin {
 
   // ---- provision.create ----
 
+  /** Why a template cannot be provisioned: not a module under moduleDir, a local source out of it, a backend. */
+  private templateProblem(template: string): string | undefined {
+    const root = this.cfg.moduleDir;
+    try {
+      return templateIssue(root, template) ?? localModuleDirs(root!, template).issue ?? stateBlockIssue(moduleDirOf(root!, template));
+    } catch (err) {
+      return `the module could not be read: ${(err as Error).message.replaceAll(root ?? '\0', '<moduleDir>')}`;
+    }
+  }
+
   /** The submit-time checks (a 400 before anything runs): template, variables, saved plan. */
   checkCreate(p: CreateParams): ParamIssue[] {
-    const bad = templateIssue(this.cfg.moduleDir, p.template) ?? localModuleDirs(this.cfg.moduleDir!, p.template).issue;
+    // Applying a saved plan uses the working copy as planned: later changes in the module directory do not matter.
+    const bad = p.approvePlan ? undefined : this.templateProblem(p.template);
     if (bad) return [{ pointer: '/template', message: bad }];
     const rec = this.ws.read(p.name);
     const issues: ParamIssue[] = [];
@@ -223,6 +259,9 @@ export class TerraformPlugin extends BasePlugin {
     } catch (err) {
       outcome = { target, status: 'failed', exitCode: null, error: summary(toCapstanError(err)) };
     }
+    // The resource's secrets, those of an earlier plan an approval applies included (not this run's params).
+    const rec = this.record(p.name);
+    if (rec) outcome = this.maskOf(rec)(outcome);
     outcome.durationMs = Math.round(performance.now() - started);
     ctx.emit({ type: 'target_result', ...outcome });
     return { results: [outcome, ...results] };
@@ -236,24 +275,29 @@ export class TerraformPlugin extends BasePlugin {
         : new Errors.CapabilityParams(issues.map((i) => `${i.pointer} ${i.message}`).join('; '));
       return { target, status: 'failed', exitCode: null, error: summary(e) };
     }
-    const io = this.io(target, ctx);
+    // What the run prints is masked with the resource's secrets: an approval's params hold none of them.
+    let mask: Mask = <T>(v: T) => v;
+    const io = this.io(target, ctx, (v) => mask(v));
     const now = new Date().toISOString();
     let rec: ResourceRecord = this.ws.read(p.name) ?? {
-      name: p.name, template: p.template, status: 'pending', registered: false, node: p.name, groups: p.groups ?? [], attributes: {}, createdAt: now, updatedAt: now,
+      name: p.name, template: p.template, status: 'pending', registered: false, node: p.name, groups: p.groups ?? [], requestedGroups: p.groups ?? [], attributes: {}, createdAt: now, updatedAt: now,
     };
     if (rec.status === 'destroyed') rec = { ...rec, template: p.template, status: 'pending', attributes: {}, createdAt: now, detail: undefined, resourceId: undefined, resourceType: undefined };
     rec.lastExecutionId = ctx.executionId;
     if (ctx.executionId) this.owner.set(p.name, ctx.executionId);
     const dir = this.ws.workdir(p.name, p.template);
+    if (p.approvePlan) mask = this.maskOf(rec);
 
     if (!p.approvePlan) {
       this.ws.prepare(p.name, this.cfg.moduleDir!, p.template);
       this.ws.writeVars(p.name, p.template, { ...valuesOf(mappedVariables(p)), ...(p.variables ?? {}), ...(p.secretVariables ?? {}) });
       rec.template = p.template;
       rec.secretNames = [...new Set([...Object.keys(p.secretVariables ?? {}), ...Object.keys(p.variables ?? {}).filter((k) => SECRET_KEY.test(k))])].sort();
-      rec.groups = [...new Set([...(p.groups ?? []), ...rec.groups])];
+      // The request's groups replace the earlier ones (a group can be taken away by applying again).
+      if (p.groups) rec.requestedGroups = p.groups;
+      mask = this.maskOf(rec);
       this.save(rec);
-      const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
+      const init = await this.init(dir, ctx, io);
       if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'init');
       // A new plan replaces the pending one, whatever comes of it.
       this.ws.dropPlan(p.name, p.template);
@@ -277,19 +321,25 @@ export class TerraformPlugin extends BasePlugin {
     }
 
     const applied = rec.plan;
+    // Said before it starts: a server stopped mid-apply finds it at its next start (reconcile()).
+    rec.inFlight = { step: 'apply', executionId: ctx.executionId, since: new Date().toISOString() };
+    this.save(rec);
     const apply = await this.cli(['apply', '-json', '-input=false', `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`, PLAN_FILE], dir, ctx, io);
     // A saved plan is used once: applied, failed or stale, it cannot be applied again.
     this.ws.dropPlan(p.name, p.template);
     rec.plan = undefined;
     const ok = !apply.aborted && apply.exitCode === 0;
-    await this.readBack(rec, ctx, p.groups ?? [], io).catch((err) => {
-      this.logger.warn({ err, resource: rec.name, executionId: ctx.executionId }, 'could not read the outputs after apply');
-      io.notice(`could not read the outputs after apply: ${(err as Error).message}`);
+    let unread: string | undefined;
+    await this.readBack(rec, ctx, { io, breaker: false }).catch((err) => {
+      unread = mask((err as Error).message);
+      this.logger.warn({ resource: rec.name, executionId: ctx.executionId, message: unread }, 'could not read the outputs after apply');
+      io.notice(`could not read the outputs after apply: ${unread}`);
     });
+    rec.inFlight = undefined;
     if (!ok) return this.failed(target, rec, apply, io.report, ctx, 'apply', applied);
     rec.status = 'running';
     rec.registered = true;
-    rec.detail = undefined;
+    rec.detail = unread && `the outputs could not be read after apply (${unread}): the node's address and transport are unknown until provision.status reads them`;
     this.save(rec);
     return { target, status: 'succeeded', exitCode: 0, value: { ...this.resource(rec), ...(applied ? { plan: planOf(applied) } : {}) }, journalNodes: [rec.node] };
   }
@@ -297,6 +347,7 @@ export class TerraformPlugin extends BasePlugin {
   /** The outcome of a failed step; the record says what is left (a partial state stays registered, so it can be destroyed). */
   private failed(target: string, rec: ResourceRecord, r: CliResult, report: RunReport, ctx: ExecutionContext, step: string, plan?: ResourceRecord['plan']): TargetOutcome {
     const error = stepError(r, report, step, this.cfg, ctx, plan?.id);
+    rec.inFlight = undefined;
     // Only a step that began changing resources changes the resource's status: a lock held elsewhere, a
     // stale plan or a failed init / plan leaves it as it was.
     const changed = (step === 'apply' || step === 'destroy') && (r.aborted || report.completed.length > 0 || report.errored.length > 0);
@@ -363,13 +414,16 @@ export class TerraformPlugin extends BasePlugin {
     const dir = this.ws.workdir(rec.name, rec.template);
     this.destroying.add(rec.name);
     try {
-      const init = await this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
+      const init = await this.init(dir, ctx, io);
       // init changes nothing: a failed or canceled init leaves the resource as it was.
       if (init.aborted || init.exitCode !== 0) return this.failed(target, rec, init, io.report, ctx, 'init');
       const args = ['destroy', '-json', '-auto-approve', '-input=false', `-lock-timeout=${this.cfg.lockTimeoutSeconds}s`];
       if (existsSync(join(dir, VARS_FILE))) args.push(`-var-file=${VARS_FILE}`);
       for (const r of p.resources ?? []) args.push(`-target=${r}`);
+      rec.inFlight = { step: 'destroy', executionId: ctx.executionId, since: new Date().toISOString() };
+      this.save(rec, mask);
       const r = await this.cli(args, dir, ctx, io);
+      rec.inFlight = undefined;
       this.ws.dropPlan(rec.name, rec.template);
       rec.plan = undefined;
       if (r.aborted || r.exitCode !== 0) return this.failed(target, rec, r, io.report, ctx, 'destroy');
@@ -377,7 +431,7 @@ export class TerraformPlugin extends BasePlugin {
       const unmatched = unmatchedTargets(p.resources ?? [], [...io.report.planned.filter((c) => c.action === 'delete').map((c) => c.address), ...io.report.completed]);
       const left = this.ws.hasState(rec.name, rec.template);
       if (left) {
-        await this.readBack(rec, ctx, []).catch(() => undefined);
+        await this.readBack(rec, ctx, { breaker: false }).catch(() => undefined);
         rec.detail = `destroyed ${(p.resources ?? []).join(', ')}; other resources remain`;
       } else {
         rec.status = 'destroyed';
@@ -423,6 +477,19 @@ export class TerraformPlugin extends BasePlugin {
     };
   }
 
+  /**
+   * `init` in a working copy. With a shared provider cache (TF_PLUGIN_CACHE_DIR passed through passEnv) one at a
+   * time: Terraform documents the cache as unsafe for concurrent inits, and creates of different resources run
+   * in parallel.
+   */
+  private init(dir: string, ctx: ExecutionContext, io: Emit): Promise<CliResult> {
+    const run = () => this.cli(['init', '-input=false', '-no-color'], dir, ctx, io, false);
+    if (!cliEnv(this.cfg).TF_PLUGIN_CACHE_DIR) return run();
+    const turn = this.initTurn.then(run);
+    this.initTurn = turn.catch(() => undefined);
+    return turn;
+  }
+
   private cli(args: string[], cwd: string, ctx: ExecutionContext, io: Emit, json = true): Promise<CliResult> {
     ctx.logger.debug({ args, cwd }, 'terraform');
     return runCli(this.cfg, args, {
@@ -432,9 +499,14 @@ export class TerraformPlugin extends BasePlugin {
   }
 
   /** Outputs and state of a working copy into its record (node name, address, attributes, main resource). */
-  private async readBack(rec: ResourceRecord, ctx: ExecutionContext, requestGroups: string[], io?: Emit): Promise<void> {
-    const { outputs, resources } = await this.readState(rec, ctx);
-    const { nameMismatch, ...node } = nodeFromOutputs(this.cfg, outputs, rec.name, [...new Set([...requestGroups, ...rec.groups])]);
+  /**
+   * `breaker`: through the plugin's circuit breaker (status reads); a run's own read after its apply or destroy
+   * never is, so failing status reads of one resource cannot keep another's new node from being described.
+   */
+  private async readBack(rec: ResourceRecord, ctx: ExecutionContext, opts: { io?: Emit; breaker?: boolean } = {}): Promise<void> {
+    const io = opts.io;
+    const { outputs, resources } = await this.readState(rec, ctx, opts.breaker ?? true);
+    const { nameMismatch, ...node } = nodeFromOutputs(this.cfg, outputs, rec.name, rec.requestedGroups ?? rec.groups);
     Object.assign(rec, node);
     if (nameMismatch !== undefined && io) {
       io.notice(`output '${this.cfg.inventoryOutputs.name}' is '${nameMismatch}', not the resource name '${rec.name}': the node is named '${rec.name}' (a node is always named as its resource)`);
@@ -444,23 +516,25 @@ export class TerraformPlugin extends BasePlugin {
     rec.resourceType = resources[0]?.type;
   }
 
-  private async readState(rec: ResourceRecord, ctx: ExecutionContext): Promise<{ outputs: Outputs; resources: ReturnType<typeof stateResources> }> {
+  private async readState(rec: ResourceRecord, ctx: ExecutionContext, viaBreaker: boolean): Promise<{ outputs: Outputs; resources: ReturnType<typeof stateResources> }> {
     const cwd = this.ws.workdir(rec.name, rec.template);
-    return this.breaker.call(async () => {
+    const read = async () => {
       const signal = AbortSignal.any([AbortSignal.timeout(this.cfg.queryTimeoutSeconds * 1000), ...(ctx.executionId ? [] : [ctx.signal])]);
       const out = await runCli(this.cfg, ['output', '-json', '-no-color'], { signal, cwd, collect: true });
       if (out.aborted) throw new Errors.CapabilityTimeout(`terraform output did not finish in ${this.cfg.queryTimeoutSeconds} s`);
-      if (out.exitCode !== 0) throw new Errors.Upstream(`terraform output -json exited ${out.exitCode}: ${out.stderr.slice(-3).join(' | ') || out.stdout.slice(0, 300)}`);
+      // Never stdout in the message: it is state (sensitive values in clear).
+      if (out.exitCode !== 0) throw new Errors.Upstream(`terraform output -json exited ${out.exitCode}: ${out.stderr.slice(-3).join(' | ') || 'no message'}`);
       const show = await runCli(this.cfg, ['show', '-json', '-no-color'], { signal, cwd, collect: true });
-      if (show.exitCode !== 0) throw new Errors.Upstream(`terraform show -json exited ${show.exitCode}: ${show.stderr.slice(-3).join(' | ') || show.stdout.slice(0, 300)}`);
+      if (show.exitCode !== 0) throw new Errors.Upstream(`terraform show -json exited ${show.exitCode}: ${show.stderr.slice(-3).join(' | ') || 'no message'}`);
       return { outputs: parseOutputs(out.stdout), resources: stateResources(JSON.parse(show.stdout.trim() || '{}')) };
-    });
+    };
+    return viaBreaker ? this.breaker.call(read) : read();
   }
 
   /** provision.status: the record, with outputs and state read again when the working copy has a state. */
   private async refreshed(rec: ResourceRecord, ctx: ExecutionContext): Promise<Resource> {
     if (rec.status !== 'destroyed' && existsSync(join(this.ws.workdir(rec.name, rec.template), 'terraform.tfstate'))) {
-      await this.readBack(rec, ctx, []);
+      await this.readBack(rec, ctx);
       rec.attributes = this.maskOf(rec)(rec.attributes);
     }
     return this.resource(rec);
@@ -479,12 +553,14 @@ export class TerraformPlugin extends BasePlugin {
     const vars = this.ws.readVars(rec.name, rec.template);
     const names = new Set(rec.secretNames ?? []);
     const values: string[] = [];
-    const take = (v: unknown): void => {
-      if (typeof v === 'string' || typeof v === 'number') values.push(String(v));
-      else if (Array.isArray(v)) v.forEach(take);
-      else if (v && typeof v === 'object') Object.values(v).forEach(take);
+    // Everything under a secret variable, and under a secret-named key at any depth (`db.password`), as the
+    // request's own mask does (x-sensitive-keys).
+    const walk = (v: unknown, secret: boolean): void => {
+      if (typeof v === 'string' || typeof v === 'number') { if (secret) values.push(String(v)); }
+      else if (Array.isArray(v)) v.forEach((x) => walk(x, secret));
+      else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, secret || SECRET_KEY.test(k));
     };
-    for (const [k, v] of Object.entries(vars)) if (names.has(k) || SECRET_KEY.test(k)) take(v);
+    for (const [k, v] of Object.entries(vars)) walk(v, names.has(k) || SECRET_KEY.test(k));
     return secretMask(values);
   }
 

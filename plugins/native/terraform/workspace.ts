@@ -9,8 +9,9 @@
  * provision.status / decommission.status answer from.
  */
 import { randomBytes } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, normalize } from 'node:path';
+import { Errors } from '../../../src/core/errors.js';
 import { localModuleDirs } from './local-modules.js';
 import type { ChangeSummary, PlannedChange } from './events.js';
 
@@ -47,6 +48,8 @@ export interface ResourceRecord {
   /** In the inventory (false after `deregister`, a destroy, or before anything was created). */
   registered: boolean;
   node: string;
+  /** The groups the last provision.create asked for (the node's groups are these plus a `groups` output). */
+  requestedGroups?: string[];
   address?: string;
   transport?: string;
   groups: string[];
@@ -60,6 +63,8 @@ export interface ResourceRecord {
   plan?: PendingPlan;
   detail?: string;
   lastExecutionId?: string;
+  /** An apply or destroy under way (written before it starts): found at start, it was cut by a server stop. */
+  inFlight?: { step: 'apply' | 'destroy'; executionId?: string; since: string };
   /** Names of the variables whose values are secrets (secretVariables, secret-named variables): what is stored is masked with their values. */
   secretNames?: string[];
 }
@@ -89,14 +94,19 @@ export class Workspaces {
     const work = this.workdir(name, template);
     const held = join(this.dir(name), HELD);
     this.restore(name, template);
+    if (existsSync(held)) {
+      throw new Errors.Internal(`the working copy of '${name}' holds files that could not be put back (${readdirSync(held).join(', ')} in ${HELD}/): compare them with those in module/${template}/ and keep the right ones before planning again`);
+    }
     mkdirSync(held, { recursive: true, mode: 0o700 });
     if (existsSync(work)) for (const f of readdirSync(work)) if (KEPT.has(f)) renameSync(join(work, f), join(held, f));
     const mirror = join(this.dir(name), MIRROR);
     rmSync(mirror, { recursive: true, force: true });
     for (const rel of localModuleDirs(moduleRoot, template).dirs) {
       const from = join(moduleRoot, rel);
-      // Never a state, a .terraform or our files of someone's run in the module directory itself.
-      cpSync(from, join(mirror, rel), { recursive: true, filter: (src) => src === from || !(KEPT.has(basename(src)) || basename(src) === '.git') });
+      // Never a state, a .terraform or our files of someone's run in the module directory itself; symbolic
+      // links copied as what they point to, so nothing Terraform writes here lands in the module directory.
+      // Nor the working copies themselves, should the data directory lie inside the module directory.
+      copyTree(from, join(mirror, rel), (src) => !(KEPT.has(basename(src)) || basename(src) === '.git' || src === this.root));
     }
     this.restore(name, template);
     // The module's dependency lock file pins its providers: init must install those, not pick new ones.
@@ -119,7 +129,9 @@ export class Workspaces {
         if (!existsSync(join(work, f))) renameSync(join(from, f), join(work, f));
       }
     }
-    rmSync(join(this.dir(name), HELD), { recursive: true, force: true });
+    // Removed only when empty: a file that could not go back (its place taken) is never deleted.
+    const held = join(this.dir(name), HELD);
+    if (existsSync(held) && readdirSync(held).length === 0) rmSync(held, { recursive: true, force: true });
   }
 
   writeVars(name: string, template: string, vars: Record<string, unknown>): void {
@@ -184,6 +196,21 @@ export class Workspaces {
 
   dropPlan(name: string, template: string): void {
     rmSync(join(this.workdir(name, template), PLAN_FILE), { force: true });
+  }
+}
+
+/**
+ * Copies a directory's tree, symbolic links as what they point to, skipping what `keep` refuses (and what is
+ * under it). Entry by entry: node's cpSync refuses a destination inside its source outright.
+ */
+function copyTree(from: string, to: string, keep: (src: string) => boolean): void {
+  mkdirSync(to, { recursive: true, mode: 0o700 });
+  for (const name of readdirSync(from)) {
+    const src = join(from, name);
+    if (!keep(src)) continue;
+    const st = statSync(src);
+    if (st.isDirectory()) copyTree(src, join(to, name), keep);
+    else if (st.isFile()) copyFileSync(src, join(to, name));
   }
 }
 

@@ -2,7 +2,7 @@
  * Unit tests of the terraform plugin's parsers on recorded streams (fixtures/README.md names their source:
  * terraform-json.md §6) and of the module variable checks: nothing runs a CLI here.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { SECRET_KEY_NAMES } from '../../../../src/capabilities/sensitive.js';
@@ -10,6 +10,9 @@ import { outputAttributes, parseOutputs, renderLine, RunReport, stateResources }
 import { nodeFromOutputs, snapshotOf } from '../inventory.js';
 import { Workspaces } from '../workspace.js';
 import { localModuleDirs, localSources } from '../local-modules.js';
+import { stateBlock, stateBlockIssue } from '../backend.js';
+import { TerraformPlugin } from '../plugin.js';
+import { pino } from 'pino';
 import { cliEnv } from '../cli.js';
 import { hclVariables, jsonVariables, readVariables, suppliedVariables, templateIssue, typeProblem, variableIssues } from '../module.js';
 import { TerraformConfigSchema, type TerraformConfig } from '../config.js';
@@ -352,4 +355,35 @@ t.test('a working copy from before the mirror keeps its state; files held aside 
   t.ok(ws.read('held1'));
   t.ok(ws.hasState('held1', 'vm'));
   t.notOk(existsSync(join(ws.dir('held1'), '.held')));
+});
+
+t.test('only a module block names a module source; backend and cloud blocks are found in both syntaxes', async (t) => {
+  const root = t.testdir({
+    hcl: { 'main.tf': 'resource "x" "y" {\n  provisioner "file" {\n    source = "../files/app.conf"\n  }\n}\nmodule "net" {\n  source = "../net"\n  tags = { source = "./nope" }\n}\n' },
+    s3: { 'main.tf': '# backend "gcs" {}\nterraform {\n  required_version = ">= 1.5"\n  backend "s3" {\n    key = "x"\n  }\n}\n' },
+    tfc: { 'main.tf': 'terraform {\n  cloud {\n    organization = "o"\n  }\n}\n' },
+    json: { 'main.tf.json': JSON.stringify({ terraform: [{ backend: { consul: { path: 'p' } } }] }) },
+    plain: { 'main.tf': 'terraform {\n  required_providers {}\n}\n', 'b.tf.json': JSON.stringify({ terraform: { required_version: '>= 1' } }) },
+  });
+  t.same(localSources(join(root, 'hcl')), [{ file: 'main.tf', source: '../net' }], 'a provisioner\'s file source is no module; nor a nested map key');
+  const inside = join(root, 'inside');
+  mkdirSync(join(inside, 'mods', 'web'), { recursive: true });
+  writeFileSync(join(inside, 'mods', 'web', 'main.tf'), 'module "all" { source = ".." }');
+  const ws = new Workspaces(join(inside, 'mods', 'data'));
+  t.ok(existsSync(join(ws.prepare('w1', join(inside, 'mods'), 'web'), 'main.tf')), 'a data directory inside the module directory is not copied into itself');
+  t.same(stateBlock(join(root, 's3')), { file: 'main.tf', block: 'backend "s3"' }, 'a commented-out block is not read');
+  t.same(stateBlock(join(root, 'tfc')), { file: 'main.tf', block: 'cloud' });
+  t.same(stateBlock(join(root, 'json')), { file: 'main.tf.json', block: 'backend "consul"' });
+  t.equal(stateBlock(join(root, 'plain')), undefined);
+  t.match(stateBlockIssue(join(root, 's3')), /one local state per provisioned resource/);
+});
+
+t.test("a resource's mask covers its secret variables and secret-named keys at any depth", async (t) => {
+  const root = t.testdir({ data: {}, mods: { m: { 'main.tf': '' } } });
+  const plugin = new TerraformPlugin(Value.Default(TerraformConfigSchema, { moduleDir: root }) as TerraformConfig, pino({ level: 'silent' }), { createCircuitBreaker: () => ({ call: (f: () => unknown) => f(), state: 'closed' }) } as never, join(root, 'data'));
+  const ws = new Workspaces(join(root, 'data'));
+  ws.prepare('m1', join(root, 'mods'), 'm');
+  ws.writeVars('m1', 'm', { db: { host: 'db.example', password: 'deep-pass-1' }, list: [{ api_token: 'token-value-2' }], admin: 'plain-value-3', named: 'secret-value-4' });
+  const mask = (plugin as unknown as { maskOf: (r: object) => (v: string) => string }).maskOf({ name: 'm1', template: 'm', secretNames: ['named'] });
+  t.equal(mask('deep-pass-1 token-value-2 plain-value-3 secret-value-4 db.example'), '*** *** plain-value-3 *** db.example');
 });
