@@ -273,6 +273,7 @@ t.test('rate limits are waited (primary and secondary), 5xx while following retr
   fake.fault(/\/dispatches$/, 1, FakeGitHub.secondaryLimit(1), 'POST');
   fake.fault(/\/actions\/runs\/\d+$/, 1, FakeGitHub.primaryLimit(1));
   fake.fault(/\/actions\/runs\/\d+\/jobs$/, 2, FakeGitHub.serverError(502));
+  fake.fault(/\/actions\/jobs\/\d+\/logs$/, 1, FakeGitHub.serverError(503));
   const started = Date.now();
   const id = await deploy(app, { application: 'shop', version: 'v3.1.0', environment: 'staging' });
   const { results, notices } = await finished(app, id);
@@ -281,7 +282,22 @@ t.test('rate limits are waited (primary and secondary), 5xx while following retr
   t.ok(notices.some((n) => /rate limit reached \(HTTP 429\); waiting 1 s/.test(n.message)), 'secondary limit told');
   t.ok(notices.some((n) => /rate limit reached \(HTTP 403\)/.test(n.message)), 'primary limit told');
   t.ok(notices.some((n) => /HTTP 502.*retrying/.test(n.message)), '5xx retried and told');
+  t.ok(notices.some((n) => /fetching the log of job build failed .*HTTP 503.*retrying/.test(n.message)), 'a log fetch retried');
+  const out = lines(await events(app, id), 'stdout', 'web1');
+  t.equal(out.filter((l) => l === LONG_LINE).length, 1, 'a re-fetched log streamed once');
+  t.equal(out.filter((l) => l === '--- log of job build ---').length, 1);
   t.equal(fake.requests.filter((r) => r.path.endsWith('/dispatches') && JSON.parse(r.body).ref === 'v3.1.0').length, 2, 'the limited dispatch sent again, once');
+});
+
+t.test('error answers of the dispatch: typed, with the words of GitHub', async (t) => {
+  const failOf = async (version: string) => (await finished(app, await deploy(app, { application: 'shop', version, environment: 'staging' }))).results[0];
+  t.match(await failOf('no-such-ref'), { status: 'failed', error: { code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID', detail: /HTTP 422: No ref found for: no-such-ref/ } });
+  fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found","documentation_url":"https://docs.github.com/rest","status":"404"}'), 'POST');
+  t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', detail: /HTTP 404: Not Found/ } });
+  fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(403, { 'content-type': 'application/json', 'x-ratelimit-remaining': '4000' }).end('{"message":"Resource not accessible by integration","status":"403"}'), 'POST');
+  t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_TARGET_AUTH_FAILED', detail: /HTTP 403: Resource not accessible by integration/ } });
+  fake.fault(/\/dispatches$/, 1, FakeGitHub.serverError(500), 'POST');
+  t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', detail: /HTTP 500: Server Error/ } });
 });
 
 t.test('a bad token: typed auth errors', async (t) => {
