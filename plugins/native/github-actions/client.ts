@@ -74,6 +74,11 @@ export function nextLink(link: string | null): string | undefined {
  * that is a permission problem). `attempt` doubles the secondary-limit default (60 s).
  */
 export function rateLimitWaitMs(status: number, headers: Headers, text: string, attempt: number, now = Date.now()): number | undefined {
+  const ms = askedWaitMs(status, headers, text, attempt, now);
+  return ms === undefined ? undefined : Math.min(ms, 2 ** 31 - 1);
+}
+
+function askedWaitMs(status: number, headers: Headers, text: string, attempt: number, now: number): number | undefined {
   if (status !== 403 && status !== 429) return undefined;
   const retryAfter = headers.get('retry-after');
   if (retryAfter && /^\s*\d+\s*$/.test(retryAfter)) return Number(retryAfter) * 1000;

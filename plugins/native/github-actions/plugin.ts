@@ -172,6 +172,17 @@ export class GitHubActionsPlugin extends BasePlugin {
     const io = given ?? this.io(ctx);
     let follower: RunFollower | undefined;
     let rec: RunRecord | undefined;
+    let dispatched: { repo: string; wfPath: string; ref: string; correlation: string; since: Date } | undefined;
+    const record = (repo: string, id: number, url?: string): RunRecord => {
+      const r: RunRecord = {
+        repo, runId: id, application: d.application, environment: d.environment, version: d.version,
+        ...(d.previousVersion ? { previousVersion: d.previousVersion } : {}),
+        targets: (ctx.targets ?? []).map((n) => n.name), ...(ctx.executionId ? { executionId: ctx.executionId } : {}),
+        startedAt: new Date().toISOString(), ...(url ? { url } : {}),
+      };
+      this.store.save(r);
+      return r;
+    };
     try {
       const repo = this.repoOf(d.application, d.environment);
       const workflow = fill(this.cfg.workflow, { owner: this.cfg.owner, application: d.application, environment: d.environment });
@@ -188,14 +199,9 @@ export class GitHubActionsPlugin extends BasePlugin {
       const answer = await this.client.request<{ workflow_run_id?: number; html_url?: string }>('POST', `${wfPath}/dispatches`, { body, signal: ctx.signal, wait: io.wait });
       let id = answer.status === 200 ? answer.body.workflow_run_id : undefined;
       io.out(`workflow ${workflow} of ${repo} dispatched on ${d.version}${id ? `: run ${id}` : '; looking for its run'}`);
-      if (!id) id = await this.findRun(repo, wfPath, d.version, correlation, since, ctx, io);
-      rec = {
-        repo, runId: id, application: d.application, environment: d.environment, version: d.version,
-        ...(d.previousVersion ? { previousVersion: d.previousVersion } : {}),
-        targets: (ctx.targets ?? []).map((n) => n.name), ...(ctx.executionId ? { executionId: ctx.executionId } : {}),
-        startedAt: new Date().toISOString(), ...(answer.body.html_url ? { url: answer.body.html_url } : {}),
-      };
-      this.store.save(rec);
+      dispatched = { repo, wfPath, ref: d.version, correlation, since };
+      if (!id) id = await this.findRun(dispatched, ctx.signal, io, this.cfg.findRunTimeoutMs);
+      rec = record(repo, id, answer.body.html_url);
       follower = new RunFollower(this.client, this.cfg, repo, id, io, io.wait);
       const run = await follower.follow(ctx.signal);
       const value = this.fromRun(run, repo, rec);
@@ -209,6 +215,14 @@ export class GitHubActionsPlugin extends BasePlugin {
         const e = toCapstanError(err);
         io.notice(`deployment failed: ${e.message}`);
         return this.results(ctx, 'failed', follower?.run && rec ? this.fromRun(follower.run, rec.repo, rec) : null, e);
+      }
+      if ((!follower || !rec) && dispatched) {
+        // Aborted while looking for the run: look a little longer, so that the run is canceled too.
+        const id = await this.findRun(dispatched, AbortSignal.timeout(this.cfg.cancelWaitMs / 2), io, this.cfg.cancelWaitMs / 2).catch(() => undefined);
+        if (id !== undefined) {
+          rec = record(dispatched.repo, id);
+          follower = new RunFollower(this.client, this.cfg, dispatched.repo, id, io, io.wait);
+        }
       }
       return this.stopped(ctx, io, follower, rec);
     }
@@ -267,21 +281,22 @@ export class GitHubActionsPlugin extends BasePlugin {
    * The run a 204 dispatch created: runs of the workflow dispatched on `ref` since the dispatch (paginated),
    * the one whose run-name (display_title) carries the correlation value, looked for until findRunTimeoutMs.
    */
-  private async findRun(repo: string, wfPath: string, ref: string, correlation: string, since: Date, ctx: ExecutionContext, io: ReturnType<GitHubActionsPlugin['io']>): Promise<number> {
-    const deadline = Date.now() + this.cfg.findRunTimeoutMs;
+  private async findRun(dispatch: { repo: string; wfPath: string; ref: string; correlation: string; since: Date }, signal: AbortSignal, io: ReturnType<GitHubActionsPlugin['io']>, timeoutMs: number): Promise<number> {
+    const { repo, wfPath, ref, correlation, since } = dispatch;
+    const deadline = Date.now() + timeoutMs;
     const query = { event: 'workflow_dispatch', branch: ref, created: `>=${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`, per_page: 100 };
-    const retry = { max: this.cfg.maxTransientRetries, baseMs: this.cfg.pollIntervalMs, signal: ctx.signal, notice: io.notice };
+    const retry = { max: this.cfg.maxTransientRetries, baseMs: this.cfg.pollIntervalMs, signal, notice: io.notice };
     for (;;) {
-      const runs = await withRetries('listing the workflow runs', () => this.client.paginate<GhRun>(`${wfPath}/runs`, query, 'workflow_runs', { signal: ctx.signal, wait: io.wait, maxPages: 10 }), retry);
+      const runs = await withRetries('listing the workflow runs', () => this.client.paginate<GhRun>(`${wfPath}/runs`, query, 'workflow_runs', { signal, wait: io.wait, maxPages: 10 }), retry);
       const hit = runs.find((r) => (r.display_title ?? '').includes(correlation) || (r.name ?? '').includes(correlation));
       if (hit) {
         io.out(`run ${hit.id} found by its run-name (${this.cfg.correlationInput} ${correlation})`);
         return hit.id;
       }
       if (Date.now() >= deadline) {
-        throw new Errors.Upstream(`the workflow ${wfPath.split('/').pop()} of ${repo} was dispatched, but no run of it whose name carries ${this.cfg.correlationInput}=${correlation} appeared within ${this.cfg.findRunTimeoutMs} ms (${runs.length} dispatched run(s) seen): the workflow lacks the line \`run-name: deploy \${{ inputs.${this.cfg.versionInput || 'version'} }} [\${{ inputs.${this.cfg.correlationInput} }}]\` (see the plugin README)`);
+        throw new Errors.Upstream(`the workflow ${wfPath.split('/').pop()} of ${repo} was dispatched, but no run of it whose name carries ${this.cfg.correlationInput}=${correlation} appeared within ${timeoutMs} ms (${runs.length} dispatched run(s) seen): the workflow lacks the line \`run-name: deploy \${{ inputs.${this.cfg.versionInput || 'version'} }} [\${{ inputs.${this.cfg.correlationInput} }}]\` (see the plugin README)`);
       }
-      await sleep(Math.min(this.cfg.pollIntervalMs, Math.max(10, deadline - Date.now())), ctx.signal);
+      await sleep(Math.min(this.cfg.pollIntervalMs, Math.max(10, deadline - Date.now())), signal);
     }
   }
 
@@ -358,6 +373,9 @@ export class GitHubActionsPlugin extends BasePlugin {
 
   private async history(p: HistoryP, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
     const limit = p.limit ?? 100;
+    const apps = listOf(this.cfg.applications);
+    const envs = listOf(this.cfg.environments);
+    if ((p.application && apps && !apps.includes(p.application)) || (p.environment && envs && !envs.includes(p.environment))) return { deployments: [], nextCursor: null };
     if (!p.application || p.node) return this.localHistory(p, limit, signal);
     const repo = this.repoOf(p.application, p.environment ?? '');
     const cur = decodeCursor(p.cursor, 'p');

@@ -66,6 +66,8 @@ export class FakeGitHub extends FakeHttpApi {
   scenario: (ref: string) => Scenario = () => 'success';
   /** How the dispatch treats return_run_details under 2022-11-28: `supported` (200 with the run) or `ignored` (204, an older GHES). */
   runDetails: 'supported' | 'ignored' = 'supported';
+  /** How long after its dispatch a run appears in the run list (ms). */
+  appearAfterMs = 100;
   /** Answers queued on demand: the next requests matching `match` get this answer instead. */
   private faults: { match: RegExp; method?: string; count: number; answer: (res: http.ServerResponse) => void }[] = [];
   runs = new Map<number, Run>();
@@ -259,7 +261,7 @@ export class FakeGitHub extends FakeHttpApi {
     const q = u.searchParams;
     const since = q.get('created')?.startsWith('>=') ? Date.parse(q.get('created')!.slice(2)) : 0;
     // A run appears in the list ~100 ms after its dispatch, as on GitHub (a few seconds there).
-    const list = [...this.runs.values()].filter((r) => r.repo === repo && r.workflow === workflow && Date.now() - r.created >= 100
+    const list = [...this.runs.values()].filter((r) => r.repo === repo && r.workflow === workflow && Date.now() - r.created >= this.appearAfterMs
       && (!q.get('branch') || r.ref === q.get('branch')) && (!q.get('event') || q.get('event') === 'workflow_dispatch') && r.created >= since)
       .sort((a, b) => b.created - a.created);
     this.page(u, list.map((r) => this.runJson(r)), (items) => ({ total_count: list.length, workflow_runs: items }), send);

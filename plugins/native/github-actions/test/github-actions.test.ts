@@ -21,7 +21,7 @@ const REPO = 'acme/shop';
 const fake = new FakeGitHub(TOKEN);
 await fake.start();
 t.teardown(() => fake.stop());
-const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0'];
+const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0'];
 fake.addRepo(REPO, REFS, 'deploy.yml', ['version', 'environment', 'capstan_id', 'region', 'api_token']);
 fake.addRepo('acme/legacy', ['v1.0.0'], 'deploy.yml', ['version', 'environment', 'capstan_id'], false);
 fake.scenario = (ref) => (ref.startsWith('fail') ? 'failure' : ref.startsWith('timeout') ? 'timed_out' : ref.startsWith('startup') ? 'startup_failure'
@@ -257,6 +257,21 @@ t.test('a 204 dispatch: the run found by its run-name; without the run-name line
   const legacy = await deploy(app, { application: 'legacy', version: 'v1.0.0', environment: 'staging' });
   const r = (await finished(app, legacy)).results[0];
   t.match(r, { status: 'failed', error: { detail: /lacks the line `run-name: deploy \$\{\{ inputs\.version \}\} \[\$\{\{ inputs\.capstan_id \}\}\]`/ } });
+});
+
+t.test('canceled while the run of a 204 dispatch is looked for: found and canceled all the same', async (t) => {
+  fake.runDetails = 'ignored';
+  fake.appearAfterMs = 700;
+  t.teardown(() => { fake.runDetails = 'supported'; fake.appearAfterMs = 100; });
+  const id = await deploy(app, { application: 'shop', version: 'stuck-3', environment: 'staging' });
+  await until('dispatched', async () => lines(await events(app, id), 'stdout', 'web1').some((l) => /looking for its run/.test(l)));
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const { exec, results } = await finished(app, id);
+  t.equal(exec.status, 'canceled');
+  const run = [...fake.runs.values()].find((r) => r.ref === 'stuck-3')!;
+  t.ok(fake.requests.some((r) => r.method === 'POST' && r.path === `/repos/acme/shop/actions/runs/${run.id}/cancel`), 'the run was canceled in GitHub');
+  t.equal(run.conclusion, 'cancelled');
+  t.match(results[0], { status: 'canceled', value: { toolStatus: 'completed/cancelled' } });
 });
 
 t.test('API version 2026-03-10: the dispatch answers the run id, no return_run_details sent', async (t) => {
