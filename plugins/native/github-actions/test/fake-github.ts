@@ -66,6 +66,10 @@ export class FakeGitHub extends FakeHttpApi {
   scenario: (ref: string) => Scenario = () => 'success';
   /** How the dispatch treats return_run_details under 2022-11-28: `supported` (200 with the run) or `ignored` (204, an older GHES). */
   runDetails: 'supported' | 'ignored' = 'supported';
+  /** Primary budget: the next answer says `remaining: 0` until `spentUntil`; requests before it get 403 (counted in `refused`). */
+  private spentUntil = 0;
+  private announce = false;
+  refused = 0;
   /** How long after its dispatch a run appears in the run list (ms). */
   appearAfterMs = 100;
   /** Answers queued on demand: the next requests matching `match` get this answer instead. */
@@ -132,6 +136,12 @@ export class FakeGitHub extends FakeHttpApi {
     return (res: http.ServerResponse) => sendJson(res, status, { message: 'Server Error' });
   }
 
+  /** The token's budget runs out with the next answer, for `seconds` (rounded up to the reset second). */
+  exhaust(seconds = 1): void {
+    this.spentUntil = Math.ceil((Date.now() + seconds * 1000) / 1000) * 1000;
+    this.announce = true;
+  }
+
   /** An environment review approved: a blocked run goes on. */
   approve(runId: number): void {
     const r = this.runs.get(runId);
@@ -151,7 +161,17 @@ export class FakeGitHub extends FakeHttpApi {
       fault.count--;
       return fault.answer(res);
     }
-    const rl = { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4990', 'x-ratelimit-used': '10', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600), 'x-ratelimit-resource': 'core' };
+    if (Date.now() < this.spentUntil && !this.announce && req.headers.authorization === `Bearer ${this.token}`) {
+      this.refused++;
+      return sendJson(res, 403, { message: 'API rate limit exceeded for user ID 1.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: '403' }, {
+        'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(this.spentUntil / 1000), 'x-ratelimit-resource': 'core',
+      });
+    }
+    const spent = this.announce;
+    this.announce = false;
+    const rl = spent
+      ? { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '0', 'x-ratelimit-used': '5000', 'x-ratelimit-reset': String(this.spentUntil / 1000), 'x-ratelimit-resource': 'core' }
+      : { 'x-ratelimit-limit': '5000', 'x-ratelimit-remaining': '4990', 'x-ratelimit-used': '10', 'x-ratelimit-reset': String(Math.ceil(Date.now() / 1000) + 3600), 'x-ratelimit-resource': 'core' };
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => sendJson(res, status, body, { ...rl, ...headers });
     const error = (status: number, message: string, doc = '') => send(status, { message, documentation_url: `${DOCS}${doc}`, status: String(status) });
     if (!req.headers['user-agent']) return error(403, 'Request forbidden by administrative rules. Please make sure your request has a User-Agent header');

@@ -304,6 +304,16 @@ t.test('rate limits are waited (primary and secondary), 5xx while following retr
   t.equal(fake.requests.filter((r) => r.path.endsWith('/dispatches') && JSON.parse(r.body).ref === 'v3.1.0').length, 2, 'the limited dispatch sent again, once');
 });
 
+t.test('a budget announced spent (remaining 0 on a 2xx): the next request waits for the reset', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'v2.0.0', environment: 'budget' });
+  await until('run followed', async () => lines(await events(app, id), 'stdout', 'web1').some((l) => /job build/.test(l)));
+  fake.exhaust(1);
+  const { results, notices } = await finished(app, id);
+  t.equal(results[0].status, 'succeeded');
+  t.equal(fake.refused, 0, 'no request sent before the reset');
+  t.ok(notices.some((n) => /rate limit of the token spent \(x-ratelimit-remaining 0\); waiting/.test(n.message)));
+});
+
 t.test('error answers of the dispatch: typed, with the words of GitHub', async (t) => {
   const failOf = async (version: string) => (await finished(app, await deploy(app, { application: 'shop', version, environment: 'staging' }))).results[0];
   t.match(await failOf('no-such-ref'), { status: 'failed', error: { code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID', detail: /HTTP 422: No ref found for: no-such-ref/ } });
@@ -333,6 +343,7 @@ t.test('a bad token: typed auth errors', async (t) => {
 });
 
 t.test('the token never leaves its header', async (t) => {
+  answers.push((await app.inject({ url: '/api/v1/plugins/github-actions' })).body, (await app.inject({ url: '/api/v1/plugins' })).body);
   t.ok(answers.length > 20);
   for (const a of answers) if (a.includes(TOKEN)) t.fail(`an answer holds the token: ${a.slice(0, 200)}`);
   t.notOk(JSON.stringify(logs.lines).includes(TOKEN), 'no log line holds the token');
