@@ -118,6 +118,8 @@ export class GitHubActionsPlugin extends BasePlugin {
 
   checkExecute(p: ExecuteP): ParamIssue[] {
     const issues = this.checkScope(p.application, p.environment);
+    const refIssue = badRef(p.version);
+    if (refIssue) issues.push({ pointer: '/version', message: `'${p.version}' cannot be the dispatch ref (a branch or tag name): ${refIssue}` });
     const own = this.ownInputs();
     const params = p.parameters ?? {};
     for (const [k, v] of Object.entries(params)) {
@@ -133,6 +135,8 @@ export class GitHubActionsPlugin extends BasePlugin {
 
   checkRollback(p: RollbackP): ParamIssue[] {
     const issues = this.checkScope(p.application, p.environment);
+    const refIssue = p.toVersion === undefined ? undefined : badRef(p.toVersion);
+    if (refIssue) issues.push({ pointer: '/toVersion', message: `'${p.toVersion}' cannot be the dispatch ref (a branch or tag name): ${refIssue}` });
     if (p.deploymentId !== undefined) {
       const id = parseId(p.deploymentId);
       if (!id) issues.push({ pointer: '/deploymentId', message: `'${p.deploymentId}' is not a deployment id of ${SOURCE} (github-actions.<owner>~<repo>.<deployment id> or .run-<run id>)` });
@@ -198,6 +202,7 @@ export class GitHubActionsPlugin extends BasePlugin {
       const since = new Date(Date.now() - CLOCK_SKEW_MS);
       const answer = await this.client.request<{ workflow_run_id?: number; html_url?: string }>('POST', `${wfPath}/dispatches`, { body, signal: ctx.signal, wait: io.wait });
       let id = answer.status === 200 ? answer.body.workflow_run_id : undefined;
+      ctx.logger.info({ repo, workflow, ref: d.version, runId: id ?? null, status: answer.status }, 'github-actions workflow dispatched');
       io.out(`workflow ${workflow} of ${repo} dispatched on ${d.version}${id ? `: run ${id}` : '; looking for its run'}`);
       dispatched = { repo, wfPath, ref: d.version, correlation, since };
       if (!id) id = await this.findRun(dispatched, ctx.signal, io, this.cfg.findRunTimeoutMs);
@@ -205,6 +210,7 @@ export class GitHubActionsPlugin extends BasePlugin {
       follower = new RunFollower(this.client, this.cfg, repo, id, io, io.wait);
       const run = await follower.follow(ctx.signal);
       const value = this.fromRun(run, repo, rec);
+      ctx.logger.info({ repo, runId: run.id, toolStatus: value.toolStatus, status: value.status }, 'github-actions run ended');
       if (value.status === 'succeeded') {
         io.out(`run ${run.id} succeeded (${toolStatus(run.status, run.conclusion)})`);
         return this.results(ctx, 'succeeded', value);
@@ -498,6 +504,14 @@ export class GitHubActionsPlugin extends BasePlugin {
     for (const o of out) ctx.emit({ type: 'target_result', ...o });
     return out;
   }
+}
+
+/** Why a version cannot be a git ref name (git check-ref-format's rules), or undefined. */
+export function badRef(ref: string): string | undefined {
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(ref)) return 'no spaces, control characters nor any of ~ ^ : ? * [ \\';
+  if (ref.includes('..') || ref.includes('@{') || ref.includes('//')) return 'no "..", "@{" nor "//"';
+  if (ref.startsWith('/') || ref.endsWith('/') || ref.endsWith('.') || ref.endsWith('.lock') || ref === '@' || ref.startsWith('-')) return 'it may not start with / or -, nor end with /, . or .lock';
+  return undefined;
 }
 
 /** An opaque cursor: base64url JSON of the tool's page (`p`, `per`) or an offset in Capstan's records (`o`). */

@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { nextLink, rateLimitWaitMs, checkApiUrl, isTransient } from '../client.js';
 import { GitHubActionsConfigSchema, type GitHubActionsConfig } from '../config.js';
 import { applicationOf, deploymentId, fill, parseId, runId, runIdInUrl } from '../ids.js';
-import { decodeCursor, encodeCursor, GitHubActionsPlugin } from '../plugin.js';
+import { badRef, decodeCursor, encodeCursor, GitHubActionsPlugin } from '../plugin.js';
 import { deploymentStatus, runBlocked, runDone, runStatus, toolStatus } from '../status.js';
 import { Errors } from '../../../../src/core/errors.js';
 import { tempDir } from '../../../../test/helper.js';
@@ -112,5 +112,9 @@ t.test('submit checks: scalar inputs, at most 25, allow-lists, reserved names, f
   t.same(plugin.checkRollback({ application: 'shop', environment: 'qa', deploymentId: 'github-actions.acme~shop.12' }), []);
   t.match(plugin.checkRollback({ application: 'shop', environment: 'qa', deploymentId: 'github-actions.acme~blog.12' }), [{ pointer: '/deploymentId', message: /acme\/blog, not acme\/shop/ }]);
   t.match(plugin.checkRollback({ application: 'shop', environment: 'qa', deploymentId: 'jenkins.x.1' }), [{ pointer: '/deploymentId', message: /not a deployment id of github-actions/ }]);
+  t.match(plugin.checkExecute({ ...base, version: 'v1 2' }), [{ pointer: '/version', message: /dispatch ref/ }]);
+  t.match(plugin.checkRollback({ application: 'shop', environment: 'qa', toVersion: 'a..b' }), [{ pointer: '/toVersion' }]);
+  for (const ok of ['v1.2.3', 'release/2026-11', 'main', 'a1b2c3d']) t.equal(badRef(ok), undefined, ok);
+  for (const bad of ['a b', 'x~1', 'a..b', 'end/', 'x.lock', '-x', 'a:b', 'a\\b', 'a@{1}']) t.ok(badRef(bad), bad);
   t.throws(() => new GitHubActionsPlugin(Value.Default(GitHubActionsConfigSchema, {}) as GitHubActionsConfig, pino({ level: 'silent' }), tempDir()).repoOf('shop', 'qa'), /owner is not set/);
 });
