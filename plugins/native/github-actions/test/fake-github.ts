@@ -263,7 +263,7 @@ export class FakeGitHub extends FakeHttpApi {
     const run: Run = {
       id, repo, workflow, ref: body.ref, inputs: strings, scenario, status: 'queued', conclusion: null, tick: 0, created: Date.now(),
       display_title: wf.runName ? `deploy ${strings.version ?? body.ref} [${strings.capstan_id ?? ''}]` : 'Deploy', approved: false, actor: this.login,
-      jobs: [this.job('build', ['Set up job', 'Checkout', 'Build']), this.job('deploy', ['Set up job', 'Deploy', 'Verify'])],
+      jobs: [this.job('build', ['Set up job', 'Checkout', 'Build']), this.job('deploy', ['Set up job', 'Deploy', 'Verify']), this.job('notify', ['Announce'])],
     };
     this.runs.set(id, run);
     if (version === '2026-03-10' || (body.return_run_details === true && this.runDetails === 'supported')) {

@@ -97,7 +97,9 @@ t.test('deploy: dispatched with inputs, run followed, jobs and steps told, logs 
   t.ok(fake.storage.requests.length >= 2, 'logs fetched from the storage host');
   t.ok(fake.storage.requests.every((r) => r.headers.authorization === undefined), 'no Authorization header to the log storage');
   const jobs = fake.requests.filter((r) => /\/jobs$/.test(r.path));
-  t.ok(jobs.every((r) => r.query.get('filter') === 'latest'), 'jobs of the latest attempt');
+  t.ok(jobs.every((r) => r.query.get('filter') === 'latest' || r.query.get('page') === '2'), 'jobs of the latest attempt');
+  t.ok(jobs.some((r) => r.query.get('page') === '2'), 'the second page of jobs read (pages of 2)');
+  t.ok(out.includes('job notify: completed/success') && out.includes('--- log of job notify ---'), 'the job on page 2 followed and logged');
   const journal = (await call(app, 'GET', '/api/v1/journal?node=web2')).body;
   t.ok(JSON.stringify(journal).includes(id), 'journal entry on the target nodes');
   const params = (await call(app, 'GET', `/api/v1/executions/${id}`)).body.params;
