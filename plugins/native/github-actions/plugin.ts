@@ -1,0 +1,536 @@
+/**
+ * The github-actions plugin: deployments through GitHub Actions workflows (reference: cicd-apis.md §3).
+ * deploy.execute dispatches the deploy workflow (ref = version, inputs version / environment / the correlation
+ * input = the execution id, plus the request's parameters as strings), finds the run it created (the dispatch's
+ * run id, else the run whose run-name echoes the correlation input), follows it (run, jobs, steps, then the
+ * job logs) and maps its status/conclusion; a cancel cancels the run in GitHub first. deploy.rollback
+ * dispatches an earlier ref (toVersion, else the previous successful deployment of the environment from the
+ * Deployments API). deploy.history and deploy.status read the Deployments API and workflow runs.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Static } from '@sinclair/typebox';
+import type { Logger } from 'pino';
+import { deployExecute, deployHistory, deployRollback, deployStatus } from '../../../src/capabilities/index.js';
+import type { DeployExecuteParams, DeployHistoryParams, DeployRollbackParams } from '../../../src/capabilities/deploy.js';
+import type { Deployment } from '../../../src/capabilities/records.js';
+import { abortStatus } from '../../../src/core/abort.js';
+import { Errors, toCapstanError, type CapstanError } from '../../../src/core/errors.js';
+import { sleep } from '../../../src/core/http-json.js';
+import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
+import { secretMask } from '../../../src/observability/secret-scrubber.js';
+import { GitHubClient, type WaitPolicy } from './client.js';
+import { listOf, MAX_INPUTS, type GitHubActionsConfig } from './config.js';
+import { RunFollower, runFailure, withRetries, type GhRun, type GhUser } from './follow.js';
+import { applicationOf, deploymentId, fill, parseId, runId, runIdInUrl, SOURCE } from './ids.js';
+import { deploymentStatus, FINAL_STATES, runDone, runStatus, toolStatus } from './status.js';
+import { RunStore, type RunRecord } from './store.js';
+
+export const PLUGIN_ID = SOURCE;
+
+type DeploymentT = Static<typeof Deployment>;
+type ExecuteP = Static<typeof DeployExecuteParams>;
+type RollbackP = Static<typeof DeployRollbackParams>;
+type HistoryP = Static<typeof DeployHistoryParams>;
+
+interface GhDeployment {
+  id: number;
+  sha?: string;
+  ref?: string;
+  task?: string;
+  payload?: unknown;
+  environment?: string;
+  creator?: GhUser | null;
+  created_at: string;
+  updated_at?: string;
+}
+
+interface GhDeploymentStatus {
+  id: number;
+  state: string;
+  created_at: string;
+  target_url?: string | null;
+  log_url?: string | null;
+  environment_url?: string | null;
+}
+
+const INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+/** Look this far before the dispatch for its run (clocks of Capstan and GitHub differ). */
+const CLOCK_SKEW_MS = 120_000;
+
+export class GitHubActionsPlugin extends BasePlugin {
+  readonly metadata = {
+    name: PLUGIN_ID, version: '0.1.0', description: 'GitHub Actions: deployments as workflow dispatches, followed run by run; history from the Deployments API.',
+    integrationTypes: ['deployment' as const],
+  };
+  private client!: GitHubClient;
+  private readonly store: RunStore;
+
+  constructor(private readonly cfg: GitHubActionsConfig, private readonly logger: Logger, dataDir: string) {
+    super();
+    this.store = new RunStore(dataDir);
+  }
+
+  async initialize(): Promise<void> {
+    this.client = new GitHubClient(this.cfg);
+    this.logger.info({ apiUrl: this.client.base.origin, owner: this.cfg.owner, repository: this.cfg.repository, workflow: this.cfg.workflow, apiVersion: this.cfg.apiVersion, token: this.cfg.token ? 'set' : 'not set' }, 'github-actions deployment source configured');
+  }
+
+  async healthCheck(): Promise<HealthStatus> {
+    const details: Record<string, unknown> = { apiUrl: this.client.base.origin, apiVersion: this.cfg.apiVersion, owner: this.cfg.owner ?? null };
+    if (!this.cfg.token) return { status: 'unhealthy', message: 'plugins.github-actions.token is not set', details };
+    try {
+      const { body } = await this.client.request<{ resources?: { core?: { remaining?: number; limit?: number } } }>('GET', 'rate_limit', { signal: AbortSignal.timeout(this.cfg.timeoutMs) });
+      const core = body.resources?.core;
+      details.rateLimit = core ?? null;
+      const login = await this.login(AbortSignal.timeout(this.cfg.timeoutMs));
+      if (login) details.login = login;
+      if (core && core.remaining === 0) return { status: 'degraded', message: 'GitHub rate limit of the token is spent until its reset', details };
+      return { status: 'healthy', message: `GitHub at ${this.client.base.origin}${login ? ` as ${login}` : ''}`, details };
+    } catch (err) {
+      return { status: 'unhealthy', message: (err as Error).message, details };
+    }
+  }
+
+  capabilities(): PluginCapability<any, any>[] {
+    const settle = this.cfg.cancelWaitMs + 5000;
+    return [
+      implement(deployExecute, async (p, ctx) => ({ results: await this.execute(p, ctx) }), {
+        runsAsServer: () => true, abortSettleMs: settle, validate: async (p) => this.checkExecute(p),
+      }),
+      implement(deployRollback, async (p, ctx) => ({ results: await this.rollback(p, ctx) }), {
+        runsAsServer: () => true, abortSettleMs: settle, validate: async (p) => this.checkRollback(p),
+      }),
+      implement(deployStatus, async (p, ctx) => ({ deployment: await this.status(p.id, ctx.signal) })),
+      implement(deployHistory, async (p, ctx) => this.history(p, ctx.signal)),
+    ];
+  }
+
+  // ---- validation (at submit, no network) ----
+
+  private checkScope(application: string, environment: string): ParamIssue[] {
+    const issues: ParamIssue[] = [];
+    const apps = listOf(this.cfg.applications);
+    const envs = listOf(this.cfg.environments);
+    if (apps && !apps.includes(application)) issues.push({ pointer: '/application', message: `application '${application}' is not in plugins.github-actions.applications (${apps.join(', ')})` });
+    if (envs && !envs.includes(environment)) issues.push({ pointer: '/environment', message: `environment '${environment}' is not in plugins.github-actions.environments (${envs.join(', ')})` });
+    return issues;
+  }
+
+  checkExecute(p: ExecuteP): ParamIssue[] {
+    const issues = this.checkScope(p.application, p.environment);
+    const refIssue = badRef(p.version);
+    if (refIssue) issues.push({ pointer: '/version', message: `'${p.version}' cannot be the dispatch ref (a branch or tag name): ${refIssue}` });
+    const own = this.ownInputs();
+    const params = p.parameters ?? {};
+    for (const [k, v] of Object.entries(params)) {
+      const at = `/parameters/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (!INPUT_NAME.test(k) || k.length > 100) issues.push({ pointer: at, message: `'${k}' is not a GitHub workflow input name (letters, digits, _ and -, starting with a letter or _)` });
+      if (own.includes(k)) issues.push({ pointer: at, message: `'${k}' is the input Capstan sets itself (${own.join(', ')}); use the request's own field` });
+      if (v === null || typeof v === 'object') issues.push({ pointer: at, message: 'GitHub workflow inputs are strings: give a string (numbers and booleans are sent as strings), not an object, array or null' });
+    }
+    const count = own.length + Object.keys(params).length;
+    if (count > MAX_INPUTS) issues.push({ pointer: '/parameters', message: `GitHub accepts at most ${MAX_INPUTS} workflow_dispatch inputs; this deploy would send ${count} (${own.join(', ')} and ${Object.keys(params).length} parameter(s))` });
+    return issues;
+  }
+
+  checkRollback(p: RollbackP): ParamIssue[] {
+    const issues = this.checkScope(p.application, p.environment);
+    const refIssue = p.toVersion === undefined ? undefined : badRef(p.toVersion);
+    if (refIssue) issues.push({ pointer: '/toVersion', message: `'${p.toVersion}' cannot be the dispatch ref (a branch or tag name): ${refIssue}` });
+    if (p.deploymentId !== undefined) {
+      const id = parseId(p.deploymentId);
+      if (!id) issues.push({ pointer: '/deploymentId', message: `'${p.deploymentId}' is not a deployment id of ${SOURCE} (github-actions.<owner>~<repo>.<deployment id> or .run-<run id>)` });
+      else if (this.cfg.owner || !this.cfg.repository.includes('{owner}')) {
+        const repo = this.repoOf(p.application, p.environment);
+        if (id.repo.toLowerCase() !== repo.toLowerCase()) issues.push({ pointer: '/deploymentId', message: `deployment '${p.deploymentId}' is of repository ${id.repo}, not ${repo} (application ${p.application})` });
+      }
+    }
+    return issues;
+  }
+
+  /** The inputs Capstan sets itself (names configured, empty ones not sent). */
+  private ownInputs(): string[] {
+    return [this.cfg.versionInput, this.cfg.environmentInput, this.cfg.correlationInput].filter(Boolean);
+  }
+
+  // ---- deploy / rollback ----
+
+  private async execute(p: ExecuteP, ctx: ExecutionContext): Promise<TargetOutcome[]> {
+    return this.deploy({ application: p.application, environment: p.environment, version: p.version, parameters: p.parameters ?? {} }, ctx);
+  }
+
+  private async rollback(p: RollbackP, ctx: ExecutionContext): Promise<TargetOutcome[]> {
+    const io = this.io(ctx);
+    let found: { version: string; previousVersion?: string };
+    try {
+      found = await this.rollbackPoint(p, ctx, io.wait);
+    } catch (err) {
+      if (ctx.signal.aborted) return this.results(ctx, abortStatus(ctx.signal), null, new Errors.ExecutionFailed('canceled before anything was dispatched'));
+      return this.results(ctx, 'failed', null, toCapstanError(err));
+    }
+    io.out(`rolling ${p.application} in ${p.environment} back to ${found.version}${found.previousVersion ? ` (from ${found.previousVersion})` : ''}`);
+    return this.deploy({ application: p.application, environment: p.environment, version: found.version, parameters: {}, previousVersion: found.previousVersion }, ctx, io);
+  }
+
+  private async deploy(d: { application: string; environment: string; version: string; parameters: Record<string, unknown>; previousVersion?: string }, ctx: ExecutionContext, given?: ReturnType<GitHubActionsPlugin['io']>): Promise<TargetOutcome[]> {
+    const io = given ?? this.io(ctx);
+    let follower: RunFollower | undefined;
+    let rec: RunRecord | undefined;
+    let dispatched: { repo: string; wfPath: string; ref: string; correlation: string; since: Date } | undefined;
+    const record = (repo: string, id: number, url?: string): RunRecord => {
+      const r: RunRecord = {
+        repo, runId: id, application: d.application, environment: d.environment, version: d.version,
+        ...(d.previousVersion ? { previousVersion: d.previousVersion } : {}),
+        targets: (ctx.targets ?? []).map((n) => n.name), ...(ctx.executionId ? { executionId: ctx.executionId } : {}),
+        startedAt: new Date().toISOString(), ...(url ? { url } : {}),
+      };
+      this.store.save(r);
+      return r;
+    };
+    try {
+      const repo = this.repoOf(d.application, d.environment);
+      const workflow = fill(this.cfg.workflow, { owner: this.cfg.owner, application: d.application, environment: d.environment });
+      const correlation = ctx.executionId ?? randomUUID();
+      const inputs: Record<string, string> = {};
+      for (const [k, v] of Object.entries(d.parameters)) inputs[k] = String(v);
+      if (this.cfg.versionInput) inputs[this.cfg.versionInput] = d.version;
+      if (this.cfg.environmentInput) inputs[this.cfg.environmentInput] = d.environment;
+      inputs[this.cfg.correlationInput] = correlation;
+      const newApi = this.cfg.apiVersion >= '2026-03-10';
+      const body = { ref: d.version, inputs, ...(!newApi && this.cfg.returnRunDetails ? { return_run_details: true } : {}) };
+      const wfPath = `${this.client.repoPath(repo)}/actions/workflows/${encodeURIComponent(workflow)}`;
+      const since = new Date(Date.now() - CLOCK_SKEW_MS);
+      const answer = await this.client.request<{ workflow_run_id?: number; html_url?: string }>('POST', `${wfPath}/dispatches`, { body, signal: ctx.signal, wait: io.wait });
+      let id = answer.status === 200 ? answer.body.workflow_run_id : undefined;
+      ctx.logger.info({ repo, workflow, ref: d.version, runId: id ?? null, status: answer.status }, 'github-actions workflow dispatched');
+      io.out(`workflow ${workflow} of ${repo} dispatched on ${d.version}${id ? `: run ${id}` : '; looking for its run'}`);
+      dispatched = { repo, wfPath, ref: d.version, correlation, since };
+      if (!id) id = await this.findRun(dispatched, ctx.signal, io, this.cfg.findRunTimeoutMs);
+      rec = record(repo, id, answer.body.html_url);
+      follower = new RunFollower(this.client, this.cfg, repo, id, io, io.wait);
+      const run = await follower.follow(ctx.signal);
+      const value = this.fromRun(run, repo, rec);
+      ctx.logger.info({ repo, runId: run.id, toolStatus: value.toolStatus, status: value.status }, 'github-actions run ended');
+      if (value.status === 'succeeded') {
+        io.out(`run ${run.id} succeeded (${toolStatus(run.status, run.conclusion)})`);
+        return this.results(ctx, 'succeeded', value);
+      }
+      return this.results(ctx, 'failed', value, runFailure(run, repo));
+    } catch (err) {
+      if (!ctx.signal.aborted) {
+        const e = toCapstanError(err);
+        io.notice(`deployment failed: ${e.message}`);
+        return this.results(ctx, 'failed', follower?.run && rec ? this.fromRun(follower.run, rec.repo, rec) : null, e);
+      }
+      if ((!follower || !rec) && dispatched) {
+        // Aborted while looking for the run: look a little longer, so that the run is canceled too.
+        const id = await this.findRun(dispatched, AbortSignal.timeout(this.cfg.cancelWaitMs / 2), io, this.cfg.cancelWaitMs / 2).catch(() => undefined);
+        if (id !== undefined) {
+          rec = record(dispatched.repo, id);
+          follower = new RunFollower(this.client, this.cfg, dispatched.repo, id, io, io.wait);
+        }
+      }
+      return this.stopped(ctx, io, follower, rec);
+    }
+  }
+
+  /** The run was aborted (cancel, timeout, shutdown): cancel it in GitHub first unless it waits for a person at the timeout. */
+  private async stopped(ctx: ExecutionContext, io: ReturnType<GitHubActionsPlugin['io']>, follower: RunFollower | undefined, rec: RunRecord | undefined): Promise<TargetOutcome[]> {
+    const how = abortStatus(ctx.signal);
+    if (!follower || !rec) {
+      io.notice(`${how === 'timed_out' ? 'timed out' : 'canceled'} before the run was found: a run GitHub may have started is not canceled by Capstan`);
+      return this.results(ctx, how, null, new Errors.ExecutionFailed(`the deployment was ${how === 'timed_out' ? 'timed out' : 'canceled'} before its run was found`));
+    }
+    if (how === 'timed_out' && follower.blocked()) {
+      const run = follower.run!;
+      io.notice(`run ${run.id} still waits for a person: left as it is in GitHub`);
+      const value = this.fromRun(run, rec.repo, rec);
+      return this.results(ctx, 'timed_out', value, new Errors.DeploymentBlocked(`GitHub Actions run ${run.id} of ${rec.repo} waits for a person (${toolStatus(run.status, run.conclusion)}: an environment review or approval) and did not go on within the run's time${run.html_url ? `: ${run.html_url}` : ''}`, { extra: { toolStatus: toolStatus(run.status, run.conclusion) } }));
+    }
+    const run = await this.cancelRun(rec.repo, follower, io);
+    const value = run ? this.fromRun(run, rec.repo, rec) : null;
+    const confirmed = run && runDone(run.status, run.conclusion);
+    const err = new Errors.ExecutionFailed(`the deployment was ${how === 'timed_out' ? 'timed out' : 'canceled'}; GitHub Actions run ${follower.runId} ${confirmed ? `ended ${toolStatus(run.status, run.conclusion)}` : `was asked to cancel but had not stopped within ${this.cfg.cancelWaitMs} ms`}`);
+    return this.results(ctx, how, value, err);
+  }
+
+  /** POST …/cancel (409: it had finished), force-cancel halfway if it stays, then waits until completed (bounded by cancelWaitMs). */
+  private async cancelRun(repo: string, follower: RunFollower, io: ReturnType<GitHubActionsPlugin['io']>): Promise<GhRun | undefined> {
+    const base = `${this.client.repoPath(repo)}/actions/runs/${follower.runId}`;
+    const signal = AbortSignal.timeout(this.cfg.cancelWaitMs);
+    const wait: WaitPolicy = { maxWaitMs: this.cfg.cancelWaitMs, notice: io.notice };
+    const started = Date.now();
+    try {
+      const a = await this.client.request('POST', `${base}/cancel`, { signal, wait, allow: [409] });
+      io.out(a.status === 409 ? `run ${follower.runId}: GitHub cannot cancel it (HTTP 409: it completed already)` : `run ${follower.runId}: cancel requested`);
+      let forced = false;
+      for (;;) {
+        const run = await withRetries('reading the run', () => follower.poll(signal), { max: this.cfg.maxTransientRetries, baseMs: this.cfg.pollIntervalMs, signal, notice: io.notice });
+        if (run.status === 'completed') {
+          await follower.logs(signal).catch((err) => io.notice(`logs of the canceled run not read: ${(err as Error).message}`));
+          return run;
+        }
+        if (!forced && Date.now() - started > this.cfg.cancelWaitMs / 2) {
+          forced = true;
+          const f = await this.client.request('POST', `${base}/force-cancel`, { signal, wait, allow: [409] });
+          io.out(`run ${follower.runId}: still ${toolStatus(run.status, run.conclusion)}; force-cancel requested (HTTP ${f.status})`);
+        }
+        await sleep(this.cfg.pollIntervalMs, signal);
+      }
+    } catch (err) {
+      io.notice(`canceling run ${follower.runId} in GitHub: ${(err as Error).message}`);
+      return follower.run;
+    }
+  }
+
+  /**
+   * The run a 204 dispatch created: runs of the workflow dispatched on `ref` since the dispatch (paginated),
+   * the one whose run-name (display_title) carries the correlation value, looked for until findRunTimeoutMs.
+   */
+  private async findRun(dispatch: { repo: string; wfPath: string; ref: string; correlation: string; since: Date }, signal: AbortSignal, io: ReturnType<GitHubActionsPlugin['io']>, timeoutMs: number): Promise<number> {
+    const { repo, wfPath, ref, correlation, since } = dispatch;
+    const deadline = Date.now() + timeoutMs;
+    const query = { event: 'workflow_dispatch', branch: ref, created: `>=${since.toISOString().replace(/\.\d{3}Z$/, 'Z')}`, per_page: 100 };
+    const retry = { max: this.cfg.maxTransientRetries, baseMs: this.cfg.pollIntervalMs, signal, notice: io.notice };
+    for (;;) {
+      const runs = await withRetries('listing the workflow runs', () => this.client.paginate<GhRun>(`${wfPath}/runs`, query, 'workflow_runs', { signal, wait: io.wait, maxPages: 10 }), retry);
+      const hit = runs.find((r) => (r.display_title ?? '').includes(correlation) || (r.name ?? '').includes(correlation));
+      if (hit) {
+        io.out(`run ${hit.id} found by its run-name (${this.cfg.correlationInput} ${correlation})`);
+        return hit.id;
+      }
+      if (Date.now() >= deadline) {
+        throw new Errors.Upstream(`the workflow ${wfPath.split('/').pop()} of ${repo} was dispatched, but no run of it whose name carries ${this.cfg.correlationInput}=${correlation} appeared within ${timeoutMs} ms (${runs.length} dispatched run(s) seen): the workflow lacks the line \`run-name: deploy \${{ inputs.${this.cfg.versionInput || 'version'} }} [\${{ inputs.${this.cfg.correlationInput} }}]\` (see the plugin README)`);
+      }
+      await sleep(Math.min(this.cfg.pollIntervalMs, Math.max(10, deadline - Date.now())), signal);
+    }
+  }
+
+  /** The version to go back to (toVersion, else the previous successful deployment) and the one left. */
+  private async rollbackPoint(p: RollbackP, ctx: ExecutionContext, wait: WaitPolicy): Promise<{ version: string; previousVersion?: string }> {
+    const repo = this.repoOf(p.application, p.environment);
+    let from: { version?: string; before?: number; deploymentId?: number } = {};
+    if (p.deploymentId) {
+      const id = parseId(p.deploymentId);
+      if (!id) throw new Errors.RecordNotFound(`'${p.deploymentId}' is not a ${SOURCE} deployment id`);
+      if (id.kind === 'run') {
+        const rec = this.store.find(id.repo, id.num);
+        const { body: run } = await this.client.request<GhRun>('GET', `${this.client.repoPath(id.repo)}/actions/runs/${id.num}`, { signal: ctx.signal, wait });
+        if (rec && (rec.application !== p.application || rec.environment !== p.environment)) {
+          throw new Errors.RecordNotFound(`deployment '${p.deploymentId}' deployed ${rec.application} to ${rec.environment}, not ${p.application} to ${p.environment}`);
+        }
+        from = { version: rec?.version ?? run.head_branch ?? undefined, before: Date.parse(run.created_at ?? '') || undefined };
+      } else {
+        const a = await this.client.request<GhDeployment>('GET', `${this.client.repoPath(id.repo)}/deployments/${id.num}`, { signal: ctx.signal, wait, allow: [404] });
+        if (a.status === 404) throw new Errors.RecordNotFound(`GitHub knows no deployment ${id.num} in ${id.repo}`);
+        if (a.body.environment !== undefined && a.body.environment !== p.environment) {
+          throw new Errors.RecordNotFound(`deployment '${p.deploymentId}' is of environment ${a.body.environment}, not ${p.environment}`);
+        }
+        from = { deploymentId: id.num, version: a.body.ref ?? a.body.sha };
+      }
+    }
+    if (p.toVersion) return { version: p.toVersion, ...(from.version ? { previousVersion: from.version } : {}) };
+    const deps = await this.client.paginate<GhDeployment>(`${this.client.repoPath(repo)}/deployments`, { environment: p.environment, per_page: 100 }, null, { signal: ctx.signal, wait, maxPages: 10 });
+    deps.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+    let start = 0;
+    if (from.deploymentId !== undefined) {
+      start = deps.findIndex((x) => x.id === from.deploymentId);
+      if (start < 0) throw new Errors.RecordNotFound(`deployment ${from.deploymentId} is not a deployment of ${repo} to ${p.environment}`);
+      start += 1;
+    } else if (from.before !== undefined) {
+      start = deps.findIndex((x) => Date.parse(x.created_at) < from.before!);
+      if (start < 0) start = deps.length;
+    }
+    const succeeded = async (dep: GhDeployment) => (await this.statuses(repo, dep.id, ctx.signal, wait)).some((s) => s.state === 'success');
+    if (from.version === undefined && from.deploymentId === undefined && from.before === undefined) {
+      // No deployment named: the live one is the latest that succeeded; go back to the one before it.
+      for (; start < deps.length; start++) {
+        if (await succeeded(deps[start])) {
+          from.version = deps[start].ref ?? deps[start].sha;
+          start += 1;
+          break;
+        }
+      }
+    }
+    for (let i = start; i < deps.length; i++) {
+      const dep = deps[i];
+      const version = dep.ref ?? dep.sha;
+      if (!version || version === from.version) continue;
+      if (await succeeded(dep)) return { version, ...(from.version ? { previousVersion: from.version } : {}) };
+    }
+    throw new Errors.RecordNotFound(`no earlier successful deployment of ${p.application} to ${p.environment} in ${repo}${from.version ? ` before ${from.version}` : ''} to roll back to: give toVersion`);
+  }
+
+  // ---- status / history ----
+
+  private async status(id: string, signal: AbortSignal): Promise<DeploymentT | null> {
+    const parsed = parseId(id);
+    if (!parsed) return null;
+    const repoPath = this.client.repoPath(parsed.repo);
+    if (parsed.kind === 'run') {
+      const a = await this.client.request<GhRun>('GET', `${repoPath}/actions/runs/${parsed.num}`, { signal, allow: [404] });
+      if (a.status === 404) return null;
+      return this.fromRun(a.body, parsed.repo, this.store.find(parsed.repo, parsed.num));
+    }
+    const a = await this.client.request<GhDeployment>('GET', `${repoPath}/deployments/${parsed.num}`, { signal, allow: [404] });
+    if (a.status === 404) return null;
+    return this.fromDeployment(a.body, await this.statuses(parsed.repo, parsed.num, signal), parsed.repo);
+  }
+
+  private async history(p: HistoryP, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
+    const limit = p.limit ?? 100;
+    const apps = listOf(this.cfg.applications);
+    const envs = listOf(this.cfg.environments);
+    if ((p.application && apps && !apps.includes(p.application)) || (p.environment && envs && !envs.includes(p.environment))) return { deployments: [], nextCursor: null };
+    if (!p.application || p.node) return this.localHistory(p, limit, signal);
+    const repo = this.repoOf(p.application, p.environment ?? '');
+    const cur = decodeCursor(p.cursor, 'p');
+    const per = Math.min(100, Math.max(1, cur?.per ?? limit));
+    const page = cur?.p ?? 1;
+    const a = await this.client.request<GhDeployment[]>('GET', `${this.client.repoPath(repo)}/deployments`, { signal, query: { ...(p.environment ? { environment: p.environment } : {}), per_page: per, page } });
+    const deps = Array.isArray(a.body) ? a.body : [];
+    const out = await Promise.all(deps.map(async (dep) => this.fromDeployment(dep, await this.statuses(repo, dep.id, signal), repo, p.application)));
+    out.sort((x, y) => Date.parse(y.startedAt) - Date.parse(x.startedAt));
+    const more = a.headers.get('link') && /rel="?next"?/.test(a.headers.get('link') ?? '');
+    return { deployments: out, nextCursor: more ? encodeCursor({ p: page + 1, per }) : null };
+  }
+
+  /** Runs Capstan started (filter by node, or no application): each read again from GitHub. */
+  private async localHistory(p: HistoryP, limit: number, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
+    const cur = decodeCursor(p.cursor, 'o');
+    const offset = cur?.o ?? 0;
+    const all = this.store.all()
+      .filter((r) => (!p.application || r.application === p.application) && (!p.environment || r.environment === p.environment) && (!p.node || r.targets.includes(p.node)))
+      .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+    const page = all.slice(offset, offset + limit);
+    const out = await Promise.all(page.map(async (r) => {
+      const a = await this.client.request<GhRun>('GET', `${this.client.repoPath(r.repo)}/actions/runs/${r.runId}`, { signal, allow: [404] });
+      if (a.status === 404) return { ...this.fromRecord(r), toolStatus: 'deleted' };
+      return this.fromRun(a.body, r.repo, r);
+    }));
+    return { deployments: out, nextCursor: offset + limit < all.length ? encodeCursor({ o: offset + limit }) : null };
+  }
+
+  private async statuses(repo: string, id: number, signal: AbortSignal, wait?: WaitPolicy): Promise<GhDeploymentStatus[]> {
+    const { body } = await this.client.request<GhDeploymentStatus[]>('GET', `${this.client.repoPath(repo)}/deployments/${id}/statuses`, { signal, wait, query: { per_page: 100 } });
+    const list = Array.isArray(body) ? body : [];
+    return list.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+  }
+
+  // ---- records ----
+
+  private fromRun(run: GhRun, repo: string, rec?: RunRecord): DeploymentT {
+    const app = rec?.application ?? applicationOf(this.cfg.repository, this.cfg.owner, repo) ?? repo.split('/')[1];
+    const done = run.status === 'completed';
+    return {
+      id: runId(repo, run.id), application: app, version: rec?.version ?? run.head_branch ?? run.head_sha ?? '',
+      environment: rec?.environment ?? '', status: runStatus(run.status, run.conclusion),
+      startedAt: new Date(Date.parse(run.run_started_at ?? run.created_at ?? '') || Date.now()).toISOString(),
+      ...(done && run.updated_at ? { finishedAt: new Date(run.updated_at).toISOString() } : {}),
+      targets: rec?.targets ?? [], ...(rec?.previousVersion ? { previousVersion: rec.previousVersion } : {}),
+      ...(run.triggering_actor?.login ?? run.actor?.login ? { initiatedBy: run.triggering_actor?.login ?? run.actor?.login } : {}),
+      ...(run.html_url ? { url: run.html_url } : {}), source: SOURCE, ...(run.head_branch ? { ref: run.head_branch } : {}),
+      toolStatus: toolStatus(run.status, run.conclusion), ...(rec?.executionId ? { executionId: rec.executionId } : {}),
+    };
+  }
+
+  private fromRecord(r: RunRecord): DeploymentT {
+    return {
+      id: runId(r.repo, r.runId), application: r.application, version: r.version, environment: r.environment, status: 'pending',
+      startedAt: r.startedAt, targets: r.targets, source: SOURCE, ref: r.version, ...(r.executionId ? { executionId: r.executionId } : {}),
+      ...(r.previousVersion ? { previousVersion: r.previousVersion } : {}), ...(r.url ? { url: r.url } : {}),
+    };
+  }
+
+  private fromDeployment(dep: GhDeployment, statuses: GhDeploymentStatus[], repo: string, application?: string): DeploymentT {
+    const latest = statuses[0];
+    const linked = statuses.map((s) => runIdInUrl(s.target_url) ?? runIdInUrl(s.log_url)).find((x) => x !== undefined);
+    const rec = linked !== undefined ? this.store.find(repo, linked) : undefined;
+    const payload = typeof dep.payload === 'object' && dep.payload ? dep.payload as Record<string, unknown> : {};
+    const version = typeof payload.version === 'string' ? payload.version : rec?.version ?? dep.ref ?? dep.sha ?? '';
+    const url = latest?.log_url || latest?.target_url || latest?.environment_url || undefined;
+    return {
+      id: deploymentId(repo, dep.id), application: application ?? rec?.application ?? applicationOf(this.cfg.repository, this.cfg.owner, repo) ?? repo.split('/')[1],
+      version, environment: dep.environment ?? rec?.environment ?? '', status: deploymentStatus(statuses.map((s) => s.state)),
+      startedAt: new Date(dep.created_at).toISOString(),
+      ...(latest && FINAL_STATES.has(latest.state) ? { finishedAt: new Date(latest.created_at).toISOString() } : {}),
+      targets: rec?.targets ?? [], ...(rec?.previousVersion ? { previousVersion: rec.previousVersion } : {}),
+      ...(dep.creator?.login ? { initiatedBy: dep.creator.login } : {}), ...(url ? { url } : {}), source: SOURCE,
+      ...(dep.ref ? { ref: dep.ref } : {}), toolStatus: latest?.state ?? 'none', ...(rec?.executionId ? { executionId: rec.executionId } : {}),
+    };
+  }
+
+  // ---- shared ----
+
+  /** `owner/repo` of an application (the repository template); Errors.Config when it needs an owner not configured. */
+  repoOf(application: string, environment: string): string {
+    if (this.cfg.repository.includes('{owner}') && !this.cfg.owner) throw new Errors.Config('plugins.github-actions.owner is not set (the repository template uses {owner})');
+    const repo = fill(this.cfg.repository, { owner: this.cfg.owner, application, environment });
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/.test(repo)) throw new Errors.Config(`plugins.github-actions.repository makes '${repo}' of application ${application}: not an owner/name`);
+    return repo;
+  }
+
+  private async login(signal: AbortSignal): Promise<string | undefined> {
+    const a = await this.client.request<{ login?: string }>('GET', 'user', { signal, allow: [403, 404] });
+    return a.status === 200 ? a.body.login : undefined;
+  }
+
+  /** Output of a run, masked with the token: lines and notices under the first target, a notice for the others. */
+  private io(ctx: ExecutionContext) {
+    const mask = secretMask([this.cfg.token ?? ''].filter(Boolean));
+    const first = ctx.targets?.[0]?.name ?? 'localhost';
+    const emit = (e: Parameters<ExecutionContext['emit']>[0]) => ctx.emit(mask(e));
+    for (const n of (ctx.targets ?? []).slice(1)) emit({ type: 'notice', target: n.name, message: `one GitHub Actions run deploys every target; its log streams under ${first}` });
+    const notice = (message: string) => emit({ type: 'notice', target: first, message });
+    return {
+      first,
+      out: (line: string) => emit({ type: 'stdout', target: first, line }),
+      notice,
+      // A run waits out rate limits as long as its own time allows (ctx.signal ends the wait).
+      wait: { maxWaitMs: Number.MAX_SAFE_INTEGER, notice } as WaitPolicy,
+      emit,
+    };
+  }
+
+  /** The same outcome for every target, each emitted. */
+  private results(ctx: ExecutionContext, status: TargetOutcome['status'], value: DeploymentT | null, error?: CapstanError): TargetOutcome[] {
+    const mask = secretMask([this.cfg.token ?? ''].filter(Boolean));
+    const names = (ctx.targets ?? []).map((n) => n.name);
+    const out = names.map((target): TargetOutcome => mask({
+      target, status, exitCode: status === 'succeeded' ? 0 : status === 'failed' ? 1 : null,
+      ...(value ? { value } : {}),
+      ...(error ? { error: { category: error.category, code: error.code, title: error.title, detail: error.message } } : {}),
+    }));
+    for (const o of out) ctx.emit({ type: 'target_result', ...o });
+    return out;
+  }
+}
+
+/** Why a version cannot be a git ref name (git check-ref-format's rules), or undefined. */
+export function badRef(ref: string): string | undefined {
+  if (/[\x00-\x20\x7f~^:?*[\\]/.test(ref)) return 'no spaces, control characters nor any of ~ ^ : ? * [ \\';
+  if (ref.includes('..') || ref.includes('@{') || ref.includes('//')) return 'no "..", "@{" nor "//"';
+  if (ref.startsWith('/') || ref.endsWith('/') || ref.endsWith('.') || ref.endsWith('.lock') || ref === '@' || ref.startsWith('-')) return 'it may not start with / or -, nor end with /, . or .lock';
+  return undefined;
+}
+
+/** An opaque cursor: base64url JSON of the tool's page (`p`, `per`) or an offset in Capstan's records (`o`). */
+export function encodeCursor(c: { p?: number; per?: number; o?: number }): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+export function decodeCursor(cursor: string | undefined, key: 'p' | 'o'): { p?: number; per?: number; o?: number } | undefined {
+  if (!cursor) return undefined;
+  let c: unknown;
+  try {
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    c = undefined;
+  }
+  const v = c as Record<string, unknown> | undefined;
+  if (!v || typeof v !== 'object' || !Number.isSafeInteger(v[key]) || (v[key] as number) < (key === 'p' ? 1 : 0)) {
+    throw new Errors.CapabilityParams(`cursor '${cursor.slice(0, 40)}' is not one ${SOURCE} gave for this query`);
+  }
+  return v as { p?: number; per?: number; o?: number };
+}
+

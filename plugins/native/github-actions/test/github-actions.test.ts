@@ -1,0 +1,354 @@
+/**
+ * API tests of the github-actions plugin through Capstan's routes, against the fake GitHub (fake-github.ts) on
+ * 127.0.0.103: deploy (dispatch with inputs, the run found, jobs and steps followed, logs streamed once and in
+ * order), the 204 dispatch found by run-name (and the clear failure without it), API 2026-03-10, failures
+ * mapped, cancel (and force-cancel), an environment review at the timeout, rollback, history pages, status by
+ * id, bad input refused before any request, a bad token, rate limits waited, 5xx retried, and the token
+ * never in an answer, a log line, the output or a request but its own header.
+ */
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import t from 'tap';
+import { buildTestApp, tempDir, waitForExecution } from '../../../../test/helper.js';
+import { events, lines } from '../../../../test/executions-api.js';
+import { captureLogs } from '../../../../test/observability.js';
+import { until } from '../../../../test/until.js';
+import { FakeGitHub, LONG_LINE, UTF8_LINE } from './fake-github.js';
+
+const TOKEN = 'ghp_fakeGitHubToken0123456789abcdefABCDEF';
+const REPO = 'acme/shop';
+
+const fake = new FakeGitHub(TOKEN);
+await fake.start();
+t.teardown(() => fake.stop());
+const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0'];
+fake.addRepo(REPO, REFS, 'deploy.yml', ['version', 'environment', 'capstan_id', 'region', 'api_token']);
+fake.addRepo('acme/legacy', ['v1.0.0'], 'deploy.yml', ['version', 'environment', 'capstan_id'], false);
+fake.scenario = (ref) => (ref.startsWith('fail') ? 'failure' : ref.startsWith('timeout') ? 'timed_out' : ref.startsWith('startup') ? 'startup_failure'
+  : ref === 'stuck-2' ? 'ignore-cancel' : ref.startsWith('stuck') ? 'stuck' : ref.startsWith('blocked') ? 'blocked' : ref.startsWith('neutral') ? 'neutral' : 'success');
+
+const INVENTORY = `version: 2
+groups:
+  - name: shop-prod
+    targets:
+      - { name: web1, uri: "127.0.0.1:1" }
+      - { name: web2, uri: "127.0.0.1:1" }
+`;
+const dir = tempDir('capstan-gha-');
+const { writeFileSync } = await import('node:fs');
+writeFileSync(join(dir, 'inventory.yaml'), INVENTORY);
+
+const base = { apiUrl: fake.url, token: TOKEN, owner: 'acme', pollIntervalMs: 30, findRunTimeoutMs: 1500, cancelWaitMs: 3000, timeoutMs: 3000, applications: ['shop', 'legacy'] };
+const logs = captureLogs();
+const app = await buildTestApp(t, {
+  logLevel: 'debug',
+  plugins: { 'github-actions': base, ssh: { inventoryFile: join(dir, 'inventory.yaml'), connectTimeoutSeconds: 2 } },
+}, { logStream: logs.stream });
+
+const answers: string[] = [];
+async function call(a: FastifyInstance, method: 'GET' | 'POST', url: string, payload?: unknown) {
+  const res = await a.inject({ method, url, ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }) });
+  answers.push(res.body);
+  return { status: res.statusCode, body: res.json() };
+}
+
+async function deploy(a: FastifyInstance, params: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  const res = await call(a, 'POST', '/api/v1/deployments', { targets: ['shop-prod'], params, ...extra });
+  if (res.status !== 202) throw new Error(`deploy answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body.id as string;
+}
+
+async function finished(a: FastifyInstance, id: string) {
+  const exec = await waitForExecution(a, id, 60);
+  const evs = await events(a, id);
+  answers.push(JSON.stringify(exec), JSON.stringify(evs));
+  const results = evs.filter((e) => e.type === 'target_result').map((e) => e.data);
+  return { exec, evs, results, out: lines(evs, 'stdout', 'web1'), notices: evs.filter((e) => e.type === 'notice').map((e) => e.data) };
+}
+
+t.test('deploy: dispatched with inputs, run followed, jobs and steps told, logs streamed once and in order', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'v1.1.0', environment: 'production', parameters: { region: 'eu-west', api_token: 'input-secret-value-42' } });
+  const { exec, results, out, notices } = await finished(app, id);
+  t.equal(exec.status, 'succeeded');
+  t.same(results.map((r) => [r.target, r.status, r.exitCode]), [['web1', 'succeeded', 0], ['web2', 'succeeded', 0]]);
+  const value = results[0].value;
+  t.match(value, {
+    id: /^github-actions\.acme~shop\.run-\d+$/, source: 'github-actions', application: 'shop', version: 'v1.1.0', environment: 'production',
+    status: 'succeeded', ref: 'v1.1.0', toolStatus: 'completed/success', initiatedBy: 'capstan-bot', executionId: id, targets: ['web1', 'web2'],
+    url: /^https:\/\/github\.com\/acme\/shop\/actions\/runs\/\d+$/,
+  });
+  t.ok(value.finishedAt && value.startedAt);
+  const dispatch = fake.requests.find((r) => r.method === 'POST' && r.path.endsWith('/dispatches'))!;
+  t.same(JSON.parse(dispatch.body), { ref: 'v1.1.0', inputs: { region: 'eu-west', api_token: 'input-secret-value-42', version: 'v1.1.0', environment: 'production', capstan_id: id }, return_run_details: true });
+  t.equal(dispatch.path, '/repos/acme/shop/actions/workflows/deploy.yml/dispatches');
+  t.match(dispatch.headers, { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', authorization: `Bearer ${TOKEN}`, 'user-agent': /./ });
+  for (const l of ['job build: queued', 'job build: in_progress', 'step 1 "Set up job": in_progress', 'step 3 "Build": completed/success', 'job deploy: completed/success', 'step 2 "Deploy": completed/success']) {
+    t.ok(out.includes(l), `line '${l}'`);
+  }
+  t.equal(out.filter((l) => l === LONG_LINE).length, 1, 'the long line once, whole');
+  t.equal(out.filter((l) => l === UTF8_LINE).length, 1, 'multibyte text intact, once');
+  const buildLog = out.indexOf('--- log of job build ---');
+  const deployLog = out.indexOf('--- log of job deploy ---');
+  t.ok(buildLog > out.indexOf('job deploy: completed/success') && deployLog > buildLog, 'logs after the run ended, job by job');
+  t.ok(out.indexOf(LONG_LINE) > buildLog && out.indexOf(LONG_LINE) < deployLog);
+  t.ok(out.slice(deployLog).some((l) => /deploying v1\.1\.0 to production/.test(l)));
+  t.equal(out.filter((l) => l === 'job build: in_progress').length, 1, 'each transition told once');
+  t.ok(notices.some((n) => n.target === 'web2' && /streams under web1/.test(n.message)), 'web2 is told where the log is');
+  t.ok(fake.storage.requests.length >= 2, 'logs fetched from the storage host');
+  t.ok(fake.storage.requests.every((r) => r.headers.authorization === undefined), 'no Authorization header to the log storage');
+  const jobs = fake.requests.filter((r) => /\/jobs$/.test(r.path));
+  t.ok(jobs.every((r) => r.query.get('filter') === 'latest' || r.query.get('page') === '2'), 'jobs of the latest attempt');
+  t.ok(jobs.some((r) => r.query.get('page') === '2'), 'the second page of jobs read (pages of 2)');
+  t.ok(out.includes('job notify: completed/success') && out.includes('--- log of job notify ---'), 'the job on page 2 followed and logged');
+  const journal = (await call(app, 'GET', '/api/v1/journal?node=web2')).body;
+  t.ok(JSON.stringify(journal).includes(id), 'journal entry on the target nodes');
+  const params = (await call(app, 'GET', `/api/v1/executions/${id}`)).body.params;
+  t.equal(params.parameters.api_token, '***', 'secret-named parameter masked in the answer');
+});
+
+t.test('status by id: the run Capstan started, a GitHub deployment, unknown ids', async (t) => {
+  const runs = [...fake.runs.values()];
+  const run = runs[0];
+  const byRun = await call(app, 'GET', `/api/v1/deployments/github-actions.acme~shop.run-${run.id}`);
+  t.equal(byRun.status, 200);
+  t.match(byRun.body.deployment, { id: `github-actions.acme~shop.run-${run.id}`, status: 'succeeded', targets: ['web1', 'web2'], executionId: /./, environment: 'production', version: 'v1.1.0' });
+  const dep = fake.deployments.find((d) => d.ref === 'v1.1.0')!;
+  const byDep = await call(app, 'GET', `/api/v1/deployments/github-actions.acme~shop.${dep.id}`);
+  t.equal(byDep.status, 200);
+  t.match(byDep.body.deployment, { status: 'succeeded', toolStatus: 'success', environment: 'production', ref: 'v1.1.0', initiatedBy: 'capstan-bot', targets: ['web1', 'web2'], application: 'shop' });
+  t.equal((await call(app, 'GET', '/api/v1/deployments/github-actions.acme~shop.424242')).status, 404);
+  t.equal((await call(app, 'GET', '/api/v1/deployments/github-actions.acme~shop.run-424242')).status, 404);
+  t.equal((await call(app, 'GET', '/api/v1/deployments/jenkins.deploy-shop.42')).status, 404);
+  t.equal((await call(app, 'GET', '/api/v1/deployments/github-actions.bad')).status, 404);
+});
+
+t.test('failures mapped: failure, timed_out, startup_failure; neutral succeeds', async (t) => {
+  for (const [ref, tool] of [['fail-1', 'completed/failure'], ['timeout-1', 'completed/timed_out'], ['startup-1', 'completed/startup_failure']]) {
+    const id = await deploy(app, { application: 'shop', version: ref, environment: 'staging' });
+    const { exec, results } = await finished(app, id);
+    t.equal(exec.status, 'failed', ref);
+    t.match(results[0], { status: 'failed', exitCode: 1, value: { status: 'failed', toolStatus: tool }, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: new RegExp(`${tool}: https://github\\.com/acme/shop/actions/runs/\\d+`) } });
+    t.equal(results[1].status, 'failed');
+  }
+  const { results } = await finished(app, await deploy(app, { application: 'shop', version: 'neutral-1', environment: 'staging' }));
+  t.match(results[0], { status: 'succeeded', value: { toolStatus: 'completed/neutral' } });
+});
+
+t.test('cancel mid-run: the run is canceled in GitHub first, then the execution', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'stuck-1', environment: 'staging' });
+  await until('deploy step running', async () => lines(await events(app, id), 'stdout', 'web1').includes('step 2 "Deploy": in_progress'));
+  t.equal((await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` })).statusCode < 300, true);
+  const { exec, results, out } = await finished(app, id);
+  t.equal(exec.status, 'canceled');
+  t.match(results[0], { status: 'canceled', value: { status: 'canceled', toolStatus: 'completed/cancelled' } });
+  const run = [...fake.runs.values()].find((r) => r.ref === 'stuck-1')!;
+  t.equal(run.conclusion, 'cancelled');
+  t.ok(fake.requests.some((r) => r.method === 'POST' && r.path === `/repos/acme/shop/actions/runs/${run.id}/cancel`));
+  t.notOk(fake.requests.some((r) => r.path.endsWith('/force-cancel') && r.path.includes(String(run.id))), 'no force-cancel needed');
+  t.ok(out.includes('job deploy: completed/cancelled'));
+});
+
+t.test('a run that ignores the cancel is force-canceled', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'stuck-2', environment: 'staging' });
+  await until('deploy step running', async () => lines(await events(app, id), 'stdout', 'web1').includes('step 2 "Deploy": in_progress'));
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const { exec, results } = await finished(app, id);
+  t.equal(exec.status, 'canceled');
+  const run = [...fake.runs.values()].find((r) => r.ref === 'stuck-2')!;
+  t.ok(fake.requests.some((r) => r.method === 'POST' && r.path === `/repos/acme/shop/actions/runs/${run.id}/force-cancel`));
+  t.match(results[0].value, { toolStatus: 'completed/cancelled' });
+});
+
+t.test('an environment review at the timeout: DeploymentBlocked, the run left as it is', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'blocked-1', environment: 'production' }, { timeoutSeconds: 1 });
+  const { results, notices } = await finished(app, id);
+  t.match(results[0], { status: 'timed_out', error: { code: 'CAPSTAN_ERR_DEPLOYMENT_BLOCKED', detail: /waits for a person \(waiting/ }, value: { status: 'pending', toolStatus: 'waiting' } });
+  const run = [...fake.runs.values()].find((r) => r.ref === 'blocked-1')!;
+  t.notOk(fake.requests.some((r) => r.path.includes(`/runs/${run.id}/cancel`)), 'not canceled');
+  t.ok(notices.some((n) => /waits for a person/.test(n.message)));
+});
+
+t.test('rollback: to the previous successful deployment of the environment, or toVersion', async (t) => {
+  fake.addDeployment(REPO, { ref: 'v1.0.0', environment: 'qa', states: ['in_progress', 'success', 'inactive'], minutesAgo: 30 });
+  fake.addDeployment(REPO, { ref: 'v1.1.0', environment: 'qa', states: ['in_progress', 'failure'], minutesAgo: 20 });
+  const live = fake.addDeployment(REPO, { ref: 'v1.2.0', environment: 'qa', states: ['in_progress', 'success'], minutesAgo: 10 });
+  const res = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~shop.${live}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'qa' } });
+  t.equal(res.status, 202);
+  const { exec, results } = await finished(app, res.body.id);
+  t.equal(exec.status, 'succeeded');
+  t.match(results[0].value, { version: 'v1.0.0', ref: 'v1.0.0', previousVersion: 'v1.2.0', status: 'succeeded', environment: 'qa' });
+  const d = fake.requests.filter((r) => r.path.endsWith('/dispatches')).at(-1)!;
+  t.match(JSON.parse(d.body), { ref: 'v1.0.0', inputs: { version: 'v1.0.0', environment: 'qa' } });
+
+  const to = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~shop.${live}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'qa', toVersion: 'v2.0.0' } });
+  t.match((await finished(app, to.body.id)).results[0].value, { version: 'v2.0.0', previousVersion: 'v1.2.0' });
+
+  const none = await call(app, 'POST', '/api/v1/deployments/latest/rollback', { targets: ['shop-prod'], params: { application: 'shop', environment: 'lonely' } });
+  t.equal(none.status, 400, 'a path id that is no deployment id of this source is refused at submit');
+  const dispatches = fake.requests.filter((r) => r.path.endsWith('/dispatches')).length;
+  const other = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~legacy.${live}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'qa' } });
+  t.equal(other.status, 400, 'a deployment of another repository is refused at submit');
+  t.match(JSON.stringify(other.body), /acme\/legacy, not acme\/shop/);
+  const lonely = fake.addDeployment(REPO, { ref: 'v1.1.0', environment: 'lonely', states: ['success'], minutesAgo: 1 });
+  const failed = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~shop.${lonely}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'lonely' } });
+  const r2 = (await finished(app, failed.body.id)).results[0];
+  t.match(r2, { status: 'failed', error: { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', detail: /no earlier successful deployment of shop to lonely/ } });
+  t.equal(fake.requests.filter((r) => r.path.endsWith('/dispatches')).length, dispatches, 'nothing dispatched');
+});
+
+t.test('history: the Deployments API, newest first, across pages; node filter from Capstan runs', async (t) => {
+  const first = await call(app, 'GET', '/api/v1/deployments?application=shop&environment=qa&limit=2');
+  t.equal(first.status, 200);
+  t.match(first.body.sources, [{ source: 'github-actions', status: 'ok' }]);
+  t.equal(first.body.items.length, 2);
+  t.ok(first.body.nextCursor);
+  const seen = [...first.body.items];
+  let cursor = first.body.nextCursor;
+  while (cursor) {
+    const next = await call(app, 'GET', `/api/v1/deployments?application=shop&environment=qa&limit=2&cursor=${encodeURIComponent(cursor)}`);
+    t.equal(next.status, 200);
+    seen.push(...next.body.items);
+    cursor = next.body.nextCursor;
+  }
+  const qa = fake.deployments.filter((d) => d.environment === 'qa');
+  t.equal(seen.length, qa.length, 'every deployment once');
+  t.equal(new Set(seen.map((d) => d.id)).size, qa.length);
+  const times = seen.map((d) => Date.parse(d.startedAt));
+  t.same(times, [...times].sort((a, b) => b - a), 'newest first');
+  const old = seen.find((d) => d.ref === 'v1.2.0' && d.toolStatus === 'success');
+  t.match(old, { id: /^github-actions\.acme~shop\.\d+$/, status: 'succeeded', initiatedBy: 'octocat', targets: [], environment: 'qa', finishedAt: /Z$/ });
+  t.match(seen.find((d) => d.ref === 'v1.1.0'), { status: 'failed', toolStatus: 'failure' });
+  t.match(seen.find((d) => d.toolStatus === 'inactive'), { status: 'succeeded' });
+  const mine = seen.filter((d) => d.executionId);
+  t.ok(mine.length >= 1 && mine.every((d) => d.targets.includes('web1')), 'deployments of runs Capstan started carry their targets');
+  const byNode = await call(app, 'GET', '/api/v1/deployments?node=web2&limit=50');
+  t.ok(byNode.body.items.length >= 3 && byNode.body.items.every((d: any) => d.targets.includes('web2') && /run-\d+$/.test(d.id)));
+  const bad = await call(app, 'GET', '/api/v1/deployments?application=shop&cursor=notacursor');
+  t.not(bad.status, 200);
+});
+
+t.test('bad input refused at submit: no request reaches GitHub', async (t) => {
+  const before = fake.requests.length;
+  const bad = async (params: Record<string, unknown>, re: RegExp) => {
+    const res = await call(app, 'POST', '/api/v1/deployments', { targets: ['shop-prod'], params });
+    t.equal(res.status, 400, JSON.stringify(params).slice(0, 80));
+    t.match(JSON.stringify(res.body), re);
+  };
+  await bad({ application: 'shop', version: 'v1', environment: 'qa', parameters: { region: { a: 1 } } }, /inputs are strings/);
+  await bad({ application: 'shop', version: 'v1', environment: 'qa', parameters: { list: [1, 2] } }, /inputs are strings/);
+  const many = Object.fromEntries(Array.from({ length: 23 }, (_, i) => [`p${i}`, 'x']));
+  await bad({ application: 'shop', version: 'v1', environment: 'qa', parameters: many }, /at most 25/);
+  await bad({ application: 'other', version: 'v1', environment: 'qa' }, /not in plugins\.github-actions\.applications/);
+  await bad({ application: 'shop', version: 'v1', environment: 'qa', parameters: { capstan_id: 'x' } }, /input Capstan sets itself/);
+  await bad({ application: 'shop', version: 'v1', environment: 'qa', parameters: { 'bad name': 'x' } }, /not a GitHub workflow input name/);
+  t.equal(fake.requests.length, before, 'nothing reached the fake');
+});
+
+t.test('a 204 dispatch: the run found by its run-name; without the run-name line a clear failure', async (t) => {
+  fake.runDetails = 'ignored';
+  t.teardown(() => { fake.runDetails = 'supported'; });
+  const id = await deploy(app, { application: 'shop', version: 'v1.2.0', environment: 'staging' });
+  const { results, out } = await finished(app, id);
+  t.equal(results[0].status, 'succeeded');
+  t.ok(out.some((l) => /found by its run-name \(capstan_id/.test(l)));
+  const list = fake.requests.filter((r) => r.path === '/repos/acme/shop/actions/workflows/deploy.yml/runs').at(-1)!;
+  t.equal(list.query.get('event'), 'workflow_dispatch');
+  t.equal(list.query.get('branch'), 'v1.2.0');
+  t.match(list.query.get('created'), /^>=\d{4}-\d\d-\d\dT/);
+
+  const legacy = await deploy(app, { application: 'legacy', version: 'v1.0.0', environment: 'staging' });
+  const r = (await finished(app, legacy)).results[0];
+  t.match(r, { status: 'failed', error: { detail: /lacks the line `run-name: deploy \$\{\{ inputs\.version \}\} \[\$\{\{ inputs\.capstan_id \}\}\]`/ } });
+});
+
+t.test('canceled while the run of a 204 dispatch is looked for: found and canceled all the same', async (t) => {
+  fake.runDetails = 'ignored';
+  fake.appearAfterMs = 700;
+  t.teardown(() => { fake.runDetails = 'supported'; fake.appearAfterMs = 100; });
+  const id = await deploy(app, { application: 'shop', version: 'stuck-3', environment: 'staging' });
+  await until('dispatched', async () => lines(await events(app, id), 'stdout', 'web1').some((l) => /looking for its run/.test(l)));
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const { exec, results } = await finished(app, id);
+  t.equal(exec.status, 'canceled');
+  const run = [...fake.runs.values()].find((r) => r.ref === 'stuck-3')!;
+  t.ok(fake.requests.some((r) => r.method === 'POST' && r.path === `/repos/acme/shop/actions/runs/${run.id}/cancel`), 'the run was canceled in GitHub');
+  t.equal(run.conclusion, 'cancelled');
+  t.match(results[0], { status: 'canceled', value: { toolStatus: 'completed/cancelled' } });
+});
+
+t.test('API version 2026-03-10: the dispatch answers the run id, no return_run_details sent', async (t) => {
+  const app2 = await buildTestApp(t, { plugins: { 'github-actions': { ...base, apiVersion: '2026-03-10' }, ssh: { inventoryFile: join(dir, 'inventory.yaml') } } });
+  const id = await deploy(app2, { application: 'shop', version: 'v3.0.0', environment: 'staging' });
+  const { results } = await finished(app2, id);
+  t.equal(results[0].status, 'succeeded');
+  const d = fake.requests.filter((r) => r.path.endsWith('/dispatches')).at(-1)!;
+  t.equal(d.headers['x-github-api-version'], '2026-03-10');
+  t.notOk('return_run_details' in JSON.parse(d.body));
+});
+
+t.test('rate limits are waited (primary and secondary), 5xx while following retried', async (t) => {
+  fake.fault(/\/dispatches$/, 1, FakeGitHub.secondaryLimit(1), 'POST');
+  fake.fault(/\/actions\/runs\/\d+$/, 1, FakeGitHub.primaryLimit(1));
+  fake.fault(/\/actions\/runs\/\d+\/jobs$/, 2, FakeGitHub.serverError(502));
+  fake.fault(/\/actions\/jobs\/\d+\/logs$/, 1, FakeGitHub.serverError(503));
+  const started = Date.now();
+  const id = await deploy(app, { application: 'shop', version: 'v3.1.0', environment: 'staging' });
+  const { results, notices } = await finished(app, id);
+  t.equal(results[0].status, 'succeeded');
+  t.ok(Date.now() - started >= 1500, 'waited');
+  t.ok(notices.some((n) => /rate limit reached \(HTTP 429\); waiting 1 s/.test(n.message)), 'secondary limit told');
+  t.ok(notices.some((n) => /rate limit reached \(HTTP 403\)/.test(n.message)), 'primary limit told');
+  t.ok(notices.some((n) => /HTTP 502.*retrying/.test(n.message)), '5xx retried and told');
+  t.ok(notices.some((n) => /fetching the log of job build failed .*HTTP 503.*retrying/.test(n.message)), 'a log fetch retried');
+  const out = lines(await events(app, id), 'stdout', 'web1');
+  t.equal(out.filter((l) => l === LONG_LINE).length, 1, 'a re-fetched log streamed once');
+  t.equal(out.filter((l) => l === '--- log of job build ---').length, 1);
+  t.equal(fake.requests.filter((r) => r.path.endsWith('/dispatches') && JSON.parse(r.body).ref === 'v3.1.0').length, 2, 'the limited dispatch sent again, once');
+});
+
+t.test('a budget announced spent (remaining 0 on a 2xx): the next request waits for the reset', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'v2.0.0', environment: 'budget' });
+  await until('run followed', async () => lines(await events(app, id), 'stdout', 'web1').some((l) => /job build/.test(l)));
+  fake.exhaust(1);
+  const { results, notices } = await finished(app, id);
+  t.equal(results[0].status, 'succeeded');
+  t.equal(fake.refused, 0, 'no request sent before the reset');
+  t.ok(notices.some((n) => /rate limit of the token spent \(x-ratelimit-remaining 0\); waiting/.test(n.message)));
+});
+
+t.test('error answers of the dispatch: typed, with the words of GitHub', async (t) => {
+  const failOf = async (version: string) => (await finished(app, await deploy(app, { application: 'shop', version, environment: 'staging' }))).results[0];
+  t.match(await failOf('no-such-ref'), { status: 'failed', error: { code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID', detail: /HTTP 422: No ref found for: no-such-ref/ } });
+  fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found","documentation_url":"https://docs.github.com/rest","status":"404"}'), 'POST');
+  t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', detail: /HTTP 404: Not Found/ } });
+  fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(403, { 'content-type': 'application/json', 'x-ratelimit-remaining': '4000' }).end('{"message":"Resource not accessible by integration","status":"403"}'), 'POST');
+  t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_TARGET_AUTH_FAILED', detail: /HTTP 403: Resource not accessible by integration/ } });
+  fake.fault(/\/dispatches$/, 1, FakeGitHub.serverError(500), 'POST');
+  t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', detail: /HTTP 500: Server Error/ } });
+});
+
+t.test('a bad token: typed auth errors', async (t) => {
+  const wrong = 'ghp_wrongToken_00000000000000000000';
+  const bad = await buildTestApp(t, { plugins: { 'github-actions': { ...base, token: wrong }, ssh: { inventoryFile: join(dir, 'inventory.yaml') } } });
+  const health = await call(bad, 'GET', '/api/v1/plugins/github-actions');
+  t.match(health.body, { health: { status: 'unhealthy', message: /refused the credentials \(HTTP 401: Bad credentials\)/ } });
+  // A token revoked after start: the run fails with a typed error.
+  const app3 = await buildTestApp(t, { plugins: { 'github-actions': base, ssh: { inventoryFile: join(dir, 'inventory.yaml') } } });
+  fake.token = wrong.replace('wrong', 'other');
+  t.teardown(() => { fake.token = TOKEN; });
+  const id = await deploy(app3, { application: 'shop', version: 'v1.0.0', environment: 'staging' });
+  const { results } = await finished(app3, id);
+  t.match(results[0], { status: 'failed', error: { code: 'CAPSTAN_ERR_TARGET_AUTH_FAILED', detail: /HTTP 401: Bad credentials/ } });
+  const h = await call(app3, 'GET', '/api/v1/deployments?application=shop');
+  t.match(h.body.sources, [{ source: 'github-actions', status: 'error' }]);
+  t.notOk(JSON.stringify(health.body).includes(wrong), 'the wrong token is not quoted either');
+});
+
+t.test('the token never leaves its header', async (t) => {
+  answers.push((await app.inject({ url: '/api/v1/plugins/github-actions' })).body, (await app.inject({ url: '/api/v1/plugins' })).body);
+  t.ok(answers.length > 20);
+  for (const a of answers) if (a.includes(TOKEN)) t.fail(`an answer holds the token: ${a.slice(0, 200)}`);
+  t.notOk(JSON.stringify(logs.lines).includes(TOKEN), 'no log line holds the token');
+  t.notOk(fake.everythingButAuth().includes(TOKEN), 'no request holds it but in Authorization');
+  t.notOk(JSON.stringify(logs.lines).includes('input-secret-value-42'), 'nor a secret parameter in the logs');
+});
