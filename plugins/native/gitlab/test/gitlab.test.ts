@@ -108,11 +108,23 @@ t.test('two jobs of one stage running together: never interleaved', async (t) =>
   jobs(
     { name: 'eu', stage: 'deploy', lines: ['eu 1', 'eu 2', 'eu 3', 'eu 4', 'eu 5'] },
     { name: 'us', stage: 'deploy', lines: ['us 1', 'us 2', 'us 3', 'us 4', 'us 5', 'us 6'] },
+    { name: 'ap', stage: 'deploy', lines: ['ap 1', 'ap 2'], chunk: 3 },
   );
   const { exec, evs } = await deploy(app, { application: 'shop', version: 'v2.0.1', environment: 'staging' });
   t.equal(exec.status, 'succeeded');
-  const out = lines(evs, 'stdout', 'web1').filter((l) => /^(eu|us) \d$|^== job/.test(l));
-  t.same(out, ['== job eu (deploy) ==', 'eu 1', 'eu 2', 'eu 3', 'eu 4', 'eu 5', '== job us (deploy) ==', 'us 1', 'us 2', 'us 3', 'us 4', 'us 5', 'us 6']);
+  const out = lines(evs, 'stdout', 'web1').filter((l) => /^(eu|us|ap) \d$|^== job/.test(l));
+  t.same(out, ['== job eu (deploy) ==', 'eu 1', 'eu 2', 'eu 3', 'eu 4', 'eu 5', '== job us (deploy) ==', 'us 1', 'us 2', 'us 3', 'us 4', 'us 5', 'us 6', '== job ap (deploy) ==', 'ap 1', 'ap 2']);
+  const pid = /p(\d+)$/.exec(exec.results[0].value.id)![1];
+  t.ok(fake.requests.some((r) => r.path.endsWith(`/pipelines/${pid}/jobs`) && r.query.get('page') === '2'), 'the job list read past page 1');
+});
+
+t.test('a job allowed to fail: the pipeline succeeds, its failure is in the log', async (t) => {
+  jobs({ name: 'lint', stage: 'test', outcome: 'failed', allowFailure: true, lines: ['style warnings'] }, { name: 'deploy', stage: 'deploy', lines: ['deployed'] });
+  const { exec, evs } = await deploy(app, { application: 'shop', version: 'v2.0.2', environment: 'staging' }, { targets: ['web1'] });
+  t.equal(exec.status, 'succeeded');
+  t.match(exec.results[0].value, { status: 'succeeded', toolStatus: 'success' });
+  const out = lines(evs, 'stdout', 'web1');
+  t.ok(out.includes('job lint (test): failed (script_failure)') && out.includes('deployed'));
 });
 
 t.test('failed pipeline: DeploymentFailed with the status and link; later stage skipped', async (t) => {
