@@ -98,6 +98,8 @@ export class Follower {
 
   /** Streams what the jobs logged since the last look; `final`: the run ended, every started job to its end. */
   async stream(jobs: GlJob[], signal: AbortSignal, final = false): Promise<void> {
+    // The job being streamed was retried (GitLab lists only the newest try): the next one may start.
+    if (this.current !== null && !jobs.some((j) => j.id === this.current)) this.current = null;
     for (const job of jobs) {
       let s = this.streams.get(job.id);
       if (!s) {

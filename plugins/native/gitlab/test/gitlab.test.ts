@@ -231,6 +231,23 @@ t.test('rollback: toVersion; refused retry falls back to a pipeline; nothing ear
   t.match(e2.results[0].error, { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', detail: /no successful deployment of lonely in production before #\d+ \(v0\.1\.0\)/ });
 });
 
+t.test('cancel during a rollback: the retried job canceled in GitLab', async (t) => {
+  const proj = fake.addProject(4700, 'acme/cart');
+  const old = fake.seedDeployment(proj, 'production', 'v7.0.0');
+  fake.seedDeployment(proj, 'production', 'v7.1.0');
+  fake.jobs.get(old.jobId)!.spec = { ...fake.jobs.get(old.jobId)!.spec, outcome: 'stuck' };
+  const open = await appWith(t, { token: TOKEN });
+  const res = await open.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'deploy.rollback', targets: ['web1'], params: { application: 'cart', environment: 'production' } } });
+  const id = res.json().id;
+  await until('the retried job runs', () => [...fake.jobs.values()].some((j) => j.id > old.jobId && j.spec.outcome === 'stuck' && j.status === 'running'));
+  await open.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const exec = await waitForExecution(open, id, 30);
+  t.equal(exec.status, 'canceled');
+  const cancel = posts(/\/jobs\/\d+\/cancel$/).at(-1)!;
+  t.ok(cancel, 'POST /jobs/:id/cancel');
+  t.match(exec.results[0], { status: 'canceled', value: { status: 'canceled', version: 'v7.0.0', previousVersion: 'v7.1.0' } });
+});
+
 t.test('bad input: 400 before any request reaches GitLab', async (t) => {
   const before = fake.requests.length;
   const cases: [Record<string, unknown>, string][] = [

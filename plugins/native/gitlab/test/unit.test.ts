@@ -9,6 +9,7 @@ import { deploymentStatusOf, jobFinished, knownStatus, phaseOf } from '../status
 import { TraceCursor, cleanLine } from '../trace.js';
 import { Value } from '@sinclair/typebox/value';
 import { FakeGitlab } from './fake-gitlab.js';
+import { loadConfig, validateConfig } from '../../../../src/config/load.js';
 
 t.test('every GitLab status mapped', async (t) => {
   const table: [string, string, string][] = [
@@ -154,4 +155,14 @@ t.test('client: every error answer typed, with GitLab\'s words and no token', as
   fake.seedDeployment(fake.projects[0], 'prod', 'v2');
   fake.seedDeployment(fake.projects[0], 'prod', 'v3');
   t.same((await client.all<{ ref: string }>('projects/acme%2Fshop/deployments', { per_page: 1, sort: 'desc' })).map((d) => d.ref), ['v3', 'v2', 'v1'], 'every page followed');
+});
+
+t.test('config from the environment: CAPSTAN_PLUGINS_GITLAB_<KEY>', async (t) => {
+  const c = loadConfig({ env: {
+    CAPSTAN_PLUGINS_GITLAB_URL: 'https://gitlab.example.com', CAPSTAN_PLUGINS_GITLAB_TOKEN: 'glpat-x', CAPSTAN_PLUGINS_GITLAB_TRIGGER_TOKEN: 'glptt-y',
+    CAPSTAN_PLUGINS_GITLAB_PROJECT: 'acme/{application}', CAPSTAN_PLUGINS_GITLAB_POLL_INTERVAL_MS: '500', CAPSTAN_PLUGINS_GITLAB_ENVIRONMENTS: 'staging, production',
+    CAPSTAN_PLUGINS_GITLAB_VERSION_VARIABLE: 'APP_VERSION',
+  }, pluginIds: ['gitlab'] });
+  const v = validateConfig(GitlabConfigSchema, c.plugins.gitlab, 'plugins.gitlab') as GitlabConfig;
+  t.match(v, { url: 'https://gitlab.example.com', token: 'glpat-x', triggerToken: 'glptt-y', project: 'acme/{application}', pollIntervalMs: 500, environments: ['staging', 'production'], versionVariable: 'APP_VERSION' });
 });
