@@ -240,6 +240,10 @@ export class GitlabPlugin extends BasePlugin {
     if (how === 'timed_out' && res.phase === 'blocked') {
       const who = res.state.waiting.map((j) => `${j.name} (${j.status})`).join(', ');
       outcome = { status: 'timed_out', exitCode: null, error: summary(new Errors.DeploymentBlocked(`GitLab ${label} was still ${res.state.status}${who ? ` (waiting: ${who})` : ''} when the run's time ran out; nothing was canceled nor rolled back: play or approve it in GitLab, or cancel it there${res.state.web_url ? ` (${res.state.web_url})` : ''}`)) };
+    } else if (how && ctx.signal.reason === 'shutdown') {
+      // Capstan stopping is no reason to stop a deployment half-way: GitLab goes on, deploy.status follows it.
+      io.notice(`Capstan is shutting down: GitLab ${label} goes on without it; follow it in GitLab${res.state.web_url ? ` (${res.state.web_url})` : ''} or with deploy.status ${rec.id}`);
+      outcome = { status: 'canceled', exitCode: null, error: summary(new Errors.ServerClosing(`Capstan shut down while following GitLab ${label}; the pipeline was left running in GitLab`)) };
     } else if (how) {
       io.line(`execution ${how === 'canceled' ? 'canceled' : 'timed out'}: canceling ${label} in GitLab`);
       const c = await follower.cancel(this.cfg.cancelWaitMs);
