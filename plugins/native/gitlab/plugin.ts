@@ -182,7 +182,13 @@ export class GitlabPlugin extends BasePlugin {
   private async createPipeline(project: string, ref: string, variables: Record<string, string>, signal: AbortSignal): Promise<GlPipeline> {
     const path = `projects/${GitlabClient.project(project)}`;
     if (this.cfg.triggerToken) {
-      return (await this.client.json<GlPipeline>('POST', `${path}/trigger/pipeline`, { body: { token: this.cfg.triggerToken, ref, variables }, auth: false, signal })).body;
+      try {
+        return (await this.client.json<GlPipeline>('POST', `${path}/trigger/pipeline`, { body: { token: this.cfg.triggerToken, ref, variables }, auth: false, signal })).body;
+      } catch (err) {
+        // GitLab answers 404 for a trigger token it does not know as for an unknown project.
+        if (upstreamStatus(err) === 404) throw new Errors.RecordNotFound(`${(err as Error).message}; with a trigger token this also means plugins.gitlab.triggerToken is not a trigger token of project ${project}`, { extra: { upstreamStatus: 404 } });
+        throw err;
+      }
     }
     const list = Object.entries(variables).map(([key, value]) => ({ key, value, variable_type: 'env_var' }));
     return (await this.client.json<GlPipeline>('POST', `${path}/pipeline`, { body: { ref, variables: list }, signal })).body;

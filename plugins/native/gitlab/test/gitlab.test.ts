@@ -320,6 +320,10 @@ t.test('trigger token: pipeline created through /trigger/pipeline with the token
   t.ok(lines(r.evs, 'stdout', 'web1').includes('via trigger v5.0.0'));
   t.match(r.exec.results[0].value, { initiatedBy: 'deploy-bot' });
 
+  const wrong = await appWith(t, { token: READ, triggerToken: 'glptt-not-the-trigger-token-000' });
+  const w = await deploy(wrong, { application: 'shop', version: 'v5.0.1', environment: 'staging' }, { targets: ['web1'] });
+  t.match(w.exec.results[0].error, { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', detail: /404 Not Found.*not a trigger token of project acme\/shop/ });
+
   const only = await appWith(t, { triggerToken: TRIGGER });
   const p = (await only.inject({ url: '/api/v1/plugins/gitlab' })).json();
   t.match(JSON.stringify(p), /token is required with plugins\.gitlab\.triggerToken/);
