@@ -72,6 +72,9 @@ export class FakeGitlab extends FakeHttpApi {
   readonly deployments: Deployment[] = [];
   /** The jobs the next created pipeline runs. */
   nextJobs: JobSpec[] = [];
+  /** Bridges (trigger jobs) of the next created pipeline, by name and stage: they follow the pipeline's status. */
+  nextBridges: { name: string; stage: string }[] = [];
+  private readonly bridgesOf = new Map<number, { id: number; name: string; stage: string }[]>();
   /** Refs that exist (others: 400 Reference not found). Empty: any. */
   refs = new Set<string>();
   /** Answer the next N requests (matching `rateLimitPath` when set) with 429. */
@@ -114,6 +117,7 @@ export class FakeGitlab extends FakeHttpApi {
     };
     this.pipelines.set(id, pl);
     for (const spec of specs) this.addJob(pl, spec);
+    if (specs === this.nextJobs) this.bridgesOf.set(id, this.nextBridges.map((b) => ({ ...b, id: ++this.nextId.job })));
     return pl;
   }
 
@@ -336,7 +340,13 @@ export class FakeGitlab extends FakeHttpApi {
       if (!pl || pl.projectId !== project.id) return sendJson(res, 404, { message: '404 Not found' });
       if (!r[2] && method === 'GET') { this.tick(pl); return sendJson(res, 200, this.pipelineJson(pl)); }
       if (r[2] === '/jobs' && method === 'GET') return this.paginate(res, url, pl.jobs.map((id) => this.jobs.get(id)!).filter((j) => !j.retried).sort((a, b) => b.id - a.id).map((j) => this.jobJson(j)));
-      if (r[2] === '/bridges' && method === 'GET') return this.paginate(res, url, []);
+      if (r[2] === '/bridges' && method === 'GET') {
+        const status = pl.status === 'created' || pl.status === 'pending' ? 'created' : pl.status === 'manual' ? 'running' : pl.status;
+        return this.paginate(res, url, (this.bridgesOf.get(pl.id) ?? []).map((b) => ({
+          id: b.id, name: b.name, stage: b.stage, status, ref: pl.ref, tag: true, allow_failure: false, created_at: pl.created_at, started_at: pl.started_at, finished_at: pl.finished_at,
+          user: this.userOf(pl.user), pipeline: { id: pl.id, project_id: pl.projectId, ref: pl.ref, sha: pl.sha, status: pl.status }, downstream_pipeline: null,
+        })));
+      }
       if (r[2] === '/cancel' && method === 'POST') {
         if (!DONE.has(pl.status)) { pl.canceling = true; pl.status = 'canceling'; pl.ticks = 0; for (const id of pl.jobs) { const j = this.jobs.get(id)!; if (j.status === 'running') j.status = 'canceling'; } }
         return sendJson(res, 200, this.pipelineJson(pl));

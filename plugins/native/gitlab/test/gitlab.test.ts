@@ -118,13 +118,16 @@ t.test('two jobs of one stage running together: never interleaved', async (t) =>
   t.ok(fake.requests.some((r) => r.path.endsWith(`/pipelines/${pid}/jobs`) && r.query.get('page') === '2'), 'the job list read past page 1');
 });
 
-t.test('a job allowed to fail: the pipeline succeeds, its failure is in the log', async (t) => {
+t.test('a job allowed to fail: the pipeline succeeds, its failure is in the log; bridges told by status', async (t) => {
+  fake.nextBridges = [{ name: 'trigger-docs', stage: 'deploy' }];
+  t.teardown(() => { fake.nextBridges = []; });
   jobs({ name: 'lint', stage: 'test', outcome: 'failed', allowFailure: true, lines: ['style warnings'] }, { name: 'deploy', stage: 'deploy', lines: ['deployed'] });
   const { exec, evs } = await deploy(app, { application: 'shop', version: 'v2.0.2', environment: 'staging' }, { targets: ['web1'] });
   t.equal(exec.status, 'succeeded');
   t.match(exec.results[0].value, { status: 'succeeded', toolStatus: 'success' });
   const out = lines(evs, 'stdout', 'web1');
   t.ok(out.includes('job lint (test): failed (script_failure)') && out.includes('deployed'));
+  t.same(out.filter((l) => l.startsWith('bridge ')), ['bridge trigger-docs (deploy): created', 'bridge trigger-docs (deploy): running', 'bridge trigger-docs (deploy): success']);
 });
 
 t.test('failed pipeline: DeploymentFailed with the status and link; later stage skipped', async (t) => {
