@@ -1,0 +1,449 @@
+/**
+ * The gitlab plugin: deployments through GitLab CI (cicd-apis.md §2). deploy.execute creates one pipeline per
+ * execution on the version as ref, with the version, environment and the request's parameters as variables, and
+ * follows it (follow.ts); deploy.rollback retries the deploy job of the environment's previous successful
+ * deployment (GitLab's own "Rollback environment"), or creates a pipeline on its ref when that job cannot be
+ * retried; deploy.status and deploy.history read GitLab's deployments API (and the pipelines Capstan started).
+ */
+import type { Static } from '@sinclair/typebox';
+import type { Logger } from 'pino';
+import { deployExecute, deployHistory, deployRollback, deployStatus } from '../../../src/capabilities/index.js';
+import type { DeployExecuteParams, DeployHistoryParams, DeployRollbackParams } from '../../../src/capabilities/deploy.js';
+import { SECRET_KEY_NAMES } from '../../../src/capabilities/sensitive.js';
+import { abortStatus } from '../../../src/core/abort.js';
+import { Errors, toCapstanError, type CapstanError } from '../../../src/core/errors.js';
+import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
+import { secretMask } from '../../../src/observability/secret-scrubber.js';
+import { GitlabClient, upstreamStatus } from './client.js';
+import { nameList, type GitlabConfig } from './config.js';
+import { Follower, type FollowIo, type FollowResult, type Followed } from './follow.js';
+import { SOURCE, applicationOf, deploymentId, parseId, projectOf, projectPathOfWebUrl, templateUsesEnvironment } from './ids.js';
+import { fromDeployment, fromRun, type DeploymentT, type GlDeployment, type GlJob, type GlPipeline } from './map.js';
+import { RunRecords, type RunRecord } from './records.js';
+import { phaseOf } from './status.js';
+
+export const PLUGIN_ID = SOURCE;
+
+type ExecuteP = Static<typeof DeployExecuteParams>;
+type RollbackP = Static<typeof DeployRollbackParams>;
+type HistoryP = Static<typeof DeployHistoryParams>;
+
+const VARIABLE_KEY = /^[A-Za-z0-9_]{1,255}$/;
+const SECRET_KEY = new RegExp(SECRET_KEY_NAMES, 'i');
+
+function summary(e: CapstanError) {
+  return { category: e.category, code: e.code, title: e.title, detail: e.message };
+}
+
+/** The opaque history cursor: GitLab's page number and how many of its items were already given. */
+export function encodeCursor(c: { p: number; s: number }): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+export function decodeCursor(cursor: string | undefined): { p: number; s: number } {
+  if (!cursor) return { p: 1, s: 0 };
+  try {
+    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { p?: unknown; s?: unknown };
+    if (Number.isInteger(c.p) && (c.p as number) >= 1 && Number.isInteger(c.s) && (c.s as number) >= 0) return { p: c.p as number, s: c.s as number };
+  } catch { /* below */ }
+  throw new Errors.CapabilityParams('cursor is not a cursor of the gitlab deployment history (pass nextCursor as it was given)');
+}
+
+export class GitlabPlugin extends BasePlugin {
+  readonly metadata = {
+    name: PLUGIN_ID, version: '0.1.0', description: 'GitLab CI: deployments as pipelines, followed with their job logs; rollback and history through the deployments API.',
+    integrationTypes: ['deployment' as const],
+  };
+  private client!: GitlabClient;
+  private records!: RunRecords;
+  private username?: string;
+
+  constructor(private readonly cfg: GitlabConfig, private readonly logger: Logger, private readonly dataDir: string) {
+    super();
+  }
+
+  async initialize(): Promise<void> {
+    this.client = new GitlabClient(this.cfg);
+    if (!this.cfg.token) {
+      throw new Errors.Config(this.cfg.triggerToken
+        ? 'plugins.gitlab.token is required with plugins.gitlab.triggerToken: a trigger token only creates pipelines; following them (pipeline, jobs, logs, deployments) needs an access token with read_api (api to cancel and retry)'
+        : 'plugins.gitlab.token is required: an access token (PRIVATE-TOKEN) with the api scope');
+    }
+    this.records = new RunRecords(this.dataDir);
+    this.logger.info({ url: this.client.base.origin, project: this.cfg.project, token: 'set', triggerToken: this.cfg.triggerToken ? 'set' : 'not set' }, 'gitlab deployment source configured');
+  }
+
+  async healthCheck(): Promise<HealthStatus> {
+    const details: Record<string, unknown> = { endpoint: this.client.url('user').href };
+    try {
+      const { body } = await this.client.json<{ username?: string }>('GET', 'user', { signal: AbortSignal.timeout(this.cfg.timeoutMs) });
+      this.username = body.username ?? this.username;
+      return { status: 'healthy', message: `GitLab at ${this.client.base.origin}: token of ${body.username ?? 'an unnamed user'}`, details };
+    } catch (err) {
+      // A refused token stays `degraded`: runs then fail with the typed 401/403 error of GitLab's answer
+      // (TARGET_AUTH_FAILED and its detail) instead of a bare "no provider".
+      const s = upstreamStatus(err);
+      return { status: s === 401 || s === 403 ? 'degraded' : 'unhealthy', message: (err as Error).message, details };
+    }
+  }
+
+  capabilities(): PluginCapability<any, any>[] {
+    const settle = this.cfg.cancelWaitMs + 5000;
+    return [
+      implement(deployExecute, async (p, ctx) => this.execute(p, ctx), { runsAsServer: () => true, validate: async (p) => this.checkExecute(p), abortSettleMs: settle }),
+      implement(deployRollback, async (p, ctx) => this.rollback(p, ctx), { runsAsServer: () => true, validate: async (p) => this.checkRollback(p), abortSettleMs: settle }),
+      implement(deployStatus, async (p, ctx) => ({ deployment: await this.status(p.id, ctx.signal) })),
+      implement(deployHistory, async (p, ctx) => this.history(p, ctx.signal)),
+    ];
+  }
+
+  // ---- validation (no network) ----
+
+  private checkNames(application: string, environment: string): ParamIssue[] {
+    const issues: ParamIssue[] = [];
+    const apps = nameList(this.cfg.applications);
+    const envs = nameList(this.cfg.environments);
+    if (apps.length && !apps.includes(application)) issues.push({ pointer: '/application', message: `application '${application}' is not in plugins.gitlab.applications (${apps.join(', ')})` });
+    if (envs.length && !envs.includes(environment)) issues.push({ pointer: '/environment', message: `environment '${environment}' is not in plugins.gitlab.environments (${envs.join(', ')})` });
+    const project = projectOf(this.cfg.project, application, environment);
+    if (!/^[0-9]+$/.test(project) && (project.split('/').some((s) => s === '' || s === '.' || s === '..') || !/^[A-Za-z0-9_.\/-]+$/.test(project))) {
+      issues.push({ pointer: '/application', message: `the project '${project}' made of plugins.gitlab.project is not a GitLab project path` });
+    }
+    return issues;
+  }
+
+  checkExecute(p: ExecuteP): ParamIssue[] {
+    const issues = this.checkNames(p.application, p.environment);
+    for (const [key, value] of Object.entries(p.parameters ?? {})) {
+      const pointer = `/parameters/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (!VARIABLE_KEY.test(key)) issues.push({ pointer, message: 'a GitLab CI/CD variable key holds only letters, digits and _ (at most 255)' });
+      else if (key === this.cfg.versionVariable || key === this.cfg.environmentVariable) issues.push({ pointer, message: `${key} is set by Capstan from version / environment` });
+      if (value === null || typeof value === 'object') issues.push({ pointer, message: 'GitLab variables are strings: give a string, number or boolean' });
+    }
+    return issues;
+  }
+
+  checkRollback(p: RollbackP): ParamIssue[] {
+    const issues = this.checkNames(p.application, p.environment);
+    if (p.deploymentId !== undefined) {
+      const id = parseId(p.deploymentId);
+      if (!id) {
+        issues.push({ pointer: '/deploymentId', message: p.deploymentId.startsWith(`${SOURCE}.`) ? 'not a gitlab deployment id (gitlab.<project>.<deployment id | p<pipeline> | j<job>>)' : 'a deployment of another source: roll it back with its own provider' });
+      } else {
+        const project = projectOf(this.cfg.project, p.application, p.environment);
+        const rec = this.records?.get(p.deploymentId);
+        if (rec && (rec.application !== p.application || rec.environment !== p.environment)) {
+          issues.push({ pointer: '/deploymentId', message: `deployment ${p.deploymentId} is of ${rec.application} in ${rec.environment}, not of ${p.application} in ${p.environment}` });
+        } else if (!/^[0-9]+$/.test(id.project) && !/^[0-9]+$/.test(project) && id.project !== project) {
+          issues.push({ pointer: '/deploymentId', message: `deployment ${p.deploymentId} is of project ${id.project}, not of ${project} (${p.application})` });
+        }
+      }
+    }
+    return issues;
+  }
+
+  // ---- executions ----
+
+  /** Output plumbing of one run: masked lines under the first target, notices to every target. */
+  private io(ctx: ExecutionContext, secrets: string[]): { io: FollowIo; first: string; names: string[]; emit: ExecutionContext['emit'] } {
+    const names = (ctx.targets ?? []).map((t) => t.name);
+    if (!names.length) names.push('localhost');
+    const first = names[0];
+    const mask = secretMask([this.cfg.token ?? '', this.cfg.triggerToken ?? '', ...secrets]);
+    const emit: ExecutionContext['emit'] = (e) => ctx.emit(mask(e));
+    const io: FollowIo = {
+      line: (line) => emit({ type: 'stdout', target: first, line }),
+      notice: (message) => { for (const t of names) emit({ type: 'notice', target: t, message }); },
+    };
+    for (const t of names.slice(1)) emit({ type: 'notice', target: t, message: `one GitLab pipeline serves every target: its log streams under ${first}` });
+    return { io, first, names, emit };
+  }
+
+  private async principal(signal: AbortSignal): Promise<string | undefined> {
+    if (this.username) return this.username;
+    try {
+      this.username = (await this.client.json<{ username?: string }>('GET', 'user', { signal })).body.username;
+    } catch (err) {
+      this.logger.warn({ err: this.client.scrub((err as Error).message) }, 'GET /user failed: initiatedBy comes from the pipeline');
+    }
+    return this.username;
+  }
+
+  /** The ref of the environment's latest successful deployment (the version live before a deploy). */
+  private async liveVersion(project: string, environment: string, signal: AbortSignal): Promise<string | undefined> {
+    try {
+      const r = await this.client.page<GlDeployment>(`projects/${GitlabClient.project(project)}/deployments`, { environment, status: 'success', order_by: 'id', sort: 'desc', per_page: 1 }, 1, signal);
+      return r.items[0]?.ref ?? r.items[0]?.sha;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** POST /projects/:id/pipeline (access token), or /trigger/pipeline with the trigger token in the body. */
+  private async createPipeline(project: string, ref: string, variables: Record<string, string>, signal: AbortSignal): Promise<GlPipeline> {
+    const path = `projects/${GitlabClient.project(project)}`;
+    if (this.cfg.triggerToken) {
+      try {
+        return (await this.client.json<GlPipeline>('POST', `${path}/trigger/pipeline`, { body: { token: this.cfg.triggerToken, ref, variables }, auth: false, signal })).body;
+      } catch (err) {
+        // GitLab answers 404 for a trigger token it does not know as for an unknown project.
+        if (upstreamStatus(err) === 404) throw new Errors.RecordNotFound(`${(err as Error).message}; with a trigger token this also means plugins.gitlab.triggerToken is not a trigger token of project ${project}`, { extra: { upstreamStatus: 404 } });
+        throw err;
+      }
+    }
+    const list = Object.entries(variables).map(([key, value]) => ({ key, value, variable_type: 'env_var' }));
+    return (await this.client.json<GlPipeline>('POST', `${path}/pipeline`, { body: { ref, variables: list }, signal })).body;
+  }
+
+  private async execute(p: ExecuteP, ctx: ExecutionContext) {
+    const params = Object.entries(p.parameters ?? {});
+    const secrets = params.filter(([k, v]) => SECRET_KEY.test(k) && v !== null && typeof v !== 'object').map(([, v]) => String(v));
+    const { io, names, emit } = this.io(ctx, secrets);
+    const startedAt = new Date().toISOString();
+    let base: Omit<TargetOutcome, 'target'>;
+    try {
+      const project = projectOf(this.cfg.project, p.application, p.environment);
+      const previousVersion = await this.liveVersion(project, p.environment, ctx.signal);
+      const variables: Record<string, string> = {};
+      for (const [k, v] of params) variables[k] = String(v);
+      variables[this.cfg.versionVariable] = p.version;
+      variables[this.cfg.environmentVariable] = p.environment;
+      io.line(`creating a GitLab pipeline in ${project} on ref ${p.version} (${this.cfg.triggerToken ? 'trigger token' : 'access token'})`);
+      const pipeline = await this.createPipeline(project, p.version, variables, ctx.signal);
+      const initiatedBy = (this.cfg.triggerToken ? undefined : await this.principal(ctx.signal)) ?? pipeline.user?.username;
+      const rec: RunRecord = {
+        id: deploymentId(pipeline.project_id, 'pipeline', pipeline.id), project: String(pipeline.project_id), pipelineId: pipeline.id,
+        application: p.application, environment: p.environment, version: p.version, targets: names, executionId: ctx.executionId,
+        ...(previousVersion ? { previousVersion } : {}), ...(initiatedBy ? { initiatedBy } : {}), startedAt, url: pipeline.web_url,
+      };
+      this.records.put(rec);
+      io.line(`pipeline #${pipeline.id} created (${pipeline.status}) on ${pipeline.ref ?? p.version}${pipeline.web_url ? `: ${pipeline.web_url}` : ''}`);
+      base = await this.followAndReport({ kind: 'pipeline', project: rec.project, id: pipeline.id }, rec, io, ctx);
+    } catch (err) {
+      base = this.errorOutcome(err, ctx);
+    }
+    return this.report(names, base, emit);
+  }
+
+  private errorOutcome(err: unknown, ctx: ExecutionContext): Omit<TargetOutcome, 'target'> {
+    if (ctx.signal.aborted) return { status: abortStatus(ctx.signal), exitCode: null, error: summary(toCapstanError(err)) };
+    return { status: 'failed', exitCode: null, error: summary(toCapstanError(err)) };
+  }
+
+  private report(names: string[], base: Omit<TargetOutcome, 'target'>, emit: ExecutionContext['emit']) {
+    const results = names.map((target) => ({ target, ...base }));
+    for (const r of results) emit({ type: 'target_result', ...r });
+    return { results };
+  }
+
+  /** Follows the run, cancels it in GitLab when the execution is canceled, and makes the targets' outcome. */
+  private async followAndReport(what: Followed, rec: RunRecord, io: FollowIo, ctx: ExecutionContext): Promise<Omit<TargetOutcome, 'target'>> {
+    const follower = new Follower(this.client, what, io, this.cfg.pollIntervalMs);
+    const res: FollowResult = await follower.run(ctx.signal);
+    const label = `${what.kind} #${what.id}`;
+    let toolStatus = res.state.status;
+    let outcome: Omit<TargetOutcome, 'target'>;
+    const how = res.aborted ? abortStatus(ctx.signal) : undefined;
+    if (how === 'timed_out' && res.phase === 'blocked') {
+      const who = res.state.waiting.map((j) => `${j.name} (${j.status})`).join(', ');
+      outcome = { status: 'timed_out', exitCode: null, error: summary(new Errors.DeploymentBlocked(`GitLab ${label} was still ${res.state.status}${who ? ` (waiting: ${who})` : ''} when the run's time ran out; nothing was canceled nor rolled back: play or approve it in GitLab, or cancel it there${res.state.web_url ? ` (${res.state.web_url})` : ''}`)) };
+    } else if (how && ctx.signal.reason === 'shutdown') {
+      // Capstan stopping is no reason to stop a deployment half-way: GitLab goes on, deploy.status follows it.
+      io.notice(`Capstan is shutting down: GitLab ${label} goes on without it; follow it in GitLab${res.state.web_url ? ` (${res.state.web_url})` : ''} or with deploy.status ${rec.id}`);
+      outcome = { status: 'canceled', exitCode: null, error: summary(new Errors.ServerClosing(`Capstan shut down while following GitLab ${label}; the pipeline was left running in GitLab`)) };
+    } else if (how) {
+      io.line(`execution ${how === 'canceled' ? 'canceled' : 'timed out'}: canceling ${label} in GitLab`);
+      const c = await follower.cancel(this.cfg.cancelWaitMs);
+      toolStatus = c.status;
+      if (c.confirmed) io.line(`${label}: ${c.status} (GitLab confirmed)`);
+      else io.notice(`GitLab was asked to cancel ${label} but did not confirm it stopped: ${c.error}`);
+      const detail = `${label} ${how === 'canceled' ? 'canceled' : 'timed out'}; GitLab ${c.confirmed ? `confirmed: ${c.status}` : `did not confirm the cancel (${c.error})`}${res.state.web_url ? ` (${res.state.web_url})` : ''}`;
+      outcome = { status: how, exitCode: null, error: summary(how === 'canceled' ? new Errors.ExecutionFailed(detail) : new Errors.ExecutionTimeout(detail)) };
+      if (how === 'canceled') delete outcome.error;
+    } else if (res.phase === 'succeeded') {
+      outcome = { status: 'succeeded', exitCode: 0 };
+    } else {
+      const jobs = res.state.failedJobs.map((j) => `${j.name}${j.failure_reason ? ` (${j.failure_reason})` : ''}`).join(', ');
+      outcome = { status: 'failed', exitCode: 1, error: summary(new Errors.DeploymentFailed(`GitLab ${label} ended ${res.state.status}${jobs ? `; failed jobs: ${jobs}` : ''}${res.state.web_url ? ` (${res.state.web_url})` : ''}`)) };
+    }
+    const done: RunRecord = { ...rec, toolStatus, url: res.state.web_url ?? rec.url, ...(phaseOf(toolStatus) === 'active' || phaseOf(toolStatus) === 'blocked' ? {} : { finishedAt: res.state.finished_at ?? new Date().toISOString() }) };
+    this.records.put(done);
+    const value = fromRun(done, { ...res.state, status: toolStatus });
+    return { ...outcome, value };
+  }
+
+  // ---- rollback ----
+
+  /** Successful deployments of the environment, newest first, page by page, until `stop` says enough. */
+  private async successes(project: string, environment: string, signal: AbortSignal, stop: (seen: GlDeployment[]) => boolean): Promise<GlDeployment[]> {
+    const seen: GlDeployment[] = [];
+    let page: number | null = 1;
+    for (let i = 0; page !== null && i < 50; i++) {
+      const r: { items: GlDeployment[]; next: number | null } = await this.client.page<GlDeployment>(`projects/${GitlabClient.project(project)}/deployments`, { environment, status: 'success', order_by: 'id', sort: 'desc' }, page, signal);
+      seen.push(...r.items);
+      if (stop(seen)) break;
+      page = r.next !== null && r.next > page ? r.next : null;
+    }
+    return seen;
+  }
+
+  private async rollback(p: RollbackP, ctx: ExecutionContext) {
+    const { io, names, emit } = this.io(ctx, []);
+    const startedAt = new Date().toISOString();
+    let base: Omit<TargetOutcome, 'target'>;
+    try {
+      const project = projectOf(this.cfg.project, p.application, p.environment);
+      const { undone, target } = await this.rollbackPoint(project, p, ctx.signal);
+      const version = target.ref ?? target.sha ?? '';
+      const previousVersion = undone ? undone.ref ?? undone.sha : undefined;
+      io.line(`rolling ${p.application} in ${p.environment} back to ${version} (GitLab deployment #${target.iid ?? target.id}${undone ? `, undoing #${undone.iid ?? undone.id} ${previousVersion}` : ''})`);
+      const initiatedBy = await this.principal(ctx.signal);
+      let what: Followed | undefined;
+      let url: string | undefined;
+      const jobId = target.deployable?.id;
+      if (jobId) {
+        try {
+          const { body: job } = await this.client.json<GlJob>('POST', `projects/${GitlabClient.project(project)}/jobs/${jobId}/retry`, { signal: ctx.signal });
+          what = { kind: 'job', project: String(job.pipeline?.project_id ?? target.deployable?.pipeline?.project_id ?? project), id: job.id };
+          url = job.web_url;
+          io.line(`retried deploy job ${target.deployable?.name ?? jobId} (#${jobId}) as job #${job.id}${job.web_url ? `: ${job.web_url}` : ''}`);
+        } catch (err) {
+          if (upstreamStatus(err) !== 403 && upstreamStatus(err) !== 400) throw err;
+          io.notice(`GitLab refused to retry deploy job #${jobId} (${(err as Error).message}); creating a pipeline on ${version} instead`);
+        }
+      } else {
+        io.notice(`GitLab deployment #${target.id} has no deploy job to retry (created through the API); creating a pipeline on ${version} instead`);
+      }
+      if (!what) {
+        const variables = { [this.cfg.versionVariable]: version, [this.cfg.environmentVariable]: p.environment };
+        const pipeline = await this.createPipeline(project, version, variables, ctx.signal);
+        what = { kind: 'pipeline', project: String(pipeline.project_id), id: pipeline.id };
+        url = pipeline.web_url;
+        io.line(`pipeline #${pipeline.id} created (${pipeline.status}) on ${version}${pipeline.web_url ? `: ${pipeline.web_url}` : ''}`);
+      }
+      const rec: RunRecord = {
+        id: deploymentId(what.project, what.kind, what.id), project: what.project, ...(what.kind === 'job' ? { jobId: what.id } : { pipelineId: what.id }),
+        application: p.application, environment: p.environment, version, targets: names, executionId: ctx.executionId,
+        ...(previousVersion ? { previousVersion } : {}), ...(initiatedBy ? { initiatedBy } : {}), startedAt, ...(url ? { url } : {}),
+      };
+      this.records.put(rec);
+      base = await this.followAndReport(what, rec, io, ctx);
+    } catch (err) {
+      base = this.errorOutcome(err, ctx);
+    }
+    return this.report(names, base, emit);
+  }
+
+  /**
+   * The deployment being undone (deploymentId's, else the latest successful one) and the one to go back to
+   * (toVersion's, else the successful one before it).
+   */
+  private async rollbackPoint(project: string, p: RollbackP, signal: AbortSignal): Promise<{ undone?: GlDeployment; target: GlDeployment }> {
+    const where = `${p.application} in ${p.environment}`;
+    const id = p.deploymentId ? parseId(p.deploymentId) : null;
+    if (p.deploymentId && !id) throw new Errors.RecordNotFound(`${p.deploymentId} is not a gitlab deployment id`);
+    const matches = (d: GlDeployment): boolean => {
+      if (!id) return false;
+      if (id.kind === 'deployment') return d.id === id.n;
+      if (id.kind === 'pipeline') return d.deployable?.pipeline?.id === id.n;
+      return d.deployable?.id === id.n;
+    };
+    // An id below which the deployment to go back to lies, when the undone one is not in the successful list.
+    let below: ((d: GlDeployment) => boolean) | undefined;
+    if (id?.kind === 'deployment') {
+      const { body, status } = await this.client.json<GlDeployment>('GET', `projects/${GitlabClient.project(id.project)}/deployments/${id.n}`, { signal, allow404: true });
+      if (status === 404 || !body) throw new Errors.RecordNotFound(`GitLab knows no deployment ${id.n} in project ${id.project}: ${p.deploymentId} cannot be rolled back`);
+      if (body.environment?.name && body.environment.name !== p.environment) throw new Errors.RecordNotFound(`deployment ${p.deploymentId} is of environment ${body.environment.name}, not ${p.environment}`);
+      below = (d) => d.id < id.n;
+    } else if (id?.kind === 'pipeline') {
+      below = (d) => (d.deployable?.pipeline?.id ?? 0) < id.n;
+    } else if (id?.kind === 'job') {
+      below = (d) => (d.deployable?.id ?? 0) < id.n;
+    }
+    const pick = (seen: GlDeployment[]): { undone?: GlDeployment; target?: GlDeployment } => {
+      let undone: GlDeployment | undefined;
+      let rest = seen;
+      if (id) {
+        const at = seen.findIndex(matches);
+        if (at >= 0) { undone = seen[at]; rest = seen.slice(at + 1); } else rest = seen.filter((d) => below!(d));
+      } else if (seen.length) { undone = seen[0]; rest = seen.slice(1); }
+      const target = p.toVersion ? rest.find((d) => d.ref === p.toVersion || (d.sha && p.toVersion!.length >= 7 && d.sha.startsWith(p.toVersion!))) ?? (id ? undefined : seen.find((d) => d.ref === p.toVersion)) : rest[0];
+      return { undone, target };
+    };
+    const seen = await this.successes(project, p.environment, signal, (s) => pick(s).target !== undefined);
+    const { undone, target } = pick(seen);
+    if (!target) {
+      throw new Errors.RecordNotFound(p.toVersion
+        ? `GitLab has no successful deployment of ${p.toVersion} for ${where}${id ? ` before ${p.deploymentId}` : ''}: nothing to roll back to`
+        : `GitLab has no successful deployment of ${where} before ${undone ? `#${undone.iid ?? undone.id} (${undone.ref ?? undone.sha})` : p.deploymentId ?? 'the latest'}: nothing to roll back to`);
+    }
+    return { undone, target };
+  }
+
+  // ---- queries ----
+
+  async status(id: string, signal: AbortSignal): Promise<DeploymentT | null> {
+    const parsed = parseId(id);
+    if (!parsed) return null;
+    const proj = GitlabClient.project(parsed.project);
+    if (parsed.kind === 'deployment') {
+      const { body, status } = await this.client.json<GlDeployment>('GET', `projects/${proj}/deployments/${parsed.n}`, { signal, allow404: true });
+      if (status === 404 || !body) return null;
+      const rec = this.recordOf(parsed.project, body);
+      const path = projectPathOfWebUrl(body.deployable?.web_url ?? body.deployable?.pipeline?.web_url, this.client.base);
+      const application = rec?.application ?? (path ? applicationOf(this.cfg.project, path) ?? path : parsed.project);
+      return fromDeployment(body, { projectId: parsed.project, application, record: rec });
+    }
+    const rec = this.records.get(id);
+    if (!rec) return null;
+    const path = parsed.kind === 'pipeline' ? `projects/${proj}/pipelines/${parsed.n}` : `projects/${proj}/jobs/${parsed.n}`;
+    const { body, status } = await this.client.json<GlPipeline | GlJob>('GET', path, { signal, allow404: true });
+    if (status === 404 || !body) return null;
+    return fromRun(rec, body);
+  }
+
+  /** The record of a run Capstan started that made this GitLab deployment. */
+  private recordOf(project: string, d: GlDeployment): RunRecord | undefined {
+    const pid = String(d.deployable?.pipeline?.project_id ?? project);
+    const job = d.deployable?.id;
+    const pipe = d.deployable?.pipeline?.id;
+    return (job ? this.records.byJob(pid, job) : undefined) ?? (pipe ? this.records.byPipeline(pid, pipe) : undefined);
+  }
+
+  async history(p: HistoryP, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
+    const limit = p.limit ?? 100;
+    if (p.node) return this.historyOfNode(p, limit);
+    const templated = this.cfg.project.includes('{application}');
+    if ((templated && !p.application) || (templateUsesEnvironment(this.cfg.project) && !p.environment)) return { deployments: [], nextCursor: null };
+    const project = projectOf(this.cfg.project, p.application ?? '', p.environment);
+    const application = p.application ?? project;
+    let { p: page, s: skip } = decodeCursor(p.cursor);
+    const out: DeploymentT[] = [];
+    let next: { p: number; s: number } | null = null;
+    for (let i = 0; i < 50; i++) {
+      const r: { items: GlDeployment[]; next: number | null } = await this.client.page<GlDeployment>(`projects/${GitlabClient.project(project)}/deployments`, { environment: p.environment, order_by: 'id', sort: 'desc' }, page, signal);
+      const room = limit - out.length;
+      const fresh = r.items.slice(skip, skip + room);
+      for (const d of fresh) {
+        const pid = String(d.deployable?.pipeline?.project_id ?? project);
+        out.push(fromDeployment(d, { projectId: pid, application, record: this.recordOf(pid, d) }));
+      }
+      if (skip + fresh.length < r.items.length) { next = { p: page, s: skip + fresh.length }; break; }
+      if (r.next === null || r.next <= page) { next = null; break; }
+      next = { p: r.next, s: 0 };
+      if (out.length >= limit) break;
+      page = r.next;
+      skip = 0;
+    }
+    return { deployments: out, nextCursor: next ? encodeCursor(next) : null };
+  }
+
+  /** By node: only runs Capstan started on it (GitLab does not know Capstan's nodes), from the records. */
+  private historyOfNode(p: HistoryP, limit: number): { deployments: DeploymentT[]; nextCursor: string | null } {
+    const { s: skip } = decodeCursor(p.cursor);
+    const all = [...this.records.all()].reverse().filter((r) => r.targets.includes(p.node!)
+      && (!p.application || r.application === p.application) && (!p.environment || r.environment === p.environment));
+    const slice = all.slice(skip, skip + limit);
+    const deployments = slice.map((r) => fromRun(r, { status: r.toolStatus ?? 'running', web_url: r.url, created_at: r.startedAt, finished_at: r.finishedAt }));
+    return { deployments, nextCursor: skip + limit < all.length ? encodeCursor({ p: 1, s: skip + limit }) : null };
+  }
+}
