@@ -138,7 +138,8 @@ export class JenkinsPlugin extends BasePlugin {
       outcome = await body(io);
     } catch (err) {
       const e = toCapstanError(err);
-      outcome = ctx.signal.aborted && !(err instanceof CapstanError) ? { status: abortStatus(ctx.signal), exitCode: null } : { status: 'failed', exitCode: 1, error: summary(e) };
+      // Aborted before a build existed (during the trigger or a rollback's look-up): nothing runs in Jenkins.
+      outcome = ctx.signal.aborted ? { status: abortStatus(ctx.signal), exitCode: null } : { status: 'failed', exitCode: 1, error: summary(e) };
     }
     outcome = mask({ ...outcome, durationMs: Math.round(performance.now() - started) });
     const results = (targets.length ? targets : [first]).map((target) => ({ target, ...outcome }));
