@@ -226,6 +226,38 @@ t.test('rollback: re-triggers the previous successful version', async (t) => {
   t.ok(byNode.body.items.length === 2 && byNode.body.items.every((d: any) => d.targets.includes('web1')));
 });
 
+t.test('an identical request while one waits: Jenkins merges it (303), both runs follow the same build', async (t) => {
+  fake.scenarios.push({ queuePolls: 6 });
+  const params = { application: 'api', version: '4.0.0', environment: 'staging' };
+  // Two nodes: one node's runs queue one after the other.
+  const [a, b] = [await deploy(app, params, ['web1']), await deploy(app, params, ['web2'])];
+  const [ea, eb] = [await waitForExecution(app, a, 60), await waitForExecution(app, b, 60)];
+  t.equal(ea.status, 'succeeded');
+  t.equal(eb.status, 'succeeded');
+  t.equal(ea.results[0].value.id, eb.results[0].value.id, 'one build');
+  t.equal(fake.jobs.get('deploy-api')!.builds.filter((x) => x.params.VERSION === '4.0.0').length, 1);
+  const merged = [...stdout(await output(app, a)), ...stdout(await output(app, b), 'web2')].filter((l) => /merged the request into queued item/.test(l));
+  t.equal(merged.length, 1, 'the second run says it was merged');
+});
+
+t.test('the run\'s time runs out while the build runs: Jenkins is asked to stop, the run times out', async (t) => {
+  fake.scenarios.push({ hang: true });
+  const { exec } = await run(app, { application: 'web', version: '3.4.0', environment: 'staging' }, ['web1'], 1);
+  t.equal(exec.status, 'timed_out');
+  t.match(exec.results[0], { status: 'timed_out', value: { status: 'canceled', toolStatus: 'ABORTED' } });
+  const b = fake.jobs.get('deploy-web')!.builds[0];
+  t.equal(b.result, 'ABORTED');
+});
+
+t.test('history: a source refusing the credentials is a typed source error', async (t) => {
+  const wrong = await buildTestApp(t, { plugins: { ...inventory, jenkins: jenkins({ token: 'wrong-token-0000000000' }) } });
+  const r = await call(wrong, 'GET', '/api/v1/deployments?application=shop');
+  t.equal(r.status, 200);
+  t.match(r.body.sources, [{ source: 'jenkins', status: 'error', error: { code: 'CAPSTAN_ERR_TARGET_AUTH_FAILED' } }]);
+  const st = await call(wrong, 'GET', '/api/v1/deployments/jenkins.deploy-shop.1');
+  t.ok(st.status >= 400 && st.status !== 404, `status answers ${st.status}, not a 404`);
+});
+
 t.test('status: unknown, another source\'s and malformed ids are 404', async (t) => {
   for (const id of ['jenkins.deploy-shop.999', 'gitlab.12.34', 'jenkins.deploy-shop.x', 'jenkins..1']) {
     t.equal((await call(app, 'GET', `/api/v1/deployments/${encodeURIComponent(id)}`)).status, 404, id);
