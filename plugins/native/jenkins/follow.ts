@@ -84,6 +84,11 @@ export class BuildFollower {
         item = await this.retrying('reading the queue item', (s) => this.client.json<QueueItem>(`${queueUrl}api/json`, { signal: s }));
       } catch (err) {
         if (this.signal.aborted) break;
+        // Jenkins forgets a left item after 5 minutes: the build that came of it names it in `queueId`.
+        if (err instanceof Errors.RecordNotFound) {
+          const number = await this.buildOfQueueItem(queueUrl);
+          if (number) return { number };
+        }
         throw err;
       }
       if (item.executable?.number) return { number: item.executable.number };
@@ -93,6 +98,15 @@ export class BuildFollower {
       await this.pause();
     }
     return this.cancelQueued(queueUrl);
+  }
+
+  /** The build whose `queueId` is this queue item's id, among the job's latest builds. */
+  private async buildOfQueueItem(queueUrl: string): Promise<number | undefined> {
+    const id = Number(/queue\/item\/(\d+)/.exec(queueUrl)?.[1]);
+    const body = await this.client.json<{ builds?: { number: number; queueId?: number }[] }>(`${this.jobUrl}/api/json`, { query: new URLSearchParams({ tree: 'builds[number,queueId]{0,50}' }), signal: this.signal });
+    const found = body.builds?.find((b) => b.queueId === id)?.number;
+    if (found) this.io.notice(`queue item #${id} is gone from Jenkins' queue; build #${found} came of it`);
+    return found;
   }
 
   /** The run was aborted while queued: the item cancelled (POST /queue/cancelItem), then confirmed. */
@@ -208,4 +222,3 @@ export class BuildFollower {
   }
 }
 
-export { Errors };

@@ -36,6 +36,8 @@ export type Scenario = {
   ignoreStop?: boolean;
   /** Never leaves the queue (no executor). */
   stuckInQueue?: boolean;
+  /** The left item is forgotten at once (Jenkins keeps left items 5 minutes): its URL answers 404. */
+  forgetWhenLeft?: boolean;
   /** The queue item gets cancelled in Jenkins (by someone else) after its first poll. */
   cancelledInJenkins?: boolean;
 };
@@ -239,6 +241,7 @@ export class FakeJenkins extends FakeHttpApi {
     q.polls++;
     if (!q.left && q.scenario.cancelledInJenkins && q.polls > 1) { q.left = true; q.cancelled = true; }
     if (!q.left && !q.scenario.stuckInQueue && q.polls > (q.scenario.queuePolls ?? 2)) this.startBuild(q);
+    if (q.left && q.scenario.forgetWhenLeft) return this.html(res, 404, 'Not Found', 'Not Found');
     const common = {
       id: q.id, task: { _class: 'hudson.model.FreeStyleProject', name: q.job.path.split('/').at(-1), url: `${this.url}/job/${q.job.path.split('/').join('/job/')}/`, color: 'blue' },
       url: `queue/item/${q.id}/`, inQueueSince: q.since, params: Object.entries(q.params).map(([k, v]) => `\n${k}=${v}`).join(''),

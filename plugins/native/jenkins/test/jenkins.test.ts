@@ -258,6 +258,13 @@ t.test('history: a source refusing the credentials is a typed source error', asy
   t.ok(st.status >= 400 && st.status !== 404, `status answers ${st.status}, not a 404`);
 });
 
+t.test('a queue item Jenkins already forgot: the build is found by its queueId', async (t) => {
+  fake.scenarios.push({ forgetWhenLeft: true });
+  const { exec, events } = await run(app, { application: 'api', version: '4.1.0', environment: 'staging' }, ['web1']);
+  t.equal(exec.status, 'succeeded');
+  t.ok(events.some((e) => e.type === 'notice' && /is gone from Jenkins' queue; build #\d+ came of it/.test(e.data.message)));
+});
+
 t.test('status: unknown, another source\'s and malformed ids are 404', async (t) => {
   for (const id of ['jenkins.deploy-shop.999', 'gitlab.12.34', 'jenkins.deploy-shop.x', 'jenkins..1']) {
     t.equal((await call(app, 'GET', `/api/v1/deployments/${encodeURIComponent(id)}`)).status, 404, id);
