@@ -111,7 +111,7 @@ export class History {
     const out: DeploymentT[] = [];
     while (out.length < limit) {
       // A job whose read builds ran out while it has more may hold newer ones than the others: the page ends.
-      if (out.length && bufs.some((b) => b.taken === b.items.length && !b.done)) break;
+      if (bufs.some((b) => b.taken === b.items.length && !b.done)) break;
       let best: Buf | undefined;
       for (const b of bufs) if (b.taken < b.items.length && (!best || Date.parse(b.items[b.taken].d.startedAt) > Date.parse(best.items[best.taken].d.startedAt))) best = b;
       if (!best) break;

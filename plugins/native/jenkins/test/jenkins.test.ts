@@ -222,6 +222,17 @@ t.test('rollback: re-triggers the previous successful version', async (t) => {
   t.same(seen, ['0.9:succeeded', '1.0:succeeded', '1.3:failed', '1.1:succeeded', '1.0:succeeded'], 'every prod build once, newest first, across pages (staging skipped)');
   const all = await call(a2, 'GET', '/api/v1/deployments?limit=100');
   t.ok(all.body.items.some((d: any) => d.application === 'shop') && all.body.items.some((d: any) => d.application === 'cart'), 'every deploy-* job when no application is named');
+  // Every job, pages of 3: the same deployments, newest first, none twice.
+  const paged: any[] = [];
+  let c: string | null = null;
+  for (let i = 0; i < 50; i++) {
+    const page: any = await call(a2, 'GET', `/api/v1/deployments?limit=3${c ? `&cursor=${encodeURIComponent(c)}` : ''}`);
+    paged.push(...page.body.items);
+    c = page.body.nextCursor;
+    if (!c) break;
+  }
+  t.same(paged.map((d) => d.id), all.body.items.map((d: any) => d.id), 'paged = whole, across jobs');
+  t.ok(paged.every((d, i) => i === 0 || Date.parse(d.startedAt) <= Date.parse(paged[i - 1].startedAt)), 'newest first');
   const byNode = await call(a2, 'GET', '/api/v1/deployments?node=web1');
   t.ok(byNode.body.items.length === 2 && byNode.body.items.every((d: any) => d.targets.includes('web1')));
 });
