@@ -92,8 +92,8 @@ export class History {
         try {
           page = await this.range(job.path, buf.scanned, buf.scanned + Math.max(CHUNK, limit + 1), signal);
         } catch (err) {
-          // A job of the allow-list that does not exist (yet) has no history.
-          if (err instanceof Errors.RecordNotFound && !p.application) { buf.done = true; break; }
+          // A job that does not exist (yet) has no history.
+          if (err instanceof Errors.RecordNotFound) { buf.done = true; break; }
           throw err;
         }
         for (const [i, b] of page.entries()) {

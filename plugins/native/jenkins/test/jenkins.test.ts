@@ -277,6 +277,8 @@ t.test('a queue item Jenkins already forgot: the build is found by its queueId',
 });
 
 t.test('status: unknown, another source\'s and malformed ids are 404', async (t) => {
+  const none = await call(app, 'GET', '/api/v1/deployments?application=ghost');
+  t.match(none, { status: 200, body: { items: [], nextCursor: null, sources: [{ source: 'jenkins', status: 'ok' }] } }, 'no job: no history');
   for (const id of ['jenkins.deploy-shop.999', 'gitlab.12.34', 'jenkins.deploy-shop.x', 'jenkins..1']) {
     t.equal((await call(app, 'GET', `/api/v1/deployments/${encodeURIComponent(id)}`)).status, 404, id);
   }
