@@ -8,11 +8,13 @@ import { Errors } from '../../../src/core/errors.js';
 import type { JenkinsClient } from './client.js';
 import { allowList, type JenkinsConfig } from './config.js';
 import { BUILD_TREE } from './follow.js';
-import { applicationOf, jobPath, jobUrlPath, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
+import { jobOf, jobPath, jobUrlPath, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
 import type { DeploymentRecords } from './store.js';
 
 interface HistoryParams { application?: string; environment?: string; node?: string; limit?: number; cursor?: string }
 type Cursor = Record<string, number | null>;
+/** A job to read, with what its path says (the environment when the template names it). */
+interface JobRef { path: string; application: string; environment?: string }
 
 const CHUNK = 25;
 /** Builds read per job and page at most, so a filter that matches little stays bounded. */
@@ -34,10 +36,6 @@ export function decodeCursor(s: string | undefined): Cursor | undefined {
 export class History {
   constructor(private readonly client: JenkinsClient, private readonly cfg: JenkinsConfig, private readonly records: DeploymentRecords) {}
 
-  applicationOf(path: string): string | undefined {
-    return applicationOf(this.cfg.job, path);
-  }
-
   /** Builds `from`..`to` (exclusive) of a job, newest first. */
   async range(path: string, from: number, to: number, signal: AbortSignal): Promise<JenkinsBuild[]> {
     const body = await this.client.json<{ builds?: JenkinsBuild[] }>(`${jobUrlPath(path)}/api/json`, { query: new URLSearchParams({ tree: `builds[${BUILD_TREE}]{${from},${to}}` }), signal });
@@ -56,23 +54,23 @@ export class History {
   }
 
   /** The job paths to read: the application's, the allow-list's, or the jobs next to the template's place. */
-  private async jobs(p: HistoryParams, signal: AbortSignal): Promise<{ path: string; application: string }[]> {
+  private async jobs(p: HistoryParams, signal: AbortSignal): Promise<JobRef[]> {
     const apps = p.application ? [p.application] : allowList(this.cfg.applications);
     const needsEnv = this.cfg.job.includes('{environment}');
     const envs = p.environment ? [p.environment] : allowList(this.cfg.environments);
     if (needsEnv && !envs) return [];
-    const pairs = (list: string[]) => list.flatMap((a) => (needsEnv ? envs! : [undefined]).map((e) => ({ path: jobPath(this.cfg.job, a, e), application: a })));
+    const pairs = (list: string[]) => list.flatMap((a) => (needsEnv ? envs! : [undefined]).map((e) => ({ path: jobPath(this.cfg.job, a, e), application: a, ...(e ? { environment: e } : {}) })));
     if (apps) return pairs(apps);
     // No application named: the jobs of the folder the template's last segment lives in, matched against it.
     const segments = this.cfg.job.split('/').filter(Boolean);
     if (segments.slice(0, -1).some((s) => s.includes('{'))) return [];
     const folder = segments.slice(0, -1).join('/');
     const listing = await this.client.json<{ jobs?: { name: string }[] }>(`${folder ? `${jobUrlPath(folder)}/` : ''}api/json`, { query: new URLSearchParams({ tree: 'jobs[name]' }), signal });
-    const out: { path: string; application: string }[] = [];
-    for (const j of listing.jobs ?? []) {
-      const path = folder ? `${folder}/${j.name}` : j.name;
-      const a = applicationOf(this.cfg.job, path);
-      if (a && (!needsEnv || envs!.some((e) => jobPath(this.cfg.job, a, e) === path))) out.push({ path, application: a });
+    const out: JobRef[] = [];
+    for (const listed of listing.jobs ?? []) {
+      const path = folder ? `${folder}/${listed.name}` : listed.name;
+      const j = jobOf(this.cfg.job, path);
+      if (j && (!needsEnv || envs!.some((e) => jobPath(this.cfg.job, j.application, e) === path))) out.push({ path, ...j });
     }
     return out;
   }
@@ -82,7 +80,7 @@ export class History {
     if (p.node) return this.fromRecords(p, limit);
     const cursor = decodeCursor(p.cursor);
     const jobs = (await this.jobs(p, signal)).filter((j) => !cursor || cursor[j.path] !== null);
-    interface Buf { job: { path: string; application: string }; items: { d: DeploymentT; next: number }[]; scanned: number; done: boolean; taken: number; start: number }
+    interface Buf { job: JobRef; items: { d: DeploymentT; next: number }[]; scanned: number; done: boolean; taken: number; start: number }
     const bufs: Buf[] = [];
     for (const job of jobs) {
       const start = cursor?.[job.path] ?? 0;
@@ -97,7 +95,7 @@ export class History {
           throw err;
         }
         for (const [i, b] of page.entries()) {
-          const d = toDeployment(b, { path: job.path, application: job.application, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter });
+          const d = toDeployment(b, { path: job.path, application: job.application, environment: job.environment, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter });
           const idx = buf.scanned + i;
           if (!d || (p.environment && d.environment !== p.environment)) continue;
           const rec = this.records.get(d.id);

@@ -124,11 +124,23 @@ export function toDeployment(build: JenkinsBuild, m: MapContext, secret: (s: str
 }
 
 /**
- * The application a job path belongs to under the template (`deploy-{application}` and `deploy-shop` ->
- * `shop`); undefined when the path does not fit the template.
+ * The application (and environment, when the template names it) a job path belongs to under the template
+ * (`deploy-{application}` and `deploy-shop` -> `shop`); undefined when the path does not fit the template.
  */
-export function applicationOf(template: string, path: string): string | undefined {
+export function jobOf(template: string, path: string): { application: string; environment?: string } | undefined {
   const escaped = jobPath(template, '\u0000A', '\u0000E').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const re = new RegExp(`^${escaped.replace(/\u0000A/g, '([^/]+)').replace(/\u0000E/g, '[^/]+')}$`);
-  return re.exec(path)?.[1];
+  const order = [...escaped.matchAll(/\u0000([AE])/g)].map((m) => m[1]);
+  const re = new RegExp(`^${escaped.replace(/\u0000[AE]/g, '([^/]+)')}$`);
+  const m = re.exec(path);
+  if (!m) return undefined;
+  const at = (k: string) => { const i = order.indexOf(k); return i < 0 ? undefined : m[i + 1]; };
+  const application = at('A');
+  if (!application) return undefined;
+  const environment = at('E');
+  return { application, ...(environment ? { environment } : {}) };
+}
+
+/** The application of a job path under the template (see jobOf). */
+export function applicationOf(template: string, path: string): string | undefined {
+  return jobOf(template, path)?.application;
 }

@@ -16,7 +16,7 @@ import { JenkinsClient } from './client.js';
 import { allowList, type JenkinsConfig } from './config.js';
 import { BUILD_TREE, BuildFollower, CONFIRM_MS, isTimeout } from './follow.js';
 import { History } from './history.js';
-import { buildParameters, deploymentId, jobPath, jobUrlPath, parseDeploymentId, SOURCE, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
+import { buildParameters, deploymentId, jobOf, jobPath, jobUrlPath, parseDeploymentId, SOURCE, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
 import { DeploymentRecords } from './store.js';
 
 export const PLUGIN_ID = SOURCE;
@@ -233,10 +233,11 @@ export class JenkinsPlugin extends BasePlugin {
       if (err instanceof Errors.RecordNotFound) return stored ?? null;
       throw err;
     }
-    const application = stored?.application ?? new History(this.client, this.cfg, this.records).applicationOf(parsed.path) ?? parsed.path;
+    const fromPath = jobOf(this.cfg.job, parsed.path);
+    const application = stored?.application ?? fromPath?.application ?? parsed.path;
     const dep = toDeployment(build, {
       path: parsed.path, application, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter,
-      environment: stored?.environment, targets: stored?.targets, executionId: stored?.executionId, initiatedBy: stored?.initiatedBy, previousVersion: stored?.previousVersion,
+      environment: stored?.environment ?? fromPath?.environment, targets: stored?.targets, executionId: stored?.executionId, initiatedBy: stored?.initiatedBy, previousVersion: stored?.previousVersion,
     });
     return dep ?? stored ?? null;
   }

@@ -276,6 +276,19 @@ t.test('a queue item Jenkins already forgot: the build is found by its queueId',
   t.ok(events.some((e) => e.type === 'notice' && /is gone from Jenkins' queue; build #\d+ came of it/.test(e.data.message)));
 });
 
+t.test('folders: job deploy/{environment}/{application} without an environment parameter', async (t) => {
+  fake.addJob('deploy/prod/shop', ['VERSION']);
+  const a = await buildTestApp(t, { plugins: { ...inventory, jenkins: jenkins({ job: 'deploy/{environment}/{application}', environments: ['prod'] }) } });
+  const { exec } = await run(a, { application: 'shop', version: '5.0.0', environment: 'prod' }, ['web1']);
+  t.equal(exec.status, 'succeeded');
+  const number = fake.jobs.get('deploy/prod/shop')!.builds[0].number;
+  t.match(exec.results[0].value, { id: `jenkins.deploy~prod~shop.${number}`, environment: 'prod', version: '5.0.0', url: `${fake.url}/job/deploy/job/prod/job/shop/${number}/` });
+  const h = await call(a, 'GET', '/api/v1/deployments?application=shop');
+  t.match(h.body.items, [{ id: `jenkins.deploy~prod~shop.${number}`, environment: 'prod', application: 'shop', targets: ['web1'] }]);
+  const st = await call(a, 'GET', `/api/v1/deployments/jenkins.deploy~prod~shop.${number}`);
+  t.match(st.body.deployment, { application: 'shop', environment: 'prod', status: 'succeeded' });
+});
+
 t.test('status: unknown, another source\'s and malformed ids are 404', async (t) => {
   const none = await call(app, 'GET', '/api/v1/deployments?application=ghost');
   t.match(none, { status: 200, body: { items: [], nextCursor: null, sources: [{ source: 'jenkins', status: 'ok' }] } }, 'no job: no history');

@@ -4,7 +4,7 @@ import { checkJenkinsUrl, jenkinsMessage, retryAfterMs } from '../client.js';
 import { allowList } from '../config.js';
 import { decodeCursor, encodeCursor } from '../history.js';
 import { LogLines } from '../log.js';
-import { applicationOf, buildParameters, causeUser, deploymentId, jobPath, jobUrlPath, parseDeploymentId, statusOf, toDeployment } from '../map.js';
+import { applicationOf, jobOf, buildParameters, causeUser, deploymentId, jobPath, jobUrlPath, parseDeploymentId, statusOf, toDeployment } from '../map.js';
 
 t.test('job paths from the template; folders', async (t) => {
   t.equal(jobPath('deploy-{application}', 'shop'), 'deploy-shop');
@@ -14,6 +14,9 @@ t.test('job paths from the template; folders', async (t) => {
   t.equal(applicationOf('deploy-{application}', 'build-shop'), undefined);
   t.equal(applicationOf('ci/deploy-{application}', 'ci/deploy-api'), 'api');
   t.equal(applicationOf('x.{application}', 'xy-api'), undefined, 'template dots are literal');
+  t.same(jobOf('deploy/{environment}/{application}', 'deploy/prod/shop'), { application: 'shop', environment: 'prod' });
+  t.same(jobOf('{application}-to-{environment}', 'shop-to-prod'), { application: 'shop', environment: 'prod' });
+  t.equal(jobOf('deploy/{environment}/{application}', 'deploy/prod'), undefined);
 });
 
 t.test('deployment ids round-trip; other sources and malformed ids are undefined', async (t) => {
