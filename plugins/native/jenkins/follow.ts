@@ -32,6 +32,8 @@ export interface Followed {
   stopped?: boolean;
   /** The run's time ran out while the build waited at an input step: left waiting. */
   blockedAtInput?: boolean;
+  /** Capstan shut down: the build was left running in Jenkins (deploy.status follows it). */
+  leftRunning?: boolean;
 }
 
 interface QueueItem {
@@ -47,6 +49,11 @@ const transient = (err: unknown) => err instanceof CapstanError && err.category 
 export function isTimeout(signal: AbortSignal): boolean {
   const r = signal.reason as unknown;
   return r === 'timeout' || (r instanceof DOMException && r.name === 'TimeoutError');
+}
+
+/** Whether the run was aborted because the server shuts down (a deployment is then not stopped half-way). */
+export function isShutdown(signal: AbortSignal): boolean {
+  return signal.reason === 'shutdown';
 }
 
 export class BuildFollower {
@@ -150,6 +157,10 @@ export class BuildFollower {
         if (isTimeout(this.signal) && this.awaitingInput) {
           blocked = true;
           break;
+        }
+        if (isShutdown(this.signal)) {
+          this.io.notice(`Capstan is shutting down: Jenkins build #${number} goes on without it (deploy.status tells how it ends)`);
+          return { build, leftRunning: true };
         }
         stopping = true;
         confirm = AbortSignal.timeout(CONFIRM_MS + 2 * this.cfg.stopGraceMs);

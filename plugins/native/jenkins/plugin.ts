@@ -184,6 +184,10 @@ export class JenkinsPlugin extends BasePlugin {
       const e = new Errors.DeploymentBlocked(`Jenkins build ${dep.url} waits at an input step for a person; the run's time ran out. It was left waiting: approve or abort it in Jenkins.`);
       return { status: abortStatus(ctx.signal), exitCode: null, error: summary(e), value: dep };
     }
+    if (f.leftRunning) {
+      this.records.put(dep);
+      return { status: abortStatus(ctx.signal), exitCode: null, value: dep };
+    }
     if (f.stopped && dep.status === 'running') dep.toolStatus = 'BUILDING';
     this.records.put(dep);
     const result = build.result ?? 'BUILDING';

@@ -289,6 +289,20 @@ t.test('folders: job deploy/{environment}/{application} without an environment p
   t.match(st.body.deployment, { application: 'shop', environment: 'prod', status: 'succeeded' });
 });
 
+t.test('server shutdown: a running build is left to finish in Jenkins, not stopped half-way', async (t) => {
+  fake.scenarios.push({ hang: true });
+  const a = await buildTestApp(t, { plugins: { ...inventory, jenkins: jenkins() } });
+  await deploy(a, { application: 'web', version: '6.0.0', environment: 'staging' }, ['web1']);
+  const job = fake.jobs.get('deploy-web')!;
+  await until('the build runs', () => job.builds[0]?.params.VERSION === '6.0.0' && job.builds[0].log.length > 0);
+  await a.close();
+  const b = job.builds[0];
+  t.ok(b.building, 'still building');
+  t.notOk(fake.requests.some((r) => r.path === `/job/deploy-web/${b.number}/stop`), 'no stop sent');
+  b.building = false;
+  b.result = 'SUCCESS';
+});
+
 t.test('status: unknown, another source\'s and malformed ids are 404', async (t) => {
   const none = await call(app, 'GET', '/api/v1/deployments?application=ghost');
   t.match(none, { status: 200, body: { items: [], nextCursor: null, sources: [{ source: 'jenkins', status: 'ok' }] } }, 'no job: no history');
