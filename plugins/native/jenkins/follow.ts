@@ -1,0 +1,235 @@
+/**
+ * Following one triggered build: the queue item until it becomes a build (or is cancelled), then the build
+ * and its progressive console log until the build is over and the log complete. Polls every pollIntervalMs
+ * (never busy-loops); a transient failure (5xx, network) is retried with a growing pause and reported as a
+ * notice; an abort of the run (cancel, timeout) cancels the queue item or stops the build (stop, then term
+ * and kill after stopGraceMs while it still runs) and waits, bounded, for Jenkins to confirm it ended.
+ */
+import { Errors, CapstanError } from '../../../src/core/errors.js';
+import { sleep } from '../../../src/core/http-json.js';
+import type { JenkinsClient } from './client.js';
+import type { JenkinsConfig } from './config.js';
+import { LogLines } from './log.js';
+import type { JenkinsBuild } from './map.js';
+
+/** How long a stop may take to be confirmed after an abort (ms). */
+export const CONFIRM_MS = 30_000;
+const MAX_TRANSIENT = 8;
+export const BUILD_TREE = 'number,url,building,inProgress,result,timestamp,duration,queueId,actions[parameters[name,value],causes[userId,userName,shortDescription]]';
+
+export interface FollowIo {
+  line: (line: string) => void;
+  notice: (message: string) => void;
+}
+
+/** The end of a follow. */
+export interface Followed {
+  /** The build, as last read (absent when the queue item never became one). */
+  build?: JenkinsBuild;
+  /** The queue item was cancelled before it ran. */
+  queueCancelled?: boolean;
+  /** The run was aborted (cancel or timeout) and Jenkins was asked to stop. */
+  stopped?: boolean;
+  /** The run's time ran out while the build waited at an input step: left waiting. */
+  blockedAtInput?: boolean;
+  /** Capstan shut down: the build was left running in Jenkins (deploy.status follows it). */
+  leftRunning?: boolean;
+}
+
+interface QueueItem {
+  _class?: string;
+  why?: string | null;
+  cancelled?: boolean;
+  executable?: { number: number; url?: string } | null;
+}
+
+const transient = (err: unknown) => err instanceof CapstanError && err.category === 'unavailable' && (err.extra.upstreamStatus === undefined || Number(err.extra.upstreamStatus) >= 500);
+
+/** Whether the run was aborted because its time ran out. */
+export function isTimeout(signal: AbortSignal): boolean {
+  const r = signal.reason as unknown;
+  return r === 'timeout' || (r instanceof DOMException && r.name === 'TimeoutError');
+}
+
+/** Whether the run was aborted because the server shuts down (a deployment is then not stopped half-way). */
+export function isShutdown(signal: AbortSignal): boolean {
+  return signal.reason === 'shutdown';
+}
+
+export class BuildFollower {
+  private failures = 0;
+  private awaitingInput = false;
+
+  constructor(private readonly client: JenkinsClient, private readonly cfg: JenkinsConfig, private readonly jobUrl: string, private readonly io: FollowIo, private readonly signal: AbortSignal) {}
+
+  /** One call, retried while it fails transiently (bounded); aborts are the caller's business. */
+  private async retrying<T>(what: string, fn: (signal: AbortSignal) => Promise<T>, signal: AbortSignal = this.signal): Promise<T> {
+    for (;;) {
+      try {
+        const v = await fn(signal);
+        this.failures = 0;
+        return v;
+      } catch (err) {
+        if (!transient(err) || signal.aborted || ++this.failures > MAX_TRANSIENT) throw err;
+        const pause = Math.min(30_000, this.cfg.pollIntervalMs * 2 ** Math.min(this.failures, 6));
+        this.io.notice(`${what}: ${(err as Error).message}; retrying in ${pause} ms (${this.failures}/${MAX_TRANSIENT})`);
+        await sleep(pause, signal);
+      }
+    }
+  }
+
+  private async pause(): Promise<void> {
+    await sleep(this.cfg.pollIntervalMs, this.signal).catch(() => undefined);
+  }
+
+  /** Queue item -> build number, or cancelled. */
+  async queue(queueUrl: string): Promise<{ number?: number; cancelled?: boolean; stopped?: boolean }> {
+    let lastWhy: string | null | undefined;
+    while (!this.signal.aborted) {
+      let item: QueueItem;
+      try {
+        item = await this.retrying('reading the queue item', (s) => this.client.json<QueueItem>(`${queueUrl}api/json`, { signal: s }));
+      } catch (err) {
+        if (this.signal.aborted) break;
+        // Jenkins forgets a left item after 5 minutes: the build that came of it names it in `queueId`.
+        if (err instanceof Errors.RecordNotFound) {
+          const number = await this.buildOfQueueItem(queueUrl);
+          if (number) return { number };
+        }
+        throw err;
+      }
+      if (item.executable?.number) return { number: item.executable.number };
+      if (item.cancelled) return { cancelled: true };
+      if (item.why && item.why !== lastWhy) this.io.notice(`queued: ${item.why}`);
+      lastWhy = item.why;
+      await this.pause();
+    }
+    return this.cancelQueued(queueUrl);
+  }
+
+  /** The build whose `queueId` is this queue item's id, among the job's latest builds. */
+  private async buildOfQueueItem(queueUrl: string): Promise<number | undefined> {
+    const id = Number(/queue\/item\/(\d+)/.exec(queueUrl)?.[1]);
+    const body = await this.client.json<{ builds?: { number: number; queueId?: number }[] }>(`${this.jobUrl}/api/json`, { query: new URLSearchParams({ tree: 'builds[number,queueId]{0,50}' }), signal: this.signal });
+    const found = body.builds?.find((b) => b.queueId === id)?.number;
+    if (found) this.io.notice(`queue item #${id} is gone from Jenkins' queue; build #${found} came of it`);
+    return found;
+  }
+
+  /** The run was aborted while queued: the item cancelled (POST /queue/cancelItem), then confirmed. */
+  private async cancelQueued(queueUrl: string): Promise<{ number?: number; cancelled?: boolean; stopped?: boolean }> {
+    const signal = AbortSignal.timeout(CONFIRM_MS);
+    const id = /queue\/item\/(\d+)/.exec(queueUrl)?.[1];
+    this.io.notice(`asking Jenkins to cancel queue item ${id}`);
+    try {
+      await this.client.request('POST', 'queue/cancelItem', { query: new URLSearchParams({ id: id ?? '' }), signal, accept: [404, 422] });
+      while (!signal.aborted) {
+        const item = await this.retrying('reading the queue item', (s) => this.client.json<QueueItem>(`${queueUrl}api/json`, { signal: s }), signal);
+        if (item.cancelled) return { cancelled: true, stopped: true };
+        // It started meanwhile: the build is stopped instead.
+        if (item.executable?.number) return { number: item.executable.number, stopped: true };
+        await sleep(this.cfg.pollIntervalMs, signal);
+      }
+    } catch (err) {
+      this.io.notice(`could not confirm the queue item was cancelled: ${(err as Error).message}`);
+    }
+    return { cancelled: true, stopped: true };
+  }
+
+  /** Follows build `number` to its end, streaming its log; stops it if the run is aborted. */
+  async build(number: number, alreadyStopping = false): Promise<Followed> {
+    const buildPath = `${this.jobUrl}/${number}/`;
+    const log = new LogLines();
+    let build: JenkinsBuild | undefined;
+    let stopping = alreadyStopping;
+    let confirm: AbortSignal | undefined;
+    let stopAt = 0;
+    let stage = 0;
+    let blocked = false;
+    const signalNow = () => (stopping ? confirm! : this.signal);
+    if (stopping) {
+      confirm = AbortSignal.timeout(CONFIRM_MS + 2 * this.cfg.stopGraceMs);
+      stopAt = Date.now();
+      await this.stop(buildPath, 'stop', confirm);
+    }
+    for (;;) {
+      if (!stopping && this.signal.aborted) {
+        if (isTimeout(this.signal) && this.awaitingInput) {
+          blocked = true;
+          break;
+        }
+        if (isShutdown(this.signal)) {
+          this.io.notice(`Capstan is shutting down: Jenkins build #${number} goes on without it (deploy.status tells how it ends)`);
+          return { build, leftRunning: true };
+        }
+        stopping = true;
+        confirm = AbortSignal.timeout(CONFIRM_MS + 2 * this.cfg.stopGraceMs);
+        stopAt = Date.now();
+        await this.stop(buildPath, 'stop', confirm);
+      }
+      const signal = signalNow();
+      try {
+        build = await this.retrying('reading the build', (s) => this.client.json<JenkinsBuild>(`${buildPath}api/json`, { query: new URLSearchParams({ tree: BUILD_TREE }), signal: s }), signal);
+        // Read the log until it has nothing more for now (several chunks when it is long).
+        let more = true;
+        for (let i = 0; i < 1000; i++) {
+          const start = log.offset;
+          const a = await this.retrying('reading the console log', (s) => this.client.request('GET', `${buildPath}logText/progressiveText`, { query: new URLSearchParams({ start: String(start) }), signal: s }), signal);
+          const size = Number(a.headers.get('x-text-size') ?? start + a.bytes.length);
+          more = a.headers.get('x-more-data') === 'true';
+          // A start beyond the log's length makes Jenkins send it from 0: what is not new is not shown again.
+          if (size >= start && Number.isFinite(size)) {
+            const fresh = size - start >= a.bytes.length ? a.bytes : a.bytes.subarray(a.bytes.length - (size - start));
+            for (const l of log.push(fresh, size)) this.emitLine(l);
+          }
+          if (size <= start || !more) break;
+        }
+        if (!more && build.building === false) {
+          for (const l of log.end()) this.emitLine(l);
+          break;
+        }
+        if (build.building === false && !more) break;
+      } catch (err) {
+        if (stopping && confirm?.aborted) {
+          this.io.notice(`Jenkins did not confirm within ${Math.round((CONFIRM_MS + 2 * this.cfg.stopGraceMs) / 1000)} s that build #${number} stopped`);
+          break;
+        }
+        if (!stopping && this.signal.aborted) continue;
+        throw err;
+      }
+      if (stopping) {
+        if (confirm!.aborted) {
+          this.io.notice(`Jenkins did not confirm within ${Math.round((CONFIRM_MS + 2 * this.cfg.stopGraceMs) / 1000)} s that build #${number} stopped`);
+          break;
+        }
+        // Still running after the grace: the harder ways (Pipeline runs: term, then kill).
+        if (build.building && stage < 2 && Date.now() - stopAt >= this.cfg.stopGraceMs * (stage + 1)) {
+          stage++;
+          await this.stop(buildPath, stage === 1 ? 'term' : 'kill', confirm!);
+        }
+        await sleep(this.cfg.pollIntervalMs, confirm).catch(() => undefined);
+      } else {
+        await this.pause();
+      }
+    }
+    return { build, stopped: stopping, blockedAtInput: blocked };
+  }
+
+  private emitLine(l: string): void {
+    // A Pipeline `input` step prints these while it waits for a person (workflow-support / pipeline-input-step).
+    if (/^Input requested$|Proceed or Abort/.test(l)) this.awaitingInput = true;
+    else if (l.trim()) this.awaitingInput = false;
+    this.io.line(l);
+  }
+
+  /** POST <build>/<how>; a 404 (no term/kill on a freestyle build) or a redirect is fine. */
+  private async stop(buildPath: string, how: 'stop' | 'term' | 'kill', signal: AbortSignal): Promise<void> {
+    this.io.notice(`asking Jenkins to ${how} ${buildPath.replace(/\/$/, '')}`);
+    try {
+      await this.client.request('POST', `${buildPath}${how}`, { signal, accept: [404] });
+    } catch (err) {
+      this.io.notice(`${how} failed: ${(err as Error).message}`);
+    }
+  }
+}
+
