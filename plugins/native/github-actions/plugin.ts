@@ -87,7 +87,10 @@ export class GitHubActionsPlugin extends BasePlugin {
       if (core && core.remaining === 0) return { status: 'degraded', message: 'GitHub rate limit of the token is spent until its reset', details };
       return { status: 'healthy', message: `GitHub at ${this.client.base.origin}${login ? ` as ${login}` : ''}`, details };
     } catch (err) {
-      return { status: 'unhealthy', message: (err as Error).message, details };
+      // A refused token stays `degraded` (as in the jenkins and gitlab plugins): the plugin keeps serving, so a
+      // run fails with GitHub's typed 401/403 answer rather than a 503 for want of a provider.
+      const refused = err instanceof Errors.Auth;
+      return { status: refused ? 'degraded' : 'unhealthy', message: (err as Error).message, details };
     }
   }
 

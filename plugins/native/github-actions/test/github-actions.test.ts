@@ -331,7 +331,7 @@ t.test('a bad token: typed auth errors', async (t) => {
   const wrong = 'ghp_wrongToken_00000000000000000000';
   const bad = await buildTestApp(t, { plugins: { 'github-actions': { ...base, token: wrong }, ssh: { inventoryFile: join(dir, 'inventory.yaml') } } });
   const health = await call(bad, 'GET', '/api/v1/plugins/github-actions');
-  t.match(health.body, { health: { status: 'unhealthy', message: /refused the credentials \(HTTP 401: Bad credentials\)/ } });
+  t.match(health.body, { health: { status: 'degraded', message: /refused the credentials \(HTTP 401: Bad credentials\)/ } });
   // A token revoked after start: the run fails with a typed error.
   const app3 = await buildTestApp(t, { plugins: { 'github-actions': base, ssh: { inventoryFile: join(dir, 'inventory.yaml') } } });
   fake.token = wrong.replace('wrong', 'other');
