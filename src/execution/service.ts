@@ -12,6 +12,7 @@ import { trackProcesses, type ProcessTracker } from '../core/process-tracking.js
 import { authorize, SYSTEM_PRINCIPAL } from '../core/permissions.js';
 import { authorizeRun, checkReplayOwner, runPrincipal } from './run-authorization.js';
 import type { ExecutionContext, ExecutionEmit, ExitCodeRule, Principal, TargetNode, TargetOutcome } from '../core/types.js';
+import type { ProviderEntry } from '../core/registry.js';
 import { redactParams, secretParams } from '../capabilities/index.js';
 import { secretMask } from '../observability/secret-scrubber.js';
 import { executionFields, principalFields, submitEntry, type AuditOrigin } from '../audit/record.js';
@@ -26,9 +27,13 @@ import { isTerminal, type ExecutionStatus } from './states.js';
 
 export type { ExecutionDeps, SubmitRequest } from './service-types.js';
 
-/** A provider named at submit must know every node it is to run on (400 naming the others). */
-function checkProviderKnows(provider: string, nodes: TargetNode[]): void {
-  const unknown = nodes.filter((n) => !n.sources.some((s) => s.source === provider)).map((n) => n.name);
+/**
+ * A provider named at submit must know every node it is to run on (400 naming the others), except the nodes it
+ * drives from this server (its `runsAsServer`: a deployment or provisioning tool acts for them, it does not
+ * reach them through an inventory of its own).
+ */
+function checkProviderKnows(entry: ProviderEntry | undefined, provider: string, nodes: TargetNode[]): void {
+  const unknown = nodes.filter((n) => !n.sources.some((s) => s.source === provider) && !entry?.capability.runsAsServer?.(n)).map((n) => n.name);
   if (unknown.length) {
     throw new Errors.Validation(`The provider '${provider}' does not know ${unknown.slice(0, 5).join(', ')}${unknown.length > 5 ? ` and ${unknown.length - 5} more` : ''}: its inventory has no such node.`, {
       extra: { errors: [fieldError('body', '/provider', `does not know ${unknown.length} of the targets`)], targets: unknown },
@@ -92,7 +97,7 @@ export class ExecutionService {
     if (nodes.length === 0) {
       throw new Errors.TargetUnresolved(`The targets ${req.targets.join(', ')} expand to no node.`, { extra: { targets: req.targets } });
     }
-    if (req.provider) checkProviderKnows(req.provider, nodes);
+    if (req.provider) checkProviderKnows(this.d.registry.providers(req.capability).find((p) => p.plugin === req.provider), req.provider, nodes);
     // Roles limited to targets, token scopes, plans, runs as the server's own account (run-authorization.ts).
     await authorizeRun(this.d.inventory, req.principal, contract, nodes, this.d.registry.providers(req.capability), ctx);
     // The providers' own checks (a module's variables, a template that must exist), for a principal allowed to

@@ -3,7 +3,8 @@
  * deploy / roll back as executions on the targets (202).
  */
 import type { FastifyInstance } from 'fastify';
-import type { Static } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { Errors, fieldError } from '../core/errors.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { ref } from '../capabilities/common.js';
 import { DeployHistoryParams, DeployStatusParams, DeployStatusResult } from '../capabilities/deploy.js';
@@ -15,6 +16,33 @@ import { DeployExecuteRequest, DeployRollbackRequest, DeploymentPage } from './r
 type DeploymentT = Static<typeof Deployment>;
 
 const accepted = { ...ACCEPTED_RESPONSES, ...problems(400, 404, 409, 413, 415, 429, 503) };
+
+const DeploySourceQuery = Type.Object({
+  source: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The deployment source (plugin id: jenkins, gitlab, github-actions, ...) to deploy with; required when several are enabled.' })),
+}, { additionalProperties: false });
+
+/**
+ * The plugin a deploy goes to: `source` when given (the engine answers 404 / 503 for one that is not an
+ * enabled, available provider), else the only deployment source enabled. Several and none named is a 400:
+ * a deploy never goes to whichever CI/CD tool happens to rank first.
+ */
+function deploySource(app: FastifyInstance, source: string | undefined): string | undefined {
+  if (source !== undefined) return source;
+  const plugins = app.registry.providers('deploy.execute').map((p) => p.plugin);
+  // One source (or none: the engine's 501): the engine picks it, as for any run.
+  if (plugins.length <= 1) return undefined;
+  throw new Errors.Validation(`Several deployment sources are enabled (${plugins.join(', ')}): name the one to deploy with in \`source\`.`, {
+    extra: { errors: [fieldError('query', '/source', `required: one of ${plugins.join(', ')}`)] },
+  });
+}
+
+/** The source that owns a deployment id (`<plugin id>.<...>`); the only rollback source when the id names none. */
+function rollbackSource(app: FastifyInstance, id: string): string | undefined {
+  const plugins = app.registry.providers('deploy.rollback').map((p) => p.plugin);
+  const owner = plugins.filter((p) => id.startsWith(`${p}.`)).sort((a, b) => b.length - a.length)[0];
+  if (owner || plugins.length <= 1) return owner;
+  throw recordNotFound('deployment', id, 'deploy.rollback');
+}
 
 export default async function deploymentRoutes(fastify: FastifyInstance): Promise<void> {
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -53,19 +81,19 @@ export default async function deploymentRoutes(fastify: FastifyInstance): Promis
   app.post('/api/v1/deployments', {
     schema: {
       operationId: 'createDeployment', tags: ['records'], summary: 'Deploy an application version to the targets (deploy.execute)',
-      description: 'Submits deploy.execute through the execution engine: 202 with the queued execution, a Location header and links to follow it.',
-      headers: IdempotencyHeader, body: ref(DeployExecuteRequest), response: accepted,
+      description: 'Submits deploy.execute through the execution engine: 202 with the queued execution, a Location header and links to follow it. One pipeline (build, workflow run) of the source runs per execution; the targets are the nodes it deploys to (its journal entries). With several deployment sources enabled, `source` names the one to use (400 without it).',
+      querystring: DeploySourceQuery, headers: IdempotencyHeader, body: ref(DeployExecuteRequest), response: accepted,
     },
-  }, async (request, reply) => submitCapability(app, request, reply, 'deploy.execute', request.body));
+  }, async (request, reply) => submitCapability(app, request, reply, 'deploy.execute', request.body, deploySource(app, request.query.source)));
 
   app.post('/api/v1/deployments/:id/rollback', {
     schema: {
       operationId: 'rollbackDeployment', tags: ['records'], summary: 'Roll the targets back from this deployment (deploy.rollback)',
-      description: 'Submits deploy.rollback with `deploymentId` = the path id: 202 with the queued execution and a Location header.',
+      description: 'Submits deploy.rollback with `deploymentId` = the path id: 202 with the queued execution and a Location header. The source that owns the id runs it (a deployment id begins with its source\'s plugin id and a dot, `gitlab.4411.7702`); 404 when no enabled source owns it.',
       params: ref(DeployStatusParams), headers: IdempotencyHeader, body: ref(DeployRollbackRequest), response: accepted,
     },
   }, async (request, reply) => {
     const { params, ...rest } = request.body;
-    return submitCapability(app, request, reply, 'deploy.rollback', { ...rest, params: { ...params, deploymentId: request.params.id } });
+    return submitCapability(app, request, reply, 'deploy.rollback', { ...rest, params: { ...params, deploymentId: request.params.id } }, rollbackSource(app, request.params.id));
   });
 }

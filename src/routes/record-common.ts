@@ -181,9 +181,10 @@ export function recordNotFound(kind: string, id: string, capability: string): Ca
 
 /** Submits an execution-mode capability from a `{ targets, params, timeoutSeconds? }` body: 202 + Location. */
 export async function submitCapability(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, capability: string,
-  body: { targets: string[]; params: object; timeoutSeconds?: number }) {
+  body: { targets: string[]; params: object; timeoutSeconds?: number }, provider?: string) {
   const submitted = await submitFromRequest(app, request, {
     capability, targets: body.targets, params: body.params as Record<string, unknown>, timeoutSeconds: body.timeoutSeconds,
+    ...(provider ? { provider } : {}),
   });
   return sendAccepted(app, reply, submitted);
 }
