@@ -8,7 +8,7 @@
  */
 import { Errors } from '../../../src/core/errors.js';
 import { errorDetail, exchangeJson, parseJsonAnswer, scrubSecrets } from '../../../src/core/http-json.js';
-import { isLoopbackHostname } from '../../../src/core/tls-files.js';
+import { checkToolUrl, retryAfterMs } from '../../../src/core/tool-url.js';
 import type { GrafanaConfig } from './config.js';
 
 export interface GrafanaAnswer<T> {
@@ -22,28 +22,9 @@ interface GrafanaErrorBody {
   title?: string;
 }
 
-/** Checks url; throws Errors.Config naming the key. */
+/** Checks url; throws Errors.Config naming the key (src/core/tool-url.ts). */
 export function checkGrafanaUrl(cfg: GrafanaConfig): URL {
-  let url: URL;
-  try {
-    url = new URL(cfg.url);
-  } catch {
-    throw new Errors.Config('plugins.grafana.url is not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Errors.Config(`plugins.grafana.url must be http(s): ${url.origin}`);
-  if (url.username || url.password) throw new Errors.Config('plugins.grafana.url must not carry credentials: use plugins.grafana.token');
-  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname) && !cfg.allowPlainHttp) {
-    throw new Errors.Config(`plugins.grafana.url ${url.origin}: plain HTTP is accepted on loopback only (the token would travel unencrypted); use https or set allowPlainHttp`);
-  }
-  return url;
-}
-
-/** Milliseconds a Retry-After header asks for (seconds or an HTTP date); undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return checkToolUrl(cfg.url, { key: 'plugins.grafana.url', credentialsIn: 'plugins.grafana.token', allowPlainHttp: cfg.allowPlainHttp });
 }
 
 export class GrafanaClient {

@@ -10,7 +10,7 @@
  */
 import { Errors } from '../../../src/core/errors.js';
 import type { PluginHelpers } from '../../../src/core/helpers-api.js';
-import { isLoopbackHostname } from '../../../src/core/tls-files.js';
+import { checkToolUrl } from '../../../src/core/tool-url.js';
 import type { NagiosConfig } from './config.js';
 
 /** `result` of every JSON CGI answer. */
@@ -35,17 +35,7 @@ export interface CgiAnswer<D> {
 
 /** Checks `url` (an http(s) URL without credentials; plain HTTP on loopback only unless allowPlainHttp); the base ends with `/`. */
 export function checkBaseUrl(cfg: Pick<NagiosConfig, 'url' | 'allowPlainHttp'>): URL {
-  let url: URL;
-  try {
-    url = new URL(cfg.url);
-  } catch {
-    throw new Errors.Config('plugins.nagios.url is not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Errors.Config(`plugins.nagios.url must be http(s), not ${url.protocol}`);
-  if (url.username || url.password) throw new Errors.Config('plugins.nagios.url must not hold credentials: set plugins.nagios.user and plugins.nagios.password');
-  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname) && !cfg.allowPlainHttp) {
-    throw new Errors.Config(`plugins.nagios.url ${url.origin}: plain HTTP is accepted on loopback only (Basic auth sends the password); use https or set allowPlainHttp`);
-  }
+  const url = checkToolUrl(cfg.url, { key: 'plugins.nagios.url', credentialsIn: 'plugins.nagios.user and plugins.nagios.password', allowPlainHttp: cfg.allowPlainHttp, exposes: 'the Basic auth password' });
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   url.search = '';
   url.hash = '';

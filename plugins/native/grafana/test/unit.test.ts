@@ -2,7 +2,8 @@
 import t from 'tap';
 import { ackSilence, ackSilencesOf, CAPSTAN_MARKER, DEFAULT_ACK_COMMENT, matchersFromLabels, plainComment, isCapstanSilence, silencesExactly, type AmAlert, type AmSilence } from '../../../../src/capabilities/alertmanager-v2.js';
 import { toAlert } from '../am-map.js';
-import { checkGrafanaUrl, retryAfterMs } from '../client.js';
+import { checkGrafanaUrl } from '../client.js';
+import { retryAfterMs } from '../../../../src/core/tool-url.js';
 import { GrafanaConfigSchema, nodeLabelList, type GrafanaConfig } from '../config.js';
 import { Value } from '@sinclair/typebox/value';
 

@@ -155,7 +155,7 @@ t.test('config: the CGI base URL', async (t) => {
   t.equal(checkBaseUrl({ url: 'https://nagios.example.com/nagios/cgi-bin/', allowPlainHttp: false }).href, 'https://nagios.example.com/nagios/cgi-bin/');
   t.throws(() => checkBaseUrl({ url: 'http://nagios.example.com/cgi-bin', allowPlainHttp: false }), /loopback only/);
   t.ok(checkBaseUrl({ url: 'http://nagios.example.com/cgi-bin', allowPlainHttp: true }));
-  t.throws(() => checkBaseUrl({ url: 'http://u:secret@127.0.0.1/cgi-bin', allowPlainHttp: false }), /must not hold credentials/);
+  t.throws(() => checkBaseUrl({ url: 'http://u:secret@127.0.0.1/cgi-bin', allowPlainHttp: false }), /must not carry credentials/);
   t.throws(() => checkBaseUrl({ url: 'ftp://127.0.0.1/', allowPlainHttp: false }), /http\(s\)/);
   t.throws(() => checkBaseUrl({ url: 'not a url', allowPlainHttp: false }), /not a URL/);
 });
