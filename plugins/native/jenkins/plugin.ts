@@ -206,7 +206,7 @@ export class JenkinsPlugin extends BasePlugin {
     const me = ctx.executionId ?? `run-${randomUUID()}`;
     const corr = await this.correlation(jobUrl, path, ctx, io);
     if (corr) form.set(corr, me);
-    const located = await this.trigger(jobUrl, path, form, corr, me, io);
+    const located = await this.trigger(jobUrl, path, form, corr, me, ctx.signal, io);
     const queueId = located.queueId;
     // Merged (303) into an item another execution queued: that one triggered it (the record keeps it; this
     // execution is kept among the record's executionIds).
@@ -294,10 +294,10 @@ export class JenkinsPlugin extends BasePlugin {
    * leave an unknown outcome; the follower then cancels what was queued). An answer lost (timeout, 5xx,
    * connection) is looked for by the execution id parameter before failing.
    */
-  private async trigger(jobUrl: string, path: string, form: URLSearchParams, corr: string | undefined, me: string, io: { line: (l: string) => void; notice: (m: string) => void }): Promise<{ queueId: string; number?: number; merged?: boolean }> {
+  private async trigger(jobUrl: string, path: string, form: URLSearchParams, corr: string | undefined, me: string, signal: AbortSignal, io: { line: (l: string) => void; notice: (m: string) => void }): Promise<{ queueId: string; number?: number; merged?: boolean }> {
     let trigger;
     try {
-      trigger = await this.client.request('POST', `${jobUrl}/buildWithParameters`, { form });
+      trigger = await this.client.request('POST', `${jobUrl}/buildWithParameters`, { form, waitSignal: signal });
     } catch (err) {
       const status = err instanceof CapstanError ? err.extra.upstreamStatus : undefined;
       const unknown = err instanceof Errors.Upstream && (status === undefined || Number(status) >= 500);
