@@ -272,3 +272,17 @@ t.test('R6: history without an application, the allow-lists, previousVersion', a
   const outside = await call(apps, 'GET', '/api/v1/deployments?application=hist');
   t.same(outside.body.items, [], 'an application outside the allow-list has no history');
 });
+
+t.test('R4: a cancel during a 429 wait before the trigger: nothing queued, canceled at once', async (t) => {
+  fake.fail(/buildWithParameters$/, 429, 1, { 'retry-after': '20' });
+  const before = fake.requests.length;
+  const id = await deploy(app, { application: 'api', version: '8.6.0', environment: 'staging' });
+  await until('the 429', () => triggers(before, 'deploy-api').length === 1);
+  const started = Date.now();
+  await call(app, 'POST', `/api/v1/executions/${id}/cancel`);
+  const exec = await waitForExecution(app, id, 60);
+  t.equal(exec.status, 'canceled');
+  t.ok(Date.now() - started < 10_000, 'the wait was cut');
+  t.equal(triggers(before, 'deploy-api').length, 1, 'not sent again');
+  t.notOk([...fake.queue.values()].some((q) => q.params.VERSION === '8.6.0'), 'nothing queued');
+});
