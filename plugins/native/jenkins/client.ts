@@ -26,6 +26,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Statuses returned to the caller instead of thrown (besides 2xx and 3xx). */
   accept?: number[];
+  /** Cuts a 429 wait only (Jenkins did nothing yet), not the request itself (the trigger POST, sent without `signal`). */
+  waitSignal?: AbortSignal;
 }
 
 /** Checks url; throws Errors.Config naming the key. */
@@ -155,9 +157,10 @@ export class JenkinsClient {
       }
       if (res.status === 429 && attempt < 5) {
         const wait = retryAfterMs(res.headers.get('retry-after')) ?? 1000;
-        if (wait <= this.cfg.maxRateLimitWaitMs && !opts.signal?.aborted) {
+        const waitSignal = opts.signal ?? opts.waitSignal;
+        if (wait <= this.cfg.maxRateLimitWaitMs && !waitSignal?.aborted) {
           try {
-            await sleep(wait, opts.signal);
+            await sleep(wait, waitSignal);
             continue;
           } catch { /* the caller's time ran out: report below */ }
         }

@@ -17,6 +17,12 @@ export const JenkinsConfigSchema = Type.Object({
   versionParameter: Type.String({ default: 'VERSION', minLength: 1, maxLength: 255 }),
   /** Build parameter that carries the environment. */
   environmentParameter: Type.String({ default: 'ENVIRONMENT', minLength: 1, maxLength: 255 }),
+  /**
+   * Optional build parameter (declared by the job, e.g. a string parameter CAPSTAN_EXECUTION_ID) that carries
+   * the Capstan execution id: each trigger is then unique (Jenkins never merges two executions into one queue
+   * item) and a trigger whose answer was lost (timeout, 5xx) is found again by it. Default none.
+   */
+  executionIdParameter: Type.Optional(Type.String({ minLength: 1, maxLength: 255, pattern: '^[^\\s=&]+$' })),
   /** Interval between two looks at the queue item, the build and its log (ms). Default 2000. */
   pollIntervalMs: Type.Integer({ default: 2000, minimum: 10, maximum: 60_000 }),
   /** Time one HTTP request to Jenkins may take (ms). Default 10000. */

@@ -34,6 +34,32 @@ export interface Followed {
   blockedAtInput?: boolean;
   /** Capstan shut down: the build was left running in Jenkins (deploy.status follows it). */
   leftRunning?: boolean;
+  /** The run was aborted but another live execution follows the same build: it was not stopped. */
+  shared?: boolean;
+}
+
+/**
+ * The executions following each queue item (key: job URL path + queue id), process-wide. Jenkins merges an
+ * identical waiting request into the item already queued (303): several executions then follow one build,
+ * and a cancel of one must not stop the build the others still deploy with.
+ */
+const followers = new Map<string, Set<string>>();
+
+/** Registers `executionId` as following queue item `queueId` of `jobUrl`; returns the release function. */
+export function follow(jobUrl: string, queueId: string, executionId: string): () => void {
+  const key = `${jobUrl}#${queueId}`;
+  let set = followers.get(key);
+  if (!set) followers.set(key, (set = new Set()));
+  set.add(executionId);
+  return () => {
+    set!.delete(executionId);
+    if (!set!.size && followers.get(key) === set) followers.delete(key);
+  };
+}
+
+/** The other live executions following queue item `queueId` of `jobUrl`. */
+export function otherFollowers(jobUrl: string, queueId: string, executionId: string): string[] {
+  return [...(followers.get(`${jobUrl}#${queueId}`) ?? [])].filter((e) => e !== executionId);
 }
 
 interface QueueItem {
@@ -60,7 +86,18 @@ export class BuildFollower {
   private failures = 0;
   private awaitingInput = false;
 
+  /** The other live executions following the same queue item / build (a cancel then leaves it running). */
+  others: () => string[] = () => [];
+
   constructor(private readonly client: JenkinsClient, private readonly cfg: JenkinsConfig, private readonly jobUrl: string, private readonly io: FollowIo, private readonly signal: AbortSignal) {}
+
+  /** Aborted, but other executions follow the same item: say so and leave it. */
+  private sharedAbort(what: string): boolean {
+    const others = this.others();
+    if (!others.length) return false;
+    this.io.notice(`${what} is also followed by execution${others.length > 1 ? 's' : ''} ${others.join(', ')} (Jenkins merged identical requests): not stopped in Jenkins, it goes on for ${others.length > 1 ? 'them' : 'it'}`);
+    return true;
+  }
 
   /** One call, retried while it fails transiently (bounded); aborts are the caller's business. */
   private async retrying<T>(what: string, fn: (signal: AbortSignal) => Promise<T>, signal: AbortSignal = this.signal): Promise<T> {
@@ -83,7 +120,7 @@ export class BuildFollower {
   }
 
   /** Queue item -> build number, or cancelled. */
-  async queue(queueUrl: string): Promise<{ number?: number; cancelled?: boolean; stopped?: boolean }> {
+  async queue(queueUrl: string): Promise<{ number?: number; cancelled?: boolean; stopped?: boolean; leftQueued?: boolean; shared?: boolean }> {
     let lastWhy: string | null | undefined;
     while (!this.signal.aborted) {
       let item: QueueItem;
@@ -104,6 +141,12 @@ export class BuildFollower {
       lastWhy = item.why;
       await this.pause();
     }
+    const id = /queue\/item\/(\d+)/.exec(queueUrl)?.[1];
+    if (isShutdown(this.signal)) {
+      this.io.notice(`Capstan is shutting down: Jenkins queue item #${id} was left in the queue (not cancelled); its build will run without Capstan`);
+      return { leftQueued: true };
+    }
+    if (this.sharedAbort(`Jenkins queue item #${id}`)) return { shared: true };
     return this.cancelQueued(queueUrl);
   }
 
@@ -136,16 +179,60 @@ export class BuildFollower {
     return { cancelled: true, stopped: true };
   }
 
-  /** Follows build `number` to its end, streaming its log; stops it if the run is aborted. */
+  /** Follows build `number` to its end, streaming its log; stops it if the run is aborted. Every exit flushes the log read. */
   async build(number: number, alreadyStopping = false): Promise<Followed> {
     const buildPath = `${this.jobUrl}/${number}/`;
-    const log = new LogLines();
+    const log = { lines: new LogLines() };
+    try {
+      return await this.followBuild(number, buildPath, log, alreadyStopping);
+    } finally {
+      // Whatever the exit (end, stop unconfirmed, blocked, shutdown, error): the partial last line is shown.
+      for (const l of log.lines.end()) this.emitLine(l);
+    }
+  }
+
+  /** Reads the log from its offset until Jenkins has nothing more for now (several chunks when it is long). */
+  private async readLog(buildPath: string, log: { lines: LogLines }, signal: AbortSignal): Promise<boolean> {
+    let more = true;
+    for (let i = 0; i < 1000; i++) {
+      const start = log.lines.offset;
+      const a = await this.retrying('reading the console log', (s) => this.client.request('GET', `${buildPath}logText/progressiveText`, { query: new URLSearchParams({ start: String(start) }), signal: s }), signal);
+      const size = Number(a.headers.get('x-text-size') ?? start + a.bytes.length);
+      more = a.headers.get('x-more-data') === 'true';
+      if (!Number.isFinite(size)) break;
+      if (size < start) {
+        // The log is shorter than what was read: it was replaced (a start beyond its length makes Jenkins answer
+        // from 0). What was read stays shown; the new log is read from its start.
+        for (const l of log.lines.end()) this.emitLine(l);
+        this.io.notice(`the console log of ${buildPath.replace(/\/$/, '')} was replaced in Jenkins (now ${size} bytes, ${start} were read): reading it again from the start`);
+        log.lines = new LogLines();
+        const fromZero = a.bytes.length > size ? a.bytes.subarray(0, size) : a.bytes;
+        for (const l of log.lines.push(fromZero, size)) this.emitLine(l);
+        if (!more) break;
+        continue;
+      }
+      const fresh = size - start >= a.bytes.length ? a.bytes : a.bytes.subarray(a.bytes.length - (size - start));
+      for (const l of log.lines.push(fresh, size)) this.emitLine(l);
+      if (size === start || !more) break;
+    }
+    return more;
+  }
+
+  /** After an exit that leaves the build going (shutdown, blocked, unconfirmed stop): what Jenkins has of the log now, bounded. */
+  private async drain(buildPath: string, log: { lines: LogLines }): Promise<void> {
+    try {
+      await this.readLog(buildPath, log, AbortSignal.timeout(Math.min(this.cfg.timeoutMs, 5000)));
+    } catch { /* best effort: what was read is flushed by the caller */ }
+  }
+
+  private async followBuild(number: number, buildPath: string, log: { lines: LogLines }, alreadyStopping: boolean): Promise<Followed> {
     let build: JenkinsBuild | undefined;
     let stopping = alreadyStopping;
     let confirm: AbortSignal | undefined;
     let stopAt = 0;
     let stage = 0;
     let blocked = false;
+    const unconfirmed = () => this.io.notice(`Jenkins did not confirm within ${Math.round((CONFIRM_MS + 2 * this.cfg.stopGraceMs) / 1000)} s that build #${number} stopped: it may still run (deploy.status tells how it ends)`);
     const signalNow = () => (stopping ? confirm! : this.signal);
     if (stopping) {
       confirm = AbortSignal.timeout(CONFIRM_MS + 2 * this.cfg.stopGraceMs);
@@ -156,11 +243,17 @@ export class BuildFollower {
       if (!stopping && this.signal.aborted) {
         if (isTimeout(this.signal) && this.awaitingInput) {
           blocked = true;
+          await this.drain(buildPath, log);
           break;
         }
         if (isShutdown(this.signal)) {
-          this.io.notice(`Capstan is shutting down: Jenkins build #${number} goes on without it (deploy.status tells how it ends)`);
+          await this.drain(buildPath, log);
+          this.io.notice(`Capstan is shutting down: Jenkins build #${number} goes on without it, not stopped (deploy.status tells how it ends)`);
           return { build, leftRunning: true };
+        }
+        if (this.sharedAbort(`Jenkins build #${number}`)) {
+          await this.drain(buildPath, log);
+          return { build, shared: true };
         }
         stopping = true;
         confirm = AbortSignal.timeout(CONFIRM_MS + 2 * this.cfg.stopGraceMs);
@@ -170,28 +263,11 @@ export class BuildFollower {
       const signal = signalNow();
       try {
         build = await this.retrying('reading the build', (s) => this.client.json<JenkinsBuild>(`${buildPath}api/json`, { query: new URLSearchParams({ tree: BUILD_TREE }), signal: s }), signal);
-        // Read the log until it has nothing more for now (several chunks when it is long).
-        let more = true;
-        for (let i = 0; i < 1000; i++) {
-          const start = log.offset;
-          const a = await this.retrying('reading the console log', (s) => this.client.request('GET', `${buildPath}logText/progressiveText`, { query: new URLSearchParams({ start: String(start) }), signal: s }), signal);
-          const size = Number(a.headers.get('x-text-size') ?? start + a.bytes.length);
-          more = a.headers.get('x-more-data') === 'true';
-          // A start beyond the log's length makes Jenkins send it from 0: what is not new is not shown again.
-          if (size >= start && Number.isFinite(size)) {
-            const fresh = size - start >= a.bytes.length ? a.bytes : a.bytes.subarray(a.bytes.length - (size - start));
-            for (const l of log.push(fresh, size)) this.emitLine(l);
-          }
-          if (size <= start || !more) break;
-        }
-        if (!more && build.building === false) {
-          for (const l of log.end()) this.emitLine(l);
-          break;
-        }
-        if (build.building === false && !more) break;
+        const more = await this.readLog(buildPath, log, signal);
+        if (!more && build.building === false) break;
       } catch (err) {
         if (stopping && confirm?.aborted) {
-          this.io.notice(`Jenkins did not confirm within ${Math.round((CONFIRM_MS + 2 * this.cfg.stopGraceMs) / 1000)} s that build #${number} stopped`);
+          unconfirmed();
           break;
         }
         if (!stopping && this.signal.aborted) continue;
@@ -199,13 +275,17 @@ export class BuildFollower {
       }
       if (stopping) {
         if (confirm!.aborted) {
-          this.io.notice(`Jenkins did not confirm within ${Math.round((CONFIRM_MS + 2 * this.cfg.stopGraceMs) / 1000)} s that build #${number} stopped`);
+          unconfirmed();
           break;
         }
-        // Still running after the grace: the harder ways (Pipeline runs: term, then kill).
+        // Still running after the grace: the harder ways (Pipeline runs only: term, then kill).
         if (build.building && stage < 2 && Date.now() - stopAt >= this.cfg.stopGraceMs * (stage + 1)) {
           stage++;
-          await this.stop(buildPath, stage === 1 ? 'term' : 'kill', confirm!);
+          const found = await this.stop(buildPath, stage === 1 ? 'term' : 'kill', confirm!);
+          if (!found) {
+            this.io.notice(`Jenkins has no ${stage === 1 ? 'term' : 'kill'} for build #${number} (HTTP 404: term and kill exist for Pipeline runs only); waiting for the stop to take effect`);
+            stage = 2;
+          }
         }
         await sleep(this.cfg.pollIntervalMs, confirm).catch(() => undefined);
       } else {
@@ -222,13 +302,15 @@ export class BuildFollower {
     this.io.line(l);
   }
 
-  /** POST <build>/<how>; a 404 (no term/kill on a freestyle build) or a redirect is fine. */
-  private async stop(buildPath: string, how: 'stop' | 'term' | 'kill', signal: AbortSignal): Promise<void> {
+  /** POST <build>/<how>; false when Jenkins answers 404 (no term/kill on a freestyle build), a redirect is fine. */
+  private async stop(buildPath: string, how: 'stop' | 'term' | 'kill', signal: AbortSignal): Promise<boolean> {
     this.io.notice(`asking Jenkins to ${how} ${buildPath.replace(/\/$/, '')}`);
     try {
-      await this.client.request('POST', `${buildPath}${how}`, { signal, accept: [404] });
+      const a = await this.client.request('POST', `${buildPath}${how}`, { signal, accept: [404] });
+      return a.status !== 404;
     } catch (err) {
       this.io.notice(`${how} failed: ${(err as Error).message}`);
+      return true;
     }
   }
 }

@@ -1,14 +1,15 @@
 /**
  * deploy.history from Jenkins: the builds of the applications' jobs (`tree=builds[...]{from,to}` ranges,
  * newest first), each mapped to a Deployment from its parameters; builds without a version or environment
- * parameter are skipped. Several jobs (no application given) are merged newest first. The cursor is opaque:
+ * parameter are skipped. Without an application: the jobs of the `applications` allow-list, else of the
+ * applications Capstan deployed (its records); the allow-lists filter every answer. Several jobs are merged newest first. The cursor is opaque:
  * base64url JSON of each job's next build index. A `node` filter reads the records of runs Capstan started.
  */
 import { Errors } from '../../../src/core/errors.js';
 import type { JenkinsClient } from './client.js';
 import { allowList, type JenkinsConfig } from './config.js';
 import { BUILD_TREE } from './follow.js';
-import { jobOf, jobPath, jobUrlPath, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
+import { jobPath, jobUrlPath, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
 import type { DeploymentRecords } from './store.js';
 
 interface HistoryParams { application?: string; environment?: string; node?: string; limit?: number; cursor?: string }
@@ -53,33 +54,44 @@ export class History {
     return out;
   }
 
-  /** The job paths to read: the application's, the allow-list's, or the jobs next to the template's place. */
-  private async jobs(p: HistoryParams, signal: AbortSignal): Promise<JobRef[]> {
-    const apps = p.application ? [p.application] : allowList(this.cfg.applications);
+  /**
+   * The jobs to read: the application's; without one, the `applications` allow-list's, else the applications
+   * of the deployments Capstan started (its records). The allow-lists bound what history shows: an
+   * application or environment outside them has none.
+   */
+  private jobs(p: HistoryParams): JobRef[] {
+    const allowApps = allowList(this.cfg.applications);
+    const allowEnvs = allowList(this.cfg.environments);
+    if (p.application && allowApps && !allowApps.includes(p.application)) return [];
+    if (p.environment && allowEnvs && !allowEnvs.includes(p.environment)) return [];
     const needsEnv = this.cfg.job.includes('{environment}');
-    const envs = p.environment ? [p.environment] : allowList(this.cfg.environments);
-    if (needsEnv && !envs) return [];
-    const pairs = (list: string[]) => list.flatMap((a) => (needsEnv ? envs! : [undefined]).map((e) => ({ path: jobPath(this.cfg.job, a, e), application: a, ...(e ? { environment: e } : {}) })));
-    if (apps) return pairs(apps);
-    // No application named: the jobs of the folder the template's last segment lives in, matched against it.
-    const segments = this.cfg.job.split('/').filter(Boolean);
-    if (segments.slice(0, -1).some((s) => s.includes('{'))) return [];
-    const folder = segments.slice(0, -1).join('/');
-    const listing = await this.client.json<{ jobs?: { name: string }[] }>(`${folder ? `${jobUrlPath(folder)}/` : ''}api/json`, { query: new URLSearchParams({ tree: 'jobs[name]' }), signal });
-    const out: JobRef[] = [];
-    for (const listed of listing.jobs ?? []) {
-      const path = folder ? `${folder}/${listed.name}` : listed.name;
-      const j = jobOf(this.cfg.job, path);
-      if (j && (!needsEnv || envs!.some((e) => jobPath(this.cfg.job, j.application, e) === path))) out.push({ path, ...j });
+    const envFilter = p.environment ? [p.environment] : allowEnvs;
+    const records = this.records.all().filter((r) => !envFilter || envFilter.includes(r.environment));
+    let pairs: { application: string; environment?: string }[];
+    if (p.application || allowApps) {
+      const apps = p.application ? [p.application] : allowApps!;
+      pairs = apps.flatMap((application) => {
+        if (!needsEnv) return [{ application }];
+        const envs = envFilter ?? [...new Set(records.filter((r) => r.application === application).map((r) => r.environment))];
+        return envs.map((environment) => ({ application, environment }));
+      });
+    } else {
+      pairs = records.map((r) => ({ application: r.application, ...(needsEnv ? { environment: r.environment } : {}) }));
     }
-    return out;
+    const out = new Map<string, JobRef>();
+    for (const pr of pairs) {
+      const path = jobPath(this.cfg.job, pr.application, pr.environment);
+      if (path && !out.has(path)) out.set(path, { path, ...pr });
+    }
+    return [...out.values()];
   }
 
   async page(p: HistoryParams, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
     const limit = p.limit ?? 100;
     if (p.node) return this.fromRecords(p, limit);
     const cursor = decodeCursor(p.cursor);
-    const jobs = (await this.jobs(p, signal)).filter((j) => !cursor || cursor[j.path] !== null);
+    const allowEnvs = allowList(this.cfg.environments);
+    const jobs = this.jobs(p).filter((j) => !cursor || cursor[j.path] !== null);
     interface Buf { job: JobRef; items: { d: DeploymentT; next: number }[]; scanned: number; done: boolean; taken: number; start: number }
     const bufs: Buf[] = [];
     for (const job of jobs) {
@@ -97,7 +109,7 @@ export class History {
         for (const [i, b] of page.entries()) {
           const d = toDeployment(b, { path: job.path, application: job.application, environment: job.environment, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter });
           const idx = buf.scanned + i;
-          if (!d || (p.environment && d.environment !== p.environment)) continue;
+          if (!d || (p.environment && d.environment !== p.environment) || (allowEnvs && !allowEnvs.includes(d.environment))) continue;
           const rec = this.records.get(d.id);
           buf.items.push({ d: rec ? { ...d, targets: rec.targets, ...(rec.executionId ? { executionId: rec.executionId } : {}), ...(rec.previousVersion ? { previousVersion: rec.previousVersion } : {}) } : d, next: idx + 1 });
         }
@@ -128,7 +140,10 @@ export class History {
   private fromRecords(p: HistoryParams, limit: number): { deployments: DeploymentT[]; nextCursor: string | null } {
     const c = decodeCursor(p.cursor);
     const at = c?.['#records'] ?? 0;
-    const all = this.records.all().filter((d) => d.targets.includes(p.node!) && (!p.application || d.application === p.application) && (!p.environment || d.environment === p.environment));
+    const apps = allowList(this.cfg.applications);
+    const envs = allowList(this.cfg.environments);
+    const all = this.records.all().filter((d) => d.targets.includes(p.node!) && (!p.application || d.application === p.application) && (!p.environment || d.environment === p.environment)
+      && (!apps || apps.includes(d.application)) && (!envs || envs.includes(d.environment)));
     const page = all.slice(at, at + limit);
     return { deployments: page, nextCursor: at + limit < all.length ? encodeCursor({ '#records': at + limit }) : null };
   }

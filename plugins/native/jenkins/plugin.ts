@@ -4,6 +4,7 @@
  * item to its build, streams the progressive console log and maps the result; deploy.rollback re-triggers the
  * job with an earlier successful build's version; deploy.status and deploy.history read builds back.
  */
+import { randomUUID } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import { deployExecute, deployHistory, deployRollback, deployStatus } from '../../../src/capabilities/index.js';
@@ -14,7 +15,7 @@ import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type P
 import { secretMask } from '../../../src/observability/secret-scrubber.js';
 import { JenkinsClient } from './client.js';
 import { allowList, type JenkinsConfig } from './config.js';
-import { BUILD_TREE, BuildFollower, CONFIRM_MS, isTimeout } from './follow.js';
+import { BUILD_TREE, BuildFollower, CONFIRM_MS, follow, isShutdown, isTimeout, otherFollowers } from './follow.js';
 import { History } from './history.js';
 import { buildParameters, deploymentId, jobOf, jobPath, jobUrlPath, parseDeploymentId, SOURCE, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
 import { DeploymentRecords } from './store.js';
@@ -27,6 +28,38 @@ type RollbackParams = Static<typeof deployRollback.params>;
 type Mask = <T>(v: T) => T;
 
 const summary = (e: CapstanError) => ({ category: e.category, code: e.code, title: e.title, detail: e.message });
+
+/**
+ * Names `buildWithParameters` itself interprets (ParameterizedJobMixIn / BuildAuthorizationToken:
+ * `delay` quiet period, `token` + `cause` remote trigger, `json` the UI form encoding): sent as parameters
+ * they would change how the build is scheduled, not what it deploys.
+ */
+export const RESERVED_PARAMETERS = ['delay', 'token', 'cause', 'json'];
+
+/**
+ * Why a version (or environment) cannot be sent as the version parameter (it names a git ref for most deploy
+ * jobs): git check-ref-format rules, and no control characters. undefined when fine.
+ */
+export function refProblem(v: string): string | undefined {
+  if (!v.trim()) return 'is empty';
+  if (/[\u0000-\u001f\u007f]/.test(v)) return 'holds a control character';
+  if (/\s/.test(v)) return 'holds a space';
+  if (/[~^:?*[\\]/.test(v)) return 'holds one of ~ ^ : ? * [ \\ (not a valid git ref)';
+  if (v.includes('..')) return "holds '..' (not a valid git ref)";
+  if (v.includes('@{') || v === '@') return "holds '@{' (not a valid git ref)";
+  if (v.startsWith('-')) return "starts with '-'";
+  if (v.startsWith('/') || v.endsWith('/') || v.includes('//')) return "has an empty '/' component";
+  if (v.endsWith('.') || v.endsWith('.lock')) return "ends with '.' or '.lock' (not a valid git ref)";
+  if (v.split('/').some((c) => c.startsWith('.') || c.endsWith('.lock'))) return "has a component starting with '.' or ending with '.lock'";
+  return undefined;
+}
+
+/** A failure with the run's abort cause: shutdown -> ServerClosing, timeout -> ExecutionTimeout, cancel -> none. */
+function abortError(signal: AbortSignal, what: string): CapstanError | undefined {
+  if (isShutdown(signal)) return new Errors.ServerClosing(`Capstan shut down ${what}`);
+  if (isTimeout(signal)) return new Errors.ExecutionTimeout(`the run's time ran out ${what}`);
+  return undefined;
+}
 
 export class JenkinsPlugin extends BasePlugin {
   readonly metadata = {
@@ -82,17 +115,27 @@ export class JenkinsPlugin extends BasePlugin {
   }
 
   checkExecute(p: ExecuteParams): ParamIssue[] {
-    const issues = this.allowIssues(p.application, p.environment);
+    const issues = [...this.allowIssues(p.application, p.environment), ...this.versionIssues(p.version, '/version')];
     for (const [k, v] of Object.entries(p.parameters ?? {})) {
       const ptr = `/parameters/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (v !== null && typeof v === 'object') issues.push({ pointer: ptr, message: 'Jenkins build parameters are strings: give a string, number or boolean' });
       else if (k === this.cfg.versionParameter || k === this.cfg.environmentParameter) issues.push({ pointer: ptr, message: `is set from ${k === this.cfg.versionParameter ? 'version' : 'environment'}: give it there` });
+      else if (k === this.cfg.executionIdParameter) issues.push({ pointer: ptr, message: `is set by Capstan to the execution id (plugins.jenkins.executionIdParameter)` });
+      else if (RESERVED_PARAMETERS.includes(k.toLowerCase())) issues.push({ pointer: ptr, message: `'${k}' is interpreted by Jenkins' buildWithParameters itself (${RESERVED_PARAMETERS.join(', ')}: quiet period, remote trigger token and cause, form encoding), not passed to the job: rename the job's parameter` });
+      else if (!k.trim() || /[\u0000-\u001f\u007f=&]/.test(k)) issues.push({ pointer: ptr, message: 'is not a Jenkins parameter name' });
+      else if (typeof v === 'string' && /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(v)) issues.push({ pointer: ptr, message: 'holds a control character' });
     }
     return issues;
   }
 
+  private versionIssues(v: string | undefined, pointer: string): ParamIssue[] {
+    if (v === undefined) return [];
+    const problem = refProblem(v);
+    return problem ? [{ pointer, message: `${problem}: the version is sent as Jenkins parameter ${this.cfg.versionParameter}, which must be a valid ref` }] : [];
+  }
+
   checkRollback(p: RollbackParams): ParamIssue[] {
-    const issues = this.allowIssues(p.application, p.environment);
+    const issues = [...this.allowIssues(p.application, p.environment), ...this.versionIssues(p.toVersion, '/toVersion')];
     if (p.deploymentId !== undefined) {
       const id = parseDeploymentId(p.deploymentId);
       if (!id) issues.push({ pointer: '/deploymentId', message: `is not a Jenkins deployment id (jenkins.<job path with / as ~>.<build number>)` });
@@ -138,8 +181,14 @@ export class JenkinsPlugin extends BasePlugin {
       outcome = await body(io);
     } catch (err) {
       const e = toCapstanError(err);
-      // Aborted before a build existed (during the trigger or a rollback's look-up): nothing runs in Jenkins.
-      outcome = ctx.signal.aborted ? { status: abortStatus(ctx.signal), exitCode: null } : { status: 'failed', exitCode: 1, error: summary(e) };
+      if (ctx.signal.aborted) {
+        // Aborted before a build existed (a rollback's look-up): nothing runs in Jenkins.
+        const ae = abortError(ctx.signal, 'before a Jenkins build existed; nothing was triggered');
+        outcome = { status: abortStatus(ctx.signal), exitCode: null, ...(ae ? { error: summary(ae) } : {}) };
+      } else {
+        // No build result behind this failure (the trigger refused, a look-up failed): no exit code.
+        outcome = { status: 'failed', exitCode: null, error: summary(e) };
+      }
     }
     outcome = mask({ ...outcome, durationMs: Math.round(performance.now() - started) });
     const results = (targets.length ? targets : [first]).map((target) => ({ target, ...outcome }));
@@ -154,50 +203,146 @@ export class JenkinsPlugin extends BasePlugin {
     for (const [k, v] of Object.entries(extra)) if (v !== null && v !== undefined) form.append(k, String(v));
     form.set(this.cfg.versionParameter, version);
     form.set(this.cfg.environmentParameter, environment);
-    const trigger = await this.client.request('POST', `${jobUrl}/buildWithParameters`, { form, signal: ctx.signal });
+    const me = ctx.executionId ?? `run-${randomUUID()}`;
+    const corr = await this.correlation(jobUrl, path, ctx, io);
+    if (corr) form.set(corr, me);
+    const located = await this.trigger(jobUrl, path, form, corr, me, ctx.signal, io);
+    const queueId = located.queueId;
+    // Merged (303) into an item another execution queued: that one triggered it (the record keeps it; this
+    // execution is kept among the record's executionIds).
+    const creator = located.merged ? otherFollowers(jobUrl, queueId, me)[0] : undefined;
+    const release = follow(jobUrl, queueId, me);
+    try {
+      const follower = new BuildFollower(this.client, this.cfg, jobUrl, io, ctx.signal);
+      follower.others = () => otherFollowers(jobUrl, queueId, me);
+      const q = located.number ? { number: located.number } : await follower.queue(`queue/item/${queueId}/`);
+      const base = { path, application, environment, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter, targets: (ctx.targets ?? []).map((n) => n.name), executionId: creator ?? ctx.executionId, previousVersion };
+      if (!q.number) {
+        if ('leftQueued' in q && q.leftQueued) {
+          return { status: 'canceled', exitCode: null, error: summary(new Errors.ServerClosing(`Capstan shut down while Jenkins queue item #${queueId} of ${path} waited; it was left in the queue (not cancelled) and will run without Capstan`)) };
+        }
+        if ('shared' in q && q.shared) {
+          const ae = abortError(ctx.signal, `while Jenkins queue item #${queueId} of ${path} waited; other executions follow it, so it was not cancelled`);
+          return { status: abortStatus(ctx.signal), exitCode: null, ...(ae ? { error: summary(ae) } : {}) };
+        }
+        if ('stopped' in q && q.stopped) {
+          const ae = abortError(ctx.signal, `while Jenkins queue item #${queueId} of ${path} waited; it was cancelled in Jenkins`);
+          return { status: abortStatus(ctx.signal), exitCode: null, ...(ae ? { error: summary(ae) } : {}) };
+        }
+        const e = new Errors.DeploymentFailed(`Jenkins queue item #${queueId} of ${path} was cancelled in Jenkins before it ran (toolStatus CANCELLED)`);
+        return { status: 'failed', exitCode: null, error: summary(e) };
+      }
+      io.line(`build #${q.number} started: ${this.client.url(`${jobUrl}/${q.number}/`).href}`);
+      const f = await follower.build(q.number, 'stopped' in q && !!q.stopped);
+      const build = f.build ?? { number: q.number };
+      const initiatedBy = await this.whoAmI(AbortSignal.timeout(this.cfg.timeoutMs)).catch(() => undefined);
+      // The version live in the environment before this build (the latest successful one before it), when Jenkins tells it.
+      const prev = previousVersion ?? await this.versionBefore(path, environment, q.number).catch(() => undefined);
+      const ctxMap = { ...base, initiatedBy, previousVersion: prev };
+      const dep = toDeployment({ ...build, url: build.url ?? this.client.url(`${jobUrl}/${q.number}/`).href }, ctxMap)
+        ?? { ...toDeployment({ ...build, url: build.url ?? this.client.url(`${jobUrl}/${q.number}/`).href, actions: [{ parameters: [{ name: this.cfg.versionParameter, value: version }, { name: this.cfg.environmentParameter, value: environment }] }] }, ctxMap)! };
+      // The version asked for, whatever parameters the job declares (Jenkins drops undeclared ones).
+      if (!buildParameters(build)[this.cfg.versionParameter]) { dep.version = version; dep.ref = version; }
+      if (f.blockedAtInput) {
+        dep.status = 'pending';
+        dep.toolStatus = 'INPUT_REQUIRED';
+        this.records.put(dep, ctx.executionId);
+        const e = new Errors.DeploymentBlocked(`Jenkins build ${dep.url} waits at an input step for a person; the run's time ran out. It was left waiting: approve or abort it in Jenkins.`);
+        return { status: abortStatus(ctx.signal), exitCode: null, error: summary(e), value: dep };
+      }
+      if (f.leftRunning) {
+        this.records.put(dep, ctx.executionId);
+        const e = new Errors.ServerClosing(`Capstan shut down while following Jenkins build ${dep.url}; the build was left running in Jenkins (deploy.status ${dep.id} tells how it ends)`);
+        return { status: 'canceled', exitCode: null, error: summary(e), value: dep };
+      }
+      if (f.shared) {
+        this.records.put(dep, ctx.executionId);
+        const ae = abortError(ctx.signal, `while following Jenkins build ${dep.url}; other executions follow the same build, so it was not stopped`);
+        return { status: abortStatus(ctx.signal), exitCode: null, value: dep, ...(ae ? { error: summary(ae) } : {}) };
+      }
+      if (f.stopped && dep.status === 'running') dep.toolStatus = 'BUILDING';
+      this.records.put(dep, ctx.executionId);
+      const result = build.result ?? 'BUILDING';
+      io.line(`build #${q.number} finished: ${result}`);
+      if (result === 'SUCCESS') return { status: 'succeeded', exitCode: 0, value: dep };
+      if ((result === 'ABORTED' || result === 'NOT_BUILT' || f.stopped) && ctx.signal.aborted) {
+        const ae = isTimeout(ctx.signal) ? new Errors.ExecutionTimeout(`the run's time ran out; Jenkins build ${dep.url} was stopped (${result})`) : undefined;
+        return { status: abortStatus(ctx.signal), exitCode: null, value: dep, ...(ae ? { error: summary(ae) } : {}) };
+      }
+      const e = new Errors.DeploymentFailed(`Jenkins build ${dep.url} ended ${result}${result === 'ABORTED' || result === 'NOT_BUILT' ? ' (stopped in Jenkins, not by Capstan)' : ''}`, { extra: { toolStatus: result } });
+      return { status: 'failed', exitCode: 1, error: summary(e), value: dep };
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The executionIdParameter to send, when configured and declared by the job (GET <job>/api/json
+   * `property[parameterDefinitions[name]]`); undefined otherwise (a notice says why).
+   */
+  private async correlation(jobUrl: string, path: string, ctx: ExecutionContext, io: { notice: (m: string) => void }): Promise<string | undefined> {
+    const name = this.cfg.executionIdParameter;
+    if (!name) return undefined;
+    const job = await this.client.json<{ property?: ({ parameterDefinitions?: { name?: string }[] } | null)[] }>(`${jobUrl}/api/json`, { query: new URLSearchParams({ tree: 'property[parameterDefinitions[name]]' }), signal: ctx.signal });
+    const declared = (job.property ?? []).some((pr) => pr?.parameterDefinitions?.some((d) => d?.name === name));
+    if (!declared) io.notice(`Jenkins job ${path} does not declare the parameter ${name} (plugins.jenkins.executionIdParameter): the execution id is not sent, so an identical waiting request may be merged and a lost trigger answer cannot be looked for`);
+    return declared ? name : undefined;
+  }
+
+  /**
+   * POST buildWithParameters, once, with its own timeout (not the run's signal: an abort meanwhile must not
+   * leave an unknown outcome; the follower then cancels what was queued). An answer lost (timeout, 5xx,
+   * connection) is looked for by the execution id parameter before failing.
+   */
+  private async trigger(jobUrl: string, path: string, form: URLSearchParams, corr: string | undefined, me: string, signal: AbortSignal, io: { line: (l: string) => void; notice: (m: string) => void }): Promise<{ queueId: string; number?: number; merged?: boolean }> {
+    let trigger;
+    try {
+      trigger = await this.client.request('POST', `${jobUrl}/buildWithParameters`, { form, waitSignal: signal });
+    } catch (err) {
+      const status = err instanceof CapstanError ? err.extra.upstreamStatus : undefined;
+      const unknown = err instanceof Errors.Upstream && (status === undefined || Number(status) >= 500);
+      if (!unknown) throw err;
+      const where = `the queue and the latest builds of Jenkins job ${path}`;
+      if (!corr) {
+        throw new Errors.DeploymentFailed(`the trigger's outcome is unknown: ${(err as Error).message}. Jenkins may have queued the build anyway: look at ${where} (set plugins.jenkins.executionIdParameter, declared by the job, so Capstan can look for it itself)`, { cause: err });
+      }
+      io.notice(`the trigger's answer was lost (${(err as Error).message}): looking for a queue item or build with ${corr}=${me}`);
+      const found = await this.findTriggered(jobUrl, corr, me).catch(() => undefined);
+      if (!found) throw new Errors.DeploymentFailed(`the trigger's outcome is unknown: ${(err as Error).message}; no queue item or build of Jenkins job ${path} carries ${corr}=${me} yet. Look at ${where}`, { cause: err });
+      io.line(found.number ? `found build #${found.number} of ${path} triggered by this execution` : `found queued item #${found.queueId} of ${path} triggered by this execution`);
+      return found;
+    }
     const location = trigger.headers.get('location');
-    if (!location || !/queue\/item\/\d+/.test(location)) {
+    const queueId = location ? /queue\/item\/(\d+)/.exec(location)?.[1] : undefined;
+    if (!queueId) {
       throw new Errors.DeploymentFailed(`Jenkins ${trigger.where} answered HTTP ${trigger.status} without a queue item (Location ${location ?? 'absent'}): nothing was scheduled`);
     }
-    const queueUrl = location.endsWith('/') ? location : `${location}/`;
-    const queueId = /queue\/item\/(\d+)/.exec(queueUrl)![1];
-    io.line(trigger.status === 303 ? `Jenkins merged the request into queued item #${queueId} of ${path} (an identical one was waiting)` : `queued as #${queueId} in Jenkins job ${path}`);
-    const follower = new BuildFollower(this.client, this.cfg, jobUrl, io, ctx.signal);
-    const q = await follower.queue(queueUrl);
-    const base = { path, application, environment, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter, targets: (ctx.targets ?? []).map((n) => n.name), executionId: ctx.executionId, previousVersion };
-    if (!q.number) {
-      const e = q.stopped ? null : new Errors.DeploymentFailed(`Jenkins queue item #${queueId} of ${path} was cancelled in Jenkins before it ran (toolStatus CANCELLED)`);
-      return e ? { status: 'failed', exitCode: 1, error: summary(e) } : { status: abortStatus(ctx.signal), exitCode: null };
+    if (trigger.status === 303) {
+      const others = otherFollowers(jobUrl, queueId, me);
+      io.line(`Jenkins merged the request into queued item #${queueId} of ${path} (an identical one was waiting${others.length ? `, followed by execution ${others.join(', ')}` : ''}): one build for both`);
+      return { queueId, merged: true };
     }
-    io.line(`build #${q.number} started: ${this.client.url(`${jobUrl}/${q.number}/`).href}`);
-    const f = await follower.build(q.number, !!q.stopped);
-    const build = f.build ?? { number: q.number };
-    const initiatedBy = await this.whoAmI(AbortSignal.timeout(this.cfg.timeoutMs)).catch(() => undefined);
-    const dep = toDeployment({ ...build, url: build.url ?? this.client.url(`${jobUrl}/${q.number}/`).href }, { ...base, initiatedBy })
-      ?? { ...toDeployment({ ...build, actions: [{ parameters: [{ name: this.cfg.versionParameter, value: version }, { name: this.cfg.environmentParameter, value: environment }] }] }, { ...base, initiatedBy })! };
-    // The version asked for, whatever parameters the job declares (Jenkins drops undeclared ones).
-    if (!buildParameters(build)[this.cfg.versionParameter]) { dep.version = version; dep.ref = version; }
-    if (f.blockedAtInput) {
-      dep.status = 'pending';
-      dep.toolStatus = 'INPUT_REQUIRED';
-      this.records.put(dep);
-      const e = new Errors.DeploymentBlocked(`Jenkins build ${dep.url} waits at an input step for a person; the run's time ran out. It was left waiting: approve or abort it in Jenkins.`);
-      return { status: abortStatus(ctx.signal), exitCode: null, error: summary(e), value: dep };
-    }
-    if (f.leftRunning) {
-      this.records.put(dep);
-      return { status: abortStatus(ctx.signal), exitCode: null, value: dep };
-    }
-    if (f.stopped && dep.status === 'running') dep.toolStatus = 'BUILDING';
-    this.records.put(dep);
-    const result = build.result ?? 'BUILDING';
-    io.line(`build #${q.number} finished: ${result}`);
-    if (result === 'SUCCESS') return { status: 'succeeded', exitCode: 0, value: dep };
-    if ((result === 'ABORTED' || result === 'NOT_BUILT' || f.stopped) && ctx.signal.aborted) {
-      return { status: abortStatus(ctx.signal), exitCode: null, value: dep, ...(isTimeout(ctx.signal) ? { error: summary(new Errors.ExecutionTimeout(`the run's time ran out; Jenkins build ${dep.url} was stopped (${result})`)) } : {}) };
-    }
-    const e = new Errors.DeploymentFailed(`Jenkins build ${dep.url} ended ${result}${result === 'ABORTED' || result === 'NOT_BUILT' ? ' (stopped in Jenkins, not by Capstan)' : ''}`, { extra: { toolStatus: result } });
-    return { status: 'failed', exitCode: 1, error: summary(e), value: dep };
+    io.line(`queued as #${queueId} in Jenkins job ${path}`);
+    return { queueId };
+  }
+
+  /** The queue item (GET /queue/api/json) or recent build (its `queueId`) whose parameter `name` is `value`. */
+  private async findTriggered(jobUrl: string, name: string, value: string): Promise<{ queueId: string; number?: number } | undefined> {
+    const signal = AbortSignal.timeout(this.cfg.timeoutMs * 2);
+    const has = (x: { actions?: ({ parameters?: { name?: string; value?: unknown }[] } | null)[] }) => (x.actions ?? []).some((a) => a?.parameters?.some((p) => p?.name === name && p.value === value));
+    const queue = await this.client.json<{ items?: { id: number; task?: { url?: string }; actions?: ({ parameters?: { name?: string; value?: unknown }[] } | null)[] }[] }>('queue/api/json', { query: new URLSearchParams({ tree: 'items[id,task[url],actions[parameters[name,value]]]' }), signal });
+    const item = (queue.items ?? []).find((i) => has(i) && (!i.task?.url || new URL(i.task.url, this.client.base).pathname.replace(/\/$/, '').endsWith(`/${jobUrl}`)));
+    if (item) return { queueId: String(item.id) };
+    const job = await this.client.json<{ builds?: { number: number; queueId?: number; actions?: ({ parameters?: { name?: string; value?: unknown }[] } | null)[] }[] }>(`${jobUrl}/api/json`, { query: new URLSearchParams({ tree: 'builds[number,queueId,actions[parameters[name,value]]]{0,50}' }), signal });
+    const b = (job.builds ?? []).find(has);
+    return b ? { queueId: String(b.queueId ?? `build-${b.number}`), number: b.number } : undefined;
+  }
+
+  /** The version of the latest SUCCESS build of `environment` before build `number` of job `path`. */
+  private async versionBefore(path: string, environment: string, number: number): Promise<string | undefined> {
+    const builds = await new History(this.client, this.cfg, this.records).builds(path, AbortSignal.timeout(this.cfg.timeoutMs * 2), 100);
+    const b = builds.find((x) => x.number < number && x.result === 'SUCCESS' && (buildParameters(x)[this.cfg.environmentParameter] ?? environment) === environment && buildParameters(x)[this.cfg.versionParameter] !== undefined);
+    return b ? buildParameters(b)[this.cfg.versionParameter] : undefined;
   }
 
   /** Where a rollback goes: toVersion, else the successful build before the anchor (deploymentId, or the latest successful one). */

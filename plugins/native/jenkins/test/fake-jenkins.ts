@@ -2,9 +2,15 @@
  * A contract-faithful fake of the parts of Jenkins' Remote Access API the jenkins plugin uses, for tests on
  * loopback (127.0.0.101, an ephemeral port). It follows /work/shared/reference/cicd-apis.md section 1:
  * - HTTP Basic with a user's API token (401 + `WWW-Authenticate: Basic realm="Jenkins"` for a bad one, 403
- *   "Authentication required" for anonymous); a user given with a *password* (not an API token) must send a
- *   CSRF crumb on POST (`GET /crumbIssuer/api/json`), bound to the session cookie that request set (403 "No
- *   valid crumb was included in the request" otherwise);
+ *   "Authentication required" for anonymous); a POST not authenticated by an API token (a *password*, or
+ *   anonymous: CrumbFilter runs before the permission check) must send a CSRF crumb (`GET
+ *   /crumbIssuer/api/json`), bound to the session cookie that request set (403 "No valid crumb was included
+ *   in the request" otherwise);
+ * - `GET /queue/api/json` (the waiting items with their parameters), `GET /job/<path>/api/json` with the
+ *   job's `property[parameterDefinitions[name]]`;
+ * - term and kill only on Pipeline runs (`pipeline` scenario, WorkflowRun); a FreeStyleBuild answers 404;
+ * - trigger faults: an answer lost after (or before) Jenkins queued the build, or held back (`triggerFaults`);
+ * - a log replaced by a shorter one (`replaceLog`): a start beyond its length reads it from 0;
  * - `POST /job/<path>/buildWithParameters` (form or query): 201 + absolute `Location: .../queue/item/<id>/`,
  *   303 when an identical item is already waiting, 400 for a job without parameters, 409 for a disabled job,
  *   404 for an unknown job;
@@ -40,7 +46,21 @@ export type Scenario = {
   forgetWhenLeft?: boolean;
   /** The queue item gets cancelled in Jenkins (by someone else) after its first poll. */
   cancelledInJenkins?: boolean;
+  /** A Pipeline run (WorkflowRun): only these have `term` and `kill`; a FreeStyleBuild answers them 404. */
+  pipeline?: boolean;
+  /** Once the script ran out, the build's log is replaced by this shorter text (log rotation, a replay). */
+  replaceLog?: string;
 };
+
+/** What the next buildWithParameters POST meets (a proxy in front of Jenkins, a slow Jenkins). */
+export interface TriggerFault {
+  /** Answer this status instead of Jenkins' own. */
+  status?: number;
+  /** Queue the build first (the answer is lost after Jenkins acted), else nothing is queued. */
+  afterQueuing?: boolean;
+  /** Hold the answer this long (ms). */
+  delayMs?: number;
+}
 
 interface Build {
   number: number;
@@ -55,6 +75,7 @@ interface Build {
   userId?: string;
   scenario: Scenario;
   stopRequested?: number;
+  replaced?: boolean;
 }
 
 interface Job {
@@ -100,6 +121,8 @@ export class FakeJenkins extends FakeHttpApi {
   private nextQueueId = 100;
   private readonly faults: { re: RegExp; status: number; count: number; headers?: Record<string, string> }[] = [];
   private readonly sessions = new Map<string, string>();
+  /** Faults of the next buildWithParameters POSTs, in order. */
+  readonly triggerFaults: TriggerFault[] = [];
 
   constructor(readonly opts: { user: string; token: string; passwordUsers?: Record<string, string> }) {
     super(JENKINS_FAKE_HOST);
@@ -142,7 +165,9 @@ export class FakeJenkins extends FakeHttpApi {
     const method = req.method ?? 'GET';
     const path = url.pathname;
     if (path === '/crumbIssuer/api/json' && method === 'GET') return this.crumbIssuer(who, req, res);
-    if (method === 'POST' && who.password) {
+    // CrumbFilter runs before any permission check: a POST neither authenticated by an API token
+    // (ApiCrumbExclusion) nor carrying a valid crumb is refused for the crumb, anonymous ones included.
+    if (method === 'POST' && (who.password || !who.user)) {
       const session = this.sessionOf(req);
       const crumb = req.headers['jenkins-crumb'];
       if (!session || crumb !== this.crumbOf(who.user ?? '', session)) return this.html(res, 403, 'Error 403 No valid crumb was included in the request', 'No valid crumb was included in the request');
@@ -151,6 +176,7 @@ export class FakeJenkins extends FakeHttpApi {
     if (path === '/me/api/json') return sendJson(res, 200, { _class: 'hudson.model.User', id: who.user, fullName: who.user });
     let m = /^\/queue\/item\/(\d+)\/api\/json$/.exec(path);
     if (m && method === 'GET') return this.queueItem(Number(m[1]), res);
+    if (path === '/queue/api/json' && method === 'GET') return sendJson(res, 200, { _class: 'hudson.model.Queue', discoverableItems: [], items: [...this.queue.values()].filter((q) => !q.left).map((q) => this.queueJson(q)) });
     if (path === '/queue/cancelItem' && method === 'POST') return this.cancelItem(Number(url.searchParams.get('id')), res);
     if (path === '/api/json' && method === 'GET') return sendJson(res, 200, { _class: 'hudson.model.Hudson', jobs: this.rootJobs() });
     m = /^((?:\/job\/[^/]+)+)\/(.*)$/.exec(path);
@@ -170,6 +196,8 @@ export class FakeJenkins extends FakeHttpApi {
     }
     if (b[2] === 'logText/progressiveText' && method === 'GET') return this.log(build, Number(url.searchParams.get('start') ?? 0), res);
     if (method === 'POST' && (b[2] === 'stop' || b[2] === 'term' || b[2] === 'kill')) {
+      // term and kill are WorkflowRun actions: a FreeStyleBuild has no such URL.
+      if (b[2] !== 'stop' && !build.scenario.pipeline) return this.html(res, 404, 'Not Found', 'Not Found');
       if (build.building && (b[2] !== 'stop' || !build.scenario.ignoreStop)) build.stopRequested = Date.now();
       res.writeHead(302, { location: `${this.url}/job/${job.path.split('/').join('/job/')}/${build.number}/` });
       res.end();
@@ -216,6 +244,20 @@ export class FakeJenkins extends FakeHttpApi {
   }
 
   private trigger(job: Job, user: string, form: URLSearchParams, query: URLSearchParams, req: http.IncomingMessage, res: http.ServerResponse): void {
+    const fault = this.triggerFaults.shift();
+    if (fault) {
+      const answer = () => {
+        if (fault.afterQueuing || !fault.status) this.schedule(job, user, form, query, req, fault.status ? new DiscardedResponse() as unknown as http.ServerResponse : res);
+        if (fault.status) this.html(res, fault.status, 'Server Error', `HTTP ERROR ${fault.status}`);
+      };
+      if (fault.delayMs) setTimeout(answer, fault.delayMs);
+      else answer();
+      return;
+    }
+    this.schedule(job, user, form, query, req, res);
+  }
+
+  private schedule(job: Job, user: string, form: URLSearchParams, query: URLSearchParams, req: http.IncomingMessage, res: http.ServerResponse): void {
     if (!job.params.length) return this.html(res, 400, `Error 400 ${job.path} is not parameterized`, `${job.path} is not parameterized`);
     if (job.disabled) return this.html(res, 409, `Error 409 ${job.path} is not buildable`, `${job.path} is not buildable`);
     const params: Record<string, string> = {};
@@ -255,6 +297,17 @@ export class FakeJenkins extends FakeHttpApi {
     sendJson(res, 200, { _class: q.polls <= 1 ? 'hudson.model.Queue$WaitingItem' : 'hudson.model.Queue$BuildableItem', ...common, why, ...(q.polls <= 1 ? { timestamp: q.since + 5000 } : { pending: false, buildableStartMilliseconds: q.since }) });
   }
 
+  /** A waiting item as /queue/api/json lists it. */
+  private queueJson(q: QueueItem): Record<string, unknown> {
+    return {
+      _class: q.polls <= 1 ? 'hudson.model.Queue$WaitingItem' : 'hudson.model.Queue$BuildableItem', id: q.id,
+      task: { _class: 'hudson.model.FreeStyleProject', name: q.job.path.split('/').at(-1), url: `${this.url}/job/${q.job.path.split('/').join('/job/')}/`, color: 'blue' },
+      url: `queue/item/${q.id}/`, inQueueSince: q.since, params: Object.entries(q.params).map(([k, v]) => `\n${k}=${v}`).join(''),
+      actions: [{ _class: 'hudson.model.ParametersAction', parameters: Object.entries(q.params).map(([name, value]) => ({ _class: 'hudson.model.StringParameterValue', name, value })) }],
+      why: q.polls <= 1 ? 'In the quiet period. Expires in 4.8 sec' : 'Waiting for next available executor',
+    };
+  }
+
   private cancelItem(id: number, res: http.ServerResponse): void {
     const q = this.queue.get(id);
     if (!q) return this.html(res, 404, 'Not Found', 'Not Found');
@@ -287,6 +340,11 @@ export class FakeJenkins extends FakeHttpApi {
     }
     const piece = b.script.shift();
     if (piece) return this.append(b, piece);
+    if (b.scenario.replaceLog !== undefined && !b.replaced) {
+      b.replaced = true;
+      b.log = Buffer.from(b.scenario.replaceLog);
+      return;
+    }
     if (b.scenario.hang) return;
     const result = b.scenario.result ?? 'SUCCESS';
     this.append(b, `Finished: ${result}${CRLF}`);
@@ -322,7 +380,7 @@ export class FakeJenkins extends FakeHttpApi {
 
   private buildJson(job: Job, b: Build, _req?: http.IncomingMessage): Record<string, unknown> {
     return {
-      _class: 'hudson.model.FreeStyleBuild', number: b.number, id: String(b.number), url: `${this.url}/job/${job.path.split('/').join('/job/')}/${b.number}/`,
+      _class: b.scenario.pipeline ? 'org.jenkinsci.plugins.workflow.job.WorkflowRun' : 'hudson.model.FreeStyleBuild', number: b.number, id: String(b.number), url: `${this.url}/job/${job.path.split('/').join('/job/')}/${b.number}/`,
       displayName: `#${b.number}`, building: b.building, inProgress: b.building, result: b.result, timestamp: b.timestamp, duration: b.duration,
       estimatedDuration: -1, queueId: b.queueId, keepLog: false,
       actions: [
@@ -337,13 +395,21 @@ export class FakeJenkins extends FakeHttpApi {
     const r = /\{(\d*),(\d*)\}\s*$/.exec(tree);
     const from = r?.[1] ? Number(r[1]) : 0;
     const to = r?.[2] ? Number(r[2]) : job.builds.length;
-    sendJson(res, 200, { _class: 'hudson.model.FreeStyleProject', name: job.path.split('/').at(-1), builds: job.builds.slice(from, to).map((b) => this.buildJson(job, b)) });
+    const property = job.params.length ? [{ _class: 'hudson.model.ParametersDefinitionProperty', parameterDefinitions: job.params.map((name) => ({ _class: 'hudson.model.StringParameterDefinition', name })) }] : [];
+    sendJson(res, 200, { _class: 'hudson.model.FreeStyleProject', name: job.path.split('/').at(-1), property, builds: job.builds.slice(from, to).map((b) => this.buildJson(job, b)) });
   }
 
   /** Root or folder listing (`GET /api/json?tree=jobs[name]`). */
   rootJobs(): { name: string }[] {
     return [...this.jobs.keys()].filter((p) => !p.includes('/')).map((name) => ({ name }));
   }
+}
+
+/** Swallows the answer of a trigger whose real answer a fault replaces. */
+class DiscardedResponse {
+  writeHead(): this { return this; }
+  setHeader(): void { /* dropped */ }
+  end(): void { /* dropped */ }
 }
 
 export const closedPort = () => closedPortOn(JENKINS_FAKE_HOST);

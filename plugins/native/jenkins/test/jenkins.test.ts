@@ -139,8 +139,8 @@ t.test('cancel while building: Jenkins is asked to stop, the execution is cancel
   t.ok(stdout(await output(app, id)).includes('Finished: ABORTED'), 'the log is followed to its end');
 });
 
-t.test('cancel a build that ignores stop: term after the grace', async (t) => {
-  fake.scenarios.push({ hang: true, ignoreStop: true });
+t.test('cancel a Pipeline run that ignores stop: term after the grace', async (t) => {
+  fake.scenarios.push({ hang: true, ignoreStop: true, pipeline: true });
   const id = await deploy(app, { application: 'web', version: '3.0.1', environment: 'staging' }, ['web1']);
   const job = fake.jobs.get('deploy-web')!;
   await until('the build runs', () => job.builds[0]?.params.VERSION === '3.0.1' && job.builds[0].building);
@@ -167,7 +167,7 @@ t.test('cancel while queued: the queue item is cancelled', async (t) => {
 t.test('a queue item cancelled in Jenkins -> failed', async (t) => {
   fake.scenarios.push({ cancelledInJenkins: true, queuePolls: 5 });
   const { exec } = await run(app, { application: 'web', version: '3.2.0', environment: 'staging' }, ['web1']);
-  t.match(exec.results[0], { status: 'failed', error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /cancelled in Jenkins/ } });
+  t.match(exec.results[0], { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /cancelled in Jenkins/ } });
 });
 
 t.test('a build waiting at an input step when the time runs out -> DeploymentBlocked, left waiting', async (t) => {
@@ -221,7 +221,10 @@ t.test('rollback: re-triggers the previous successful version', async (t) => {
   }
   t.same(seen, ['0.9:succeeded', '1.0:succeeded', '1.3:failed', '1.1:succeeded', '1.0:succeeded'], 'every prod build once, newest first, across pages (staging skipped)');
   const all = await call(a2, 'GET', '/api/v1/deployments?limit=100');
-  t.ok(all.body.items.some((d: any) => d.application === 'shop') && all.body.items.some((d: any) => d.application === 'cart'), 'every deploy-* job when no application is named');
+  t.ok(all.body.items.some((d: any) => d.application === 'cart'), 'no application named, no allow-list: the applications Capstan deployed (its records)');
+  t.notOk(all.body.items.some((d: any) => d.application === 'shop'), 'not the other jobs of the folder');
+  const listed = await call(app, 'GET', '/api/v1/deployments?limit=100');
+  t.ok(listed.body.items.some((d: any) => d.application === 'shop') && !listed.body.items.some((d: any) => d.application === 'cart'), 'with an applications allow-list: its applications, only');
   // Every job, pages of 3: the same deployments, newest first, none twice.
   const paged: any[] = [];
   let c: string | null = null;
@@ -329,12 +332,12 @@ t.test('bad input is a 400 before any request reaches Jenkins', async (t) => {
 t.test('Jenkins refusals are typed: wrong token, unknown job, plain job, disabled job', async (t) => {
   const wrong = await buildTestApp(t, { plugins: { ...inventory, jenkins: jenkins({ token: 'wrong-token-0000000000' }) } });
   const w = await run(wrong, { application: 'shop', version: '1', environment: 'staging' }, ['web1']);
-  t.match(w.exec.results[0], { status: 'failed', error: { code: 'CAPSTAN_ERR_TARGET_AUTH_FAILED', detail: /HTTP 401/ } });
+  t.match(w.exec.results[0], { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_TARGET_AUTH_FAILED', detail: /HTTP 401/ } });
   const cases: [string, string, RegExp][] = [['ghost', 'CAPSTAN_ERR_RECORD_NOT_FOUND', /404/], ['plain', 'CAPSTAN_ERR_DEPLOYMENT_FAILED', /HTTP 400.*not parameterized/], ['off', 'CAPSTAN_ERR_DEPLOYMENT_FAILED', /HTTP 409.*not buildable/]];
   const a = await buildTestApp(t, { plugins: { ...inventory, jenkins: jenkins() } });
   for (const [application, code, detail] of cases) {
     const r = await run(a, { application, version: '1', environment: 'staging' }, ['web1']);
-    t.match(r.exec.results[0], { status: 'failed', error: { code, detail } }, application);
+    t.match(r.exec.results[0], { status: 'failed', exitCode: null, error: { code, detail } }, application);
   }
 });
 

@@ -90,3 +90,32 @@ t.test('error pages, Retry-After, URLs, allow-lists, cursors', async (t) => {
   t.throws(() => decodeCursor('not-a-cursor'), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION' });
   t.throws(() => decodeCursor(encodeCursor({ a: -1 } as never)), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION' });
 });
+
+t.test('records keep every execution that followed a build; the first stays executionId', async (t) => {
+  const { DeploymentRecords } = await import('../store.js');
+  const dir = t.testdir({});
+  const r = new DeploymentRecords(dir);
+  const d = { id: 'jenkins.deploy-shop.5', application: 'shop', version: '1', environment: 'staging', status: 'running' as const, startedAt: new Date().toISOString(), targets: ['web1'], executionId: 'exec-a' };
+  r.put(d, 'exec-a');
+  r.put({ ...d, targets: ['web2'], status: 'succeeded' }, 'exec-b');
+  r.put({ ...d, executionId: 'exec-c', status: 'succeeded' }, 'exec-c');
+  t.match(r.get(d.id), { executionId: 'exec-a', status: 'succeeded' });
+  t.same([...r.get(d.id)!.targets].sort(), ['web1', 'web2']);
+  t.same(r.executionIds(d.id), ['exec-a', 'exec-b', 'exec-c']);
+  t.notOk('executionIds' in (r.get(d.id) as object), 'the Deployment answered has only the schema\'s fields');
+  t.same(new DeploymentRecords(dir).executionIds(d.id), ['exec-a', 'exec-b', 'exec-c'], 'on disk');
+});
+
+t.test('versions as refs; the executions following one queue item', async (t) => {
+  const { refProblem } = await import('../plugin.js');
+  for (const ok of ['1.2.3', 'v2.0.0-rc.1', 'release/2024-01', 'abc123def', 'a@b']) t.equal(refProblem(ok), undefined, ok);
+  for (const bad of ['', ' ', '1 2', 'a..b', 'a~1', 'a^', 'a:b', 'a?', 'a*', 'a[b', 'a\\b', '-x', 'x.lock', 'x/', '/x', 'a//b', 'x.', 'a@{1}', '@', 'a/.b', 'a\u0007b']) t.ok(refProblem(bad), JSON.stringify(bad));
+  const { follow, otherFollowers } = await import('../follow.js');
+  const relA = follow('job/x', '7', 'a');
+  const relB = follow('job/x', '7', 'b');
+  t.same(otherFollowers('job/x', '7', 'b'), ['a']);
+  t.same(otherFollowers('job/x', '8', 'b'), []);
+  relA();
+  t.same(otherFollowers('job/x', '7', 'b'), []);
+  relB();
+});
