@@ -1,8 +1,8 @@
 /**
  * Follows one workflow run (reference §3.6–3.9): polls `GET …/actions/runs/{id}` and `…/runs/{id}/jobs?filter=latest`
  * (paginated) every pollIntervalMs, tells each run, job and step transition as a line (`job build: in_progress`,
- * `step 3 "Deploy": completed/success`), and once the run completed streams each job's log (302 to a text
- * blob), job by job, each line once. A transient failure (5xx, no answer) is retried with backoff and told as
+ * `step 3 "Deploy": completed/success`), and streams each job's log (302 to a text blob) as soon as that job
+ * completed, in job order, each whole and once (a 404 right after completion is asked again with backoff). A transient failure (5xx, no answer) is retried with backoff and told as
  * a notice, up to maxTransientRetries in a row; rate limits are waited by the client.
  */
 import { sleep } from '../../../src/core/http-json.js';
@@ -123,6 +123,10 @@ export class RunFollower {
     const base = Math.max(50, Math.min(500, this.cfg.pollIntervalMs * 5));
     for (const job of this.jobs) {
       if (this.logged.has(job.id) || job.status !== 'completed') continue;
+      if (job.conclusion === 'skipped' && !(job.steps ?? []).some((x) => x.conclusion && x.conclusion !== 'skipped')) {
+        this.logged.add(job.id); // never ran: GitHub writes no log for it
+        continue;
+      }
       let text: string | undefined;
       for (;;) {
         const later = this.logLater.get(job.id);
