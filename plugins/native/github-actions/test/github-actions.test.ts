@@ -327,6 +327,8 @@ t.test('a budget announced spent (remaining 0 on a 2xx): the next request waits 
 t.test('error answers of the dispatch: typed, with the words of GitHub', async (t) => {
   const failOf = async (version: string) => (await finished(app, await deploy(app, { application: 'shop', version, environment: 'staging' }))).results[0];
   t.match(await failOf('no-such-ref'), { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /HTTP 422: No ref found for: no-such-ref/ } });
+  fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"Invalid value for input region","status":"400"}'), 'POST');
+  t.match(await failOf('v1.0.0'), { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /HTTP 400: Invalid value for input region/ } });
   fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found","documentation_url":"https://docs.github.com/rest","status":"404"}'), 'POST');
   t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', detail: /HTTP 404: Not Found/ } });
   fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(403, { 'content-type': 'application/json', 'x-ratelimit-remaining': '4000' }).end('{"message":"Resource not accessible by integration","status":"403"}'), 'POST');
