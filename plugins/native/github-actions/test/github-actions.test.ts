@@ -21,7 +21,7 @@ const REPO = 'acme/shop';
 const fake = new FakeGitHub(TOKEN);
 await fake.start();
 t.teardown(() => fake.stop());
-const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0', 'stuck-4', 'stuck-5', 'stuck-6', 'v4.0.0', 'v4.1.0', 'v4.2.0', 'v4.3.0'];
+const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0', 'stuck-4', 'stuck-5', 'stuck-6', 'v4.0.0', 'v4.1.0', 'v4.2.0', 'v4.3.0', 'late-1', 'late-2'];
 fake.addRepo(REPO, REFS, 'deploy.yml', ['version', 'environment', 'capstan_id', 'region', 'api_token']);
 fake.addRepo('acme/legacy', ['v1.0.0'], 'deploy.yml', ['version', 'environment', 'capstan_id'], false);
 fake.scenario = (ref) => (ref.startsWith('fail') ? 'failure' : ref.startsWith('timeout') ? 'timed_out' : ref.startsWith('startup') ? 'startup_failure'
@@ -402,6 +402,24 @@ t.test('a cancel while the dispatch is on its way: the run it created is found a
   t.equal(run.conclusion, 'cancelled');
   t.match(results[0], { status: 'canceled', exitCode: null });
   t.notOk('error' in results[0]);
+});
+
+t.test('canceled or timed out before the run of a 204 dispatch appears: canceled without error / ExecutionTimeout, told', async (t) => {
+  fake.runDetails = 'ignored';
+  fake.appearAfterMs = 60_000;
+  t.teardown(() => { fake.runDetails = 'supported'; fake.appearAfterMs = 100; });
+  const id = await deploy(app, { application: 'shop', version: 'late-1', environment: 'staging' });
+  await until('dispatched', async () => lines(await events(app, id), 'stdout', 'web1').some((l) => /looking for its run/.test(l)));
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const c = await finished(app, id);
+  t.equal(c.exec.status, 'canceled');
+  t.match(c.results[0], { status: 'canceled', exitCode: null });
+  t.notOk('error' in c.results[0], 'no error field');
+  t.ok(c.notices.some((n) => /canceled before the run was found: a run GitHub may have started is not canceled by Capstan/.test(n.message)));
+  const id2 = await deploy(app, { application: 'shop', version: 'late-2', environment: 'staging' }, { timeoutSeconds: 1 });
+  const o = await finished(app, id2);
+  t.equal(o.exec.status, 'timed_out');
+  t.match(o.results[0], { status: 'timed_out', exitCode: null, error: { code: 'CAPSTAN_ERR_EXECUTION_TIMEOUT', detail: /before its run was found/ } });
 });
 
 t.test('a dispatch whose answer is lost (502, dropped connection): the run is found by its correlation input, never sent again', async (t) => {
