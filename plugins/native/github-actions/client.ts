@@ -161,11 +161,11 @@ export class GitHubClient {
   }
 
   /** Every page of a list (Link `rel="next"`), up to maxPages; `key` picks the array in wrapped lists. */
-  async paginate<T>(path: string, query: CallOptions['query'], key: string | null, opts: CallOptions & { maxPages?: number } = {}): Promise<T[]> {
+  async paginate<T>(path: string, query: CallOptions['query'], key: string | null, opts: CallOptions & { maxPages?: number; maxItems?: number } = {}): Promise<T[]> {
     const out: T[] = [];
     let next: string | URL | undefined = path;
     let first = true;
-    for (let n = 0; next && n < (opts.maxPages ?? 50); n++) {
+    for (let n = 0; next && n < (opts.maxPages ?? 50) && out.length < (opts.maxItems ?? Infinity); n++) {
       const a: Answer<unknown> = await this.request<unknown>('GET', next, { ...opts, query: first ? query : undefined });
       first = false;
       const items = (key ? (a.body as Record<string, unknown>)[key] : a.body) as T[] | undefined;
@@ -178,11 +178,12 @@ export class GitHubClient {
 
   /**
    * The text of a job's log: `GET …/actions/jobs/{id}/logs` answers 302 with a signed `Location`, fetched
-   * without the Authorization header (another host). Undefined when GitHub has no log (404/410: expired, none).
+   * without the Authorization header (another host). `{ missing }` when GitHub has no log: 404 from the API (none
+   * yet: right after a job completes its log can take a moment to appear), 410 or an expired signed URL (gone).
    */
-  async jobLog(repo: string, jobId: number, opts: CallOptions = {}): Promise<string | undefined> {
+  async jobLog(repo: string, jobId: number, opts: CallOptions = {}): Promise<string | { missing: number }> {
     const a = await this.request<unknown>('GET', `${this.repoPath(repo)}/actions/jobs/${jobId}/logs`, { ...opts, allow: [404, 410] });
-    if (a.status === 404 || a.status === 410) return undefined;
+    if (a.status === 404 || a.status === 410) return { missing: a.status };
     const location = a.headers.get('location');
     if (a.status !== 302 || !location) throw new Errors.Upstream(`GitHub GET ${this.base.origin}/…/actions/jobs/${jobId}/logs answered HTTP ${a.status} without a Location`, { extra: { upstreamStatus: a.status } });
     const target = new URL(location, this.base);
@@ -195,7 +196,7 @@ export class GitHubClient {
       throw new Errors.Upstream(`GitHub log storage ${target.origin}${target.pathname} failed: ${(err as Error).message}`, { cause: err });
     }
     const text = await res.text();
-    if (res.status === 404 || res.status === 410 || res.status === 403) return undefined; // the signed URL expired
+    if (res.status === 404 || res.status === 410 || res.status === 403) return { missing: 410 }; // the signed URL expired
     if (res.status !== 200) throw new Errors.Upstream(`GitHub log storage ${target.origin}${target.pathname} answered HTTP ${res.status}`, { extra: { upstreamStatus: res.status } });
     return text;
   }
@@ -250,3 +251,20 @@ export function isTransient(err: unknown): boolean {
   if (s === undefined) return code === 'CAPSTAN_ERR_UPSTREAM_ERROR';
   return s >= 500;
 }
+
+/** `fn` over `items` with at most `limit` calls in flight (results in the items' order). */
+export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** At most this many requests to GitHub in flight per run or query (GitHub asks for serial requests). */
+export const MAX_IN_FLIGHT = 4;

@@ -1,8 +1,8 @@
 /**
  * Follows one workflow run (reference §3.6–3.9): polls `GET …/actions/runs/{id}` and `…/runs/{id}/jobs?filter=latest`
  * (paginated) every pollIntervalMs, tells each run, job and step transition as a line (`job build: in_progress`,
- * `step 3 "Deploy": completed/success`), and once the run completed streams each job's log (302 to a text
- * blob), job by job, each line once. A transient failure (5xx, no answer) is retried with backoff and told as
+ * `step 3 "Deploy": completed/success`), and streams each job's log (302 to a text blob) as soon as that job
+ * completed, in job order, each whole and once (a 404 right after completion is asked again with backoff). A transient failure (5xx, no answer) is retried with backoff and told as
  * a notice, up to maxTransientRetries in a row; rate limits are waited by the client.
  */
 import { sleep } from '../../../src/core/http-json.js';
@@ -49,6 +49,9 @@ export interface FollowIO {
   notice: (message: string) => void;
 }
 
+/** A job log answered 404 after completion is asked again this many times (backoff) before it counts as none. */
+export const LOG_404_TRIES = 4;
+
 const verb = (status: string | null | undefined, conclusion: string | null | undefined) => toolStatus(status, conclusion);
 
 /** Retries `fn` on transient failures (backoff from pollIntervalMs, at most `max` in a row), telling each as a notice. */
@@ -73,6 +76,8 @@ export class RunFollower {
   private readonly jobSeen = new Map<number, string>();
   private readonly stepSeen = new Map<string, string>();
   private readonly logged = new Set<number>();
+  /** Jobs whose log GitHub answered 404 right after completion: tries so far and when to ask again. */
+  private readonly logLater = new Map<number, { tries: number; next: number }>();
   private blockedSaid = false;
 
   constructor(
@@ -95,34 +100,70 @@ export class RunFollower {
     return run;
   }
 
-  /** Polls until the run is over (or the signal aborts: then rejects with its reason); streams the logs at the end. */
+  /** Polls until the run is over (or the signal aborts: then rejects with its reason); each job's log is streamed as soon as that job completes. */
   async follow(signal: AbortSignal): Promise<GhRun> {
     const retry = { max: this.cfg.maxTransientRetries, baseMs: this.cfg.pollIntervalMs, signal, notice: this.io.notice };
     for (;;) {
       const run = await withRetries(`reading run ${this.runId}`, () => this.poll(signal), retry);
-      if (runDone(run.status, run.conclusion)) {
-        await this.logs(signal);
-        return run;
-      }
+      const done = runDone(run.status, run.conclusion);
+      await this.logs(signal, done);
+      if (done) return run;
       await sleep(this.cfg.pollIntervalMs, signal);
     }
   }
 
-  /** Each job's log, job by job, each once (a job whose log GitHub no longer has is told as a notice). */
-  async logs(signal: AbortSignal): Promise<void> {
+  /**
+   * The logs of the completed jobs not streamed yet, in job order, each whole and once (never interleaved). A 404
+   * right after a job completed is asked again with backoff (LOG_404_TRIES times) before a notice says there is
+   * none; `final` (the run is over, or Capstan stops following) waits those retries out, otherwise the next poll
+   * asks again and later jobs wait their turn.
+   */
+  async logs(signal: AbortSignal, final = true): Promise<void> {
     const retry = { max: this.cfg.maxTransientRetries, baseMs: this.cfg.pollIntervalMs, signal, notice: this.io.notice };
+    const base = Math.max(50, Math.min(500, this.cfg.pollIntervalMs * 5));
     for (const job of this.jobs) {
       if (this.logged.has(job.id) || job.status !== 'completed') continue;
-      const text = await withRetries(`fetching the log of job ${job.name}`, () => this.client.jobLog(this.repo, job.id, { signal, wait: this.wait }), retry);
+      if (job.conclusion === 'skipped' && !(job.steps ?? []).some((x) => x.conclusion && x.conclusion !== 'skipped')) {
+        this.logged.add(job.id); // never ran: GitHub writes no log for it
+        continue;
+      }
+      let text: string | undefined;
+      for (;;) {
+        const later = this.logLater.get(job.id);
+        if (later && Date.now() < later.next) {
+          if (!final) return;
+          await sleep(later.next - Date.now(), signal);
+        }
+        const got = await withRetries(`fetching the log of job ${job.name}`, () => this.client.jobLog(this.repo, job.id, { signal, wait: this.wait }), retry);
+        if (typeof got === 'string') { text = got; break; }
+        const tries = (later?.tries ?? 0) + 1;
+        if (got.missing !== 404 || tries > LOG_404_TRIES) break;
+        this.logLater.set(job.id, { tries, next: Date.now() + base * 2 ** (tries - 1) });
+      }
       this.logged.add(job.id);
+      this.logLater.delete(job.id);
       if (text === undefined) {
-        this.io.notice(`GitHub has no log for job ${job.name} (${job.id}): none was written, or it expired`);
+        this.io.notice(`GitHub has no log for job ${job.name} (${job.id}): none was written, it did not appear after ${LOG_404_TRIES} retries, or it expired`);
         continue;
       }
       this.io.out(`--- log of job ${job.name} ---`);
       const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
       if (lines.at(-1) === '') lines.pop();
       for (const line of lines) this.io.out(line);
+    }
+  }
+
+  /** Whatever can still be read when Capstan stops following: the run and its jobs once more, then the logs of the completed jobs. Never throws. */
+  async flush(signal: AbortSignal, repoll = true): Promise<void> {
+    try {
+      if (repoll) await this.poll(signal);
+    } catch {
+      // the jobs as last read
+    }
+    try {
+      await this.logs(signal, true);
+    } catch (err) {
+      this.io.notice(`logs of run ${this.runId} not all read: ${(err as Error).message}`);
     }
   }
 

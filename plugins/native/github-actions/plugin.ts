@@ -18,7 +18,7 @@ import { Errors, toCapstanError, type CapstanError } from '../../../src/core/err
 import { sleep } from '../../../src/core/http-json.js';
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
 import { secretMask } from '../../../src/observability/secret-scrubber.js';
-import { GitHubClient, type WaitPolicy } from './client.js';
+import { GitHubClient, mapLimit, MAX_IN_FLIGHT, upstreamStatus, type WaitPolicy } from './client.js';
 import { listOf, MAX_INPUTS, type GitHubActionsConfig } from './config.js';
 import { RunFollower, runFailure, withRetries, type GhRun, type GhUser } from './follow.js';
 import { applicationOf, deploymentId, fill, parseId, runId, runIdInUrl, SOURCE } from './ids.js';
@@ -168,7 +168,7 @@ export class GitHubActionsPlugin extends BasePlugin {
     try {
       found = await this.rollbackPoint(p, ctx, io.wait);
     } catch (err) {
-      if (ctx.signal.aborted) return this.results(ctx, abortStatus(ctx.signal), null, new Errors.ExecutionFailed('canceled before anything was dispatched'));
+      if (ctx.signal.aborted) return this.stopped(ctx, io, undefined, undefined, false);
       return this.results(ctx, 'failed', null, toCapstanError(err));
     }
     io.out(`rolling ${p.application} in ${p.environment} back to ${found.version}${found.previousVersion ? ` (from ${found.previousVersion})` : ''}`);
@@ -180,10 +180,12 @@ export class GitHubActionsPlugin extends BasePlugin {
     let follower: RunFollower | undefined;
     let rec: RunRecord | undefined;
     let dispatched: { repo: string; wfPath: string; ref: string; correlation: string; since: Date } | undefined;
+    let knownId: number | undefined;
+    let previousVersion = d.previousVersion;
     const record = (repo: string, id: number, url?: string): RunRecord => {
       const r: RunRecord = {
         repo, runId: id, application: d.application, environment: d.environment, version: d.version,
-        ...(d.previousVersion ? { previousVersion: d.previousVersion } : {}),
+        ...(previousVersion ? { previousVersion } : {}),
         targets: (ctx.targets ?? []).map((n) => n.name), ...(ctx.executionId ? { executionId: ctx.executionId } : {}),
         startedAt: new Date().toISOString(), ...(url ? { url } : {}),
       };
@@ -202,59 +204,112 @@ export class GitHubActionsPlugin extends BasePlugin {
       const newApi = this.cfg.apiVersion >= '2026-03-10';
       const body = { ref: d.version, inputs, ...(!newApi && this.cfg.returnRunDetails ? { return_run_details: true } : {}) };
       const wfPath = `${this.client.repoPath(repo)}/actions/workflows/${encodeURIComponent(workflow)}`;
+      if (previousVersion === undefined) previousVersion = await this.previousSuccess(repo, d.environment, ctx, io.wait);
+      if (ctx.signal.aborted) throw ctx.signal.reason;
       const since = new Date(Date.now() - CLOCK_SKEW_MS);
-      const answer = await this.client.request<{ workflow_run_id?: number; html_url?: string }>('POST', `${wfPath}/dispatches`, { body, signal: ctx.signal, wait: io.wait });
-      let id = answer.status === 200 ? answer.body.workflow_run_id : undefined;
-      ctx.logger.info({ repo, workflow, ref: d.version, runId: id ?? null, status: answer.status }, 'github-actions workflow dispatched');
-      io.out(`workflow ${workflow} of ${repo} dispatched on ${d.version}${id ? `: run ${id}` : '; looking for its run'}`);
       dispatched = { repo, wfPath, ref: d.version, correlation, since };
-      if (!id) id = await this.findRun(dispatched, ctx.signal, io, this.cfg.findRunTimeoutMs);
+      // The dispatch is sent once, with its own time (timeoutMs), not the run's signal: an abort meanwhile is
+      // handled once its outcome is known. A refusal (400/422) fails the deployment with GitHub's words; an
+      // unknown outcome (no answer, 5xx) looks for the run by its correlation input before failing.
+      let answer: Awaited<ReturnType<GitHubClient['request']>> & { body: { workflow_run_id?: number; html_url?: string } };
+      try {
+        answer = await this.client.request<{ workflow_run_id?: number; html_url?: string }>('POST', `${wfPath}/dispatches`, { body, wait: { maxWaitMs: this.cfg.maxRateLimitWaitMs, notice: io.notice } });
+      } catch (err) {
+        const status = upstreamStatus(err);
+        if (status === 400 || status === 422) {
+          io.notice(`GitHub refused the dispatch: ${(err as Error).message}`);
+          return this.results(ctx, 'failed', null, new Errors.DeploymentFailed((err as Error).message, { extra: { upstreamStatus: status } }));
+        }
+        if (status !== undefined && status < 500) throw err;
+        io.notice(`the dispatch of ${workflow} got no clear answer (${(err as Error).message}); looking for a run carrying ${this.cfg.correlationInput}=${correlation} before failing`);
+        try {
+          knownId = await this.findRun(dispatched, ctx.signal, io, this.cfg.findRunTimeoutMs);
+        } catch (e) {
+          if (ctx.signal.aborted) throw e;
+          return this.results(ctx, 'failed', null, new Errors.Upstream(`the outcome of the dispatch of workflow ${workflow} of ${repo} on ${d.version} is unknown (${(err as Error).message}), and no run carrying ${this.cfg.correlationInput}=${correlation} appeared within ${this.cfg.findRunTimeoutMs} ms: look at https://github.com/${repo}/actions/workflows/${workflow} whether it started`, { cause: err }));
+        }
+        answer = { status: 0, headers: new Headers(), body: {} };
+      }
+      if (answer.status === 200 && answer.body.workflow_run_id) knownId = answer.body.workflow_run_id;
+      ctx.logger.info({ repo, workflow, ref: d.version, runId: knownId ?? null, status: answer.status }, 'github-actions workflow dispatched');
+      io.out(`workflow ${workflow} of ${repo} dispatched on ${d.version}${knownId ? `: run ${knownId}` : '; looking for its run'}`);
+      if (ctx.signal.aborted) throw ctx.signal.reason;
+      const id = knownId ?? await this.findRun(dispatched, ctx.signal, io, this.cfg.findRunTimeoutMs);
       rec = record(repo, id, answer.body.html_url);
       follower = new RunFollower(this.client, this.cfg, repo, id, io, io.wait);
       const run = await follower.follow(ctx.signal);
+      await this.linkDeployment(rec, run, ctx.signal, io);
       const value = this.fromRun(run, repo, rec);
       ctx.logger.info({ repo, runId: run.id, toolStatus: value.toolStatus, status: value.status }, 'github-actions run ended');
       if (value.status === 'succeeded') {
         io.out(`run ${run.id} succeeded (${toolStatus(run.status, run.conclusion)})`);
         return this.results(ctx, 'succeeded', value);
       }
-      return this.results(ctx, 'failed', value, runFailure(run, repo));
+      return this.results(ctx, 'failed', value, runFailure(run, repo), 1);
     } catch (err) {
       if (!ctx.signal.aborted) {
         const e = toCapstanError(err);
+        if (follower) await follower.flush(AbortSignal.timeout(this.cfg.cancelWaitMs), false);
         io.notice(`deployment failed: ${e.message}`);
         return this.results(ctx, 'failed', follower?.run && rec ? this.fromRun(follower.run, rec.repo, rec) : null, e);
       }
       if ((!follower || !rec) && dispatched) {
-        // Aborted while looking for the run: look a little longer, so that the run is canceled too.
-        const id = await this.findRun(dispatched, AbortSignal.timeout(this.cfg.cancelWaitMs / 2), io, this.cfg.cancelWaitMs / 2).catch(() => undefined);
+        // Aborted around the dispatch or while looking for the run: find it (a little longer), to cancel it
+        // (or, on a shutdown, to keep its record so that deploy.status follows it later).
+        const id = knownId ?? await this.findRun(dispatched, AbortSignal.timeout(this.cfg.cancelWaitMs / 2), io, this.cfg.cancelWaitMs / 2).catch(() => undefined);
         if (id !== undefined) {
           rec = record(dispatched.repo, id);
           follower = new RunFollower(this.client, this.cfg, dispatched.repo, id, io, io.wait);
         }
       }
-      return this.stopped(ctx, io, follower, rec);
+      return this.stopped(ctx, io, follower, rec, !!dispatched);
     }
   }
 
-  /** The run was aborted (cancel, timeout, shutdown): cancel it in GitHub first unless it waits for a person at the timeout. */
-  private async stopped(ctx: ExecutionContext, io: ReturnType<GitHubActionsPlugin['io']>, follower: RunFollower | undefined, rec: RunRecord | undefined): Promise<TargetOutcome[]> {
+  /**
+   * The run was aborted (R2): a server shutdown leaves it running in GitHub (canceled + ServerClosing, record
+   * kept); a timeout while it waits for a person leaves it waiting (timed_out + DeploymentBlocked); otherwise it
+   * is canceled in GitHub first (cancel: canceled, no error; timeout: timed_out + ExecutionTimeout). The logs of
+   * the jobs that completed are streamed on every path.
+   */
+  private async stopped(ctx: ExecutionContext, io: ReturnType<GitHubActionsPlugin['io']>, follower: RunFollower | undefined, rec: RunRecord | undefined, dispatched: boolean): Promise<TargetOutcome[]> {
     const how = abortStatus(ctx.signal);
+    const shutdown = ctx.signal.reason === 'shutdown';
+    const words = how === 'timed_out' ? 'timed out' : 'canceled';
     if (!follower || !rec) {
-      io.notice(`${how === 'timed_out' ? 'timed out' : 'canceled'} before the run was found: a run GitHub may have started is not canceled by Capstan`);
-      return this.results(ctx, how, null, new Errors.ExecutionFailed(`the deployment was ${how === 'timed_out' ? 'timed out' : 'canceled'} before its run was found`));
+      if (shutdown) {
+        io.notice(dispatched ? 'the server is shutting down: the workflow was dispatched but its run was not found yet; whatever GitHub started is left running' : 'the server is shutting down: nothing was dispatched');
+        return this.results(ctx, 'canceled', null, new Errors.ServerClosing(`the server shut down ${dispatched ? 'before the run of the dispatched workflow was found; it is left running in GitHub' : 'before anything was dispatched'}`));
+      }
+      if (dispatched) io.notice(`${words} before the run was found: a run GitHub may have started is not canceled by Capstan`);
+      if (how === 'timed_out') return this.results(ctx, 'timed_out', null, new Errors.ExecutionTimeout(`the deployment timed out ${dispatched ? 'before its run was found' : 'before anything was dispatched'}`));
+      return this.results(ctx, 'canceled', null);
+    }
+    const bounded = () => AbortSignal.timeout(this.cfg.cancelWaitMs);
+    if (shutdown) {
+      await follower.flush(bounded());
+      await this.linkDeployment(rec, follower.run, bounded(), io);
+      const value = follower.run ? this.fromRun(follower.run, rec.repo, rec) : this.fromRecord(rec);
+      io.notice(`the server is shutting down: GitHub Actions run ${follower.runId} is left running in GitHub (not canceled); deploy.status ${value.id} follows it`);
+      return this.results(ctx, 'canceled', value, new Errors.ServerClosing(`the server shut down while GitHub Actions run ${follower.runId} of ${rec.repo} was followed; the run goes on in GitHub: follow it with deploy.status ${value.id}`));
     }
     if (how === 'timed_out' && follower.blocked()) {
+      await follower.flush(bounded());
       const run = follower.run!;
       io.notice(`run ${run.id} still waits for a person: left as it is in GitHub`);
+      await this.linkDeployment(rec, run, bounded(), io);
       const value = this.fromRun(run, rec.repo, rec);
       return this.results(ctx, 'timed_out', value, new Errors.DeploymentBlocked(`GitHub Actions run ${run.id} of ${rec.repo} waits for a person (${toolStatus(run.status, run.conclusion)}: an environment review or approval) and did not go on within the run's time${run.html_url ? `: ${run.html_url}` : ''}`, { extra: { toolStatus: toolStatus(run.status, run.conclusion) } }));
     }
     const run = await this.cancelRun(rec.repo, follower, io);
-    const value = run ? this.fromRun(run, rec.repo, rec) : null;
-    const confirmed = run && runDone(run.status, run.conclusion);
-    const err = new Errors.ExecutionFailed(`the deployment was ${how === 'timed_out' ? 'timed out' : 'canceled'}; GitHub Actions run ${follower.runId} ${confirmed ? `ended ${toolStatus(run.status, run.conclusion)}` : `was asked to cancel but had not stopped within ${this.cfg.cancelWaitMs} ms`}`);
-    return this.results(ctx, how, value, err);
+    const confirmed = !!run && runDone(run.status, run.conclusion);
+    if (!confirmed) await follower.flush(bounded(), false);
+    await this.linkDeployment(rec, run, bounded(), io);
+    const value = run ? this.fromRun(run, rec.repo, rec) : this.fromRecord(rec);
+    const said = confirmed ? `ended ${toolStatus(run!.status, run!.conclusion)}` : `was asked to cancel but GitHub did not confirm it stopped within ${this.cfg.cancelWaitMs} ms`;
+    if (!confirmed) io.notice(`GitHub did not confirm that run ${follower.runId} stopped within ${this.cfg.cancelWaitMs} ms: check it in GitHub${run?.html_url ? ` (${run.html_url})` : ''}`);
+    if (how === 'timed_out') return this.results(ctx, 'timed_out', value, new Errors.ExecutionTimeout(`the deployment timed out; GitHub Actions run ${follower.runId} ${said}`));
+    return this.results(ctx, 'canceled', value);
   }
 
   /** POST …/cancel (409: it had finished), force-cancel halfway if it stays, then waits until completed (bounded by cancelWaitMs). */
@@ -270,7 +325,7 @@ export class GitHubActionsPlugin extends BasePlugin {
       for (;;) {
         const run = await withRetries('reading the run', () => follower.poll(signal), { max: this.cfg.maxTransientRetries, baseMs: this.cfg.pollIntervalMs, signal, notice: io.notice });
         if (run.status === 'completed') {
-          await follower.logs(signal).catch((err) => io.notice(`logs of the canceled run not read: ${(err as Error).message}`));
+          await follower.logs(AbortSignal.timeout(this.cfg.cancelWaitMs), true).catch((err) => io.notice(`logs of the canceled run not read: ${(err as Error).message}`));
           return run;
         }
         if (!forced && Date.now() - started > this.cfg.cancelWaitMs / 2) {
@@ -283,6 +338,47 @@ export class GitHubActionsPlugin extends BasePlugin {
     } catch (err) {
       io.notice(`canceling run ${follower.runId} in GitHub: ${(err as Error).message}`);
       return follower.run;
+    }
+  }
+
+  /**
+   * The version of the environment's latest successful deployment (before this one is dispatched), from the
+   * Deployments API; undefined when GitHub tells none or cannot be read (not a reason to fail the deployment).
+   */
+  private async previousSuccess(repo: string, environment: string, ctx: ExecutionContext, wait: WaitPolicy): Promise<string | undefined> {
+    try {
+      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(this.cfg.timeoutMs * 2)]);
+      const deps = await this.client.paginate<GhDeployment>(`${this.client.repoPath(repo)}/deployments`, { environment, per_page: 20 }, null, { signal, wait, maxPages: 5, maxItems: 20 });
+      deps.sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id);
+      for (const dep of deps.slice(0, 20)) {
+        if ((await this.statuses(repo, dep.id, signal, wait)).some((s) => s.state === 'success')) return dep.ref ?? dep.sha;
+      }
+    } catch (err) {
+      ctx.logger.debug({ err: (err as Error).message }, 'github-actions previous deployment not read');
+    }
+    return undefined;
+  }
+
+  /**
+   * The GitHub deployment the run created (a job with `environment:`), matched by its statuses' run URL among
+   * the environment's deployments of the ref since the run started; kept in the record (its id becomes the
+   * Deployment's id). Never throws: without one the run id stays the id.
+   */
+  private async linkDeployment(rec: RunRecord, run: GhRun | undefined, signal: AbortSignal, io: { wait: WaitPolicy }): Promise<void> {
+    if (rec.deploymentId !== undefined) return;
+    try {
+      const since = Date.parse(run?.created_at ?? rec.startedAt) - CLOCK_SKEW_MS;
+      const deps = await this.client.paginate<GhDeployment>(`${this.client.repoPath(rec.repo)}/deployments`, { environment: rec.environment, ref: rec.version, per_page: 10 }, null, { signal, wait: io.wait, maxPages: 5, maxItems: 10 });
+      for (const dep of deps.filter((x) => !(Date.parse(x.created_at) < since)).slice(0, 10)) {
+        const sts = await this.statuses(rec.repo, dep.id, signal, io.wait);
+        if (sts.some((s) => (runIdInUrl(s.target_url) ?? runIdInUrl(s.log_url)) === rec.runId)) {
+          rec.deploymentId = dep.id;
+          this.store.save(rec);
+          return;
+        }
+      }
+    } catch {
+      // the run id stays the id
     }
   }
 
@@ -385,32 +481,70 @@ export class GitHubActionsPlugin extends BasePlugin {
     const apps = listOf(this.cfg.applications);
     const envs = listOf(this.cfg.environments);
     if ((p.application && apps && !apps.includes(p.application)) || (p.environment && envs && !envs.includes(p.environment))) return { deployments: [], nextCursor: null };
-    if (!p.application || p.node) return this.localHistory(p, limit, signal);
+    const envOk = (e: string) => !envs || envs.includes(e);
+    if (p.node) return this.localHistory(p, limit, signal);
+    if (!p.application) return this.mergedHistory(p, limit, signal);
     const repo = this.repoOf(p.application, p.environment ?? '');
     const cur = decodeCursor(p.cursor, 'p');
     const per = Math.min(100, Math.max(1, cur?.per ?? limit));
     const page = cur?.p ?? 1;
     const a = await this.client.request<GhDeployment[]>('GET', `${this.client.repoPath(repo)}/deployments`, { signal, query: { ...(p.environment ? { environment: p.environment } : {}), per_page: per, page } });
-    const deps = Array.isArray(a.body) ? a.body : [];
-    const out = await Promise.all(deps.map(async (dep) => this.fromDeployment(dep, await this.statuses(repo, dep.id, signal), repo, p.application)));
+    const deps = (Array.isArray(a.body) ? a.body : []).filter((d) => envOk(d.environment ?? ''));
+    // Statuses of the page's deployments, at most MAX_IN_FLIGHT requests at a time.
+    const out = await mapLimit(deps, MAX_IN_FLIGHT, async (dep) => this.fromDeployment(dep, await this.statuses(repo, dep.id, signal), repo, p.application));
     out.sort((x, y) => Date.parse(y.startedAt) - Date.parse(x.startedAt));
     const more = a.headers.get('link') && /rel="?next"?/.test(a.headers.get('link') ?? '');
     return { deployments: out, nextCursor: more ? encodeCursor({ p: page + 1, per }) : null };
   }
 
-  /** Runs Capstan started (filter by node, or no application): each read again from GitHub. */
+  /**
+   * History without `application` (R6): the applications of the `applications` allow-list, else those of
+   * Capstan's own records, each read from the Deployments API (serially, only as far as the page needs), merged
+   * newest first; statuses are read for the returned page only. The cursor is an offset in the merged list.
+   */
+  private async mergedHistory(p: HistoryP, limit: number, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
+    const cur = decodeCursor(p.cursor, 'o');
+    const offset = cur?.o ?? 0;
+    const envs = listOf(this.cfg.environments);
+    const apps = listOf(this.cfg.applications) ?? [...new Set(this.store.all().map((r) => r.application))];
+    const need = offset + limit;
+    const seen = new Set<string>();
+    const all: { dep: GhDeployment; repo: string; app: string }[] = [];
+    let more = false;
+    for (const app of apps) {
+      const repo = this.repoOf(app, p.environment ?? '');
+      const path = `${this.client.repoPath(repo)}/deployments`;
+      const deps = await this.client.paginate<GhDeployment>(path, { ...(p.environment ? { environment: p.environment } : {}), per_page: Math.min(100, need + 1) }, null, { signal, maxPages: 100, maxItems: need + 1 });
+      if (deps.length > need) more = true;
+      for (const dep of deps) {
+        const key = `${repo.toLowerCase()}#${dep.id}`;
+        if (seen.has(key) || (envs && !envs.includes(dep.environment ?? ''))) continue;
+        seen.add(key);
+        all.push({ dep, repo, app });
+      }
+    }
+    all.sort((x, y) => Date.parse(y.dep.created_at) - Date.parse(x.dep.created_at) || y.dep.id - x.dep.id);
+    const page = all.slice(offset, offset + limit);
+    const out = await mapLimit(page, MAX_IN_FLIGHT, async ({ dep, repo, app }) => this.fromDeployment(dep, await this.statuses(repo, dep.id, signal), repo, app));
+    return { deployments: out, nextCursor: more || all.length > offset + limit ? encodeCursor({ o: offset + limit }) : null };
+  }
+
+  /** Runs Capstan started (filter by node): each read again from GitHub, at most MAX_IN_FLIGHT at a time. */
   private async localHistory(p: HistoryP, limit: number, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
     const cur = decodeCursor(p.cursor, 'o');
     const offset = cur?.o ?? 0;
+    const apps = listOf(this.cfg.applications);
+    const envs = listOf(this.cfg.environments);
     const all = this.store.all()
       .filter((r) => (!p.application || r.application === p.application) && (!p.environment || r.environment === p.environment) && (!p.node || r.targets.includes(p.node)))
+      .filter((r) => (!apps || apps.includes(r.application)) && (!envs || envs.includes(r.environment)))
       .sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
     const page = all.slice(offset, offset + limit);
-    const out = await Promise.all(page.map(async (r) => {
+    const out = await mapLimit(page, MAX_IN_FLIGHT, async (r) => {
       const a = await this.client.request<GhRun>('GET', `${this.client.repoPath(r.repo)}/actions/runs/${r.runId}`, { signal, allow: [404] });
       if (a.status === 404) return { ...this.fromRecord(r), toolStatus: 'deleted' };
       return this.fromRun(a.body, r.repo, r);
-    }));
+    });
     return { deployments: out, nextCursor: offset + limit < all.length ? encodeCursor({ o: offset + limit }) : null };
   }
 
@@ -426,7 +560,7 @@ export class GitHubActionsPlugin extends BasePlugin {
     const app = rec?.application ?? applicationOf(this.cfg.repository, this.cfg.owner, repo) ?? repo.split('/')[1];
     const done = run.status === 'completed';
     return {
-      id: runId(repo, run.id), application: app, version: rec?.version ?? run.head_branch ?? run.head_sha ?? '',
+      id: rec?.deploymentId !== undefined ? deploymentId(repo, rec.deploymentId) : runId(repo, run.id), application: app, version: rec?.version ?? run.head_branch ?? run.head_sha ?? '',
       environment: rec?.environment ?? '', status: runStatus(run.status, run.conclusion),
       startedAt: new Date(Date.parse(run.run_started_at ?? run.created_at ?? '') || Date.now()).toISOString(),
       ...(done && run.updated_at ? { finishedAt: new Date(run.updated_at).toISOString() } : {}),
@@ -439,7 +573,7 @@ export class GitHubActionsPlugin extends BasePlugin {
 
   private fromRecord(r: RunRecord): DeploymentT {
     return {
-      id: runId(r.repo, r.runId), application: r.application, version: r.version, environment: r.environment, status: 'pending',
+      id: r.deploymentId !== undefined ? deploymentId(r.repo, r.deploymentId) : runId(r.repo, r.runId), application: r.application, version: r.version, environment: r.environment, status: 'pending',
       startedAt: r.startedAt, targets: r.targets, source: SOURCE, ref: r.version, ...(r.executionId ? { executionId: r.executionId } : {}),
       ...(r.previousVersion ? { previousVersion: r.previousVersion } : {}), ...(r.url ? { url: r.url } : {}),
     };
@@ -448,7 +582,7 @@ export class GitHubActionsPlugin extends BasePlugin {
   private fromDeployment(dep: GhDeployment, statuses: GhDeploymentStatus[], repo: string, application?: string): DeploymentT {
     const latest = statuses[0];
     const linked = statuses.map((s) => runIdInUrl(s.target_url) ?? runIdInUrl(s.log_url)).find((x) => x !== undefined);
-    const rec = linked !== undefined ? this.store.find(repo, linked) : undefined;
+    const rec = (linked !== undefined ? this.store.find(repo, linked) : undefined) ?? this.store.byDeployment(repo, dep.id);
     const payload = typeof dep.payload === 'object' && dep.payload ? dep.payload as Record<string, unknown> : {};
     const version = typeof payload.version === 'string' ? payload.version : rec?.version ?? dep.ref ?? dep.sha ?? '';
     const url = latest?.log_url || latest?.target_url || latest?.environment_url || undefined;
@@ -496,11 +630,11 @@ export class GitHubActionsPlugin extends BasePlugin {
   }
 
   /** The same outcome for every target, each emitted. */
-  private results(ctx: ExecutionContext, status: TargetOutcome['status'], value: DeploymentT | null, error?: CapstanError): TargetOutcome[] {
+  private results(ctx: ExecutionContext, status: TargetOutcome['status'], value: DeploymentT | null, error?: CapstanError, exitCode: number | null = status === 'succeeded' ? 0 : null): TargetOutcome[] {
     const mask = secretMask([this.cfg.token ?? ''].filter(Boolean));
     const names = (ctx.targets ?? []).map((n) => n.name);
     const out = names.map((target): TargetOutcome => mask({
-      target, status, exitCode: status === 'succeeded' ? 0 : status === 'failed' ? 1 : null,
+      target, status, exitCode,
       ...(value ? { value } : {}),
       ...(error ? { error: { category: error.category, code: error.code, title: error.title, detail: error.message } } : {}),
     }));

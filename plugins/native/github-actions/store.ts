@@ -9,6 +9,8 @@ import { join } from 'node:path';
 export interface RunRecord {
   repo: string;
   runId: number;
+  /** The GitHub deployment the run created (its id is the Deployment's id; run-<runId> stays an alias). */
+  deploymentId?: number;
   application: string;
   environment: string;
   version: string;
@@ -45,6 +47,10 @@ export class RunStore {
 
   find(repo: string, runId: number): RunRecord | undefined {
     return this.all().find((r) => r.runId === runId && r.repo.toLowerCase() === repo.toLowerCase());
+  }
+
+  byDeployment(repo: string, deploymentId: number): RunRecord | undefined {
+    return this.all().find((r) => r.deploymentId === deploymentId && r.repo.toLowerCase() === repo.toLowerCase());
   }
 
   save(rec: RunRecord): void {

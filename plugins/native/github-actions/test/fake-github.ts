@@ -27,7 +27,7 @@ export interface RecordedRequest {
 }
 
 interface Step { name: string; number: number; status: string; conclusion: string | null }
-interface Job { id: number; name: string; status: string; conclusion: string | null; steps: Step[]; started_at: string | null; log: string[] }
+interface Job { id: number; name: string; status: string; conclusion: string | null; steps: Step[]; started_at: string | null; log: string[]; completedAt?: number }
 interface Run {
   id: number; repo: string; workflow: string; ref: string; inputs: Record<string, string>; scenario: Scenario;
   status: string; conclusion: string | null; tick: number; created: number; display_title: string; jobs: Job[];
@@ -70,6 +70,12 @@ export class FakeGitHub extends FakeHttpApi {
   private spentUntil = 0;
   private announce = false;
   refused = 0;
+  /** How long after its job completed a job log is still 404 (ms): on GitHub logs take a moment to appear. */
+  logDelayMs = 150;
+  /** How long the dispatch takes to answer (ms; the run is created first). */
+  dispatchDelayMs = 0;
+  /** The dispatch creates its run, then answers this instead (a 5xx or a dropped connection: outcome unknown). */
+  dispatchAnswer: ((res: http.ServerResponse) => void) | undefined;
   /** How long after its dispatch a run appears in the run list (ms). */
   appearAfterMs = 100;
   /** Answers queued on demand: the next requests matching `match` get this answer instead. */
@@ -152,7 +158,23 @@ export class FakeGitHub extends FakeHttpApi {
     return { message, documentation_url: DOCS, status: '500' };
   }
 
+  /** GET answers held this long (ms), to measure how many requests a client keeps in flight. */
+  slowMs = 0;
+  inFlight = 0;
+  maxInFlight = 0;
+
   protected handle(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.on('close', () => { this.inFlight--; });
+    if (this.slowMs && req.method === 'GET') {
+      setTimeout(() => this.handleNow(req, text, res), this.slowMs);
+      return;
+    }
+    this.handleNow(req, text, res);
+  }
+
+  private handleNow(req: http.IncomingMessage, text: string, res: http.ServerResponse): void {
     const u = new URL(req.url ?? '/', this.url);
     const method = req.method ?? 'GET';
     this.requests.push({ method, path: u.pathname, query: u.searchParams, headers: req.headers, body: text });
@@ -186,7 +208,7 @@ export class FakeGitHub extends FakeHttpApi {
       const repo = `${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`;
       if (!this.refs.has(repo)) return error(404, 'Not Found');
       const rest = m[3];
-      if ((m = /^actions\/workflows\/([^/]+)\/dispatches$/.exec(rest)) && method === 'POST') return this.dispatch(repo, decodeURIComponent(m[1]), text, version, send, error);
+      if ((m = /^actions\/workflows\/([^/]+)\/dispatches$/.exec(rest)) && method === 'POST') return this.dispatch(repo, decodeURIComponent(m[1]), text, version, res, send, error);
       if ((m = /^actions\/workflows\/([^/]+)\/runs$/.exec(rest)) && method === 'GET') return this.listRuns(repo, decodeURIComponent(m[1]), u, send, error);
       if ((m = /^actions\/runs\/(\d+)$/.exec(rest)) && method === 'GET') {
         const run = this.run(repo, m[1]);
@@ -210,14 +232,16 @@ export class FakeGitHub extends FakeHttpApi {
       if ((m = /^actions\/jobs\/(\d+)\/logs$/.exec(rest)) && method === 'GET') {
         const job = [...this.runs.values()].filter((r) => r.repo === repo).flatMap((r) => r.jobs).find((j) => j.id === Number(m![1]));
         if (!job) return error(404, 'Not Found');
-        if (job.status !== 'completed') return error(404, 'Not Found');
+        if (job.status !== 'completed' || Date.now() - (job.completedAt ?? 0) < this.logDelayMs) return error(404, 'Not Found');
         const path = `/blobs/job-${job.id}.txt`;
         this.storage.blobs.set(path, job.log.join('\n') + '\n');
         return send(302, undefined, { location: `${this.storage.url}${path}?sig=signed&se=60` });
       }
       if (rest === 'deployments' && method === 'GET') {
         const env = u.searchParams.get('environment');
-        const list = this.deployments.filter((d) => d.repo === repo && (!env || d.environment === env)).sort((a, b) => b.created - a.created || b.id - a.id);
+        const ref = u.searchParams.get('ref');
+        const sha = u.searchParams.get('sha');
+        const list = this.deployments.filter((d) => d.repo === repo && (!env || d.environment === env) && (!ref || d.ref === ref) && (!sha || d.sha === sha)).sort((a, b) => b.created - a.created || b.id - a.id);
         return this.page(u, list.map((d) => this.depJson(d)), (items) => items, send);
       }
       if ((m = /^deployments\/(\d+)$/.exec(rest)) && method === 'GET') {
@@ -245,7 +269,7 @@ export class FakeGitHub extends FakeHttpApi {
     send(200, wrap(items), links.length ? { link: links.join(', ') } : {});
   }
 
-  private dispatch(repo: string, workflow: string, text: string, version: string, send: (s: number, b: unknown, h?: Record<string, string>) => void, error: (s: number, m: string, d?: string) => void): void {
+  private dispatch(repo: string, workflow: string, text: string, version: string, res: http.ServerResponse, send: (s: number, b: unknown, h?: Record<string, string>) => void, error: (s: number, m: string, d?: string) => void): void {
     const wf = this.workflows.get(`${repo}/${workflow}`);
     if (!wf) return error(404, 'Not Found');
     const { body, invalid } = readJson(text);
@@ -266,7 +290,22 @@ export class FakeGitHub extends FakeHttpApi {
       jobs: [this.job('build', ['Set up job', 'Checkout', 'Build']), this.job('deploy', ['Set up job', 'Deploy', 'Verify']), this.job('notify', ['Announce'])],
     };
     this.runs.set(id, run);
-    if (version === '2026-03-10' || (body.return_run_details === true && this.runDetails === 'supported')) {
+    const answer = this.dispatchAnswer;
+    this.dispatchAnswer = undefined;
+    if (answer || this.dispatchDelayMs) {
+      const delay = this.dispatchDelayMs;
+      this.dispatchDelayMs = 0;
+      setTimeout(() => {
+        if (answer) answer(res);
+        else this.dispatchReply(repo, id, version, body.return_run_details === true, send);
+      }, delay);
+      return;
+    }
+    this.dispatchReply(repo, id, version, body.return_run_details === true, send);
+  }
+
+  private dispatchReply(repo: string, id: number, version: string, details: boolean, send: (s: number, b: unknown, h?: Record<string, string>) => void): void {
+    if (version === '2026-03-10' || (details && this.runDetails === 'supported')) {
       return send(200, { workflow_run_id: id, run_url: `${this.url}/repos/${repo}/actions/runs/${id}`, html_url: `https://github.com/${repo}/actions/runs/${id}` });
     }
     send(204, undefined);
@@ -302,6 +341,7 @@ export class FakeGitHub extends FakeHttpApi {
         if (j.status === 'completed') continue;
         for (const s of j.steps) if (s.status !== 'completed') { s.conclusion = s.status === 'in_progress' ? 'cancelled' : 'skipped'; s.status = 'completed'; }
         j.status = 'completed';
+        j.completedAt = Date.now();
         j.conclusion = 'cancelled';
         j.log.push(`${now} ##[error]The operation was canceled.`);
       }
@@ -350,11 +390,12 @@ export class FakeGitHub extends FakeHttpApi {
     if (jobDone) {
       for (const x of j.steps) if (x.status !== 'completed') { x.status = 'completed'; x.conclusion = 'skipped'; }
       j.status = 'completed';
+      j.completedAt = Date.now();
       j.conclusion = fails ? (r.scenario === 'timed_out' ? 'timed_out' : 'failure') : 'success';
       j.log.push(`${now} Cleaning up orphan processes`);
     }
     if (r.jobs.every((x) => x.status === 'completed') || fails) {
-      for (const x of r.jobs) if (x.status !== 'completed') { x.status = 'completed'; x.conclusion = 'skipped'; }
+      for (const x of r.jobs) if (x.status !== 'completed') { x.status = 'completed'; x.completedAt = Date.now(); x.conclusion = 'skipped'; }
       r.status = 'completed';
       r.conclusion = r.scenario === 'neutral' ? 'neutral' : fails ? r.scenario : 'success';
       this.finishDeployment(r, fails ? 'failure' : 'success');

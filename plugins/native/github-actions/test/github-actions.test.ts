@@ -21,7 +21,7 @@ const REPO = 'acme/shop';
 const fake = new FakeGitHub(TOKEN);
 await fake.start();
 t.teardown(() => fake.stop());
-const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0'];
+const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0', 'stuck-4', 'stuck-5', 'stuck-6', 'v4.0.0', 'v4.1.0', 'v4.2.0', 'v4.3.0', 'late-1', 'late-2'];
 fake.addRepo(REPO, REFS, 'deploy.yml', ['version', 'environment', 'capstan_id', 'region', 'api_token']);
 fake.addRepo('acme/legacy', ['v1.0.0'], 'deploy.yml', ['version', 'environment', 'capstan_id'], false);
 fake.scenario = (ref) => (ref.startsWith('fail') ? 'failure' : ref.startsWith('timeout') ? 'timed_out' : ref.startsWith('startup') ? 'startup_failure'
@@ -73,11 +73,13 @@ t.test('deploy: dispatched with inputs, run followed, jobs and steps told, logs 
   t.same(results.map((r) => [r.target, r.status, r.exitCode]), [['web1', 'succeeded', 0], ['web2', 'succeeded', 0]]);
   const value = results[0].value;
   t.match(value, {
-    id: /^github-actions\.acme~shop\.run-\d+$/, source: 'github-actions', application: 'shop', version: 'v1.1.0', environment: 'production',
+    id: /^github-actions\.acme~shop\.\d+$/, source: 'github-actions', application: 'shop', version: 'v1.1.0', environment: 'production',
     status: 'succeeded', ref: 'v1.1.0', toolStatus: 'completed/success', initiatedBy: 'capstan-bot', executionId: id, targets: ['web1', 'web2'],
     url: /^https:\/\/github\.com\/acme\/shop\/actions\/runs\/\d+$/,
   });
   t.ok(value.finishedAt && value.startedAt);
+  const run1 = [...fake.runs.values()].find((r) => r.ref === 'v1.1.0')!;
+  t.equal(value.id, `github-actions.acme~shop.${run1.deployment}`, 'the id is the GitHub deployment the run created');
   const dispatch = fake.requests.find((r) => r.method === 'POST' && r.path.endsWith('/dispatches'))!;
   t.same(JSON.parse(dispatch.body), { ref: 'v1.1.0', inputs: { region: 'eu-west', api_token: 'input-secret-value-42', version: 'v1.1.0', environment: 'production', capstan_id: id }, return_run_details: true });
   t.equal(dispatch.path, '/repos/acme/shop/actions/workflows/deploy.yml/dispatches');
@@ -89,7 +91,8 @@ t.test('deploy: dispatched with inputs, run followed, jobs and steps told, logs 
   t.equal(out.filter((l) => l === UTF8_LINE).length, 1, 'multibyte text intact, once');
   const buildLog = out.indexOf('--- log of job build ---');
   const deployLog = out.indexOf('--- log of job deploy ---');
-  t.ok(buildLog > out.indexOf('job deploy: completed/success') && deployLog > buildLog, 'logs after the run ended, job by job');
+  t.ok(deployLog > buildLog && deployLog > out.indexOf('job deploy: completed/success'), 'each job\'s log once that job completed, job by job');
+  t.ok(buildLog > out.indexOf('job build: completed/success'));
   t.ok(out.indexOf(LONG_LINE) > buildLog && out.indexOf(LONG_LINE) < deployLog);
   t.ok(out.slice(deployLog).some((l) => /deploying v1\.1\.0 to production/.test(l)));
   t.equal(out.filter((l) => l === 'job build: in_progress').length, 1, 'each transition told once');
@@ -110,8 +113,8 @@ t.test('status by id: the run Capstan started, a GitHub deployment, unknown ids'
   const runs = [...fake.runs.values()];
   const run = runs[0];
   const byRun = await call(app, 'GET', `/api/v1/deployments/github-actions.acme~shop.run-${run.id}`);
-  t.equal(byRun.status, 200);
-  t.match(byRun.body.deployment, { id: `github-actions.acme~shop.run-${run.id}`, status: 'succeeded', targets: ['web1', 'web2'], executionId: /./, environment: 'production', version: 'v1.1.0' });
+  t.equal(byRun.status, 200, 'the run id stays an alias');
+  t.match(byRun.body.deployment, { id: `github-actions.acme~shop.${run.deployment}`, status: 'succeeded', targets: ['web1', 'web2'], executionId: /./, environment: 'production', version: 'v1.1.0' });
   const dep = fake.deployments.find((d) => d.ref === 'v1.1.0')!;
   const byDep = await call(app, 'GET', `/api/v1/deployments/github-actions.acme~shop.${dep.id}`);
   t.equal(byDep.status, 200);
@@ -140,7 +143,9 @@ t.test('cancel mid-run: the run is canceled in GitHub first, then the execution'
   t.equal((await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` })).statusCode < 300, true);
   const { exec, results, out } = await finished(app, id);
   t.equal(exec.status, 'canceled');
-  t.match(results[0], { status: 'canceled', value: { status: 'canceled', toolStatus: 'completed/cancelled' } });
+  t.match(results[0], { status: 'canceled', exitCode: null, value: { status: 'canceled', toolStatus: 'completed/cancelled' } });
+  t.notOk('error' in results[0], 'a cancel Capstan asked for is no error');
+  t.ok(out.includes('--- log of job build ---') && out.includes(LONG_LINE), 'the completed build job\'s log streamed');
   const run = [...fake.runs.values()].find((r) => r.ref === 'stuck-1')!;
   t.equal(run.conclusion, 'cancelled');
   t.ok(fake.requests.some((r) => r.method === 'POST' && r.path === `/repos/acme/shop/actions/runs/${run.id}/cancel`));
@@ -166,6 +171,9 @@ t.test('an environment review at the timeout: DeploymentBlocked, the run left as
   const run = [...fake.runs.values()].find((r) => r.ref === 'blocked-1')!;
   t.notOk(fake.requests.some((r) => r.path.includes(`/runs/${run.id}/cancel`)), 'not canceled');
   t.ok(notices.some((n) => /waits for a person/.test(n.message)));
+  const out = lines(await events(app, id), 'stdout', 'web1');
+  t.ok(out.includes('--- log of job build ---') && out.includes(LONG_LINE), 'the build job completed before the review: its log reached the stream');
+  t.ok(out.indexOf('--- log of job build ---') > out.indexOf('job build: completed/success'));
 });
 
 t.test('rollback: to the previous successful deployment of the environment, or toVersion', async (t) => {
@@ -222,7 +230,7 @@ t.test('history: the Deployments API, newest first, across pages; node filter fr
   const mine = seen.filter((d) => d.executionId);
   t.ok(mine.length >= 1 && mine.every((d) => d.targets.includes('web1')), 'deployments of runs Capstan started carry their targets');
   const byNode = await call(app, 'GET', '/api/v1/deployments?node=web2&limit=50');
-  t.ok(byNode.body.items.length >= 3 && byNode.body.items.every((d: any) => d.targets.includes('web2') && /run-\d+$/.test(d.id)));
+  t.ok(byNode.body.items.length >= 3 && byNode.body.items.every((d: any) => d.targets.includes('web2') && /\.(run-)?\d+$/.test(d.id)));
   const bad = await call(app, 'GET', '/api/v1/deployments?application=shop&cursor=notacursor');
   t.not(bad.status, 200);
 });
@@ -318,13 +326,17 @@ t.test('a budget announced spent (remaining 0 on a 2xx): the next request waits 
 
 t.test('error answers of the dispatch: typed, with the words of GitHub', async (t) => {
   const failOf = async (version: string) => (await finished(app, await deploy(app, { application: 'shop', version, environment: 'staging' }))).results[0];
-  t.match(await failOf('no-such-ref'), { status: 'failed', error: { code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID', detail: /HTTP 422: No ref found for: no-such-ref/ } });
+  t.match(await failOf('no-such-ref'), { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /HTTP 422: No ref found for: no-such-ref/ } });
+  fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(400, { 'content-type': 'application/json' }).end('{"message":"Invalid value for input region","status":"400"}'), 'POST');
+  t.match(await failOf('v1.0.0'), { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /HTTP 400: Invalid value for input region/ } });
   fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found","documentation_url":"https://docs.github.com/rest","status":"404"}'), 'POST');
   t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND', detail: /HTTP 404: Not Found/ } });
   fake.fault(/\/dispatches$/, 1, (res) => res.writeHead(403, { 'content-type': 'application/json', 'x-ratelimit-remaining': '4000' }).end('{"message":"Resource not accessible by integration","status":"403"}'), 'POST');
   t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_TARGET_AUTH_FAILED', detail: /HTTP 403: Resource not accessible by integration/ } });
   fake.fault(/\/dispatches$/, 1, FakeGitHub.serverError(500), 'POST');
-  t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', detail: /HTTP 500: Server Error/ } });
+  const before = fake.runs.size;
+  t.match(await failOf('v1.0.0'), { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', detail: /outcome of the dispatch .* is unknown \(.*HTTP 500: Server Error.*no run carrying capstan_id=.* look at https:\/\/github\.com\/acme\/shop\/actions\/workflows\/deploy\.yml/ } });
+  t.equal(fake.runs.size, before, 'nothing was created, nothing sent again');
 });
 
 t.test('a bad token: typed auth errors', async (t) => {
@@ -342,6 +354,140 @@ t.test('a bad token: typed auth errors', async (t) => {
   const h = await call(app3, 'GET', '/api/v1/deployments?application=shop');
   t.match(h.body.sources, [{ source: 'github-actions', status: 'error' }]);
   t.notOk(JSON.stringify(health.body).includes(wrong), 'the wrong token is not quoted either');
+});
+
+t.test('timeout of a running deployment: timed_out with ExecutionTimeout, the run canceled in GitHub first, completed logs kept', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'stuck-4', environment: 'staging' }, { timeoutSeconds: 1 });
+  const { exec, results, out } = await finished(app, id);
+  t.equal(exec.status, 'timed_out');
+  t.match(results[0], { status: 'timed_out', exitCode: null, error: { code: 'CAPSTAN_ERR_EXECUTION_TIMEOUT', detail: /timed out; GitHub Actions run \d+ ended completed\/cancelled/ }, value: { status: 'canceled' } });
+  const run = [...fake.runs.values()].find((r) => r.ref === 'stuck-4')!;
+  t.ok(fake.requests.some((r) => r.method === 'POST' && r.path === `/repos/acme/shop/actions/runs/${run.id}/cancel`), 'canceled in GitHub');
+  t.equal(run.conclusion, 'cancelled');
+  t.ok(out.includes('--- log of job build ---') && out.includes(LONG_LINE), 'the build log streamed');
+  t.ok(out.includes('--- log of job deploy ---'), 'the canceled deploy job\'s log too');
+});
+
+t.test('server shutdown: the run is left running in GitHub, canceled + ServerClosing, deploy.status follows it later', async (t) => {
+  const dataDir = tempDir('capstan-gha-shutdown-');
+  const cfg = { plugins: { 'github-actions': base, ssh: { inventoryFile: join(dir, 'inventory.yaml') } }, dataDir };
+  const a = await buildTestApp(t, cfg);
+  const id = await deploy(a, { application: 'shop', version: 'stuck-5', environment: 'staging' });
+  await until('deploy step running', async () => lines(await events(a, id), 'stdout', 'web1').includes('step 2 "Deploy": in_progress'));
+  await a.close();
+  const run = [...fake.runs.values()].find((r) => r.ref === 'stuck-5')!;
+  t.notOk(fake.requests.some((r) => r.path.startsWith(`/repos/acme/shop/actions/runs/${run.id}/`) && r.method === 'POST'), 'neither cancel nor force-cancel sent');
+  t.equal(run.status, 'in_progress', 'still running in GitHub');
+  const b = await buildTestApp(t, cfg);
+  const evs = await events(b, id);
+  const result = evs.find((e) => e.type === 'target_result' && e.data.target === 'web1')!.data;
+  t.match(result, { status: 'canceled', exitCode: null, error: { code: 'CAPSTAN_ERR_SERVER_CLOSING', detail: /goes on in GitHub/ }, value: { id: `github-actions.acme~shop.${run.deployment}`, status: 'running' } });
+  t.ok(evs.some((e) => e.type === 'notice' && /left running in GitHub \(not canceled\)/.test(e.data.message)), 'a notice says so');
+  t.ok(lines(evs, 'stdout', 'web1').includes('--- log of job build ---'), 'the completed build job\'s log streamed');
+  const st = await call(b, 'GET', `/api/v1/deployments/github-actions.acme~shop.run-${run.id}`);
+  t.match(st, { status: 200, body: { deployment: { status: 'running', executionId: id, targets: ['web1', 'web2'] } } }, 'the record was kept');
+  fake.approve(run.id);
+  run.scenario = 'success';
+});
+
+t.test('a cancel while the dispatch is on its way: the run it created is found and canceled', async (t) => {
+  fake.dispatchDelayMs = 600;
+  const id = await deploy(app, { application: 'shop', version: 'stuck-6', environment: 'staging' });
+  await until('dispatch sent', async () => fake.requests.some((r) => r.path.endsWith('/dispatches') && JSON.parse(r.body).ref === 'stuck-6'));
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const { exec, results } = await finished(app, id);
+  t.equal(exec.status, 'canceled');
+  const run = [...fake.runs.values()].find((r) => r.ref === 'stuck-6')!;
+  t.ok(fake.requests.some((r) => r.method === 'POST' && r.path === `/repos/acme/shop/actions/runs/${run.id}/cancel`), 'canceled in GitHub');
+  t.equal(run.conclusion, 'cancelled');
+  t.match(results[0], { status: 'canceled', exitCode: null });
+  t.notOk('error' in results[0]);
+});
+
+t.test('canceled or timed out before the run of a 204 dispatch appears: canceled without error / ExecutionTimeout, told', async (t) => {
+  fake.runDetails = 'ignored';
+  fake.appearAfterMs = 60_000;
+  t.teardown(() => { fake.runDetails = 'supported'; fake.appearAfterMs = 100; });
+  const id = await deploy(app, { application: 'shop', version: 'late-1', environment: 'staging' });
+  await until('dispatched', async () => lines(await events(app, id), 'stdout', 'web1').some((l) => /looking for its run/.test(l)));
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const c = await finished(app, id);
+  t.equal(c.exec.status, 'canceled');
+  t.match(c.results[0], { status: 'canceled', exitCode: null });
+  t.notOk('error' in c.results[0], 'no error field');
+  t.ok(c.notices.some((n) => /canceled before the run was found: a run GitHub may have started is not canceled by Capstan/.test(n.message)));
+  const id2 = await deploy(app, { application: 'shop', version: 'late-2', environment: 'staging' }, { timeoutSeconds: 1 });
+  const o = await finished(app, id2);
+  t.equal(o.exec.status, 'timed_out');
+  t.match(o.results[0], { status: 'timed_out', exitCode: null, error: { code: 'CAPSTAN_ERR_EXECUTION_TIMEOUT', detail: /before its run was found/ } });
+});
+
+t.test('a dispatch whose answer is lost (502, dropped connection): the run is found by its correlation input, never sent again', async (t) => {
+  fake.dispatchAnswer = FakeGitHub.serverError(502);
+  const id = await deploy(app, { application: 'shop', version: 'v4.0.0', environment: 'staging' });
+  const { results, notices } = await finished(app, id);
+  t.match(results[0], { status: 'succeeded', value: { version: 'v4.0.0', executionId: id } });
+  t.ok(notices.some((n) => /got no clear answer .*HTTP 502.*looking for a run carrying capstan_id=/.test(n.message)));
+  t.equal(fake.requests.filter((r) => r.path.endsWith('/dispatches') && JSON.parse(r.body).ref === 'v4.0.0').length, 1, 'sent once');
+  fake.dispatchAnswer = (res) => res.destroy();
+  const id2 = await deploy(app, { application: 'shop', version: 'v4.1.0', environment: 'staging' });
+  t.match((await finished(app, id2)).results[0], { status: 'succeeded', value: { version: 'v4.1.0' } });
+  t.equal(fake.requests.filter((r) => r.path.endsWith('/dispatches') && JSON.parse(r.body).ref === 'v4.1.0').length, 1, 'sent once');
+});
+
+t.test('job logs late after completion: asked again with backoff; never there: a notice', async (t) => {
+  fake.logDelayMs = 500;
+  const id = await deploy(app, { application: 'shop', version: 'v4.2.0', environment: 'staging' });
+  const { results, out } = await finished(app, id);
+  t.equal(results[0].status, 'succeeded');
+  for (const j of ['build', 'deploy', 'notify']) t.equal(out.filter((l) => l === `--- log of job ${j} ---`).length, 1, `${j} log once`);
+  t.ok(out.indexOf('--- log of job build ---') < out.indexOf('--- log of job deploy ---') && out.indexOf('--- log of job deploy ---') < out.indexOf('--- log of job notify ---'), 'in job order');
+  fake.logDelayMs = 60_000;
+  t.teardown(() => { fake.logDelayMs = 150; });
+  const id2 = await deploy(app, { application: 'shop', version: 'v4.3.0', environment: 'staging' });
+  const r2 = await finished(app, id2);
+  t.equal(r2.results[0].status, 'succeeded');
+  t.ok(r2.notices.some((n) => /no log for job build .*did not appear after 4 retries/.test(n.message)));
+  const build = [...fake.runs.values()].find((r) => r.ref === 'v4.3.0')!.jobs[0];
+  t.equal(fake.requests.filter((r) => r.path.endsWith(`/jobs/${build.id}/logs`)).length, 5, 'asked 5 times in all');
+});
+
+t.test('previousVersion on deploy.execute: the environment\'s latest successful deployment before it', async (t) => {
+  fake.addDeployment(REPO, { ref: 'v1.0.0', environment: 'prevenv', states: ['success'], minutesAgo: 30 });
+  fake.addDeployment(REPO, { ref: 'v1.1.0', environment: 'prevenv', states: ['failure'], minutesAgo: 20 });
+  const id = await deploy(app, { application: 'shop', version: 'v1.2.0', environment: 'prevenv' });
+  t.match((await finished(app, id)).results[0].value, { version: 'v1.2.0', previousVersion: 'v1.0.0' });
+  const id2 = await deploy(app, { application: 'shop', version: 'v2.0.0', environment: 'prevenv' });
+  t.match((await finished(app, id2)).results[0].value, { version: 'v2.0.0', previousVersion: 'v1.2.0' });
+});
+
+t.test('history without application: each allowed application read from GitHub, merged newest first; at most 4 requests in flight', async (t) => {
+  for (let i = 0; i < 12; i++) fake.addDeployment(REPO, { ref: 'v1.0.0', environment: 'bulk', states: ['in_progress', i % 2 ? 'success' : 'failure'], minutesAgo: 5 + i });
+  const legacyDep = fake.addDeployment('acme/legacy', { ref: 'v1.0.0', environment: 'production', states: ['success'], minutesAgo: 0.01 });
+  const seen: any[] = [];
+  let cursor: string | null = null;
+  do {
+    const res = await call(app, 'GET', `/api/v1/deployments?limit=7${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    t.equal(res.status, 200);
+    seen.push(...res.body.items);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  t.equal(seen.length, fake.deployments.length, 'every deployment of both repositories once');
+  t.equal(new Set(seen.map((d) => d.id)).size, seen.length);
+  t.match(seen.find((d) => d.id === `github-actions.acme~legacy.${legacyDep}`), { application: 'legacy', status: 'succeeded' });
+  t.ok(seen.some((d) => d.application === 'shop'));
+  const times = seen.map((d) => Date.parse(d.startedAt));
+  t.same(times, [...times].sort((a, b) => b - a), 'newest first');
+  fake.slowMs = 40;
+  fake.maxInFlight = 0;
+  t.teardown(() => { fake.slowMs = 0; });
+  const many = await call(app, 'GET', '/api/v1/deployments?application=shop&limit=50');
+  t.ok(many.body.items.length >= 2);
+  const merged = await call(app, 'GET', '/api/v1/deployments?limit=30');
+  t.equal(merged.body.items.length, Math.min(30, fake.deployments.length));
+  const byNode = await call(app, 'GET', '/api/v1/deployments?node=web1&limit=30');
+  t.ok(byNode.body.items.length >= 1);
+  t.ok(fake.maxInFlight <= 4 && fake.maxInFlight >= 2, `at most 4 requests in flight (saw ${fake.maxInFlight})`);
 });
 
 t.test('the token never leaves its header', async (t) => {

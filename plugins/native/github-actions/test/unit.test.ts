@@ -2,7 +2,7 @@
 import t from 'tap';
 import pino from 'pino';
 import { Value } from '@sinclair/typebox/value';
-import { nextLink, rateLimitWaitMs, checkApiUrl, isTransient } from '../client.js';
+import { nextLink, rateLimitWaitMs, checkApiUrl, isTransient, mapLimit } from '../client.js';
 import { GitHubActionsConfigSchema, type GitHubActionsConfig } from '../config.js';
 import { applicationOf, deploymentId, fill, parseId, runId, runIdInUrl } from '../ids.js';
 import { badRef, decodeCursor, encodeCursor, GitHubActionsPlugin } from '../plugin.js';
@@ -117,4 +117,19 @@ t.test('submit checks: scalar inputs, at most 25, allow-lists, reserved names, f
   for (const ok of ['v1.2.3', 'release/2026-11', 'main', 'a1b2c3d']) t.equal(badRef(ok), undefined, ok);
   for (const bad of ['a b', 'x~1', 'a..b', 'end/', 'x.lock', '-x', 'a:b', 'a\\b', 'a@{1}']) t.ok(badRef(bad), bad);
   t.throws(() => new GitHubActionsPlugin(Value.Default(GitHubActionsConfigSchema, {}) as GitHubActionsConfig, pino({ level: 'silent' }), tempDir()).repoOf('shop', 'qa'), /owner is not set/);
+});
+
+t.test('mapLimit: at most `limit` calls in flight, results in order', async (t) => {
+  let now = 0;
+  let max = 0;
+  const out = await mapLimit(Array.from({ length: 23 }, (_, i) => i), 4, async (n) => {
+    now++;
+    max = Math.max(max, now);
+    await new Promise((r) => setTimeout(r, 2 + (n % 3)));
+    now--;
+    return n * 2;
+  });
+  t.equal(max, 4);
+  t.same(out, Array.from({ length: 23 }, (_, i) => i * 2));
+  t.same(await mapLimit([], 4, async () => 1), []);
 });
