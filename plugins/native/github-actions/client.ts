@@ -12,7 +12,7 @@
  */
 import { Errors } from '../../../src/core/errors.js';
 import { errorDetail, exchangeJson, scrubSecrets, sleep, type HttpJsonMethod } from '../../../src/core/http-json.js';
-import { isLoopbackHostname } from '../../../src/core/tls-files.js';
+import { checkToolUrl, retryAfterMs } from '../../../src/core/tool-url.js';
 import type { GitHubActionsConfig } from './config.js';
 
 const KEY = 'plugins.github-actions';
@@ -45,18 +45,7 @@ interface GitHubErrorBody {
 
 /** Checks apiUrl; throws Errors.Config naming the key. */
 export function checkApiUrl(cfg: GitHubActionsConfig): URL {
-  let url: URL;
-  try {
-    url = new URL(cfg.apiUrl);
-  } catch {
-    throw new Errors.Config(`${KEY}.apiUrl is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Errors.Config(`${KEY}.apiUrl must be http(s): ${url.origin}`);
-  if (url.username || url.password) throw new Errors.Config(`${KEY}.apiUrl must not carry credentials: use ${KEY}.token`);
-  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname) && !cfg.allowPlainHttp) {
-    throw new Errors.Config(`${KEY}.apiUrl ${url.origin}: plain HTTP is accepted on loopback only (the token would travel unencrypted); use https or set allowPlainHttp`);
-  }
-  return url;
+  return checkToolUrl(cfg.apiUrl, { key: `${KEY}.apiUrl`, credentialsIn: `${KEY}.token`, allowPlainHttp: cfg.allowPlainHttp });
 }
 
 /** The `rel="next"` URL of a Link header, or undefined. */
@@ -80,9 +69,8 @@ export function rateLimitWaitMs(status: number, headers: Headers, text: string, 
 
 function askedWaitMs(status: number, headers: Headers, text: string, attempt: number, now: number): number | undefined {
   if (status !== 403 && status !== 429) return undefined;
-  const retryAfter = headers.get('retry-after');
-  if (retryAfter && /^\s*\d+\s*$/.test(retryAfter)) return Number(retryAfter) * 1000;
-  if (retryAfter && !Number.isNaN(Date.parse(retryAfter))) return Math.max(0, Date.parse(retryAfter) - now);
+  const asked = retryAfterMs(headers.get('retry-after'), now);
+  if (asked !== undefined) return asked;
   const remaining = headers.get('x-ratelimit-remaining');
   const reset = Number(headers.get('x-ratelimit-reset'));
   if (remaining === '0' && Number.isFinite(reset) && reset > 0) return Math.max(1000, reset * 1000 - now + 200);

@@ -9,7 +9,7 @@
  */
 import { Errors } from '../../../src/core/errors.js';
 import { isStaleConnection, scrubSecrets, sleep, transportReason } from '../../../src/core/http-json.js';
-import { isLoopbackHostname } from '../../../src/core/tls-files.js';
+import { checkToolUrl, retryAfterMs } from '../../../src/core/tool-url.js';
 import type { JenkinsConfig } from './config.js';
 
 export interface JenkinsAnswer {
@@ -32,26 +32,7 @@ export interface RequestOptions {
 
 /** Checks url; throws Errors.Config naming the key. */
 export function checkJenkinsUrl(cfg: Pick<JenkinsConfig, 'url' | 'allowPlainHttp'>): URL {
-  let url: URL;
-  try {
-    url = new URL(cfg.url);
-  } catch {
-    throw new Errors.Config('plugins.jenkins.url is not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Errors.Config(`plugins.jenkins.url must be http(s): ${url.origin}`);
-  if (url.username || url.password) throw new Errors.Config('plugins.jenkins.url must not carry credentials: use plugins.jenkins.user and token');
-  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname) && !cfg.allowPlainHttp) {
-    throw new Errors.Config(`plugins.jenkins.url ${url.origin}: plain HTTP is accepted on loopback only (the token would travel unencrypted); use https or set allowPlainHttp`);
-  }
-  return url;
-}
-
-/** Milliseconds a Retry-After header asks for (seconds or an HTTP date); undefined when absent or unreadable. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined;
-  if (/^\s*\d+\s*$/.test(header)) return Number(header) * 1000;
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return checkToolUrl(cfg.url, { key: 'plugins.jenkins.url', credentialsIn: 'plugins.jenkins.user and token', allowPlainHttp: cfg.allowPlainHttp });
 }
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -1,6 +1,7 @@
 /** Unit tests of the jenkins plugin's pure parts: job paths, ids, result mapping, build -> Deployment, the byte-offset log, error pages, cursors, config checks. */
 import t from 'tap';
-import { checkJenkinsUrl, jenkinsMessage, retryAfterMs } from '../client.js';
+import { checkJenkinsUrl, jenkinsMessage } from '../client.js';
+import { retryAfterMs } from '../../../../src/core/tool-url.js';
 import { allowList } from '../config.js';
 import { decodeCursor, encodeCursor } from '../history.js';
 import { LogLines } from '../log.js';
