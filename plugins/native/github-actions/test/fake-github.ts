@@ -88,7 +88,6 @@ export class FakeGitHub extends FakeHttpApi {
   private nextJob = 70_000_000_001;
   private nextDep = 1_700_001;
   private nextStatus = 5_000_001;
-  private clock = Date.parse('2026-11-30T06:00:00Z');
 
   constructor(public token: string, private readonly login = 'capstan-bot') {
     super(GITHUB_FAKE_HOST);
