@@ -313,8 +313,12 @@ export class GitlabPlugin extends BasePlugin {
 
   private errorOutcome(err: unknown, ctx: ExecutionContext): Omit<TargetOutcome, 'target'> {
     if (ctx.signal.aborted) {
+      // Ended before anything ran in GitLab (or while asking it): the outcome the abort's reason says (R2).
       const status = abortStatus(ctx.signal);
-      if (status === 'canceled' && ctx.signal.reason !== 'shutdown') return { status, exitCode: null };
+      const why = toCapstanError(err).message;
+      if (ctx.signal.reason === 'shutdown') return { status, exitCode: null, error: summary(new Errors.ServerClosing(`Capstan shut down before the GitLab run was followed: ${why}`)) };
+      if (status === 'canceled') return { status, exitCode: null };
+      if (status === 'timed_out') return { status, exitCode: null, error: summary(new Errors.ExecutionTimeout(`the run's time ran out before GitLab ran anything: ${why}`)) };
       return { status, exitCode: null, error: summary(toCapstanError(err)) };
     }
     return { status: 'failed', exitCode: null, error: summary(toCapstanError(err)) };

@@ -3,7 +3,9 @@
  * followed to its end (jobs' logs streamed once, in order, a job at a time), a failed pipeline, a cancel, a
  * manual job running out the time, rollback by retrying the previous deploy job (and its fallback), history
  * pages, status by id, bad input refused before anything reaches GitLab, a bad token, a 429 waited out, 5xx
- * while following retried, the trigger-token mode, and no token nor secret parameter in output or logs.
+ * while following retried, the trigger-token mode, and no token nor secret parameter in output or logs; then the
+ * issue-22 review fixes (#1 rollback ids of another project, #12 ref names, #11 toVersion never deployed, #5 jobs
+ * retried during the run, #4 the trigger POST's own timeout / lost answer / abort, #9 ids and history).
  */
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
