@@ -425,9 +425,23 @@ export class GitlabPlugin extends BasePlugin {
           io.line(`retried deploy job ${target.deployable?.name ?? jobId} (#${jobId}) as job #${job.id}${job.web_url ? `: ${job.web_url}` : ''}`);
         } catch (err) {
           const st = upstreamStatus(err);
-          if (st === undefined || st >= 500) throw new Errors.Upstream(`${(err as Error).message}: whether GitLab retried deploy job #${jobId} is unknown; look at its pipeline in GitLab before rolling back again`, { extra: { upstreamStatus: st } });
-          if (st !== 403 && st !== 400) throw err;
-          io.notice(`GitLab refused to retry deploy job #${jobId} (${(err as Error).message}); creating a pipeline on ${version} instead`);
+          if (st === undefined || st >= 500) {
+            // Unknown outcome: a new try of the job in its pipeline (same name, a higher id) is what the retry made.
+            const pid = target.deployable?.pipeline?.id;
+            io.notice(`the retry of deploy job #${jobId} has no known outcome (${(err as Error).message}); looking for a new try of it in pipeline #${pid ?? '?'}`);
+            let found: GlJob | undefined;
+            try {
+              if (pid) {
+                const list = await this.client.all<GlJob>(`projects/${GitlabClient.project(project)}/pipelines/${pid}/jobs`, { include_retried: 'true' }, AbortSignal.timeout(this.cfg.timeoutMs * 4), 5);
+                found = list.filter((j) => j.id > jobId && j.name === target.deployable?.name && j.stage === target.deployable?.stage).sort((a, b) => b.id - a.id)[0];
+              }
+            } catch { /* told below */ }
+            if (!found) throw new Errors.Upstream(`${(err as Error).message}: whether GitLab retried deploy job #${jobId} is unknown (no new try of it found in pipeline #${pid ?? '?'}); look at that pipeline in GitLab${target.deployable?.pipeline?.web_url ? ` (${target.deployable.pipeline.web_url})` : ''} before rolling back again`, { extra: { upstreamStatus: st } });
+            io.notice(`job #${found.id} is the new try of deploy job #${jobId}: it is followed`);
+            what = { kind: 'job', project: String(found.pipeline?.project_id ?? target.deployable?.pipeline?.project_id ?? project), id: found.id };
+            url = found.web_url;
+          } else if (st !== 403 && st !== 400) throw err;
+          else io.notice(`GitLab refused to retry deploy job #${jobId} (${(err as Error).message}); creating a pipeline on ${version} instead`);
         }
       } else {
         io.notice(`GitLab deployment #${target!.id} has no deploy job to retry (created through the API); creating a pipeline on ${version} instead`);

@@ -89,6 +89,10 @@ export class FakeGitlab extends FakeHttpApi {
   retryForbidden = false;
   /** The next N pipeline creations are made, but their answer is lost (the connection reset). */
   loseCreateAnswer = 0;
+  /** The next N job retries are made, but their answer is lost (the connection reset). */
+  loseRetryAnswer = 0;
+  /** Behave as a GitLab that ignores include_retried (lists only each job's newest try). */
+  ignoreIncludeRetried = false;
   /** Milliseconds a pipeline creation takes before it is made and answered. */
   createDelayMs = 0;
   /** Ticks a canceling pipeline stays `canceling` before `canceled`. */
@@ -374,7 +378,7 @@ export class FakeGitlab extends FakeHttpApi {
       const pl = this.pipelines.get(Number(r[1]));
       if (!pl || pl.projectId !== project.id) return sendJson(res, 404, { message: '404 Not found' });
       if (!r[2] && method === 'GET') { this.tick(pl); return sendJson(res, 200, this.pipelineJson(pl)); }
-      if (r[2] === '/jobs' && method === 'GET') return this.paginate(res, url, pl.jobs.map((id) => this.jobs.get(id)!).filter((j) => !j.retried || url.searchParams.get('include_retried') === 'true').sort((a, b) => b.id - a.id).map((j) => this.jobJson(j)));
+      if (r[2] === '/jobs' && method === 'GET') return this.paginate(res, url, pl.jobs.map((id) => this.jobs.get(id)!).filter((j) => !j.retried || (!this.ignoreIncludeRetried && url.searchParams.get('include_retried') === 'true')).sort((a, b) => b.id - a.id).map((j) => this.jobJson(j)));
       if (r[2] === '/bridges' && method === 'GET') {
         const status = pl.status === 'created' || pl.status === 'pending' ? 'created' : pl.status === 'manual' ? 'running' : pl.status;
         return this.paginate(res, url, (this.bridgesOf.get(pl.id) ?? []).map((b) => ({
@@ -405,6 +409,7 @@ export class FakeGitlab extends FakeHttpApi {
         copy.status = 'pending';
         if (d) d.status = 'created';
         pl.status = 'running'; pl.finished_at = null;
+        if (this.loseRetryAnswer > 0) { this.loseRetryAnswer--; return void res.socket?.destroy(); }
         return sendJson(res, 201, this.jobJson(copy));
       }
       if (r[2] === '/cancel' && method === 'POST') {

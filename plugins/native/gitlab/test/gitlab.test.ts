@@ -484,3 +484,44 @@ t.test('#9 ids: the deployment id once known, the pipeline id an alias; history 
   const h2 = (await noEnv.inject({ url: '/api/v1/deployments?application=shop' })).json();
   t.ok(h2.items.length > 0 && h2.items.every((x: any) => x.environment === 'staging'), 'the environments allow-list filters history');
 });
+
+t.test('#5 a GitLab that lists only the newest try: the vanished job is read once more and streamed to its end', async (t) => {
+  fake.ignoreIncludeRetried = true;
+  t.teardown(() => { fake.ignoreIncludeRetried = false; });
+  jobs({ name: 'deploy', stage: 'deploy', outcome: 'failed', retry: 1, lines: ['first a', 'first b', 'first c'], retrySpec: { name: 'deploy', stage: 'deploy', lines: ['second'] } });
+  const r = await deploy(app, { application: 'shop', version: 'v8.1.0', environment: 'staging' }, { targets: ['web1'] });
+  t.equal(r.exec.status, 'succeeded');
+  const out = lines(r.evs, 'stdout', 'web1');
+  const idx = (l: string) => out.indexOf(l);
+  t.ok(idx('first c') >= 0 && idx('ERROR: Job failed: exit code 1') > idx('first c'), 'the last lines of the first try');
+  t.ok(idx('job deploy (deploy): failed (script_failure)') > idx('ERROR: Job failed: exit code 1'), 'its end');
+  t.ok(idx('second') > idx('job deploy (deploy): failed (script_failure)'), 'then the new try');
+  const first = [...fake.jobs.values()].find((j) => j.retried && fake.pipelines.get(j.pipelineId)!.ref === 'v8.1.0')!;
+  t.ok(fake.requests.some((q) => q.method === 'GET' && q.path.endsWith(`/jobs/${first.id}`)), 'the vanished job read by GET /jobs/:id');
+});
+
+t.test('#4 rollback: a retry whose answer is lost is found again in its pipeline, not retried twice', async (t) => {
+  const proj = fake.addProject(4911, 'acme/lost');
+  const old = fake.seedDeployment(proj, 'production', 'v1.0.0');
+  fake.seedDeployment(proj, 'production', 'v1.1.0');
+  const open = await appWith(t, { token: TOKEN });
+  fake.loseRetryAnswer = 1;
+  const before = posts(/\/retry$/).length;
+  const res = await rollbackOf(open, { application: 'lost', environment: 'production' });
+  const exec = await waitForExecution(open, res.json().id, 30);
+  t.equal(exec.status, 'succeeded', JSON.stringify(exec.results));
+  t.equal(posts(/\/retry$/).length, before + 1, 'one retry POST');
+  t.match(exec.results[0].value, { version: 'v1.0.0', previousVersion: 'v1.1.0' });
+  t.ok((await events(open, exec.id)).some((e) => e.type === 'notice' && /new try of deploy job #\d+: it is followed/.test(e.data.message)));
+  t.ok(fake.jobs.get(old.jobId)!.retried);
+});
+
+t.test('#9 history without application and no allow-list: the applications of the runs Capstan started', async (t) => {
+  const open = await appWith(t, { token: TOKEN });
+  const empty = (await open.inject({ url: '/api/v1/deployments?environment=uat' })).json();
+  t.equal(empty.items.filter((x: any) => x.source === 'gitlab').length, 0, 'no runs yet: nothing to read');
+  jobs({ name: 'deploy', stage: 'deploy', environment: true, lines: ['ok'] });
+  const r = await deploy(open, { application: 'shop', version: 'v9.3.0', environment: 'uat' }, { targets: ['web1'] });
+  const all = (await open.inject({ url: '/api/v1/deployments?environment=uat' })).json();
+  t.same(all.items.filter((x: any) => x.source === 'gitlab').map((x: any) => x.id), [r.exec.results[0].value.id]);
+});
