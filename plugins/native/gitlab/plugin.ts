@@ -125,6 +125,7 @@ export class GitlabPlugin extends BasePlugin {
       const pointer = `/parameters/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (!VARIABLE_KEY.test(key)) issues.push({ pointer, message: 'a GitLab CI/CD variable key holds only letters, digits and _ (at most 255)' });
       else if (key === this.cfg.versionVariable || key === this.cfg.environmentVariable || key === EXECUTION_VARIABLE) issues.push({ pointer, message: `${key} is set by Capstan (version, environment, execution id)` });
+      else if (/^(CI|GITLAB)_/i.test(key) || /^(CI|GITLAB_CI|CHAT_CHANNEL|CHAT_INPUT|CHAT_USER_ID)$/i.test(key)) issues.push({ pointer, message: `${key} is in the namespace of GitLab's predefined CI/CD variables (CI_*, GITLAB_*): overriding them changes how the pipeline runs` });
       if (value === null || typeof value === 'object') issues.push({ pointer, message: 'GitLab variables are strings: give a string, number or boolean' });
     }
     return issues;

@@ -394,6 +394,11 @@ t.test('#12 version / toVersion must be git ref names; CAPSTAN_EXECUTION_ID is r
   const r = await deploy(app, { application: 'shop', version: 'v1', environment: 'staging', parameters: { CAPSTAN_EXECUTION_ID: 'x' } });
   t.equal(r.status, 400);
   t.ok(r.body.errors.some((e: any) => e.pointer === '/params/parameters/CAPSTAN_EXECUTION_ID'));
+  for (const key of ['CI_COMMIT_REF_NAME', 'GITLAB_USER_LOGIN', 'CI']) {
+    const rr = await deploy(app, { application: 'shop', version: 'v1', environment: 'staging', parameters: { [key]: 'x' } });
+    t.equal(rr.status, 400, key);
+    t.ok(rr.body.errors.some((e: any) => e.pointer === `/params/parameters/${key}`), key);
+  }
   const rb = await rollbackOf(app, { application: 'shop', environment: 'production', toVersion: 'bad ref' });
   t.equal(rb.statusCode, 400);
   t.ok(rb.json().errors.some((e: any) => e.pointer === '/params/toVersion'));
