@@ -215,6 +215,18 @@ export class Follower {
   }
 
   /**
+   * The last look when following stops without GitLab ending the run (blocked at timeout, server shutdown): what
+   * every started job wrote so far is streamed, its partial last line included (best effort, within `ms`).
+   */
+  async flush(ms: number): Promise<void> {
+    const signal = AbortSignal.timeout(Math.max(500, ms));
+    try {
+      const look = await this.look(signal);
+      await this.stream(look.jobs, signal, true);
+    } catch { /* best effort: following stops anyway */ }
+  }
+
+  /**
    * Asks GitLab to cancel the run (`POST /pipelines/:pid/cancel`, or `/jobs/:id/cancel`) and waits, up to
    * `waitMs`, until it says it stopped; streams what the jobs wrote meanwhile. Returns the last status seen.
    */

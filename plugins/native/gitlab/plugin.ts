@@ -339,6 +339,7 @@ export class GitlabPlugin extends BasePlugin {
     let toolStatus = res.state.status;
     let outcome: Omit<TargetOutcome, 'target'>;
     const how = res.aborted ? abortStatus(ctx.signal) : undefined;
+    if (how && (ctx.signal.reason === 'shutdown' || (how === 'timed_out' && res.phase === 'blocked'))) await follower.flush(this.cfg.timeoutMs);
     if (how === 'timed_out' && res.phase === 'blocked') {
       const who = res.state.waiting.map((j) => `${j.name} (${j.status})`).join(', ');
       outcome = { status: 'timed_out', exitCode: null, error: summary(new Errors.DeploymentBlocked(`GitLab ${label} was still ${res.state.status}${who ? ` (waiting: ${who})` : ''} when the run's time ran out; nothing was canceled nor rolled back: play or approve it in GitLab, or cancel it there${res.state.web_url ? ` (${res.state.web_url})` : ''}`)) };
