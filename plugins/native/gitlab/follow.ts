@@ -56,6 +56,8 @@ export class Follower {
   private blockedTold = false;
   private readonly unknownTold = new Set<string>();
   private readonly bridges = new Map<number, string>();
+  /** Every job seen, as last seen. */
+  private readonly seen = new Map<number, GlJob>();
 
   constructor(private readonly client: GitlabClient, private readonly what: Followed, private readonly io: FollowIo, private readonly pollMs: number) {}
 
@@ -70,14 +72,22 @@ export class Follower {
       return { state: this.stateOf(body, [body]), jobs: [body] };
     }
     const { body: p } = await this.client.json<GlPipeline>('GET', `${this.base}/pipelines/${this.what.id}`, { signal });
-    const jobs = await this.client.all<GlJob>(`${this.base}/pipelines/${this.what.id}/jobs`, {}, signal);
+    // include_retried: a job retried while the run goes on stays listed, so its last lines and its end are streamed.
+    const jobs = await this.client.all<GlJob>(`${this.base}/pipelines/${this.what.id}/jobs`, { include_retried: 'true' }, signal);
     const bridges = await this.client.all<GlJob>(`${this.base}/pipelines/${this.what.id}/bridges`, {}, signal);
     this.tellBridges(bridges);
     jobs.sort((a, b) => a.id - b.id);
     return { state: this.stateOf(p, jobs), jobs };
   }
 
-  private stateOf(o: GlPipeline | GlJob, jobs: GlJob[]): FollowState {
+  private stateOf(o: GlPipeline | GlJob, all: GlJob[]): FollowState {
+    // Only the newest try of each job (the list holds the retried ones too) says what waits or failed.
+    const newest = new Map<string, GlJob>();
+    for (const j of all) {
+      const k = `${j.stage}\u0000${j.name}`;
+      if (!newest.has(k) || newest.get(k)!.id < j.id) newest.set(k, j);
+    }
+    const jobs = [...newest.values()];
     return {
       status: o.status, web_url: o.web_url, started_at: o.started_at, created_at: o.created_at, finished_at: o.finished_at,
       ref: o.ref, user: o.user ?? null,
@@ -97,8 +107,24 @@ export class Follower {
   }
 
   /** Streams what the jobs logged since the last look; `final`: the run ended, every started job to its end. */
-  async stream(jobs: GlJob[], signal: AbortSignal, final = false): Promise<void> {
-    // The job being streamed was retried (GitLab lists only the newest try): the next one may start.
+  async stream(listed: GlJob[], signal: AbortSignal, final = false): Promise<void> {
+    // A job seen started and not yet streamed to its end that is no longer listed (retried, on a GitLab that
+    // lists only the newest try): read once more, and streamed whole to its end.
+    const jobs = [...listed];
+    for (const [id, seen] of this.seen) {
+      const s = this.streams.get(id);
+      if (s?.done || jobs.some((j) => j.id === id) || !jobStarted(seen.status, seen.started_at)) continue;
+      try {
+        const { body } = await this.client.json<GlJob>('GET', `${this.base}/jobs/${id}`, { signal });
+        jobs.push(body);
+      } catch (err) {
+        if (signal.aborted) throw err;
+        this.io.notice(`job ${seen.name} (#${id}) is no longer listed and could not be read (${(err as Error).message}): its last lines may be missing`);
+        this.streams.set(id, { cursor: new TraceCursor(), started: true, done: true });
+      }
+    }
+    jobs.sort((a, b) => a.id - b.id);
+    for (const j of jobs) this.seen.set(j.id, j);
     if (this.current !== null && !jobs.some((j) => j.id === this.current)) this.current = null;
     for (const job of jobs) {
       let s = this.streams.get(job.id);
@@ -186,6 +212,18 @@ export class Follower {
       if (phase !== 'blocked') this.blockedTold = false;
       try { await sleep(this.pollMs, signal); } catch { /* aborted: the loop reports it */ }
     }
+  }
+
+  /**
+   * The last look when following stops without GitLab ending the run (blocked at timeout, server shutdown): what
+   * every started job wrote so far is streamed, its partial last line included (best effort, within `ms`).
+   */
+  async flush(ms: number): Promise<void> {
+    const signal = AbortSignal.timeout(Math.max(500, ms));
+    try {
+      const look = await this.look(signal);
+      await this.stream(look.jobs, signal, true);
+    } catch { /* best effort: following stops anyway */ }
   }
 
   /**

@@ -60,7 +60,7 @@ export function fromRun(rec: RunRecord, tool: { status: string; ref?: string; we
   const finished = status === 'succeeded' || status === 'failed' || status === 'canceled' ? iso(tool.finished_at) ?? new Date().toISOString() : undefined;
   const initiatedBy = rec.initiatedBy ?? tool.user?.username;
   return {
-    id: rec.id,
+    id: rec.deployment ? deploymentId(rec.project, 'deployment', rec.deployment) : rec.id,
     application: rec.application,
     version: rec.version,
     environment: rec.environment,

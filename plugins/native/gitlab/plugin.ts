@@ -5,6 +5,7 @@
  * deployment (GitLab's own "Rollback environment"), or creates a pipeline on its ref when that job cannot be
  * retried; deploy.status and deploy.history read GitLab's deployments API (and the pipelines Capstan started).
  */
+import { randomUUID } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
 import { deployExecute, deployHistory, deployRollback, deployStatus } from '../../../src/capabilities/index.js';
@@ -17,7 +18,7 @@ import { secretMask } from '../../../src/observability/secret-scrubber.js';
 import { GitlabClient, upstreamStatus } from './client.js';
 import { nameList, type GitlabConfig } from './config.js';
 import { Follower, type FollowIo, type FollowResult, type Followed } from './follow.js';
-import { SOURCE, applicationOf, deploymentId, parseId, projectOf, projectPathOfWebUrl, templateUsesEnvironment } from './ids.js';
+import { SOURCE, applicationOf, deploymentId, parseId, projectOf, projectPathOfWebUrl, refProblem, templateUsesEnvironment, type ParsedId } from './ids.js';
 import { fromDeployment, fromRun, type DeploymentT, type GlDeployment, type GlJob, type GlPipeline } from './map.js';
 import { RunRecords, type RunRecord } from './records.js';
 import { phaseOf } from './status.js';
@@ -29,6 +30,9 @@ type RollbackP = Static<typeof DeployRollbackParams>;
 type HistoryP = Static<typeof DeployHistoryParams>;
 
 const VARIABLE_KEY = /^[A-Za-z0-9_]{1,255}$/;
+/** The variable carrying the execution id with every pipeline Capstan creates (found again by it when a POST's answer is lost). */
+export const EXECUTION_VARIABLE = 'CAPSTAN_EXECUTION_ID';
+const NUMERIC = /^[0-9]+$/;
 const SECRET_KEY = new RegExp(SECRET_KEY_NAMES, 'i');
 
 function summary(e: CapstanError) {
@@ -56,6 +60,8 @@ export class GitlabPlugin extends BasePlugin {
   private client!: GitlabClient;
   private records!: RunRecords;
   private username?: string;
+  /** Numeric project id of each project path seen (GET /projects/:path, pipelines' project_id). */
+  private readonly projectIds = new Map<string, string>();
 
   constructor(private readonly cfg: GitlabConfig, private readonly logger: Logger, private readonly dataDir: string) {
     super();
@@ -113,10 +119,13 @@ export class GitlabPlugin extends BasePlugin {
 
   checkExecute(p: ExecuteP): ParamIssue[] {
     const issues = this.checkNames(p.application, p.environment);
+    const bad = refProblem(p.version);
+    if (bad) issues.push({ pointer: '/version', message: `the version is the git ref (branch, tag or SHA) GitLab runs the pipeline on, and '${p.version}' is not a valid ref name: it ${bad}` });
     for (const [key, value] of Object.entries(p.parameters ?? {})) {
       const pointer = `/parameters/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (!VARIABLE_KEY.test(key)) issues.push({ pointer, message: 'a GitLab CI/CD variable key holds only letters, digits and _ (at most 255)' });
-      else if (key === this.cfg.versionVariable || key === this.cfg.environmentVariable) issues.push({ pointer, message: `${key} is set by Capstan from version / environment` });
+      else if (key === this.cfg.versionVariable || key === this.cfg.environmentVariable || key === EXECUTION_VARIABLE) issues.push({ pointer, message: `${key} is set by Capstan (version, environment, execution id)` });
+      else if (/^(CI|GITLAB)_/i.test(key) || /^(CI|GITLAB_CI|CHAT_CHANNEL|CHAT_INPUT|CHAT_USER_ID)$/i.test(key)) issues.push({ pointer, message: `${key} is in the namespace of GitLab's predefined CI/CD variables (CI_*, GITLAB_*): overriding them changes how the pipeline runs` });
       if (value === null || typeof value === 'object') issues.push({ pointer, message: 'GitLab variables are strings: give a string, number or boolean' });
     }
     return issues;
@@ -124,6 +133,8 @@ export class GitlabPlugin extends BasePlugin {
 
   checkRollback(p: RollbackP): ParamIssue[] {
     const issues = this.checkNames(p.application, p.environment);
+    const bad = p.toVersion !== undefined ? refProblem(p.toVersion) : undefined;
+    if (bad) issues.push({ pointer: '/toVersion', message: `toVersion is the git ref GitLab runs the pipeline on, and '${p.toVersion}' is not a valid ref name: it ${bad}` });
     if (p.deploymentId !== undefined) {
       const id = parseId(p.deploymentId);
       if (!id) {
@@ -133,12 +144,50 @@ export class GitlabPlugin extends BasePlugin {
         const rec = this.records?.get(p.deploymentId);
         if (rec && (rec.application !== p.application || rec.environment !== p.environment)) {
           issues.push({ pointer: '/deploymentId', message: `deployment ${p.deploymentId} is of ${rec.application} in ${rec.environment}, not of ${p.application} in ${p.environment}` });
-        } else if (!/^[0-9]+$/.test(id.project) && !/^[0-9]+$/.test(project) && id.project !== project) {
-          issues.push({ pointer: '/deploymentId', message: `deployment ${p.deploymentId} is of project ${id.project}, not of ${project} (${p.application})` });
+        } else {
+          // Compared without network: both as paths, or both as numeric ids when the application's id is known
+          // (a numeric template, an earlier lookup, or a run Capstan started for this application).
+          const mine = this.knownProjectId(project, p.application);
+          const theirs = NUMERIC.test(id.project) ? id.project : this.projectIds.get(id.project);
+          const differ = (!NUMERIC.test(id.project) && !NUMERIC.test(project) && id.project !== project) || (mine !== undefined && theirs !== undefined && mine !== theirs);
+          if (differ) issues.push({ pointer: '/deploymentId', message: `deployment ${p.deploymentId} is of GitLab project ${id.project}, not of ${project}${mine && mine !== project ? ` (#${mine})` : ''}, the project of ${p.application}` });
         }
       }
     }
     return issues;
+  }
+
+  /** The numeric id of a project, when known without asking GitLab. */
+  private knownProjectId(project: string, application?: string): string | undefined {
+    if (NUMERIC.test(project)) return project;
+    const cached = this.projectIds.get(project);
+    if (cached) return cached;
+    if (application && !templateUsesEnvironment(this.cfg.project)) {
+      const rec = this.records?.all().find((r) => r.application === application && NUMERIC.test(r.project));
+      if (rec) return rec.project;
+    }
+    return undefined;
+  }
+
+  /** The numeric id of a project (GET /projects/:path once, then cached). */
+  private async projectIdOf(project: string, signal: AbortSignal): Promise<string> {
+    if (NUMERIC.test(project)) return project;
+    const cached = this.projectIds.get(project);
+    if (cached) return cached;
+    const { body } = await this.client.json<{ id: number }>('GET', `projects/${GitlabClient.project(project)}`, { signal });
+    if (!body || !Number.isInteger(body.id)) throw new Errors.Upstream(`GitLab GET /projects/${project} answered no numeric project id`);
+    this.projectIds.set(project, String(body.id));
+    return String(body.id);
+  }
+
+  /** Refuses (failed target) a deployment id of another project than the application's. */
+  private async sameProject(project: string, id: ParsedId, p: RollbackP, signal: AbortSignal): Promise<string> {
+    const mine = await this.projectIdOf(project, signal);
+    const theirs = await this.projectIdOf(id.project, signal);
+    if (mine !== theirs) {
+      throw new Errors.CapabilityParams(`deployment ${p.deploymentId} is of GitLab project #${theirs} (${id.project}), not of ${project} (#${mine}), the project of ${p.application}: nothing was rolled back`);
+    }
+    return mine;
   }
 
   // ---- executions ----
@@ -178,20 +227,58 @@ export class GitlabPlugin extends BasePlugin {
     }
   }
 
-  /** POST /projects/:id/pipeline (access token), or /trigger/pipeline with the trigger token in the body. */
-  private async createPipeline(project: string, ref: string, variables: Record<string, string>, signal: AbortSignal): Promise<GlPipeline> {
+  /**
+   * POST /projects/:id/pipeline (access token), or /trigger/pipeline with the trigger token in the body. The
+   * POST is sent once, with its own timeout (plugins.gitlab.timeoutMs), never cut by the run's signal: when the
+   * run was aborted meanwhile, the caller cancels what was created. GitLab refusing it (400/422: unknown ref,
+   * bad variable) is Errors.DeploymentFailed with GitLab's words; when the outcome is unknown (no answer, 5xx),
+   * the project's recent pipelines on that ref are searched for the CAPSTAN_EXECUTION_ID variable.
+   */
+  private async createPipeline(project: string, ref: string, variables: Record<string, string>, execution: string | undefined, io: FollowIo): Promise<GlPipeline> {
+    const executionId = execution ?? randomUUID();
     const path = `projects/${GitlabClient.project(project)}`;
-    if (this.cfg.triggerToken) {
+    const sentAt = Date.now();
+    const vars = { ...variables, [EXECUTION_VARIABLE]: executionId };
+    try {
+      const pl = this.cfg.triggerToken
+        ? (await this.client.json<GlPipeline>('POST', `${path}/trigger/pipeline`, { body: { token: this.cfg.triggerToken, ref, variables: vars }, auth: false })).body
+        : (await this.client.json<GlPipeline>('POST', `${path}/pipeline`, { body: { ref, variables: Object.entries(vars).map(([key, value]) => ({ key, value, variable_type: 'env_var' })) } })).body;
+      if (!NUMERIC.test(project) && pl?.project_id) this.projectIds.set(project, String(pl.project_id));
+      return pl;
+    } catch (err) {
+      const status = upstreamStatus(err);
+      const msg = (err as Error).message;
+      // GitLab answers 404 for a trigger token it does not know as for an unknown project.
+      if (status === 404 && this.cfg.triggerToken) throw new Errors.RecordNotFound(`${msg}; with a trigger token this also means plugins.gitlab.triggerToken is not a trigger token of project ${project}`, { extra: { upstreamStatus: 404 } });
+      if (status === 400 || status === 422) throw new Errors.DeploymentFailed(`GitLab refused to create a pipeline in ${project} on ${ref}: ${msg}`, { extra: { upstreamStatus: status } });
+      if (status !== undefined && status < 500) throw err;
+      io.notice(`the creation of the pipeline in ${project} on ${ref} has no known outcome (${msg}); looking for a pipeline carrying ${EXECUTION_VARIABLE}=${executionId}`);
+      let found: GlPipeline | undefined;
+      let why = '';
       try {
-        return (await this.client.json<GlPipeline>('POST', `${path}/trigger/pipeline`, { body: { token: this.cfg.triggerToken, ref, variables }, auth: false, signal })).body;
-      } catch (err) {
-        // GitLab answers 404 for a trigger token it does not know as for an unknown project.
-        if (upstreamStatus(err) === 404) throw new Errors.RecordNotFound(`${(err as Error).message}; with a trigger token this also means plugins.gitlab.triggerToken is not a trigger token of project ${project}`, { extra: { upstreamStatus: 404 } });
-        throw err;
+        found = await this.findByExecution(project, ref, executionId, sentAt);
+      } catch (e) {
+        why = `; the search failed: ${(e as Error).message}`;
       }
+      if (found) {
+        io.notice(`pipeline #${found.id} carries ${EXECUTION_VARIABLE}=${executionId}: GitLab did create it; it is followed`);
+        return found;
+      }
+      throw new Errors.Upstream(`the outcome of the pipeline creation in GitLab is unknown (${msg}) and no pipeline on ${ref} carrying ${EXECUTION_VARIABLE}=${executionId} was found${why}; look at ${this.client.base.origin} project ${project}, CI/CD > Pipelines, for a pipeline on ${ref} before deploying again`, { extra: { upstreamStatus: status } });
     }
-    const list = Object.entries(variables).map(([key, value]) => ({ key, value, variable_type: 'env_var' }));
-    return (await this.client.json<GlPipeline>('POST', `${path}/pipeline`, { body: { ref, variables: list }, signal })).body;
+  }
+
+  /** The pipeline on `ref` created since `since` whose CAPSTAN_EXECUTION_ID variable is `executionId` (newest 20, one at a time). */
+  private async findByExecution(project: string, ref: string, executionId: string, since: number): Promise<GlPipeline | undefined> {
+    const path = `projects/${GitlabClient.project(project)}`;
+    const query = { ref, source: this.cfg.triggerToken ? 'trigger' : 'api', created_after: new Date(since - 120_000).toISOString(), order_by: 'id', sort: 'desc', per_page: 20 };
+    const signal = AbortSignal.timeout(this.cfg.timeoutMs * 4);
+    const { items } = await this.client.page<GlPipeline>(`${path}/pipelines`, query, 1, signal);
+    for (const pl of items) {
+      const { body } = await this.client.json<{ key: string; value: string }[]>('GET', `${path}/pipelines/${pl.id}/variables`, { signal, allow404: true });
+      if (Array.isArray(body) && body.some((v) => v.key === EXECUTION_VARIABLE && v.value === executionId)) return pl;
+    }
+    return undefined;
   }
 
   private async execute(p: ExecuteP, ctx: ExecutionContext) {
@@ -207,8 +294,9 @@ export class GitlabPlugin extends BasePlugin {
       for (const [k, v] of params) variables[k] = String(v);
       variables[this.cfg.versionVariable] = p.version;
       variables[this.cfg.environmentVariable] = p.environment;
+      if (ctx.signal.aborted) throw new Errors.ExecutionFailed('the execution ended before the pipeline was created: nothing was sent to GitLab');
       io.line(`creating a GitLab pipeline in ${project} on ref ${p.version} (${this.cfg.triggerToken ? 'trigger token' : 'access token'})`);
-      const pipeline = await this.createPipeline(project, p.version, variables, ctx.signal);
+      const pipeline = await this.createPipeline(project, p.version, variables, ctx.executionId, io);
       const initiatedBy = (this.cfg.triggerToken ? undefined : await this.principal(ctx.signal)) ?? pipeline.user?.username;
       const rec: RunRecord = {
         id: deploymentId(pipeline.project_id, 'pipeline', pipeline.id), project: String(pipeline.project_id), pipelineId: pipeline.id,
@@ -225,7 +313,15 @@ export class GitlabPlugin extends BasePlugin {
   }
 
   private errorOutcome(err: unknown, ctx: ExecutionContext): Omit<TargetOutcome, 'target'> {
-    if (ctx.signal.aborted) return { status: abortStatus(ctx.signal), exitCode: null, error: summary(toCapstanError(err)) };
+    if (ctx.signal.aborted) {
+      // Ended before anything ran in GitLab (or while asking it): the outcome the abort's reason says (R2).
+      const status = abortStatus(ctx.signal);
+      const why = toCapstanError(err).message;
+      if (ctx.signal.reason === 'shutdown') return { status, exitCode: null, error: summary(new Errors.ServerClosing(`Capstan shut down before the GitLab run was followed: ${why}`)) };
+      if (status === 'canceled') return { status, exitCode: null };
+      if (status === 'timed_out') return { status, exitCode: null, error: summary(new Errors.ExecutionTimeout(`the run's time ran out before GitLab ran anything: ${why}`)) };
+      return { status, exitCode: null, error: summary(toCapstanError(err)) };
+    }
     return { status: 'failed', exitCode: null, error: summary(toCapstanError(err)) };
   }
 
@@ -243,6 +339,7 @@ export class GitlabPlugin extends BasePlugin {
     let toolStatus = res.state.status;
     let outcome: Omit<TargetOutcome, 'target'>;
     const how = res.aborted ? abortStatus(ctx.signal) : undefined;
+    if (how && (ctx.signal.reason === 'shutdown' || (how === 'timed_out' && res.phase === 'blocked'))) await follower.flush(this.cfg.timeoutMs);
     if (how === 'timed_out' && res.phase === 'blocked') {
       const who = res.state.waiting.map((j) => `${j.name} (${j.status})`).join(', ');
       outcome = { status: 'timed_out', exitCode: null, error: summary(new Errors.DeploymentBlocked(`GitLab ${label} was still ${res.state.status}${who ? ` (waiting: ${who})` : ''} when the run's time ran out; nothing was canceled nor rolled back: play or approve it in GitLab, or cancel it there${res.state.web_url ? ` (${res.state.web_url})` : ''}`)) };
@@ -265,10 +362,28 @@ export class GitlabPlugin extends BasePlugin {
       const jobs = res.state.failedJobs.map((j) => `${j.name}${j.failure_reason ? ` (${j.failure_reason})` : ''}`).join(', ');
       outcome = { status: 'failed', exitCode: 1, error: summary(new Errors.DeploymentFailed(`GitLab ${label} ended ${res.state.status}${jobs ? `; failed jobs: ${jobs}` : ''}${res.state.web_url ? ` (${res.state.web_url})` : ''}`)) };
     }
-    const done: RunRecord = { ...rec, toolStatus, url: res.state.web_url ?? rec.url, ...(phaseOf(toolStatus) === 'active' || phaseOf(toolStatus) === 'blocked' ? {} : { finishedAt: res.state.finished_at ?? new Date().toISOString() }) };
+    const deployment = rec.deployment ?? await this.deploymentOf(what, rec);
+    const done: RunRecord = { ...rec, ...(deployment ? { deployment } : {}), toolStatus, url: res.state.web_url ?? rec.url, ...(phaseOf(toolStatus) === 'active' || phaseOf(toolStatus) === 'blocked' ? {} : { finishedAt: res.state.finished_at ?? new Date().toISOString() }) };
     this.records.put(done);
     const value = fromRun(done, { ...res.state, status: toolStatus });
     return { ...outcome, value };
+  }
+
+  /** The GitLab deployment the run's deploy job made in the record's environment (newest 60 looked at), if any. */
+  private async deploymentOf(what: Followed, rec: RunRecord): Promise<number | undefined> {
+    try {
+      const signal = AbortSignal.timeout(this.cfg.timeoutMs * 3);
+      let page: number | null = 1;
+      for (let i = 0; page !== null && i < 3; i++) {
+        const r: { items: GlDeployment[]; next: number | null } = await this.client.page<GlDeployment>(`projects/${GitlabClient.project(what.project)}/deployments`, { environment: rec.environment, order_by: 'id', sort: 'desc', per_page: 20 }, page, signal);
+        const d = r.items.find((x) => what.kind === 'pipeline' ? x.deployable?.pipeline?.id === what.id : x.deployable?.id === what.id);
+        if (d) return d.id;
+        page = r.next !== null && r.next > page ? r.next : null;
+      }
+    } catch (err) {
+      this.logger.warn({ err: this.client.scrub((err as Error).message) }, 'the deployment of a gitlab run could not be read: its pipeline/job id stands');
+    }
+    return undefined;
   }
 
   // ---- rollback ----
@@ -293,29 +408,49 @@ export class GitlabPlugin extends BasePlugin {
     try {
       const project = projectOf(this.cfg.project, p.application, p.environment);
       const { undone, target } = await this.rollbackPoint(project, p, ctx.signal);
-      const version = target.ref ?? target.sha ?? '';
+      const version = target ? target.ref ?? target.sha ?? '' : p.toVersion!;
       const previousVersion = undone ? undone.ref ?? undone.sha : undefined;
-      io.line(`rolling ${p.application} in ${p.environment} back to ${version} (GitLab deployment #${target.iid ?? target.id}${undone ? `, undoing #${undone.iid ?? undone.id} ${previousVersion}` : ''})`);
+      io.line(`rolling ${p.application} in ${p.environment} back to ${version} (${target ? `GitLab deployment #${target.iid ?? target.id}` : 'no earlier successful deployment of it: a new pipeline'}${undone ? `, undoing #${undone.iid ?? undone.id} ${previousVersion}` : ''})`);
       const initiatedBy = await this.principal(ctx.signal);
       let what: Followed | undefined;
       let url: string | undefined;
-      const jobId = target.deployable?.id;
-      if (jobId) {
+      const jobId = target?.deployable?.id;
+      if (ctx.signal.aborted) throw new Errors.ExecutionFailed('the execution ended before anything was started in GitLab');
+      if (!target) {
+        // toVersion deployed whatever it is: no earlier success of it needed.
+      } else if (jobId) {
         try {
-          const { body: job } = await this.client.json<GlJob>('POST', `projects/${GitlabClient.project(project)}/jobs/${jobId}/retry`, { signal: ctx.signal });
+          // Sent once, with its own timeout (not the run's signal): an abort meanwhile cancels the new job after.
+          const { body: job } = await this.client.json<GlJob>('POST', `projects/${GitlabClient.project(project)}/jobs/${jobId}/retry`, {});
           what = { kind: 'job', project: String(job.pipeline?.project_id ?? target.deployable?.pipeline?.project_id ?? project), id: job.id };
           url = job.web_url;
           io.line(`retried deploy job ${target.deployable?.name ?? jobId} (#${jobId}) as job #${job.id}${job.web_url ? `: ${job.web_url}` : ''}`);
         } catch (err) {
-          if (upstreamStatus(err) !== 403 && upstreamStatus(err) !== 400) throw err;
-          io.notice(`GitLab refused to retry deploy job #${jobId} (${(err as Error).message}); creating a pipeline on ${version} instead`);
+          const st = upstreamStatus(err);
+          if (st === undefined || st >= 500) {
+            // Unknown outcome: a new try of the job in its pipeline (same name, a higher id) is what the retry made.
+            const pid = target.deployable?.pipeline?.id;
+            io.notice(`the retry of deploy job #${jobId} has no known outcome (${(err as Error).message}); looking for a new try of it in pipeline #${pid ?? '?'}`);
+            let found: GlJob | undefined;
+            try {
+              if (pid) {
+                const list = await this.client.all<GlJob>(`projects/${GitlabClient.project(project)}/pipelines/${pid}/jobs`, { include_retried: 'true' }, AbortSignal.timeout(this.cfg.timeoutMs * 4), 5);
+                found = list.filter((j) => j.id > jobId && j.name === target.deployable?.name && j.stage === target.deployable?.stage).sort((a, b) => b.id - a.id)[0];
+              }
+            } catch { /* told below */ }
+            if (!found) throw new Errors.Upstream(`${(err as Error).message}: whether GitLab retried deploy job #${jobId} is unknown (no new try of it found in pipeline #${pid ?? '?'}); look at that pipeline in GitLab${target.deployable?.pipeline?.web_url ? ` (${target.deployable.pipeline.web_url})` : ''} before rolling back again`, { extra: { upstreamStatus: st } });
+            io.notice(`job #${found.id} is the new try of deploy job #${jobId}: it is followed`);
+            what = { kind: 'job', project: String(found.pipeline?.project_id ?? target.deployable?.pipeline?.project_id ?? project), id: found.id };
+            url = found.web_url;
+          } else if (st !== 403 && st !== 400) throw err;
+          else io.notice(`GitLab refused to retry deploy job #${jobId} (${(err as Error).message}); creating a pipeline on ${version} instead`);
         }
       } else {
-        io.notice(`GitLab deployment #${target.id} has no deploy job to retry (created through the API); creating a pipeline on ${version} instead`);
+        io.notice(`GitLab deployment #${target!.id} has no deploy job to retry (created through the API); creating a pipeline on ${version} instead`);
       }
       if (!what) {
         const variables = { [this.cfg.versionVariable]: version, [this.cfg.environmentVariable]: p.environment };
-        const pipeline = await this.createPipeline(project, version, variables, ctx.signal);
+        const pipeline = await this.createPipeline(project, version, variables, ctx.executionId, io);
         what = { kind: 'pipeline', project: String(pipeline.project_id), id: pipeline.id };
         url = pipeline.web_url;
         io.line(`pipeline #${pipeline.id} created (${pipeline.status}) on ${version}${pipeline.web_url ? `: ${pipeline.web_url}` : ''}`);
@@ -337,10 +472,16 @@ export class GitlabPlugin extends BasePlugin {
    * The deployment being undone (deploymentId's, else the latest successful one) and the one to go back to
    * (toVersion's, else the successful one before it).
    */
-  private async rollbackPoint(project: string, p: RollbackP, signal: AbortSignal): Promise<{ undone?: GlDeployment; target: GlDeployment }> {
+  private async rollbackPoint(project: string, p: RollbackP, signal: AbortSignal): Promise<{ undone?: GlDeployment; target?: GlDeployment }> {
     const where = `${p.application} in ${p.environment}`;
     const id = p.deploymentId ? parseId(p.deploymentId) : null;
     if (p.deploymentId && !id) throw new Errors.RecordNotFound(`${p.deploymentId} is not a gitlab deployment id`);
+    // The id must be of the application's own project (its numbers compared with that project's list otherwise).
+    const projectId = id ? await this.sameProject(project, id, p, signal) : undefined;
+    const rec = p.deploymentId ? this.records.get(p.deploymentId) : undefined;
+    if (rec && (rec.application !== p.application || rec.environment !== p.environment)) {
+      throw new Errors.CapabilityParams(`deployment ${p.deploymentId} is of ${rec.application} in ${rec.environment}, not of ${p.application} in ${p.environment}: nothing was rolled back`);
+    }
     const matches = (d: GlDeployment): boolean => {
       if (!id) return false;
       if (id.kind === 'deployment') return d.id === id.n;
@@ -352,7 +493,9 @@ export class GitlabPlugin extends BasePlugin {
     if (id?.kind === 'deployment') {
       const { body, status } = await this.client.json<GlDeployment>('GET', `projects/${GitlabClient.project(id.project)}/deployments/${id.n}`, { signal, allow404: true });
       if (status === 404 || !body) throw new Errors.RecordNotFound(`GitLab knows no deployment ${id.n} in project ${id.project}: ${p.deploymentId} cannot be rolled back`);
-      if (body.environment?.name && body.environment.name !== p.environment) throw new Errors.RecordNotFound(`deployment ${p.deploymentId} is of environment ${body.environment.name}, not ${p.environment}`);
+      if (body.environment?.name && body.environment.name !== p.environment) throw new Errors.CapabilityParams(`deployment ${p.deploymentId} is of environment ${body.environment.name}, not ${p.environment}: nothing was rolled back`);
+      const of = body.deployable?.pipeline?.project_id;
+      if (of !== undefined && String(of) !== projectId) throw new Errors.CapabilityParams(`deployment ${p.deploymentId} is of GitLab project #${of}, not of ${project} (#${projectId}): nothing was rolled back`);
       below = (d) => d.id < id.n;
     } else if (id?.kind === 'pipeline') {
       below = (d) => (d.deployable?.pipeline?.id ?? 0) < id.n;
@@ -371,10 +514,17 @@ export class GitlabPlugin extends BasePlugin {
     };
     const seen = await this.successes(project, p.environment, signal, (s) => pick(s).target !== undefined);
     const { undone, target } = pick(seen);
+    if (id && !undone && id.kind !== 'deployment') {
+      // A pipeline / job id: it must have deployed to this environment (else it is not a deployment of it).
+      const path = id.kind === 'pipeline' ? `projects/${GitlabClient.project(id.project)}/pipelines/${id.n}` : `projects/${GitlabClient.project(id.project)}/jobs/${id.n}`;
+      const { body, status } = await this.client.json<GlPipeline | GlJob>('GET', path, { signal, allow404: true });
+      if (status === 404 || !body) throw new Errors.RecordNotFound(`GitLab knows no ${id.kind} ${id.n} in project ${id.project}: ${p.deploymentId} cannot be rolled back`);
+      const of = (body as GlPipeline).project_id ?? (body as GlJob).pipeline?.project_id;
+      if (of !== undefined && String(of) !== projectId) throw new Errors.CapabilityParams(`${id.kind} ${id.n} is of GitLab project #${of}, not of ${project} (#${projectId}): nothing was rolled back`);
+    }
+    if (!target && p.toVersion) return { undone: undone ?? (id ? undefined : seen[0]) };
     if (!target) {
-      throw new Errors.RecordNotFound(p.toVersion
-        ? `GitLab has no successful deployment of ${p.toVersion} for ${where}${id ? ` before ${p.deploymentId}` : ''}: nothing to roll back to`
-        : `GitLab has no successful deployment of ${where} before ${undone ? `#${undone.iid ?? undone.id} (${undone.ref ?? undone.sha})` : p.deploymentId ?? 'the latest'}: nothing to roll back to`);
+      throw new Errors.RecordNotFound(`GitLab has no successful deployment of ${where} before ${undone ? `#${undone.iid ?? undone.id} (${undone.ref ?? undone.sha})` : p.deploymentId ?? 'the latest'}: nothing to roll back to`);
     }
     return { undone, target };
   }
@@ -406,14 +556,22 @@ export class GitlabPlugin extends BasePlugin {
     const pid = String(d.deployable?.pipeline?.project_id ?? project);
     const job = d.deployable?.id;
     const pipe = d.deployable?.pipeline?.id;
-    return (job ? this.records.byJob(pid, job) : undefined) ?? (pipe ? this.records.byPipeline(pid, pipe) : undefined);
+    return this.records.byDeployment(pid, d.id) ?? (job ? this.records.byJob(pid, job) : undefined) ?? (() => {
+      // A pipeline's record stands for the deployment its run made, not for another one (a later retry of its job).
+      const r = pipe ? this.records.byPipeline(pid, pipe) : undefined;
+      return r && (r.deployment === undefined || r.deployment === d.id) ? r : undefined;
+    })();
   }
 
   async history(p: HistoryP, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
     const limit = p.limit ?? 100;
+    const apps = nameList(this.cfg.applications);
+    const envs = nameList(this.cfg.environments);
+    // The allow-lists filter history as they filter deployments.
+    if ((p.application && apps.length && !apps.includes(p.application)) || (p.environment && envs.length && !envs.includes(p.environment))) return { deployments: [], nextCursor: null };
     if (p.node) return this.historyOfNode(p, limit);
     const templated = this.cfg.project.includes('{application}');
-    if ((templated && !p.application) || (templateUsesEnvironment(this.cfg.project) && !p.environment)) return { deployments: [], nextCursor: null };
+    if ((templated && !p.application) || (templateUsesEnvironment(this.cfg.project) && !p.environment)) return this.historyMerged(p, limit, signal);
     const project = projectOf(this.cfg.project, p.application ?? '', p.environment);
     const application = p.application ?? project;
     let { p: page, s: skip } = decodeCursor(p.cursor);
@@ -424,6 +582,7 @@ export class GitlabPlugin extends BasePlugin {
       const room = limit - out.length;
       const fresh = r.items.slice(skip, skip + room);
       for (const d of fresh) {
+        if (envs.length && !p.environment && !envs.includes(d.environment?.name ?? '')) continue;
         const pid = String(d.deployable?.pipeline?.project_id ?? project);
         out.push(fromDeployment(d, { projectId: pid, application, record: this.recordOf(pid, d) }));
       }
@@ -437,11 +596,65 @@ export class GitlabPlugin extends BasePlugin {
     return { deployments: out, nextCursor: next ? encodeCursor(next) : null };
   }
 
+  /**
+   * History across applications (no `application` with a templated project, or no `environment` with an
+   * {environment} template): the applications (and environments) of the allow-lists when configured, else those
+   * of the local records; each project read from GitLab (one request at a time, up to what the page needs),
+   * merged newest first. The cursor is the offset in the merged list.
+   */
+  private async historyMerged(p: HistoryP, limit: number, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
+    const { s: skip } = decodeCursor(p.cursor);
+    const allowApps = nameList(this.cfg.applications);
+    const allowEnvs = nameList(this.cfg.environments);
+    const recs = [...this.records.all()].reverse();
+    const apps = p.application ? [p.application] : allowApps.length ? allowApps : [...new Set(recs.map((r) => r.application))];
+    const usesEnv = templateUsesEnvironment(this.cfg.project);
+    const pairs: { application: string; environment?: string }[] = [];
+    for (const a of apps) {
+      if (!usesEnv || p.environment) { pairs.push({ application: a, environment: p.environment }); continue; }
+      const es = allowEnvs.length ? allowEnvs : [...new Set(recs.filter((r) => r.application === a).map((r) => r.environment))];
+      for (const e of es) pairs.push({ application: a, environment: e });
+    }
+    const want = skip + limit + 1;
+    const all: DeploymentT[] = [];
+    const done = new Set<string>();
+    for (const pair of pairs.slice(0, 100)) {
+      const project = projectOf(this.cfg.project, pair.application, pair.environment);
+      if (done.has(`${project}\u0000${pair.environment ?? ''}`)) continue;
+      done.add(`${project}\u0000${pair.environment ?? ''}`);
+      let got = 0;
+      let page: number | null = 1;
+      for (let i = 0; page !== null && got < want && i < 50; i++) {
+        let r: { items: GlDeployment[]; next: number | null };
+        try {
+          r = await this.client.page<GlDeployment>(`projects/${GitlabClient.project(project)}/deployments`, { environment: pair.environment, order_by: 'id', sort: 'desc', per_page: 100 }, page, signal);
+        } catch (err) {
+          // An application of the records whose project is gone: the others are still listed.
+          if (upstreamStatus(err) === 404) break;
+          throw err;
+        }
+        for (const d of r.items) {
+          if (allowEnvs.length && !allowEnvs.includes(d.environment?.name ?? '')) continue;
+          const pid = String(d.deployable?.pipeline?.project_id ?? project);
+          all.push(fromDeployment(d, { projectId: pid, application: pair.application, record: this.recordOf(pid, d) }));
+          got++;
+        }
+        page = r.next !== null && r.next > page ? r.next : null;
+      }
+    }
+    all.sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id));
+    const deployments = all.slice(skip, skip + limit);
+    return { deployments, nextCursor: all.length > skip + limit ? encodeCursor({ p: 1, s: skip + limit }) : null };
+  }
+
   /** By node: only runs Capstan started on it (GitLab does not know Capstan's nodes), from the records. */
   private historyOfNode(p: HistoryP, limit: number): { deployments: DeploymentT[]; nextCursor: string | null } {
     const { s: skip } = decodeCursor(p.cursor);
+    const apps = nameList(this.cfg.applications);
+    const envs = nameList(this.cfg.environments);
     const all = [...this.records.all()].reverse().filter((r) => r.targets.includes(p.node!)
-      && (!p.application || r.application === p.application) && (!p.environment || r.environment === p.environment));
+      && (!p.application || r.application === p.application) && (!p.environment || r.environment === p.environment)
+      && (!apps.length || apps.includes(r.application)) && (!envs.length || envs.includes(r.environment)));
     const slice = all.slice(skip, skip + limit);
     const deployments = slice.map((r) => fromRun(r, { status: r.toolStatus ?? 'running', web_url: r.url, created_at: r.startedAt, finished_at: r.finishedAt }));
     return { deployments, nextCursor: skip + limit < all.length ? encodeCursor({ p: 1, s: skip + limit }) : null };

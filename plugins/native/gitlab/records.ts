@@ -13,6 +13,8 @@ export interface RunRecord {
   project: string;
   pipelineId?: number;
   jobId?: number;
+  /** GitLab's deployment the run's deploy job made (the Deployment's id then; `id` stays an alias). */
+  deployment?: number;
   application: string;
   environment: string;
   version: string;
@@ -53,6 +55,11 @@ export class RunRecords {
 
   get(id: string): RunRecord | undefined {
     return this.all().find((r) => r.id === id);
+  }
+
+  /** The record of a run whose deploy job made GitLab deployment `n` of `project`. */
+  byDeployment(project: string, n: number): RunRecord | undefined {
+    return this.all().find((r) => r.project === project && r.deployment === n);
   }
 
   byPipeline(project: string, pipelineId: number): RunRecord | undefined {

@@ -36,6 +36,10 @@ export interface JobSpec {
   environment?: boolean;
   /** Log characters written per tick (default: 2 lines' worth, cutting lines in the middle). */
   chunk?: number;
+  /** GitLab's `retry:` keyword: a failed job is retried this many times at once (a new job; the old one is `retried`). */
+  retry?: number;
+  /** The spec of the automatic retry's new job (default: the same spec). */
+  retrySpec?: JobSpec;
 }
 
 export interface RecordedRequest {
@@ -83,6 +87,14 @@ export class FakeGitlab extends FakeHttpApi {
   fail = { count: 0, status: 502, path: /./ as RegExp };
   /** Job retries refused (403 Job is not retryable). */
   retryForbidden = false;
+  /** The next N pipeline creations are made, but their answer is lost (the connection reset). */
+  loseCreateAnswer = 0;
+  /** The next N job retries are made, but their answer is lost (the connection reset). */
+  loseRetryAnswer = 0;
+  /** Behave as a GitLab that ignores include_retried (lists only each job's newest try). */
+  ignoreIncludeRetried = false;
+  /** Milliseconds a pipeline creation takes before it is made and answered. */
+  createDelayMs = 0;
   /** Ticks a canceling pipeline stays `canceling` before `canceled`. */
   cancelTicks = 1;
   private nextId = { pipeline: 90000, job: 550000, deployment: 7700 };
@@ -157,7 +169,8 @@ export class FakeGitlab extends FakeHttpApi {
 
   private tick(pl: Pipeline): void {
     pl.ticks++;
-    const jobs = pl.jobs.map((id) => this.jobs.get(id)!).filter((j) => j);
+    // A retried job no longer counts (GitLab judges the pipeline by each job's newest try).
+    let jobs = pl.jobs.map((id) => this.jobs.get(id)!).filter((j) => j && !j.retried);
     if (pl.canceling) {
       if (pl.ticks >= this.cancelTicks) {
         for (const j of jobs) if (ACTIVE.has(j.status) || j.status === 'manual') this.setJob(j, 'canceled');
@@ -180,6 +193,7 @@ export class FakeGitlab extends FakeHttpApi {
       j.pending = j.pending.slice(size);
       if (!j.pending) this.setJob(j, j.spec.outcome === 'failed' ? 'failed' : 'success');
     }
+    jobs = pl.jobs.map((id) => this.jobs.get(id)!).filter((j) => j && !j.retried);
     for (const j of jobs.filter((x) => x.status === 'pending')) this.setJob(j, 'running');
     // The next stage starts once every job of the stages before it ended.
     const stages = [...new Set(jobs.map((j) => j.spec.stage))];
@@ -220,6 +234,12 @@ export class FakeGitlab extends FakeHttpApi {
     if (DONE.has(status)) {
       j.finished_at = this.now();
       if (status === 'failed') j.failure_reason = 'script_failure';
+      if (status === 'failed' && (j.spec.retry ?? 0) > 0) {
+        const pl = this.pipelines.get(j.pipelineId)!;
+        const next = this.addJob(pl, { ...(j.spec.retrySpec ?? j.spec), retry: j.spec.retry! - 1 });
+        next.status = 'pending';
+        j.retried = true;
+      }
       if (status === 'canceled') j.log += '\x1b[31;1mERROR: Job failed: canceled\x1b[0;m\n';
     }
     const d = this.deployments.find((x) => x.jobId === j.id);
@@ -316,6 +336,12 @@ export class FakeGitlab extends FakeHttpApi {
     const readOnly = token === this.tokens.readToken;
     if (method === 'POST' && readOnly) return sendJson(res, 403, { error: 'insufficient_scope', error_description: 'The request requires higher privileges than provided by the access token.', scope: 'api' });
     if (route === 'user' && method === 'GET') return sendJson(res, 200, { id: user.id, username: user.username, name: user.username, state: 'active' });
+    const single = /^projects\/([^/]+)$/.exec(route);
+    if (single && method === 'GET') {
+      const pr = this.project(single[1]);
+      if (!pr) return sendJson(res, 404, { message: '404 Project Not Found' });
+      return sendJson(res, 200, { id: pr.id, path: pr.path.split('/').at(-1), path_with_namespace: pr.path, name: pr.path.split('/').at(-1), web_url: `${this.url}/${pr.path}`, default_branch: 'main' });
+    }
     const pm = /^projects\/([^/]+)\/(.*)$/.exec(route);
     if (!pm) return sendJson(res, 404, { error: '404 Not Found' });
     const project = this.project(pm[1]);
@@ -332,14 +358,27 @@ export class FakeGitlab extends FakeHttpApi {
         if (typeof v?.key !== 'string' || typeof v?.value !== 'string') return sendJson(res, 400, { error: 'variables[key], variables[value] is invalid' });
         vars[v.key] = v.value;
       }
-      const pl = this.createPipeline(project, body.ref, vars, 'api', user.username);
-      return sendJson(res, 201, this.pipelineJson(pl));
+      return this.created(res, () => this.createPipeline(project, body.ref, vars, 'api', user.username));
+    }
+    if (rest === 'pipelines' && method === 'GET') {
+      const q = url.searchParams;
+      const after = q.get('created_after') ? Date.parse(q.get('created_after')!) : undefined;
+      const list = [...this.pipelines.values()].filter((pl) => pl.projectId === project.id && (!q.get('ref') || pl.ref === q.get('ref'))
+        && (!q.get('source') || pl.source === q.get('source')) && (after === undefined || Date.parse(pl.created_at) >= after))
+        .sort((a, b) => (q.get('sort') === 'asc' ? a.id - b.id : b.id - a.id))
+        .map((pl) => ({ id: pl.id, iid: pl.iid, project_id: pl.projectId, sha: pl.sha, ref: pl.ref, status: pl.status, source: pl.source, created_at: pl.created_at, updated_at: this.now(), web_url: `${this.url}/${this.projectPath(pl.projectId)}/-/pipelines/${pl.id}`, name: null }));
+      return this.paginate(res, url, list);
+    }
+    if ((r = /^pipelines\/(\d+)\/variables$/.exec(rest)) && method === 'GET') {
+      const pl = this.pipelines.get(Number(r[1]));
+      if (!pl || pl.projectId !== project.id) return sendJson(res, 404, { message: '404 Not found' });
+      return sendJson(res, 200, Object.entries(pl.variables).map(([key, value]) => ({ variable_type: 'env_var', key, value, raw: false })));
     }
     if ((r = /^pipelines\/(\d+)(\/jobs|\/bridges|\/cancel)?$/.exec(rest))) {
       const pl = this.pipelines.get(Number(r[1]));
       if (!pl || pl.projectId !== project.id) return sendJson(res, 404, { message: '404 Not found' });
       if (!r[2] && method === 'GET') { this.tick(pl); return sendJson(res, 200, this.pipelineJson(pl)); }
-      if (r[2] === '/jobs' && method === 'GET') return this.paginate(res, url, pl.jobs.map((id) => this.jobs.get(id)!).filter((j) => !j.retried).sort((a, b) => b.id - a.id).map((j) => this.jobJson(j)));
+      if (r[2] === '/jobs' && method === 'GET') return this.paginate(res, url, pl.jobs.map((id) => this.jobs.get(id)!).filter((j) => !j.retried || (!this.ignoreIncludeRetried && url.searchParams.get('include_retried') === 'true')).sort((a, b) => b.id - a.id).map((j) => this.jobJson(j)));
       if (r[2] === '/bridges' && method === 'GET') {
         const status = pl.status === 'created' || pl.status === 'pending' ? 'created' : pl.status === 'manual' ? 'running' : pl.status;
         return this.paginate(res, url, (this.bridgesOf.get(pl.id) ?? []).map((b) => ({
@@ -370,11 +409,12 @@ export class FakeGitlab extends FakeHttpApi {
         copy.status = 'pending';
         if (d) d.status = 'created';
         pl.status = 'running'; pl.finished_at = null;
+        if (this.loseRetryAnswer > 0) { this.loseRetryAnswer--; return void res.socket?.destroy(); }
         return sendJson(res, 201, this.jobJson(copy));
       }
       if (r[2] === '/cancel' && method === 'POST') {
         if (!DONE.has(j.status)) this.setJob(j, 'canceled');
-        pl.status = this.pipelineStatus(pl.jobs.map((id) => this.jobs.get(id)!));
+        pl.status = this.pipelineStatus(pl.jobs.map((id) => this.jobs.get(id)!).filter((x) => !x.retried));
         return sendJson(res, 201, this.jobJson(j));
       }
     }
@@ -402,7 +442,21 @@ export class FakeGitlab extends FakeHttpApi {
     if (typeof vars !== 'object' || Array.isArray(vars) || Object.values(vars).some((v) => typeof v !== 'string')) {
       return sendJson(res, 400, { message: 'variables needs to be a map of key-valued strings' });
     }
-    const pl = this.createPipeline(project, body.ref, vars, 'trigger', this.tokens.username ?? 'deploy-bot');
-    sendJson(res, 201, this.pipelineJson(pl));
+    this.created(res, () => this.createPipeline(project, body.ref, vars, 'trigger', this.tokens.username ?? 'deploy-bot'));
+  }
+
+  /** A pipeline creation: after `createDelayMs`, made, then answered 201 — or its answer lost (`loseCreateAnswer`). */
+  private created(res: http.ServerResponse, make: () => Pipeline): void {
+    const go = () => {
+      const pl = make();
+      if (this.loseCreateAnswer > 0) {
+        this.loseCreateAnswer--;
+        res.socket?.destroy();
+        return;
+      }
+      sendJson(res, 201, this.pipelineJson(pl));
+    };
+    if (this.createDelayMs > 0) setTimeout(go, this.createDelayMs);
+    else go();
   }
 }

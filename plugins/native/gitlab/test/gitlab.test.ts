@@ -3,7 +3,9 @@
  * followed to its end (jobs' logs streamed once, in order, a job at a time), a failed pipeline, a cancel, a
  * manual job running out the time, rollback by retrying the previous deploy job (and its fallback), history
  * pages, status by id, bad input refused before anything reaches GitLab, a bad token, a 429 waited out, 5xx
- * while following retried, the trigger-token mode, and no token nor secret parameter in output or logs.
+ * while following retried, the trigger-token mode, and no token nor secret parameter in output or logs; then the
+ * issue-22 review fixes (#1 rollback ids of another project, #12 ref names, #11 toVersion never deployed, #5 jobs
+ * retried during the run, #4 the trigger POST's own timeout / lost answer / abort, #9 ids and history).
  */
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
@@ -77,6 +79,7 @@ t.test('deploy: one pipeline, variables, logs streamed once and in order, Deploy
     variables: [
       { key: 'FLAG', value: 'true', variable_type: 'env_var' }, { key: 'REPLICAS', value: '3', variable_type: 'env_var' },
       { key: 'CAPSTAN_VERSION', value: 'v2.0.0', variable_type: 'env_var' }, { key: 'CAPSTAN_ENVIRONMENT', value: 'staging', variable_type: 'env_var' },
+      { key: 'CAPSTAN_EXECUTION_ID', value: exec.id, variable_type: 'env_var' },
     ],
   });
   t.equal(create.privateToken, TOKEN);
@@ -92,7 +95,7 @@ t.test('deploy: one pipeline, variables, logs streamed once and in order, Deploy
   for (const r of exec.results) {
     t.match(r, { status: 'succeeded', exitCode: 0 });
     t.match(r.value, {
-      id: /^gitlab\.4411\.p\d+$/, application: 'shop', version: 'v2.0.0', environment: 'staging', status: 'succeeded', source: 'gitlab', ref: 'v2.0.0',
+      id: /^gitlab\.4411\.\d+$/, application: 'shop', version: 'v2.0.0', environment: 'staging', status: 'succeeded', source: 'gitlab', ref: 'v2.0.0',
       toolStatus: 'success', initiatedBy: 'deploy-bot', targets: ['web1', 'web2'], executionId: exec.id, previousVersion: 'v1.9.0', url: new RegExp(`^${fake.url}/acme/shop/-/pipelines/\\d+$`),
     });
     t.ok(r.value.finishedAt && r.value.startedAt);
@@ -183,7 +186,7 @@ t.test('rollback: retries the previous deploy job (GitLab rollback), history and
   t.equal(retry.path, `/api/v4/projects/acme%2Fshop/jobs/${a.jobId}/retry`, 'the deploy job of v1.0.0 retried');
   const q = fake.requests.find((r) => r.method === 'GET' && r.path.endsWith('/deployments') && r.query.get('status') === 'success' && r.query.get('environment') === 'production')!;
   t.same({ order_by: q.query.get('order_by'), sort: q.query.get('sort') }, { order_by: 'id', sort: 'desc' });
-  t.match(exec.results[0].value, { id: /^gitlab\.4411\.j\d+$/, version: 'v1.0.0', previousVersion: 'v1.1.0', status: 'succeeded', environment: 'production', targets: ['web1'] });
+  t.match(exec.results[0].value, { id: /^gitlab\.4411\.\d+$/, version: 'v1.0.0', previousVersion: 'v1.1.0', status: 'succeeded', environment: 'production', targets: ['web1'] });
   const out = lines(await events(app, res.json().id), 'stdout', 'web1');
   t.ok(out.includes('deploying v1.0.0'), 'the retried job log streamed');
 
@@ -220,7 +223,7 @@ t.test('rollback: toVersion; refused retry falls back to a pipeline; nothing ear
   const exec = await waitForExecution(app, res.json().id, 30);
   fake.retryForbidden = false;
   t.equal(exec.status, 'succeeded');
-  t.match(exec.results[0].value, { id: /^gitlab\.4411\.p\d+$/, version: 'v1.1.0', previousVersion: 'v1.0.0' });
+  t.match(exec.results[0].value, { id: /^gitlab\.4411\.\d+$/, version: 'v1.1.0', previousVersion: 'v1.0.0' });
   const evs = await events(app, res.json().id);
   t.ok(evs.some((e) => e.type === 'notice' && /refused to retry deploy job/.test(e.data.message)));
   t.ok(lines(evs, 'stdout', 'web1').includes('redeploying v1.1.0'));
@@ -290,7 +293,7 @@ t.test('a bad token: the target fails with a typed auth error', async (t) => {
   fake.refs = new Set(['main']);
   const r4 = await deploy(app, { application: 'shop', version: 'v404', environment: 'staging' }, { targets: ['web1'] });
   fake.refs = new Set();
-  t.match(r4.exec.results[0].error, { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', detail: /HTTP 400: Reference not found/ });
+  t.match(r4.exec.results[0], { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /refused to create a pipeline in acme\/shop on v404: .*HTTP 400: Reference not found/ } });
 });
 
 t.test('429 waited out (Retry-After, then RateLimit-Reset); 5xx while following retried with a notice', async (t) => {
@@ -319,7 +322,7 @@ t.test('trigger token: pipeline created through /trigger/pipeline with the token
   const req = posts(/\/trigger\/pipeline$/).at(-1)!;
   t.equal(req.query.toString(), '', 'nothing in the query string');
   t.equal(req.privateToken, undefined);
-  t.same(JSON.parse(req.text), { token: TRIGGER, ref: 'v5.0.0', variables: { REPLICAS: '2', CAPSTAN_VERSION: 'v5.0.0', CAPSTAN_ENVIRONMENT: 'staging' } });
+  t.same(JSON.parse(req.text), { token: TRIGGER, ref: 'v5.0.0', variables: { REPLICAS: '2', CAPSTAN_VERSION: 'v5.0.0', CAPSTAN_ENVIRONMENT: 'staging', CAPSTAN_EXECUTION_ID: r.id } });
   t.ok(lines(r.evs, 'stdout', 'web1').includes('via trigger v5.0.0'));
   t.match(r.exec.results[0].value, { initiatedBy: 'deploy-bot' });
 
@@ -345,4 +348,185 @@ t.test('secrets: tokens and secret-named parameters never in output, answers or 
   for (const s of [TOKEN, TRIGGER, SECRET]) t.notOk(all.includes(s), `${s.slice(0, 8)}… never shown`);
   t.ok(fake.requests.every((q) => !q.url.includes(TOKEN) && !q.url.includes(TRIGGER)), 'never in a URL');
   t.ok(fake.requests.filter((q) => q.text.includes(TOKEN)).length === 0, 'the access token travels only in its header');
+});
+
+// ---- issue 22 review fixes ----
+
+const rollbackOf = (a: FastifyInstance, params: Record<string, unknown>) =>
+  a.inject({ method: 'POST', url: '/api/v1/executions', payload: { capability: 'deploy.rollback', targets: ['web1'], params } });
+
+t.test('#1 rollback with a deployment id of another application\'s project: never a rollback of the wrong thing', async (t) => {
+  const shopApp = fake.addProject(4811, 'acme/shopx');
+  const cart = fake.addProject(4812, 'acme/cartx');
+  fake.seedDeployment(shopApp, 'production', 'v1');
+  fake.seedDeployment(shopApp, 'production', 'v2');
+  const c1 = fake.seedDeployment(cart, 'production', 'c1');
+  const fresh = await appWith(t, { token: TOKEN });
+  const retries = posts(/\/retry$/).length;
+  const pipelines = posts(/\/pipeline$/).length;
+  for (const id of [`gitlab.4812.${c1.id}`, `gitlab.4812.p${fake.jobs.get(c1.jobId)!.pipelineId}`, `gitlab.4812.j${c1.jobId}`, `gitlab.acme~cartx.${c1.id}`]) {
+    const res = await rollbackOf(fresh, { application: 'shopx', environment: 'production', deploymentId: id });
+    if (res.statusCode === 400) {
+      t.ok(res.json().errors.some((e: any) => e.pointer === '/params/deploymentId'), `${id}: refused at submit`);
+      continue;
+    }
+    t.equal(res.statusCode, 202, id);
+    const exec = await waitForExecution(fresh, res.json().id, 30);
+    t.equal(exec.status, 'failed', id);
+    t.match(exec.results[0], { exitCode: null, error: { detail: /project/ } }, id);
+    t.notOk(lines(await events(fresh, exec.id), 'stdout', 'web1').some((l) => /rolling shopx/.test(l)), `${id}: nothing rolled back`);
+  }
+  t.equal(posts(/\/retry$/).length, retries, 'no job retried');
+  t.equal(posts(/\/pipeline$/).length, pipelines, 'no pipeline created');
+  // Once the application's project id is known (a lookup, or a run Capstan started), refused at submit.
+  const res = await rollbackOf(fresh, { application: 'shopx', environment: 'production', deploymentId: `gitlab.4812.${c1.id}` });
+  t.equal(res.statusCode, 400, 'known without network now');
+  t.match(JSON.stringify(res.json().errors), /project 4812, not of acme\/shopx \(#4811\)/);
+});
+
+t.test('#12 version / toVersion must be git ref names; CAPSTAN_EXECUTION_ID is reserved: 400, nothing sent', async (t) => {
+  const before = fake.requests.length;
+  for (const version of ['v1 2', 'a..b', '-rc', 'x.lock', 'rel/', 'a:b', 'a~1', 'b^', 'c?', 'd*', 'e[', 'f\\g', 'h@{1}', 'end.', 'x/.hidden', 'tab\tx']) {
+    const r = await deploy(app, { application: 'shop', version, environment: 'staging' });
+    t.equal(r.status, 400, JSON.stringify(version));
+    t.ok(r.body.errors?.some((e: any) => e.pointer === '/params/version'), JSON.stringify(version));
+  }
+  const r = await deploy(app, { application: 'shop', version: 'v1', environment: 'staging', parameters: { CAPSTAN_EXECUTION_ID: 'x' } });
+  t.equal(r.status, 400);
+  t.ok(r.body.errors.some((e: any) => e.pointer === '/params/parameters/CAPSTAN_EXECUTION_ID'));
+  for (const key of ['CI_COMMIT_REF_NAME', 'GITLAB_USER_LOGIN', 'CI']) {
+    const rr = await deploy(app, { application: 'shop', version: 'v1', environment: 'staging', parameters: { [key]: 'x' } });
+    t.equal(rr.status, 400, key);
+    t.ok(rr.body.errors.some((e: any) => e.pointer === `/params/parameters/${key}`), key);
+  }
+  const rb = await rollbackOf(app, { application: 'shop', environment: 'production', toVersion: 'bad ref' });
+  t.equal(rb.statusCode, 400);
+  t.ok(rb.json().errors.some((e: any) => e.pointer === '/params/toVersion'));
+  t.equal(fake.requests.length, before, 'GitLab saw nothing');
+  const ok = await deploy(app, { application: 'shop', version: 'release/2.0-rc.1', environment: 'staging' }, { wait: false });
+  t.equal(ok.status, 202, 'a valid ref with / . - passes');
+  await waitForExecution(app, ok.id, 30);
+});
+
+t.test('#11 rollback toVersion never deployed before: a pipeline on it', async (t) => {
+  jobs({ name: 'deploy', stage: 'deploy', environment: true, lines: ['deploying $CAPSTAN_VERSION'] });
+  const res = await rollbackOf(app, { application: 'shop', environment: 'production', toVersion: 'v0.0.9' });
+  t.equal(res.statusCode, 202, res.body);
+  const exec = await waitForExecution(app, res.json().id, 30);
+  t.equal(exec.status, 'succeeded', JSON.stringify(exec.results));
+  const create = posts(/\/projects\/acme%2Fshop\/pipeline$/).at(-1)!;
+  t.equal(JSON.parse(create.text).ref, 'v0.0.9');
+  t.match(exec.results[0].value, { version: 'v0.0.9', environment: 'production', status: 'succeeded' });
+  t.ok(lines(await events(app, exec.id), 'stdout', 'web1').includes('deploying v0.0.9'));
+});
+
+t.test('#5 a job retried during the run (retry:): its last lines and its end are streamed, then the new try', async (t) => {
+  jobs({ name: 'deploy', stage: 'deploy', outcome: 'failed', retry: 1, lines: ['try one a', 'try one b'], retrySpec: { name: 'deploy', stage: 'deploy', lines: ['try two'] } });
+  const r = await deploy(app, { application: 'shop', version: 'v8.0.0', environment: 'staging' }, { targets: ['web1'] });
+  t.equal(r.exec.status, 'succeeded');
+  const out = lines(r.evs, 'stdout', 'web1');
+  const idx = (l: string) => out.indexOf(l);
+  t.ok(idx('try one b') >= 0, 'the first try streamed');
+  t.ok(idx('ERROR: Job failed: exit code 1') > idx('try one b'), 'its last line');
+  t.ok(idx('job deploy (deploy): failed (script_failure)') > idx('ERROR: Job failed: exit code 1'), 'its end');
+  t.ok(idx('try two') > idx('job deploy (deploy): failed (script_failure)'), 'then the new try');
+  t.equal(out.filter((l) => l === '== job deploy (deploy) ==').length, 2);
+  t.ok(fake.requests.some((q) => /\/jobs$/.test(q.path) && q.query.get('include_retried') === 'true'));
+});
+
+t.test('#4 trigger POST: a lost answer found again by CAPSTAN_EXECUTION_ID; an unknown outcome fails clearly; an abort during the POST cancels what it created', async (t) => {
+  jobs({ name: 'deploy', stage: 'deploy', lines: ['found and followed'] });
+  fake.loseCreateAnswer = 1;
+  const before = posts(/\/pipeline$/).length;
+  const r = await deploy(app, { application: 'shop', version: 'v9.1.0', environment: 'staging' }, { targets: ['web1'] });
+  t.equal(r.exec.status, 'succeeded', JSON.stringify(r.exec.results));
+  t.equal(posts(/\/pipeline$/).length, before + 1, 'the POST was not sent again');
+  t.ok(lines(r.evs, 'stdout', 'web1').includes('found and followed'));
+  t.ok(r.evs.some((e) => e.type === 'notice' && /carries CAPSTAN_EXECUTION_ID/.test(e.data.message)));
+  t.ok(fake.requests.some((q) => q.path.endsWith('/pipelines') && q.query.get('ref') === 'v9.1.0' && q.query.get('source') === 'api'));
+
+  fake.fail = { count: 1, status: 502, path: /\/pipeline$/ };
+  const r2 = await deploy(app, { application: 'shop', version: 'v9.1.1', environment: 'staging' }, { targets: ['web1'] });
+  t.match(r2.exec.results[0], { status: 'failed', exitCode: null, error: { detail: /outcome of the pipeline creation in GitLab is unknown.*HTTP 502.*look at .* project acme\/shop/ } });
+  t.equal(posts(/\/pipeline$/).filter((x) => JSON.parse(x.text).ref === 'v9.1.1').length, 1, 'never resent');
+
+  jobs({ name: 'deploy', stage: 'deploy', outcome: 'stuck', lines: ['x'] });
+  fake.createDelayMs = 800;
+  t.teardown(() => { fake.createDelayMs = 0; });
+  const d = await deploy(app, { application: 'shop', version: 'v9.1.2', environment: 'staging' }, { targets: ['web1'], wait: false });
+  await until('the POST is on its way', () => posts(/\/pipeline$/).some((x) => JSON.parse(x.text).ref === 'v9.1.2'));
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${d.id}/cancel` });
+  const exec = await waitForExecution(app, d.id, 30);
+  fake.createDelayMs = 0;
+  t.equal(exec.status, 'canceled');
+  t.notOk(exec.results[0].error, 'canceled: no error');
+  const pl = [...fake.pipelines.values()].find((p) => p.ref === 'v9.1.2')!;
+  t.ok(pl, 'the pipeline was created');
+  t.equal(pl.status, 'canceled', 'and canceled in GitLab once the POST returned');
+});
+
+t.test('#9 ids: the deployment id once known, the pipeline id an alias; history with a node lists the same ids; history without application', async (t) => {
+  jobs({ name: 'deploy', stage: 'deploy', environment: true, lines: ['ok'] });
+  const r = await deploy(app, { application: 'shop', version: 'v9.2.0', environment: 'qa' }, { targets: ['web2'] });
+  const v = r.exec.results[0].value;
+  const d = fake.deployments.at(-1)!;
+  t.equal(v.id, `gitlab.4411.${d.id}`, 'the GitLab deployment');
+  const pid = fake.jobs.get(d.jobId)!.pipelineId;
+  const alias = (await app.inject({ url: `/api/v1/deployments/gitlab.4411.p${pid}` })).json();
+  t.match(alias.deployment, { id: v.id, version: 'v9.2.0', executionId: r.id }, 'the pipeline id resolves');
+  const byId = (await app.inject({ url: `/api/v1/deployments/${v.id}` })).json();
+  t.match(byId.deployment, { id: v.id, targets: ['web2'], executionId: r.id });
+  const hist = (await app.inject({ url: '/api/v1/deployments?application=shop&environment=qa' })).json();
+  const node = (await app.inject({ url: '/api/v1/deployments?node=web2&environment=qa' })).json();
+  t.same(node.items.map((x: any) => x.id), hist.items.filter((x: any) => x.source === 'gitlab').map((x: any) => x.id), 'same ids with and without node');
+
+  const all = (await app.inject({ url: '/api/v1/deployments?environment=qa' })).json();
+  t.ok(all.items.some((x: any) => x.id === v.id && x.application === 'shop'), 'without application: the allow-list\'s applications');
+  const other = (await app.inject({ url: '/api/v1/deployments?application=nope&environment=qa' })).json();
+  t.equal(other.items.filter((x: any) => x.source === 'gitlab').length, 0, 'not in the allow-list: nothing');
+  fake.seedDeployment(shop, 'staging', 'v9.2.1');
+  const noEnv = await appWith(t, { token: TOKEN, environments: ['staging'] });
+  const h2 = (await noEnv.inject({ url: '/api/v1/deployments?application=shop' })).json();
+  t.ok(h2.items.length > 0 && h2.items.every((x: any) => x.environment === 'staging'), 'the environments allow-list filters history');
+});
+
+t.test('#5 a GitLab that lists only the newest try: the vanished job is read once more and streamed to its end', async (t) => {
+  fake.ignoreIncludeRetried = true;
+  t.teardown(() => { fake.ignoreIncludeRetried = false; });
+  jobs({ name: 'deploy', stage: 'deploy', outcome: 'failed', retry: 1, lines: ['first a', 'first b', 'first c'], retrySpec: { name: 'deploy', stage: 'deploy', lines: ['second'] } });
+  const r = await deploy(app, { application: 'shop', version: 'v8.1.0', environment: 'staging' }, { targets: ['web1'] });
+  t.equal(r.exec.status, 'succeeded');
+  const out = lines(r.evs, 'stdout', 'web1');
+  const idx = (l: string) => out.indexOf(l);
+  t.ok(idx('first c') >= 0 && idx('ERROR: Job failed: exit code 1') > idx('first c'), 'the last lines of the first try');
+  t.ok(idx('job deploy (deploy): failed (script_failure)') > idx('ERROR: Job failed: exit code 1'), 'its end');
+  t.ok(idx('second') > idx('job deploy (deploy): failed (script_failure)'), 'then the new try');
+  const first = [...fake.jobs.values()].find((j) => j.retried && fake.pipelines.get(j.pipelineId)!.ref === 'v8.1.0')!;
+  t.ok(fake.requests.some((q) => q.method === 'GET' && q.path.endsWith(`/jobs/${first.id}`)), 'the vanished job read by GET /jobs/:id');
+});
+
+t.test('#4 rollback: a retry whose answer is lost is found again in its pipeline, not retried twice', async (t) => {
+  const proj = fake.addProject(4911, 'acme/lost');
+  const old = fake.seedDeployment(proj, 'production', 'v1.0.0');
+  fake.seedDeployment(proj, 'production', 'v1.1.0');
+  const open = await appWith(t, { token: TOKEN });
+  fake.loseRetryAnswer = 1;
+  const before = posts(/\/retry$/).length;
+  const res = await rollbackOf(open, { application: 'lost', environment: 'production' });
+  const exec = await waitForExecution(open, res.json().id, 30);
+  t.equal(exec.status, 'succeeded', JSON.stringify(exec.results));
+  t.equal(posts(/\/retry$/).length, before + 1, 'one retry POST');
+  t.match(exec.results[0].value, { version: 'v1.0.0', previousVersion: 'v1.1.0' });
+  t.ok((await events(open, exec.id)).some((e) => e.type === 'notice' && /new try of deploy job #\d+: it is followed/.test(e.data.message)));
+  t.ok(fake.jobs.get(old.jobId)!.retried);
+});
+
+t.test('#9 history without application and no allow-list: the applications of the runs Capstan started', async (t) => {
+  const open = await appWith(t, { token: TOKEN });
+  const empty = (await open.inject({ url: '/api/v1/deployments?environment=uat' })).json();
+  t.equal(empty.items.filter((x: any) => x.source === 'gitlab').length, 0, 'no runs yet: nothing to read');
+  jobs({ name: 'deploy', stage: 'deploy', environment: true, lines: ['ok'] });
+  const r = await deploy(open, { application: 'shop', version: 'v9.3.0', environment: 'uat' }, { targets: ['web1'] });
+  const all = (await open.inject({ url: '/api/v1/deployments?environment=uat' })).json();
+  t.same(all.items.filter((x: any) => x.source === 'gitlab').map((x: any) => x.id), [r.exec.results[0].value.id]);
 });

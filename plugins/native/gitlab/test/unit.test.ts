@@ -2,7 +2,7 @@
 import t from 'tap';
 import { GitlabClient, gitlabMessage, isTransient, nextPage, rateLimitWaitMs, checkGitlabUrl } from '../client.js';
 import { GitlabConfigSchema, type GitlabConfig } from '../config.js';
-import { applicationOf, deploymentId, parseId, projectOf, projectPathOfWebUrl } from '../ids.js';
+import { applicationOf, deploymentId, parseId, projectOf, projectPathOfWebUrl, refProblem } from '../ids.js';
 import { fromDeployment } from '../map.js';
 import { decodeCursor, encodeCursor } from '../plugin.js';
 import { deploymentStatusOf, jobFinished, knownStatus, phaseOf } from '../status.js';
@@ -165,4 +165,11 @@ t.test('config from the environment: CAPSTAN_PLUGINS_GITLAB_<KEY>', async (t) =>
   }, pluginIds: ['gitlab'] });
   const v = validateConfig(GitlabConfigSchema, c.plugins.gitlab, 'plugins.gitlab') as GitlabConfig;
   t.match(v, { url: 'https://gitlab.example.com', token: 'glpat-x', triggerToken: 'glptt-y', project: 'acme/{application}', pollIntervalMs: 500, environments: ['staging', 'production'], versionVariable: 'APP_VERSION' });
+});
+
+t.test('refProblem: git check-ref-format rules for version / toVersion', async (t) => {
+  for (const ok of ['main', 'v1.2.3', 'release/2.0-rc.1', 'c0ffee1234567890', 'feature/a_b', 'x@y']) t.equal(refProblem(ok), undefined, ok);
+  for (const bad of ['', 'a b', 'a..b', 'a~b', 'a^', 'a:b', 'a?', 'a*', 'a[', 'a\\b', '-x', 'x.lock', 'a/b.lock', 'x/', '/x', 'a//b', 'x.', '.x', 'a/.b', 'a@{b', '@', 'a\u0001b', 'a\u007fb', 'x'.repeat(256)]) {
+    t.type(refProblem(bad), 'string', JSON.stringify(bad));
+  }
 });
