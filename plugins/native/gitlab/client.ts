@@ -9,7 +9,7 @@
  */
 import { Errors } from '../../../src/core/errors.js';
 import { errorDetail, exchangeJson, scrubSecrets, type HttpJsonAnswer } from '../../../src/core/http-json.js';
-import { isLoopbackHostname } from '../../../src/core/tls-files.js';
+import { checkToolUrl, retryAfterMs } from '../../../src/core/tool-url.js';
 import type { GitlabConfig } from './config.js';
 
 export interface GitlabAnswer<T> {
@@ -20,29 +20,15 @@ export interface GitlabAnswer<T> {
 
 /** Checks url; throws Errors.Config naming the key. */
 export function checkGitlabUrl(cfg: Pick<GitlabConfig, 'url' | 'allowPlainHttp'>): URL {
-  let url: URL;
-  try {
-    url = new URL(cfg.url);
-  } catch {
-    throw new Errors.Config('plugins.gitlab.url is not a URL');
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Errors.Config(`plugins.gitlab.url must be http(s): ${url.origin}`);
-  if (url.username || url.password) throw new Errors.Config('plugins.gitlab.url must not carry credentials: use plugins.gitlab.token');
+  const url = checkToolUrl(cfg.url, { key: 'plugins.gitlab.url', credentialsIn: 'plugins.gitlab.token', allowPlainHttp: cfg.allowPlainHttp });
   if (url.search) throw new Errors.Config('plugins.gitlab.url must not carry a query string');
-  if (url.protocol === 'http:' && !isLoopbackHostname(url.hostname) && !cfg.allowPlainHttp) {
-    throw new Errors.Config(`plugins.gitlab.url ${url.origin}: plain HTTP is accepted on loopback only (the token would travel unencrypted); use https or set allowPlainHttp`);
-  }
   return url;
 }
 
 /** Milliseconds a 429 asks to wait: Retry-After (seconds or an HTTP date), else RateLimit-Reset (epoch seconds). */
 export function rateLimitWaitMs(headers: Headers, now = Date.now()): number | undefined {
-  const retry = headers.get('retry-after');
-  if (retry && /^\s*\d+\s*$/.test(retry)) return Number(retry) * 1000;
-  if (retry) {
-    const at = Date.parse(retry);
-    if (!Number.isNaN(at)) return Math.max(0, at - now);
-  }
+  const asked = retryAfterMs(headers.get('retry-after'), now);
+  if (asked !== undefined) return asked;
   const reset = headers.get('ratelimit-reset');
   if (reset && /^\s*\d+\s*$/.test(reset)) return Math.max(0, Number(reset) * 1000 - now);
   return undefined;
