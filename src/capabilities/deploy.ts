@@ -90,6 +90,7 @@ export const deployExecute = defineContract({
   result: ref(ExecutionResult),
   riskLevel: 'write',
   mode: 'execution',
+  callerChoosesProvider: true,
 });
 
 export const deployRollback = defineContract({
@@ -99,6 +100,7 @@ export const deployRollback = defineContract({
   result: ref(ExecutionResult),
   riskLevel: 'write',
   mode: 'execution',
+  callerChoosesProvider: true,
 });
 
 export const deployStatus = defineContract({

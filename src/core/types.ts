@@ -144,6 +144,12 @@ export interface CapabilityContract<P extends TSchema = TSchema, R extends TSche
    * Pure and cheap: it is called at submit and again when a queued run is re-queued after a restart.
    */
   lockKeys?: (params: Record<string, unknown>, nodes: string[]) => string[];
+  /**
+   * Execution capabilities: the caller chooses the tool (a deployment: Jenkins or GitLab act on the same nodes,
+   * none knows them better): with several providers enabled, a submit without `provider` is a 400 rather than
+   * a run on whichever ranks first.
+   */
+  callerChoosesProvider?: boolean;
 }
 
 /** See CapabilityContract.exitCodes. */

@@ -92,6 +92,14 @@ export class ExecutionService {
     this.d.registry.validateParams(req.capability, req.params, { in: 'body', base: '/params' });
     // A named provider must exist, provide the capability and be up (404 / 503, as `?provider=` of an invoke).
     this.d.registry.available(req.capability, req.provider);
+    if (contract.callerChoosesProvider && !req.provider) {
+      const plugins = this.d.registry.providers(req.capability).map((p) => p.plugin);
+      if (plugins.length > 1) {
+        throw new Errors.Validation(`Several plugins provide ${req.capability} (${plugins.join(', ')}): name the one to use in \`provider\`.`, {
+          extra: { errors: [fieldError('body', '/provider', `required: one of ${plugins.join(', ')}`)] },
+        });
+      }
+    }
     const ctx = this.queryContext(req);
     const nodes = await this.d.inventory.resolveTargets(req.targets, ctx);
     if (nodes.length === 0) {

@@ -61,5 +61,12 @@ t.test('several deployment sources: a deploy names its source, a rollback goes t
   const foreign = await post(app, '/api/v1/deployments/jenkins.deploy.42/rollback', { targets: ['localhost'], params: { application: 'storefront', environment: 'production' } });
   t.equal(foreign.status, 404, 'no enabled source owns the id');
   t.match(foreign.body, { code: 'CAPSTAN_ERR_RECORD_NOT_FOUND' });
-  t.same(calls, ['ci-two deployed', 'ci-one rolled back', 'ci-two rolled back']);
+  // Every route that submits runs keeps the rule: the generic executions route too.
+  const generic = await post(app, '/api/v1/executions', { capability: 'deploy.execute', targets: ['localhost'], params });
+  t.equal(generic.status, 400);
+  t.match(generic.body, { errors: [{ in: 'body', pointer: '/provider', message: /ci-one, ci-two/ }] });
+  const chosen = await post(app, '/api/v1/executions', { capability: 'deploy.rollback', targets: ['localhost'], params: { application: 'storefront', environment: 'production' }, provider: 'ci-one' });
+  t.equal(chosen.status, 202);
+  t.match(await waitForExecution(app, chosen.body.id), { status: 'succeeded', provider: 'ci-one' });
+  t.same(calls, ['ci-two deployed', 'ci-one rolled back', 'ci-two rolled back', 'ci-one rolled back']);
 });
