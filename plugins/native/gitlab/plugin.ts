@@ -154,11 +154,21 @@ export class GitlabPlugin extends BasePlugin {
    * deadline (or after `cap` ms, whichever first).
    */
   private abortClock(ctx: ExecutionContext): { left: () => number; signal: (cap?: number) => AbortSignal } {
-    let at: number | undefined = ctx.signal.aborted ? Date.now() : undefined;
-    if (at === undefined) ctx.signal.addEventListener('abort', () => { at = Date.now(); }, { once: true });
     const budget = this.settleMs() - 2000;
+    const deadline = new AbortController();
+    let at: number | undefined;
+    const arm = () => {
+      at = Date.now();
+      setTimeout(() => deadline.abort(new Error('the abort deadline passed')), budget).unref();
+    };
+    if (ctx.signal.aborted) arm();
+    else ctx.signal.addEventListener('abort', arm, { once: true });
     const left = () => (at === undefined ? Infinity : Math.max(0, at + budget - Date.now()));
-    return { left, signal: (cap = Infinity) => AbortSignal.timeout(Math.max(1, Math.min(cap, left(), 2 ** 31 - 1))) };
+    return {
+      left,
+      // Fires at the deadline even when the abort comes after the signal was made.
+      signal: (cap = Infinity) => (Number.isFinite(cap) ? AbortSignal.any([deadline.signal, AbortSignal.timeout(Math.max(1, cap))]) : deadline.signal),
+    };
   }
 
   // ---- validation (no network) ----
@@ -293,7 +303,7 @@ export class GitlabPlugin extends BasePlugin {
    * bad variable) is Errors.DeploymentFailed with GitLab's words; when the outcome is unknown (no answer, 5xx),
    * the project's recent pipelines on that ref are searched for the CAPSTAN_EXECUTION_ID variable.
    */
-  private async createPipeline(project: string, ref: string, variables: Record<string, string>, execution: string | undefined, io: FollowIo, runSignal: AbortSignal): Promise<GlPipeline> {
+  private async createPipeline(project: string, ref: string, variables: Record<string, string>, execution: string | undefined, io: FollowIo, runSignal: AbortSignal, deadline: () => AbortSignal): Promise<GlPipeline> {
     const executionId = execution ?? randomUUID();
     const path = `projects/${GitlabClient.project(project)}`;
     const sentAt = Date.now();
@@ -316,7 +326,7 @@ export class GitlabPlugin extends BasePlugin {
       let found: GlPipeline | undefined;
       let why = '';
       try {
-        found = await this.findByExecution(project, ref, executionId, sentAt);
+        found = await this.findByExecution(project, ref, executionId, sentAt, deadline());
       } catch (e) {
         why = `; the search failed: ${(e as Error).message}`;
       }
@@ -329,10 +339,11 @@ export class GitlabPlugin extends BasePlugin {
   }
 
   /** The pipeline on `ref` created since `since` whose CAPSTAN_EXECUTION_ID variable is `executionId` (newest 20, one at a time). */
-  private async findByExecution(project: string, ref: string, executionId: string, since: number): Promise<GlPipeline | undefined> {
+  private async findByExecution(project: string, ref: string, executionId: string, since: number, deadline: AbortSignal): Promise<GlPipeline | undefined> {
     const path = `projects/${GitlabClient.project(project)}`;
     const query = { ref, source: this.cfg.triggerToken ? 'trigger' : 'api', created_after: new Date(since - 120_000).toISOString(), order_by: 'id', sort: 'desc', per_page: 20 };
-    const signal = AbortSignal.timeout(this.cfg.timeoutMs * 4);
+    // Bounded by its own time and, once the run was aborted, by the run's one deadline (A1).
+    const signal = AbortSignal.any([AbortSignal.timeout(this.cfg.timeoutMs * 4), deadline]);
     const { items } = await this.client.page<GlPipeline>(`${path}/pipelines`, query, 1, signal);
     for (const pl of items) {
       const { body } = await this.client.json<{ key: string; value: string }[]>('GET', `${path}/pipelines/${pl.id}/variables`, { signal, allow404: true });
@@ -357,7 +368,7 @@ export class GitlabPlugin extends BasePlugin {
       variables[this.cfg.environmentVariable] = p.environment;
       if (ctx.signal.aborted) throw new Errors.ExecutionFailed('the execution ended before the pipeline was created: nothing was sent to GitLab');
       io.line(`creating a GitLab pipeline in ${project} on ref ${p.version} (${this.cfg.triggerToken ? 'trigger token' : 'access token'})`);
-      const pipeline = await this.createPipeline(project, p.version, variables, ctx.executionId, io, ctx.signal);
+      const pipeline = await this.createPipeline(project, p.version, variables, ctx.executionId, io, ctx.signal, () => clock.signal());
       // who-am-i is optional: skipped once the run was aborted (A1).
       const initiatedBy = (this.cfg.triggerToken || ctx.signal.aborted ? undefined : await this.principal(ctx.signal)) ?? pipeline.user?.username;
       const rec: RunRecord = {
@@ -471,9 +482,10 @@ export class GitlabPlugin extends BasePlugin {
   }
 
   /** The GitLab deployment the run's deploy job made in the record's environment (newest 60 looked at), if any. */
-  private async deploymentOf(what: Followed, rec: RunRecord): Promise<number | undefined> {
+  private async deploymentOf(what: Followed, rec: RunRecord, outer?: AbortSignal): Promise<number | undefined> {
     try {
-      const signal = AbortSignal.timeout(this.cfg.timeoutMs * 3);
+      const own = AbortSignal.timeout(this.cfg.timeoutMs * 3);
+      const signal = outer ? AbortSignal.any([own, outer]) : own;
       let page: number | null = 1;
       for (let i = 0; page !== null && i < 3; i++) {
         const r: { items: GlDeployment[]; next: number | null } = await this.client.page<GlDeployment>(`projects/${GitlabClient.project(what.project)}/deployments`, { environment: rec.environment, order_by: 'id', sort: 'desc', per_page: 20 }, page, signal);
@@ -537,7 +549,7 @@ export class GitlabPlugin extends BasePlugin {
             let found: GlJob | undefined;
             try {
               if (pid) {
-                const list = await this.client.all<GlJob>(`projects/${GitlabClient.project(project)}/pipelines/${pid}/jobs`, { include_retried: 'true' }, AbortSignal.timeout(this.cfg.timeoutMs * 4), 5);
+                const list = await this.client.all<GlJob>(`projects/${GitlabClient.project(project)}/pipelines/${pid}/jobs`, { include_retried: 'true' }, AbortSignal.any([AbortSignal.timeout(this.cfg.timeoutMs * 4), clock.signal()]), 5);
                 found = list.filter((j) => j.id > jobId && j.name === target.deployable?.name && j.stage === target.deployable?.stage).sort((a, b) => b.id - a.id)[0];
               }
             } catch { /* told below */ }
@@ -553,7 +565,7 @@ export class GitlabPlugin extends BasePlugin {
       }
       if (!what) {
         const variables = { [this.cfg.versionVariable]: version, [this.cfg.environmentVariable]: p.environment };
-        const pipeline = await this.createPipeline(project, version, variables, ctx.executionId, io, ctx.signal);
+        const pipeline = await this.createPipeline(project, version, variables, ctx.executionId, io, ctx.signal, () => clock.signal());
         what = { kind: 'pipeline', project: String(pipeline.project_id), id: pipeline.id };
         url = pipeline.web_url;
         io.line(`pipeline #${pipeline.id} created (${pipeline.status}) on ${version}${pipeline.web_url ? `: ${pipeline.web_url}` : ''}`);
@@ -811,8 +823,11 @@ export class GitlabPlugin extends BasePlugin {
       const { body, status } = await this.client.json<GlPipeline | GlJob>('GET', path, { signal, allow404: true });
       if (status === 404 || !body?.status) return r;
       const phase = phaseOf(body.status);
-      const done: RunRecord = { ...r, toolStatus: body.status, url: body.web_url ?? r.url, ...(phase !== 'active' && phase !== 'blocked' ? { finishedAt: body.finished_at ?? new Date().toISOString() } : {}) };
-      if (done.toolStatus !== r.toolStatus || done.finishedAt !== r.finishedAt) this.records.put(done);
+      const ended = phase !== 'active' && phase !== 'blocked';
+      // Ended now: the GitLab deployment it made, so the id is the one history lists (R5).
+      const deployment = r.deployment ?? (ended ? await this.deploymentOf({ kind: r.jobId !== undefined ? 'job' : 'pipeline', project: r.project, id: (r.jobId ?? r.pipelineId)! }, r, signal) : undefined);
+      const done: RunRecord = { ...r, ...(deployment ? { deployment } : {}), toolStatus: body.status, url: body.web_url ?? r.url, ...(ended ? { finishedAt: body.finished_at ?? new Date().toISOString() } : {}) };
+      if (done.toolStatus !== r.toolStatus || done.finishedAt !== r.finishedAt || done.deployment !== r.deployment) this.records.put(done);
       return done;
     } catch (err) {
       if (signal.aborted) throw err;
