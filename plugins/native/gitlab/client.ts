@@ -8,7 +8,7 @@
  * with GitLab's own message. Tokens are scrubbed from every message.
  */
 import { Errors } from '../../../src/core/errors.js';
-import { errorDetail, exchangeJson, scrubSecrets, type HttpJsonAnswer } from '../../../src/core/http-json.js';
+import { errorDetail, exchangeJson, scrubSecrets, sleep, type HttpJsonAnswer } from '../../../src/core/http-json.js';
 import { checkToolUrl, retryAfterMs } from '../../../src/core/tool-url.js';
 import type { GitlabConfig } from './config.js';
 
@@ -68,6 +68,24 @@ export function gitlabMessage(body: unknown): string | undefined {
 
 type Method = 'GET' | 'POST';
 
+interface ExchangeOpts {
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+  /** The request's own signal (cuts the request and the 429 waits). */
+  signal?: AbortSignal;
+  /** Cuts only the 429 waits before (re)sending (a trigger POST: the run's signal). */
+  waitSignal?: AbortSignal;
+  auth?: boolean;
+  allow404?: boolean;
+}
+
+const MAX_RATE_LIMIT_RETRIES = 5;
+
+/** A request that was never sent (the run ended during a rate-limit wait before it): nothing happened in GitLab. */
+export class NotSentError extends Errors.ExecutionFailed {
+  readonly notSent = true;
+}
+
 export class GitlabClient {
   readonly base: URL;
   private readonly secrets: (string | undefined)[];
@@ -90,25 +108,48 @@ export class GitlabClient {
     return encodeURIComponent(String(project));
   }
 
-  /** One exchange; 2xx resolves (`allow404`: 404 too), the rest throws (see the file comment). */
-  private async exchange(method: Method, path: string, opts: { query?: Record<string, string | number | undefined>; body?: unknown; signal?: AbortSignal; auth?: boolean; allow404?: boolean }): Promise<HttpJsonAnswer> {
+  private tooLong(headers: Headers, where: string): Error {
+    return new Errors.Upstream(`GitLab ${where} is rate limiting (HTTP 429, Retry-After ${headers.get('retry-after') ?? 'absent'}, RateLimit-Reset ${headers.get('ratelimit-reset') ?? 'absent'}); the wait does not fit plugins.gitlab.maxRateLimitWaitMs (${this.cfg.maxRateLimitWaitMs} ms) or the run's time`, { extra: { upstreamStatus: 429 } });
+  }
+
+  /**
+   * One exchange; 2xx resolves (`allow404`: 404 too), the rest throws (see the file comment). `waitSignal`
+   * (a POST sent without the run's signal): the 429 waits before it is sent (again) are cut by it; aborted
+   * during such a wait, nothing more is sent and NotSentError is thrown.
+   */
+  private async exchange(method: Method, path: string, opts: ExchangeOpts): Promise<HttpJsonAnswer> {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (opts.auth !== false && this.cfg.token) headers['private-token'] = this.cfg.token;
-    const answer = await exchangeJson({
+    const call = {
       service: 'GitLab', method, url: this.url(path, opts.query), headers, body: opts.body, signal: opts.signal,
       timeoutMs: this.cfg.timeoutMs, timeoutKey: 'plugins.gitlab.timeoutMs', secrets: this.secrets,
       rateLimit: {
         maxWaitMs: this.cfg.maxRateLimitWaitMs,
-        waitMs: (res) => rateLimitWaitMs(res.headers) ?? 1000,
+        waitMs: (res: Response) => rateLimitWaitMs(res.headers) ?? 1000,
         marginMs: 50,
-        tooLong: (res, where) => new Errors.Upstream(`GitLab ${where} is rate limiting (HTTP 429, Retry-After ${res.headers.get('retry-after') ?? 'absent'}, RateLimit-Reset ${res.headers.get('ratelimit-reset') ?? 'absent'}); the wait does not fit plugins.gitlab.maxRateLimitWaitMs (${this.cfg.maxRateLimitWaitMs} ms) or the run's time`, { extra: { upstreamStatus: 429 } }),
+        tooLong: (res: Response, where: string) => this.tooLong(res.headers, where),
+        // With a waitSignal, the 429s are waited out here (the helper's wait is cut only by the request's signal).
+        ...(opts.waitSignal ? { maxRetries: 0 } : {}),
       },
-    });
+    };
+    let answer: HttpJsonAnswer;
+    for (let attempt = 0; ; attempt++) {
+      if (opts.waitSignal?.aborted) throw new NotSentError(`GitLab ${method} /${path.replace(/^\//, '')} was not sent: the execution ended before`);
+      answer = await exchangeJson(call);
+      if (!opts.waitSignal || answer.status !== 429) break;
+      const wait = rateLimitWaitMs(answer.headers) ?? 1000;
+      if (attempt >= MAX_RATE_LIMIT_RETRIES || wait > this.cfg.maxRateLimitWaitMs) throw this.tooLong(answer.headers, answer.where);
+      try {
+        await sleep(wait + 50, opts.waitSignal);
+      } catch {
+        throw new NotSentError(`GitLab ${answer.where} answered HTTP 429 (rate limited) and the execution ended while waiting to send it again: nothing was sent`);
+      }
+    }
     if ((answer.status >= 200 && answer.status < 300) || (answer.status === 404 && opts.allow404)) return answer;
     throw this.failure(answer.status, answer.text, answer.where);
   }
 
-  async json<T>(method: Method, path: string, opts: { query?: Record<string, string | number | undefined>; body?: unknown; signal?: AbortSignal; auth?: boolean; allow404?: boolean } = {}): Promise<GitlabAnswer<T>> {
+  async json<T>(method: Method, path: string, opts: ExchangeOpts = {}): Promise<GitlabAnswer<T>> {
     const a = await this.exchange(method, path, opts);
     if (a.status === 404) return { status: 404, headers: a.headers, body: null as T };
     let body: T;

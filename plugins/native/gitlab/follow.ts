@@ -215,11 +215,11 @@ export class Follower {
   }
 
   /**
-   * The last look when following stops without GitLab ending the run (blocked at timeout, server shutdown): what
-   * every started job wrote so far is streamed, its partial last line included (best effort, within `ms`).
+   * The last look when following stops without GitLab ending the run (blocked at timeout, server shutdown, an
+   * unconfirmed cancel, an error while following): what every started job wrote so far is streamed, its partial
+   * last line included, and the jobs that completed meanwhile (best effort, until `signal` aborts).
    */
-  async flush(ms: number): Promise<void> {
-    const signal = AbortSignal.timeout(Math.max(500, ms));
+  async flush(signal: AbortSignal): Promise<void> {
     try {
       const look = await this.look(signal);
       await this.stream(look.jobs, signal, true);
@@ -228,10 +228,12 @@ export class Follower {
 
   /**
    * Asks GitLab to cancel the run (`POST /pipelines/:pid/cancel`, or `/jobs/:id/cancel`) and waits, up to
-   * `waitMs`, until it says it stopped; streams what the jobs wrote meanwhile. Returns the last status seen.
+   * `waitMs` (and never past `deadline`), until it says it stopped; streams what the jobs wrote meanwhile.
+   * Returns the last status seen.
    */
-  async cancel(waitMs: number): Promise<{ confirmed: boolean; status: string; error?: string }> {
-    const signal = AbortSignal.timeout(Math.max(1000, waitMs));
+  async cancel(waitMs: number, deadline?: AbortSignal): Promise<{ confirmed: boolean; status: string; error?: string }> {
+    const timer = AbortSignal.timeout(Math.max(1, waitMs));
+    const signal = deadline ? AbortSignal.any([timer, deadline]) : timer;
     const path = this.what.kind === 'pipeline' ? `${this.base}/pipelines/${this.what.id}/cancel` : `${this.base}/jobs/${this.what.id}/cancel`;
     let status = 'unknown';
     try {

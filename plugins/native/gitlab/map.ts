@@ -24,6 +24,11 @@ export interface GlDeployment {
   deployable?: GlJob | null;
 }
 
+/** When a GitLab deployment started (its job's start, else its creation), as history orders it. */
+export function deploymentStartedAt(d: GlDeployment): string {
+  return iso(d.deployable?.started_at ?? d.created_at) ?? iso(d.created_at) ?? new Date(0).toISOString();
+}
+
 const iso = (v: string | null | undefined): string | undefined => {
   if (!v) return undefined;
   const t = Date.parse(v);
@@ -41,7 +46,7 @@ export function fromDeployment(d: GlDeployment, o: { projectId: number | string;
     version,
     environment: d.environment?.name ?? o.record?.environment ?? '',
     status,
-    startedAt: iso(d.deployable?.started_at ?? d.created_at) ?? iso(d.created_at) ?? new Date(0).toISOString(),
+    startedAt: deploymentStartedAt(d),
     ...(finished ? { finishedAt: finished } : {}),
     targets: o.record?.targets ?? [],
     ...(o.previousVersion ?? o.record?.previousVersion ? { previousVersion: o.previousVersion ?? o.record?.previousVersion } : {}),

@@ -34,6 +34,8 @@ export interface JobSpec {
   allowFailure?: boolean;
   /** The job deploys to the pipeline's environment (creates a GitLab deployment). */
   environment?: boolean;
+  /** A `stuck` job with `partial`: writes its lines, then this text without a newline (a partial last line), and runs on. */
+  partial?: string;
   /** Log characters written per tick (default: 2 lines' worth, cutting lines in the middle). */
   chunk?: number;
   /** GitLab's `retry:` keyword: a failed job is retried this many times at once (a new job; the old one is `retried`). */
@@ -149,6 +151,7 @@ export class FakeGitlab extends FakeHttpApi {
     const head = `\x1b[0KRunning with gitlab-runner 17.0.0 (fake)\x1b[0;m\n\x1b[0Ksection_start:${t}:step_script\r\x1b[0K\x1b[0K\x1b[36;1mExecuting "step_script" stage of the job script\x1b[0;m\n`;
     // `$NAME` in a line is the pipeline variable's value, as a shell would print it.
     const body = (spec.lines ?? []).map((l) => `${l.replace(/\$([A-Za-z_][A-Za-z0-9_]*)/g, (_m, k: string) => vars[k] ?? '')}\n`).join('');
+    if (spec.outcome === 'stuck' && spec.partial !== undefined) return head + body + spec.partial;
     const tail = `\x1b[0Ksection_end:${t}:step_script\r\x1b[0K\n${spec.outcome === 'failed' ? '\x1b[31;1mERROR: Job failed: exit code 1\x1b[0;m' : '\x1b[32;1mJob succeeded\x1b[0;m'}\n`;
     return head + body + tail;
   }
@@ -184,14 +187,14 @@ export class FakeGitlab extends FakeHttpApi {
     if (pl.status === 'created') { pl.status = 'pending'; for (const j of jobs) if (j.status === 'created') j.status = 'created'; return; }
     // Jobs running write their log, and end once it is all written.
     for (const j of jobs.filter((x) => x.status === 'running')) {
-      if (j.spec.outcome === 'stuck') continue;
+      if (j.spec.outcome === 'stuck' && j.spec.partial === undefined) continue;
       let size = j.spec.chunk ?? this.chunkOf(j);
       // Never half of a surrogate pair (the log is UTF-8 text).
       const code = j.pending.charCodeAt(size - 1);
       if (code >= 0xd800 && code <= 0xdbff) size++;
       j.log += j.pending.slice(0, size);
       j.pending = j.pending.slice(size);
-      if (!j.pending) this.setJob(j, j.spec.outcome === 'failed' ? 'failed' : 'success');
+      if (!j.pending && j.spec.outcome !== 'stuck') this.setJob(j, j.spec.outcome === 'failed' ? 'failed' : 'success');
     }
     jobs = pl.jobs.map((id) => this.jobs.get(id)!).filter((j) => j && !j.retried);
     for (const j of jobs.filter((x) => x.status === 'pending')) this.setJob(j, 'running');

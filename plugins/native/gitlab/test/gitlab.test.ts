@@ -5,7 +5,9 @@
  * pages, status by id, bad input refused before anything reaches GitLab, a bad token, a 429 waited out, 5xx
  * while following retried, the trigger-token mode, and no token nor secret parameter in output or logs; then the
  * issue-22 review fixes (#1 rollback ids of another project, #12 ref names, #11 toVersion never deployed, #5 jobs
- * retried during the run, #4 the trigger POST's own timeout / lost answer / abort, #9 ids and history).
+ * retried during the run, #4 the trigger POST's own timeout / lost answer / abort, #9 ids and history); then
+ * the second review (A1 one deadline after an abort, A2 rate-limit waits cut by the abort, A3 unknown trigger
+ * outcome, A4 no output lost on every exit, A5 keyset history cursors, A6 node history re-read).
  */
 import t from 'tap';
 import type { FastifyInstance } from 'fastify';
@@ -447,7 +449,7 @@ t.test('#4 trigger POST: a lost answer found again by CAPSTAN_EXECUTION_ID; an u
 
   fake.fail = { count: 1, status: 502, path: /\/pipeline$/ };
   const r2 = await deploy(app, { application: 'shop', version: 'v9.1.1', environment: 'staging' }, { targets: ['web1'] });
-  t.match(r2.exec.results[0], { status: 'failed', exitCode: null, error: { detail: /outcome of the pipeline creation in GitLab is unknown.*HTTP 502.*look at .* project acme\/shop/ } });
+  t.match(r2.exec.results[0], { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /outcome of the pipeline creation in GitLab is unknown.*HTTP 502.*look at .* project acme\/shop, CI\/CD > Pipelines/ } });
   t.equal(posts(/\/pipeline$/).filter((x) => JSON.parse(x.text).ref === 'v9.1.1').length, 1, 'never resent');
 
   jobs({ name: 'deploy', stage: 'deploy', outcome: 'stuck', lines: ['x'] });
@@ -529,4 +531,140 @@ t.test('#9 history without application and no allow-list: the applications of th
   const r = await deploy(open, { application: 'shop', version: 'v9.3.0', environment: 'uat' }, { targets: ['web1'] });
   const all = (await open.inject({ url: '/api/v1/deployments?environment=uat' })).json();
   t.same(all.items.filter((x: any) => x.source === 'gitlab').map((x: any) => x.id), [r.exec.results[0].value.id]);
+});
+
+// ---- second review (A1-A6) ----
+
+const gets = (re: RegExp, from = 0) => fake.requests.slice(from).filter((r) => r.method === 'GET' && re.test(r.path));
+
+t.test('A2 a 429 before the trigger POST: the wait is cut by a cancel, nothing sent, canceled', async (t) => {
+  const slow = await appWith(t, { token: TOKEN, maxRateLimitWaitMs: 60_000 });
+  fake.rateLimit = { count: 1, retryAfter: '30', path: /\/pipeline$/, useReset: false };
+  t.teardown(() => { fake.rateLimit.count = 0; });
+  jobs({ name: 'deploy', stage: 'deploy', lines: ['never'] });
+  const d = await deploy(slow, { application: 'shop', version: 'v10.0.0', environment: 'staging' }, { targets: ['web1'], wait: false });
+  await until('the 429', () => fake.rateLimit.count === 0);
+  const t0 = Date.now();
+  await slow.inject({ method: 'POST', url: `/api/v1/executions/${d.id}/cancel` });
+  const exec = await waitForExecution(slow, d.id, 30);
+  t.ok(Date.now() - t0 < 3000, 'the 30 s wait was cut');
+  t.equal(exec.status, 'canceled');
+  t.match(exec.results[0], { status: 'canceled', exitCode: null });
+  t.notOk(exec.results[0].error);
+  t.equal(posts(/\/pipeline$/).filter((x) => JSON.parse(x.text).ref === 'v10.0.0').length, 1, 'only the POST answered 429, never sent again');
+  t.notOk([...fake.pipelines.values()].some((p) => p.ref === 'v10.0.0'), 'nothing created');
+});
+
+t.test('A3 the trigger POST times out and nothing is found while the run is canceled: failed, DeploymentFailed, the detail as a notice too', async (t) => {
+  const quick = await appWith(t, { token: TOKEN, timeoutMs: 600 });
+  jobs({ name: 'deploy', stage: 'deploy', lines: ['late'] });
+  fake.createDelayMs = 1500;
+  t.teardown(() => { fake.createDelayMs = 0; });
+  const d = await deploy(quick, { application: 'shop', version: 'v10.1.0', environment: 'staging' }, { targets: ['web1'], wait: false });
+  await until('the POST is on its way', () => posts(/\/pipeline$/).some((x) => JSON.parse(x.text).ref === 'v10.1.0'));
+  await quick.inject({ method: 'POST', url: `/api/v1/executions/${d.id}/cancel` });
+  const exec = await waitForExecution(quick, d.id, 30);
+  fake.createDelayMs = 0;
+  t.match(exec.results[0], { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /outcome of the pipeline creation in GitLab is unknown.*CI\/CD > Pipelines/ } });
+  const evs = await events(quick, d.id);
+  t.ok(evs.some((e) => e.type === 'notice' && /outcome of the pipeline creation in GitLab is unknown.*CI\/CD > Pipelines/.test(e.data.message)), 'the detail as a notice');
+  t.notOk(JSON.stringify(evs).includes('nothing was sent') || JSON.stringify(exec).includes('nothing was triggered'), 'never "nothing sent" once the POST went');
+});
+
+t.test('A1 A4 a cancel GitLab does not confirm: within the one deadline, partial last line and the jobs completed meanwhile streamed, no optional look-up', async (t) => {
+  const short = await appWith(t, { token: TOKEN, cancelWaitMs: 800 });
+  fake.cancelTicks = 1e9;
+  t.teardown(() => { fake.cancelTicks = 1; });
+  jobs({ name: 'deploy', stage: 'deploy', outcome: 'stuck', environment: true, lines: ['step one'], partial: 'half a line' }, { name: 'notify', stage: 'deploy', lines: ['notified'] });
+  const d = await deploy(short, { application: 'shop', version: 'v10.2.0', environment: 'staging' }, { targets: ['web1'], wait: false });
+  await until('step one streamed', async () => lines(await events(short, d.id), 'stdout', 'web1').includes('step one'));
+  const pl = [...fake.pipelines.values()].find((p) => p.ref === 'v10.2.0')!;
+  await until('notify done, the partial line written', () => pl.jobs.map((id) => fake.jobs.get(id)!).some((j) => j.spec.name === 'notify' && j.status === 'success')
+    && fake.jobs.get(pl.jobs[0])!.log.endsWith('half a line'));
+  t.notOk(lines(await events(short, d.id), 'stdout', 'web1').includes('half a line'), 'held while the line may go on');
+  const mark = fake.requests.length;
+  const t0 = Date.now();
+  await short.inject({ method: 'POST', url: `/api/v1/executions/${d.id}/cancel` });
+  const exec = await waitForExecution(short, d.id, 30);
+  t.ok(Date.now() - t0 < 800 + 5000 - 2000 + 500, `ended within abortSettleMs - 2 s (${Date.now() - t0} ms)`);
+  t.equal(exec.status, 'canceled');
+  t.notOk(exec.results[0].error);
+  const evs = await events(short, d.id);
+  t.ok(evs.some((e) => e.type === 'notice' && /did not confirm it stopped/.test(e.data.message)));
+  const out = lines(evs, 'stdout', 'web1');
+  t.ok(out.includes('half a line'), 'the partial last line');
+  t.ok(out.includes('notified'), 'the job that completed meanwhile');
+  t.match(exec.results[0].value, { id: `gitlab.4411.p${pl.id}`, version: 'v10.2.0' });
+  t.equal(gets(/\/deployments$/, mark).length, 0, 'no deployment look-up after the abort');
+  t.equal(gets(/\/user$/, mark).length, 0);
+});
+
+t.test('A4 A6 an error while following: flushed, the id returned, the record kept; history by node reads it again', async (t) => {
+  jobs({ name: 'deploy', stage: 'deploy', outcome: 'stuck', lines: ['going'], partial: 'no newline yet' });
+  const d = await deploy(app, { application: 'shop', version: 'v10.3.0', environment: 'perf' }, { targets: ['web2'], wait: false });
+  await until('streamed', async () => lines(await events(app, d.id), 'stdout', 'web2').includes('going'));
+  const pl = [...fake.pipelines.values()].find((p) => p.ref === 'v10.3.0')!;
+  await until('the partial line written', () => fake.jobs.get(pl.jobs[0])!.log.endsWith('no newline yet'));
+  fake.fail = { count: 1, status: 400, path: new RegExp(`/pipelines/${pl.id}$`) };
+  const exec = await waitForExecution(app, d.id, 30);
+  t.match(exec.results[0], { status: 'failed', exitCode: null, error: { detail: /HTTP 400/ }, value: { id: `gitlab.4411.p${pl.id}`, status: 'running' } });
+  const evs = await events(app, d.id);
+  t.ok(lines(evs, 'stdout', 'web2').includes('no newline yet'), 'the partial last line flushed');
+  t.ok(evs.some((e) => e.type === 'notice' && /following GitLab pipeline #\d+ failed.*deploy\.status/.test(e.data.message)));
+  const st = (await app.inject({ url: `/api/v1/deployments/gitlab.4411.p${pl.id}` })).json();
+  t.match(st.deployment, { id: `gitlab.4411.p${pl.id}`, status: 'running' }, 'the record kept: deploy.status follows it');
+
+  // GitLab ends it meanwhile: the listing by node reads it again.
+  pl.canceling = true; pl.status = 'canceling'; pl.ticks = 0;
+  await app.inject({ url: `/api/v1/deployments/gitlab.4411.p${pl.id}` });
+  t.equal(pl.status, 'canceled');
+  const mark = fake.requests.length;
+  const node = (await app.inject({ url: '/api/v1/deployments?node=web2&environment=perf' })).json();
+  t.match(node.items.find((x: any) => x.id === `gitlab.4411.p${pl.id}`), { status: 'canceled', toolStatus: 'canceled' }, 'not the record as written when following stopped');
+  t.equal(gets(new RegExp(`/pipelines/${pl.id}$`), mark).length, 1, 'read once');
+  await app.inject({ url: '/api/v1/deployments?node=web2&environment=perf' });
+  t.equal(gets(new RegExp(`/pipelines/${pl.id}$`), mark).length, 1, 'finished now: not read again');
+});
+
+t.test('A5 keyset cursors: a deployment made between two page reads neither repeats nor skips an item', async (t) => {
+  const proj = fake.addProject(4920, 'acme/keys');
+  for (let i = 0; i < 7; i++) fake.seedDeployment(proj, 'production', `v0.${i}`);
+  const open = await appWith(t, { token: TOKEN });
+  const before = (await open.inject({ url: '/api/v1/deployments?application=keys&environment=production&limit=50' })).json().items.filter((x: any) => x.source === 'gitlab').map((x: any) => x.id);
+  t.equal(before.length, 7);
+  const seen: string[] = [];
+  let cursor: string | null = null;
+  for (let i = 0; i < 10; i++) {
+    const q: string = `/api/v1/deployments?application=keys&environment=production&limit=3${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page = (await open.inject({ url: q })).json();
+    seen.push(...page.items.filter((x: any) => x.source === 'gitlab').map((x: any) => x.id));
+    if (i === 0) { fake.seedDeployment(proj, 'production', 'v0.new'); fake.seedDeployment(proj, 'production', 'v0.newer'); }
+    cursor = page.nextCursor;
+    if (!cursor) break;
+  }
+  t.same(seen, before, 'every item once, in order');
+
+  // Merged across applications (allow-list of many): keyset too, and none dropped.
+  const many = Array.from({ length: 110 }, (_, i) => `app${i}`);
+  const a2 = fake.addProject(4921, 'acme/app108');
+  const x1 = fake.seedDeployment(a2, 'production', 'w1');
+  const x2 = fake.seedDeployment(proj, 'production', 'v0.last');
+  const merged = await appWith(t, { token: TOKEN, applications: [...many, 'keys'] });
+  const first = (await merged.inject({ url: '/api/v1/deployments?environment=production&limit=2' })).json();
+  const ids = first.items.filter((x: any) => x.source === 'gitlab').map((x: any) => x.id);
+  t.same(ids, [`gitlab.4920.${x2.id}`, `gitlab.4921.${x1.id}`], 'the 109th application is read too');
+  const between = fake.seedDeployment(proj, 'production', 'v0.between');
+  const all: string[] = [...ids];
+  cursor = first.nextCursor;
+  for (let i = 0; cursor && i < 10; i++) {
+    const res = await merged.inject({ url: `/api/v1/deployments?environment=production&limit=2&cursor=${encodeURIComponent(cursor)}` });
+    t.equal(res.statusCode, 200, res.body.slice(0, 500));
+    const page = res.json();
+    all.push(...page.items.filter((x: any) => x.source === 'gitlab').map((x: any) => x.id));
+    cursor = page.nextCursor;
+  }
+  const older = fake.deployments.filter((x) => x.projectId === 4920 && x.id !== x2.id && x.id !== between.id).map((x) => `gitlab.4920.${x.id}`).reverse();
+  t.same(all, [...ids, ...older], 'then every older one once, none skipped, the one made between pages not in them');
+  const perApp = fake.requests.filter((r) => r.path.endsWith('/deployments') && r.path.includes('acme%2Fapp') && Number(r.query.get('per_page')) > 3);
+  t.equal(perApp.length, 0, 'at most limit + 1 per application per page');
 });

@@ -70,10 +70,14 @@ t.test('deployment ids: made and parsed back; others are not ours', async (t) =>
 });
 
 t.test('history cursor: opaque, round trip, refused when forged', async (t) => {
-  t.same(decodeCursor(encodeCursor({ p: 3, s: 1 })), { p: 3, s: 1 });
-  t.same(decodeCursor(undefined), { p: 1, s: 0 });
+  t.same(decodeCursor(encodeCursor({ a: { id: 41, p: 3, z: 2 } })), { a: { id: 41, p: 3, z: 2 } });
+  t.same(decodeCursor(encodeCursor({ m: { t: '2026-01-01T00:00:00.000Z', id: 7, z: 2, h: { abcdef: 2 } } })), { m: { t: '2026-01-01T00:00:00.000Z', id: 7, z: 2, h: { abcdef: 2 } } });
+  t.same(decodeCursor(encodeCursor({ n: { t: '2026-01-01T00:00:00.000Z', id: 'gitlab.1.p2' } })), { n: { t: '2026-01-01T00:00:00.000Z', id: 'gitlab.1.p2' } });
+  t.same(decodeCursor(undefined), {});
   t.throws(() => decodeCursor('not-a-cursor'), { code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID' });
-  t.throws(() => decodeCursor(encodeCursor({ p: 0, s: 0 })));
+  t.throws(() => decodeCursor(encodeCursor({ a: { p: 0, id: 1, z: 2 } })));
+  t.throws(() => decodeCursor(encodeCursor({})));
+  t.throws(() => decodeCursor(Buffer.from('[1]').toString('base64url')));
 });
 
 t.test('pagination and rate-limit headers', async (t) => {
