@@ -18,7 +18,7 @@ import { Errors, toCapstanError, type CapstanError } from '../../../src/core/err
 import { sleep } from '../../../src/core/http-json.js';
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
 import { secretMask } from '../../../src/observability/secret-scrubber.js';
-import { GitHubClient, mapLimit, MAX_IN_FLIGHT, upstreamStatus, type WaitPolicy } from './client.js';
+import { GitHubClient, mapLimit, MAX_IN_FLIGHT, upstreamStatus, WaitAborted, type WaitPolicy } from './client.js';
 import { listOf, MAX_INPUTS, type GitHubActionsConfig } from './config.js';
 import { RunFollower, runFailure, withRetries, type GhRun, type GhUser } from './follow.js';
 import { applicationOf, deploymentId, fill, parseId, runId, runIdInUrl, SOURCE } from './ids.js';
@@ -95,7 +95,7 @@ export class GitHubActionsPlugin extends BasePlugin {
   }
 
   capabilities(): PluginCapability<any, any>[] {
-    const settle = this.cfg.cancelWaitMs + 5000;
+    const settle = this.settleMs();
     return [
       implement(deployExecute, async (p, ctx) => ({ results: await this.execute(p, ctx) }), {
         runsAsServer: () => true, abortSettleMs: settle, validate: async (p) => this.checkExecute(p),
@@ -106,6 +106,11 @@ export class GitHubActionsPlugin extends BasePlugin {
       implement(deployStatus, async (p, ctx) => ({ deployment: await this.status(p.id, ctx.signal) })),
       implement(deployHistory, async (p, ctx) => this.history(p, ctx.signal)),
     ];
+  }
+
+  /** The abortSettleMs the run capabilities declare; everything after an abort fits in it less a 2 s margin (A1). */
+  private settleMs(): number {
+    return this.cfg.cancelWaitMs + 5000;
   }
 
   // ---- validation (at submit, no network) ----
@@ -181,6 +186,8 @@ export class GitHubActionsPlugin extends BasePlugin {
     let rec: RunRecord | undefined;
     let dispatched: { repo: string; wfPath: string; ref: string; correlation: string; since: Date } | undefined;
     let knownId: number | undefined;
+    /** Set while the dispatch's outcome is unknown and its run not found (A3): the detail that says so. */
+    let unknown: string | undefined;
     let previousVersion = d.previousVersion;
     const record = (repo: string, id: number, url?: string): RunRecord => {
       const r: RunRecord = {
@@ -213,8 +220,14 @@ export class GitHubActionsPlugin extends BasePlugin {
       // unknown outcome (no answer, 5xx) looks for the run by its correlation input before failing.
       let answer: Awaited<ReturnType<GitHubClient['request']>> & { body: { workflow_run_id?: number; html_url?: string } };
       try {
-        answer = await this.client.request<{ workflow_run_id?: number; html_url?: string }>('POST', `${wfPath}/dispatches`, { body, wait: { maxWaitMs: this.cfg.maxRateLimitWaitMs, notice: io.notice } });
+        // Rate-limit waits before the POST are cut by the run's signal (A2): aborted there, nothing was sent.
+        answer = await this.client.request<{ workflow_run_id?: number; html_url?: string }>('POST', `${wfPath}/dispatches`, { body, waitSignal: ctx.signal, wait: { maxWaitMs: this.cfg.maxRateLimitWaitMs, notice: io.notice } });
       } catch (err) {
+        if (err instanceof WaitAborted) {
+          dispatched = undefined;
+          io.notice(`aborted while waiting for GitHub's rate limit before the dispatch of ${workflow}: nothing was dispatched`);
+          throw err.reason;
+        }
         const status = upstreamStatus(err);
         if (status === 400 || status === 422) {
           io.notice(`GitHub refused the dispatch: ${(err as Error).message}`);
@@ -222,11 +235,15 @@ export class GitHubActionsPlugin extends BasePlugin {
         }
         if (status !== undefined && status < 500) throw err;
         io.notice(`the dispatch of ${workflow} got no clear answer (${(err as Error).message}); looking for a run carrying ${this.cfg.correlationInput}=${correlation} before failing`);
+        const detail = `the outcome of the dispatch of workflow ${workflow} of ${repo} on ${d.version} is unknown (${(err as Error).message}): it may have started a run; no run carrying ${this.cfg.correlationInput}=${correlation} was found: look at https://github.com/${repo}/actions/workflows/${workflow} whether it started`;
+        unknown = detail;
         try {
           knownId = await this.findRun(dispatched, ctx.signal, io, this.cfg.findRunTimeoutMs);
+          unknown = undefined;
         } catch (e) {
           if (ctx.signal.aborted) throw e;
-          return this.results(ctx, 'failed', null, new Errors.Upstream(`the outcome of the dispatch of workflow ${workflow} of ${repo} on ${d.version} is unknown (${(err as Error).message}), and no run carrying ${this.cfg.correlationInput}=${correlation} appeared within ${this.cfg.findRunTimeoutMs} ms: look at https://github.com/${repo}/actions/workflows/${workflow} whether it started`, { cause: err }));
+          io.notice(detail);
+          return this.results(ctx, 'failed', null, new Errors.DeploymentFailed(detail, { cause: err, extra: { outcome: 'unknown' } }));
         }
         answer = { status: 0, headers: new Headers(), body: {} };
       }
@@ -256,13 +273,15 @@ export class GitHubActionsPlugin extends BasePlugin {
       if ((!follower || !rec) && dispatched) {
         // Aborted around the dispatch or while looking for the run: find it (a little longer), to cancel it
         // (or, on a shutdown, to keep its record so that deploy.status follows it later).
-        const id = knownId ?? await this.findRun(dispatched, AbortSignal.timeout(this.cfg.cancelWaitMs / 2), io, this.cfg.cancelWaitMs / 2).catch(() => undefined);
+        const end = io.end();
+        const id = knownId ?? await this.findRun(dispatched, AbortSignal.any([end, AbortSignal.timeout(this.cfg.cancelWaitMs / 2)]), io, this.cfg.cancelWaitMs / 2).catch(() => undefined);
         if (id !== undefined) {
+          unknown = undefined;
           rec = record(dispatched.repo, id);
           follower = new RunFollower(this.client, this.cfg, dispatched.repo, id, io, io.wait);
         }
       }
-      return this.stopped(ctx, io, follower, rec, !!dispatched);
+      return this.stopped(ctx, io, follower, rec, !!dispatched, unknown);
     }
   }
 
@@ -272,39 +291,39 @@ export class GitHubActionsPlugin extends BasePlugin {
    * is canceled in GitHub first (cancel: canceled, no error; timeout: timed_out + ExecutionTimeout). The logs of
    * the jobs that completed are streamed on every path.
    */
-  private async stopped(ctx: ExecutionContext, io: ReturnType<GitHubActionsPlugin['io']>, follower: RunFollower | undefined, rec: RunRecord | undefined, dispatched: boolean): Promise<TargetOutcome[]> {
+  private async stopped(ctx: ExecutionContext, io: ReturnType<GitHubActionsPlugin['io']>, follower: RunFollower | undefined, rec: RunRecord | undefined, dispatched: boolean, unknown?: string): Promise<TargetOutcome[]> {
     const how = abortStatus(ctx.signal);
     const shutdown = ctx.signal.reason === 'shutdown';
     const words = how === 'timed_out' ? 'timed out' : 'canceled';
     if (!follower || !rec) {
+      // The dispatch's outcome is unknown and no run was found (A3): the detail is told, whatever the outcome.
+      if (unknown) io.notice(unknown);
       if (shutdown) {
         io.notice(dispatched ? 'the server is shutting down: the workflow was dispatched but its run was not found yet; whatever GitHub started is left running' : 'the server is shutting down: nothing was dispatched');
         return this.results(ctx, 'canceled', null, new Errors.ServerClosing(`the server shut down ${dispatched ? 'before the run of the dispatched workflow was found; it is left running in GitHub' : 'before anything was dispatched'}`));
       }
-      if (dispatched) io.notice(`${words} before the run was found: a run GitHub may have started is not canceled by Capstan`);
+      if (dispatched && !unknown) io.notice(`${words} before the run was found: a run GitHub may have started is not canceled by Capstan`);
       if (how === 'timed_out') return this.results(ctx, 'timed_out', null, new Errors.ExecutionTimeout(`the deployment timed out ${dispatched ? 'before its run was found' : 'before anything was dispatched'}`));
       return this.results(ctx, 'canceled', null);
     }
-    const bounded = () => AbortSignal.timeout(this.cfg.cancelWaitMs);
+    // One deadline for all that follows the abort (A1); the optional look-up of the deployment id is skipped.
+    const end = io.end();
     if (shutdown) {
-      await follower.flush(bounded());
-      await this.linkDeployment(rec, follower.run, bounded(), io);
+      await follower.flush(end);
       const value = follower.run ? this.fromRun(follower.run, rec.repo, rec) : this.fromRecord(rec);
       io.notice(`the server is shutting down: GitHub Actions run ${follower.runId} is left running in GitHub (not canceled); deploy.status ${value.id} follows it`);
       return this.results(ctx, 'canceled', value, new Errors.ServerClosing(`the server shut down while GitHub Actions run ${follower.runId} of ${rec.repo} was followed; the run goes on in GitHub: follow it with deploy.status ${value.id}`));
     }
     if (how === 'timed_out' && follower.blocked()) {
-      await follower.flush(bounded());
+      await follower.flush(end);
       const run = follower.run!;
       io.notice(`run ${run.id} still waits for a person: left as it is in GitHub`);
-      await this.linkDeployment(rec, run, bounded(), io);
       const value = this.fromRun(run, rec.repo, rec);
       return this.results(ctx, 'timed_out', value, new Errors.DeploymentBlocked(`GitHub Actions run ${run.id} of ${rec.repo} waits for a person (${toolStatus(run.status, run.conclusion)}: an environment review or approval) and did not go on within the run's time${run.html_url ? `: ${run.html_url}` : ''}`, { extra: { toolStatus: toolStatus(run.status, run.conclusion) } }));
     }
-    const run = await this.cancelRun(rec.repo, follower, io);
+    const run = await this.cancelRun(rec.repo, follower, io, end);
     const confirmed = !!run && runDone(run.status, run.conclusion);
-    if (!confirmed) await follower.flush(bounded(), false);
-    await this.linkDeployment(rec, run, bounded(), io);
+    if (!confirmed) await follower.flush(end, false);
     const value = run ? this.fromRun(run, rec.repo, rec) : this.fromRecord(rec);
     const said = confirmed ? `ended ${toolStatus(run!.status, run!.conclusion)}` : `was asked to cancel but GitHub did not confirm it stopped within ${this.cfg.cancelWaitMs} ms`;
     if (!confirmed) io.notice(`GitHub did not confirm that run ${follower.runId} stopped within ${this.cfg.cancelWaitMs} ms: check it in GitHub${run?.html_url ? ` (${run.html_url})` : ''}`);
@@ -313,9 +332,10 @@ export class GitHubActionsPlugin extends BasePlugin {
   }
 
   /** POST …/cancel (409: it had finished), force-cancel halfway if it stays, then waits until completed (bounded by cancelWaitMs). */
-  private async cancelRun(repo: string, follower: RunFollower, io: ReturnType<GitHubActionsPlugin['io']>): Promise<GhRun | undefined> {
+  private async cancelRun(repo: string, follower: RunFollower, io: ReturnType<GitHubActionsPlugin['io']>, end: AbortSignal): Promise<GhRun | undefined> {
     const base = `${this.client.repoPath(repo)}/actions/runs/${follower.runId}`;
-    const signal = AbortSignal.timeout(this.cfg.cancelWaitMs);
+    // The confirmation wait: at most cancelWaitMs, within the deadline after the abort (the final logs get the rest).
+    const signal = AbortSignal.any([end, AbortSignal.timeout(this.cfg.cancelWaitMs)]);
     const wait: WaitPolicy = { maxWaitMs: this.cfg.cancelWaitMs, notice: io.notice };
     const started = Date.now();
     try {
@@ -325,7 +345,7 @@ export class GitHubActionsPlugin extends BasePlugin {
       for (;;) {
         const run = await withRetries('reading the run', () => follower.poll(signal), { max: this.cfg.maxTransientRetries, baseMs: this.cfg.pollIntervalMs, signal, notice: io.notice });
         if (run.status === 'completed') {
-          await follower.logs(AbortSignal.timeout(this.cfg.cancelWaitMs), true).catch((err) => io.notice(`logs of the canceled run not read: ${(err as Error).message}`));
+          await follower.logs(end, true).catch((err) => io.notice(`logs of the canceled run not read: ${(err as Error).message}`));
           return run;
         }
         if (!forced && Date.now() - started > this.cfg.cancelWaitMs / 2) {
@@ -619,7 +639,12 @@ export class GitHubActionsPlugin extends BasePlugin {
     const emit = (e: Parameters<ExecutionContext['emit']>[0]) => ctx.emit(mask(e));
     for (const n of (ctx.targets ?? []).slice(1)) emit({ type: 'notice', target: n.name, message: `one GitHub Actions run deploys every target; its log streams under ${first}` });
     const notice = (message: string) => emit({ type: 'notice', target: first, message });
+    // When the run was aborted: the one deadline after it (A1) is abortSettleMs less a 2 s margin from then.
+    let abortedAt: number | undefined = ctx.signal.aborted ? Date.now() : undefined;
+    if (abortedAt === undefined) ctx.signal.addEventListener('abort', () => { abortedAt = Date.now(); }, { once: true });
+    const end = () => AbortSignal.timeout(Math.max(1, (abortedAt ?? Date.now()) + this.settleMs() - 2000 - Date.now()));
     return {
+      end,
       first,
       out: (line: string) => emit({ type: 'stdout', target: first, line }),
       notice,
