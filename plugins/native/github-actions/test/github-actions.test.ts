@@ -21,7 +21,7 @@ const REPO = 'acme/shop';
 const fake = new FakeGitHub(TOKEN);
 await fake.start();
 t.teardown(() => fake.stop());
-const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0', 'stuck-4', 'stuck-5', 'stuck-6', 'v4.0.0', 'v4.1.0', 'v4.2.0', 'v4.3.0', 'late-1', 'late-2', 'rl-1', 'rl-2', 'stuck-7', 'late-3'];
+const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0', 'stuck-4', 'stuck-5', 'stuck-6', 'v4.0.0', 'v4.1.0', 'v4.2.0', 'v4.3.0', 'late-1', 'late-2', 'rl-1', 'rl-2', 'stuck-7', 'late-3', 'v5.0.0', 'v5.1.0'];
 fake.addRepo(REPO, REFS, 'deploy.yml', ['version', 'environment', 'capstan_id', 'region', 'api_token']);
 fake.addRepo('acme/legacy', ['v1.0.0'], 'deploy.yml', ['version', 'environment', 'capstan_id'], false);
 fake.scenario = (ref) => (ref.startsWith('fail') ? 'failure' : ref.startsWith('timeout') ? 'timed_out' : ref.startsWith('startup') ? 'startup_failure'
@@ -520,6 +520,7 @@ t.test('GitHub silent after a cancel: everything after the abort fits one deadli
   fake.fault(/\/actions\/runs\/\d+\/(force-)?cancel$/, 2, silent, 'POST');
   fake.fault(/\/deployments$/, 10, silent, 'GET');
   fake.fault(/\/actions\/runs\/\d+(\/jobs)?$/, 200, silent, 'GET');
+  t.teardown(() => fake.clearFaults());
   const started = Date.now();
   await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
   const { exec, results, notices } = await finished(app, id);
@@ -542,6 +543,72 @@ t.test('a dispatch of unknown outcome whose run is not found, canceled meanwhile
   t.match(c.results[0], { status: 'canceled', exitCode: null });
   t.ok(c.notices.some((n) => /outcome of the dispatch .* is unknown .*look at https:\/\/github\.com\/acme\/shop\/actions\/workflows\/deploy\.yml/.test(n.message)), 'the unknown outcome told');
   t.notOk(c.notices.some((n) => /nothing was (dispatched|triggered)/.test(n.message)));
+});
+
+t.test('submit: each ref component checked (R8; the repository an application makes: unit test)', async (t) => {
+  const before = fake.requests.length;
+  const bad = async (params: Record<string, unknown>, pointer: string, re: RegExp) => {
+    const res = await call(app, 'POST', '/api/v1/deployments', { targets: ['shop-prod'], params });
+    t.equal(res.status, 400, JSON.stringify(params));
+    t.ok((res.body.errors ?? []).some((e: { pointer?: string; message?: string }) => e.pointer === pointer && re.test(e.message ?? '')), `${pointer}: ${JSON.stringify(res.body).slice(0, 300)}`);
+  };
+  await bad({ application: 'shop', version: '.hidden', environment: 'qa' }, '/params/version', /starts with "\."/);
+  await bad({ application: 'shop', version: 'release/.x', environment: 'qa' }, '/params/version', /starts with "\."/);
+  await bad({ application: 'shop', version: 'a.lock/b', environment: 'qa' }, '/params/version', /ends with "\.lock"/);
+  t.equal(fake.requests.length, before, 'nothing reached GitHub');
+});
+
+t.test('rollback from a run id: its record checked at submit, its environment checked before it is the anchor (R7)', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'v5.1.0', environment: 'r7env' });
+  t.equal((await finished(app, id)).exec.status, 'succeeded');
+  const run = [...fake.runs.values()].find((r) => r.ref === 'v5.1.0')!;
+  fake.addDeployment(REPO, { ref: 'v5.0.0', environment: 'r7env', states: ['success'], minutesAgo: 30 });
+  const before = fake.requests.length;
+  const other = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~shop.run-${run.id}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'staging' } });
+  t.equal(other.status, 400, 'a run of another environment, known from its record: refused at submit');
+  t.match(JSON.stringify(other.body), /deployed shop to r7env, not shop to staging/);
+  t.equal(fake.requests.length, before, 'nothing reached GitHub');
+  // A run Capstan did not start (no local record): its environment is read from the deployment it created.
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/vnd.github+json', 'user-agent': 'test' };
+  const sent = await fetch(`${fake.url}/repos/acme/shop/actions/workflows/deploy.yml/dispatches`, { method: 'POST', headers, body: JSON.stringify({ ref: 'v5.1.0', inputs: { version: 'v5.1.0', environment: 'r7env', capstan_id: 'by-hand' } }) });
+  t.ok(sent.status < 300);
+  const outside = [...fake.runs.values()].find((r) => r.ref === 'v5.1.0' && r.inputs.capstan_id === 'by-hand')!;
+  await until('the outside run completed', async () => (await (await fetch(`${fake.url}/repos/acme/shop/actions/runs/${outside.id}`, { headers })).json()).status === 'completed');
+  const dispatches = () => fake.requests.filter((r) => r.path.endsWith('/dispatches')).length;
+  const d0 = dispatches();
+  const wrong = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~shop.run-${outside.id}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'staging' } });
+  t.equal(wrong.status, 202);
+  t.match((await finished(app, wrong.body.id)).results[0], { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID', detail: /deployed to r7env, not staging: not rolled back/ } });
+  t.equal(dispatches(), d0, 'nothing dispatched');
+  const right = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~shop.run-${outside.id}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'r7env' } });
+  t.match((await finished(app, right.body.id)).results[0], { status: 'succeeded', value: { version: 'v5.0.0', previousVersion: 'v5.1.0', environment: 'r7env' } });
+});
+
+t.test('history cursors are keyset: a deployment made between two page reads never repeats nor skips one (A5)', async (t) => {
+  const made = Array.from({ length: 7 }, (_, i) => fake.addDeployment(REPO, { ref: 'v1.0.0', environment: 'keyset', states: ['success'], minutesAgo: 300 + i }));
+  const walk = async (url: string) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let n = 0;
+    do {
+      const res = await call(app, 'GET', `${url}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      t.equal(res.status, 200);
+      seen.push(...res.body.items.map((d: { id: string }) => d.id));
+      cursor = res.body.nextCursor;
+      // A new deployment after each page read: it shifts GitHub's pages by one.
+      fake.addDeployment(REPO, { ref: 'v1.0.0', environment: 'keyset', states: ['success'], minutesAgo: 0 });
+      n++;
+    } while (cursor && n < 20);
+    return seen;
+  };
+  const one = await walk('/api/v1/deployments?application=shop&environment=keyset&limit=2');
+  t.equal(new Set(one).size, one.length, 'no item repeats');
+  for (const d of made) t.ok(one.includes(`github-actions.acme~shop.${d}`), `deployment ${d} not skipped`);
+  const merged = await walk('/api/v1/deployments?environment=keyset&limit=3');
+  t.equal(new Set(merged).size, merged.length, 'merged: no item repeats');
+  for (const d of made) t.ok(merged.includes(`github-actions.acme~shop.${d}`), `merged: deployment ${d} not skipped`);
+  const reads = fake.requests.filter((r) => r.path === '/repos/acme/shop/deployments' && r.query.get('environment') === 'keyset');
+  t.ok(reads.every((r) => Number(r.query.get('per_page')) <= 4), 'at most limit+1 per page read');
 });
 
 t.test('the token never leaves its header', async (t) => {
