@@ -33,6 +33,12 @@ export interface CallOptions {
   query?: Record<string, string | number | undefined>;
   body?: unknown;
   signal?: AbortSignal;
+  /**
+   * Cuts the rate-limit waits only (default: `signal`): a request sent without the run's signal (the dispatch,
+   * R4) still has its waits before sending cut by the run's abort; aborted there, WaitAborted is thrown and
+   * nothing was sent.
+   */
+  waitSignal?: AbortSignal;
   wait?: WaitPolicy;
   /** Statuses answered as they are instead of thrown (e.g. 404 for "unknown", 409 for cancel). */
   allow?: number[];
@@ -78,6 +84,22 @@ function askedWaitMs(status: number, headers: Headers, text: string, attempt: nu
   return undefined;
 }
 
+/** A rate-limit wait cut by the caller's abort: the request was not sent (again). */
+export class WaitAborted extends Error {
+  constructor(readonly reason: unknown) {
+    super('aborted while waiting for a rate limit: the request was not sent');
+  }
+}
+
+async function cutSleep(ms: number, signal: AbortSignal | undefined, own: boolean): Promise<void> {
+  try {
+    await sleep(ms, signal);
+  } catch (err) {
+    if (own && signal?.aborted) throw new WaitAborted(signal.reason);
+    throw err;
+  }
+}
+
 export class GitHubClient {
   readonly base: URL;
   /** Epoch ms before which no request is sent: the primary budget is spent until its reset. */
@@ -114,8 +136,9 @@ export class GitHubClient {
     const url = typeof pathOrUrl === 'string' ? this.url(pathOrUrl, opts.query) : pathOrUrl;
     if (url.origin !== this.base.origin) throw new Errors.Upstream(`GitHub pointed to ${url.origin}, not ${this.base.origin}: not followed (the token goes to the API only)`);
     const wait = opts.wait ?? { maxWaitMs: this.cfg.maxRateLimitWaitMs };
+    const waitSignal = opts.waitSignal ?? opts.signal;
     for (let attempt = 0; ; attempt++) {
-      await this.waitReset(wait, opts.signal, `${method} ${url.pathname}`);
+      await this.waitReset(wait, waitSignal, `${method} ${url.pathname}`, !!opts.waitSignal);
       const answer = await exchangeJson({
         service: 'GitHub', method, url, headers: this.headers(), body: opts.body, signal: opts.signal,
         timeoutMs: this.cfg.timeoutMs, timeoutKey: `${KEY}.timeoutMs`, secrets: [this.cfg.token],
@@ -130,7 +153,7 @@ export class GitHubClient {
           throw new Errors.Upstream(`GitHub ${answer.where} is rate limiting (HTTP ${status}${answer.headers.get('retry-after') ? `, retry-after ${answer.headers.get('retry-after')} s` : ''}); a wait of ${Math.ceil(ms / 1000)} s does not fit ${KEY}.maxRateLimitWaitMs (${wait.maxWaitMs} ms)`, { extra: { upstreamStatus: status } });
         }
         wait.notice?.(`GitHub rate limit reached (HTTP ${status}); waiting ${Math.ceil(ms / 1000)} s before retrying ${method} ${url.pathname}`);
-        await sleep(ms, opts.signal);
+        await cutSleep(ms, waitSignal, !!opts.waitSignal);
         continue;
       }
       if ((status >= 200 && status < 300) || (opts.allow ?? []).includes(status) || status === 302) {
@@ -195,14 +218,14 @@ export class GitHubClient {
     if (h.get('x-ratelimit-remaining') === '0' && Number.isFinite(reset) && reset > 0) this.blockedUntil = Math.max(this.blockedUntil, reset * 1000 + 200);
   }
 
-  private async waitReset(wait: WaitPolicy, signal: AbortSignal | undefined, what: string): Promise<void> {
+  private async waitReset(wait: WaitPolicy, signal: AbortSignal | undefined, what: string, own: boolean): Promise<void> {
     const ms = this.blockedUntil - Date.now();
     if (ms <= 0) return;
     if (ms > wait.maxWaitMs) {
       throw new Errors.Upstream(`GitHub's rate limit of this token is spent until ${new Date(this.blockedUntil).toISOString()}; a wait of ${Math.ceil(ms / 1000)} s does not fit ${KEY}.maxRateLimitWaitMs (${wait.maxWaitMs} ms)`, { extra: { upstreamStatus: 403 } });
     }
     wait.notice?.(`GitHub rate limit of the token spent (x-ratelimit-remaining 0); waiting ${Math.ceil(ms / 1000)} s for its reset before ${what}`);
-    await sleep(ms, signal);
+    await cutSleep(ms, signal, own);
   }
 
   private failure(status: number, text: string, where: string): Error {

@@ -18,7 +18,7 @@ import { Errors, toCapstanError, type CapstanError } from '../../../src/core/err
 import { sleep } from '../../../src/core/http-json.js';
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
 import { secretMask } from '../../../src/observability/secret-scrubber.js';
-import { GitHubClient, mapLimit, MAX_IN_FLIGHT, upstreamStatus, type WaitPolicy } from './client.js';
+import { GitHubClient, mapLimit, MAX_IN_FLIGHT, nextLink, upstreamStatus, WaitAborted, type WaitPolicy } from './client.js';
 import { listOf, MAX_INPUTS, type GitHubActionsConfig } from './config.js';
 import { RunFollower, runFailure, withRetries, type GhRun, type GhUser } from './follow.js';
 import { applicationOf, deploymentId, fill, parseId, runId, runIdInUrl, SOURCE } from './ids.js';
@@ -95,7 +95,7 @@ export class GitHubActionsPlugin extends BasePlugin {
   }
 
   capabilities(): PluginCapability<any, any>[] {
-    const settle = this.cfg.cancelWaitMs + 5000;
+    const settle = this.settleMs();
     return [
       implement(deployExecute, async (p, ctx) => ({ results: await this.execute(p, ctx) }), {
         runsAsServer: () => true, abortSettleMs: settle, validate: async (p) => this.checkExecute(p),
@@ -106,6 +106,11 @@ export class GitHubActionsPlugin extends BasePlugin {
       implement(deployStatus, async (p, ctx) => ({ deployment: await this.status(p.id, ctx.signal) })),
       implement(deployHistory, async (p, ctx) => this.history(p, ctx.signal)),
     ];
+  }
+
+  /** The abortSettleMs the run capabilities declare; everything after an abort fits in it less a 2 s margin (A1). */
+  private settleMs(): number {
+    return this.cfg.cancelWaitMs + 5000;
   }
 
   // ---- validation (at submit, no network) ----
@@ -119,8 +124,16 @@ export class GitHubActionsPlugin extends BasePlugin {
     return issues;
   }
 
+  /** The repository an application names, checked at submit (R8): an issue at /application when it is none. */
+  private checkRepo(application: string, environment: string): ParamIssue[] {
+    if (this.cfg.repository.includes('{owner}') && !this.cfg.owner) return []; // a server configuration error, told at run time
+    const repo = fill(this.cfg.repository, { owner: this.cfg.owner, application, environment });
+    const why = badRepo(repo);
+    return why ? [{ pointer: '/application', message: `application '${application}' makes '${repo}' through plugins.github-actions.repository (${this.cfg.repository}), which is not a GitHub repository: ${why}` }] : [];
+  }
+
   checkExecute(p: ExecuteP): ParamIssue[] {
-    const issues = this.checkScope(p.application, p.environment);
+    const issues = [...this.checkScope(p.application, p.environment), ...this.checkRepo(p.application, p.environment)];
     const refIssue = badRef(p.version);
     if (refIssue) issues.push({ pointer: '/version', message: `'${p.version}' cannot be the dispatch ref (a branch or tag name): ${refIssue}` });
     const own = this.ownInputs();
@@ -137,15 +150,20 @@ export class GitHubActionsPlugin extends BasePlugin {
   }
 
   checkRollback(p: RollbackP): ParamIssue[] {
-    const issues = this.checkScope(p.application, p.environment);
+    const issues = [...this.checkScope(p.application, p.environment), ...this.checkRepo(p.application, p.environment)];
     const refIssue = p.toVersion === undefined ? undefined : badRef(p.toVersion);
     if (refIssue) issues.push({ pointer: '/toVersion', message: `'${p.toVersion}' cannot be the dispatch ref (a branch or tag name): ${refIssue}` });
     if (p.deploymentId !== undefined) {
       const id = parseId(p.deploymentId);
       if (!id) issues.push({ pointer: '/deploymentId', message: `'${p.deploymentId}' is not a deployment id of ${SOURCE} (github-actions.<owner>~<repo>.<deployment id> or .run-<run id>)` });
-      else if (this.cfg.owner || !this.cfg.repository.includes('{owner}')) {
+      else if ((this.cfg.owner || !this.cfg.repository.includes('{owner}')) && !issues.some((i) => i.pointer === '/application')) {
         const repo = this.repoOf(p.application, p.environment);
         if (id.repo.toLowerCase() !== repo.toLowerCase()) issues.push({ pointer: '/deploymentId', message: `deployment '${p.deploymentId}' is of repository ${id.repo}, not ${repo} (application ${p.application})` });
+      }
+      // A run (or deployment) Capstan started: its local record tells its application and environment (R7).
+      const rec = id ? (id.kind === 'run' ? this.store.find(id.repo, id.num) : this.store.byDeployment(id.repo, id.num)) : undefined;
+      if (rec && (rec.application !== p.application || rec.environment !== p.environment) && !issues.some((i) => i.pointer === '/deploymentId')) {
+        issues.push({ pointer: '/deploymentId', message: `deployment '${p.deploymentId}' deployed ${rec.application} to ${rec.environment}, not ${p.application} to ${p.environment}` });
       }
     }
     return issues;
@@ -181,6 +199,8 @@ export class GitHubActionsPlugin extends BasePlugin {
     let rec: RunRecord | undefined;
     let dispatched: { repo: string; wfPath: string; ref: string; correlation: string; since: Date } | undefined;
     let knownId: number | undefined;
+    /** Set while the dispatch's outcome is unknown and its run not found (A3): the detail that says so. */
+    let unknown: string | undefined;
     let previousVersion = d.previousVersion;
     const record = (repo: string, id: number, url?: string): RunRecord => {
       const r: RunRecord = {
@@ -213,8 +233,14 @@ export class GitHubActionsPlugin extends BasePlugin {
       // unknown outcome (no answer, 5xx) looks for the run by its correlation input before failing.
       let answer: Awaited<ReturnType<GitHubClient['request']>> & { body: { workflow_run_id?: number; html_url?: string } };
       try {
-        answer = await this.client.request<{ workflow_run_id?: number; html_url?: string }>('POST', `${wfPath}/dispatches`, { body, wait: { maxWaitMs: this.cfg.maxRateLimitWaitMs, notice: io.notice } });
+        // Rate-limit waits before the POST are cut by the run's signal (A2): aborted there, nothing was sent.
+        answer = await this.client.request<{ workflow_run_id?: number; html_url?: string }>('POST', `${wfPath}/dispatches`, { body, waitSignal: ctx.signal, wait: { maxWaitMs: this.cfg.maxRateLimitWaitMs, notice: io.notice } });
       } catch (err) {
+        if (err instanceof WaitAborted) {
+          dispatched = undefined;
+          io.notice(`aborted while waiting for GitHub's rate limit before the dispatch of ${workflow}: nothing was dispatched`);
+          throw err.reason;
+        }
         const status = upstreamStatus(err);
         if (status === 400 || status === 422) {
           io.notice(`GitHub refused the dispatch: ${(err as Error).message}`);
@@ -222,11 +248,15 @@ export class GitHubActionsPlugin extends BasePlugin {
         }
         if (status !== undefined && status < 500) throw err;
         io.notice(`the dispatch of ${workflow} got no clear answer (${(err as Error).message}); looking for a run carrying ${this.cfg.correlationInput}=${correlation} before failing`);
+        const detail = `the outcome of the dispatch of workflow ${workflow} of ${repo} on ${d.version} is unknown (${(err as Error).message}): it may have started a run; no run carrying ${this.cfg.correlationInput}=${correlation} was found: look at https://github.com/${repo}/actions/workflows/${workflow} whether it started`;
+        unknown = detail;
         try {
           knownId = await this.findRun(dispatched, ctx.signal, io, this.cfg.findRunTimeoutMs);
+          unknown = undefined;
         } catch (e) {
           if (ctx.signal.aborted) throw e;
-          return this.results(ctx, 'failed', null, new Errors.Upstream(`the outcome of the dispatch of workflow ${workflow} of ${repo} on ${d.version} is unknown (${(err as Error).message}), and no run carrying ${this.cfg.correlationInput}=${correlation} appeared within ${this.cfg.findRunTimeoutMs} ms: look at https://github.com/${repo}/actions/workflows/${workflow} whether it started`, { cause: err }));
+          io.notice(detail);
+          return this.results(ctx, 'failed', null, new Errors.DeploymentFailed(detail, { cause: err, extra: { outcome: 'unknown' } }));
         }
         answer = { status: 0, headers: new Headers(), body: {} };
       }
@@ -256,13 +286,15 @@ export class GitHubActionsPlugin extends BasePlugin {
       if ((!follower || !rec) && dispatched) {
         // Aborted around the dispatch or while looking for the run: find it (a little longer), to cancel it
         // (or, on a shutdown, to keep its record so that deploy.status follows it later).
-        const id = knownId ?? await this.findRun(dispatched, AbortSignal.timeout(this.cfg.cancelWaitMs / 2), io, this.cfg.cancelWaitMs / 2).catch(() => undefined);
+        const end = io.end();
+        const id = knownId ?? await this.findRun(dispatched, AbortSignal.any([end, AbortSignal.timeout(this.cfg.cancelWaitMs / 2)]), io, this.cfg.cancelWaitMs / 2).catch(() => undefined);
         if (id !== undefined) {
+          unknown = undefined;
           rec = record(dispatched.repo, id);
           follower = new RunFollower(this.client, this.cfg, dispatched.repo, id, io, io.wait);
         }
       }
-      return this.stopped(ctx, io, follower, rec, !!dispatched);
+      return this.stopped(ctx, io, follower, rec, !!dispatched, unknown);
     }
   }
 
@@ -272,39 +304,39 @@ export class GitHubActionsPlugin extends BasePlugin {
    * is canceled in GitHub first (cancel: canceled, no error; timeout: timed_out + ExecutionTimeout). The logs of
    * the jobs that completed are streamed on every path.
    */
-  private async stopped(ctx: ExecutionContext, io: ReturnType<GitHubActionsPlugin['io']>, follower: RunFollower | undefined, rec: RunRecord | undefined, dispatched: boolean): Promise<TargetOutcome[]> {
+  private async stopped(ctx: ExecutionContext, io: ReturnType<GitHubActionsPlugin['io']>, follower: RunFollower | undefined, rec: RunRecord | undefined, dispatched: boolean, unknown?: string): Promise<TargetOutcome[]> {
     const how = abortStatus(ctx.signal);
     const shutdown = ctx.signal.reason === 'shutdown';
     const words = how === 'timed_out' ? 'timed out' : 'canceled';
     if (!follower || !rec) {
+      // The dispatch's outcome is unknown and no run was found (A3): the detail is told, whatever the outcome.
+      if (unknown) io.notice(unknown);
       if (shutdown) {
         io.notice(dispatched ? 'the server is shutting down: the workflow was dispatched but its run was not found yet; whatever GitHub started is left running' : 'the server is shutting down: nothing was dispatched');
         return this.results(ctx, 'canceled', null, new Errors.ServerClosing(`the server shut down ${dispatched ? 'before the run of the dispatched workflow was found; it is left running in GitHub' : 'before anything was dispatched'}`));
       }
-      if (dispatched) io.notice(`${words} before the run was found: a run GitHub may have started is not canceled by Capstan`);
+      if (dispatched && !unknown) io.notice(`${words} before the run was found: a run GitHub may have started is not canceled by Capstan`);
       if (how === 'timed_out') return this.results(ctx, 'timed_out', null, new Errors.ExecutionTimeout(`the deployment timed out ${dispatched ? 'before its run was found' : 'before anything was dispatched'}`));
       return this.results(ctx, 'canceled', null);
     }
-    const bounded = () => AbortSignal.timeout(this.cfg.cancelWaitMs);
+    // One deadline for all that follows the abort (A1); the optional look-up of the deployment id is skipped.
+    const end = io.end();
     if (shutdown) {
-      await follower.flush(bounded());
-      await this.linkDeployment(rec, follower.run, bounded(), io);
+      await follower.flush(end);
       const value = follower.run ? this.fromRun(follower.run, rec.repo, rec) : this.fromRecord(rec);
       io.notice(`the server is shutting down: GitHub Actions run ${follower.runId} is left running in GitHub (not canceled); deploy.status ${value.id} follows it`);
       return this.results(ctx, 'canceled', value, new Errors.ServerClosing(`the server shut down while GitHub Actions run ${follower.runId} of ${rec.repo} was followed; the run goes on in GitHub: follow it with deploy.status ${value.id}`));
     }
     if (how === 'timed_out' && follower.blocked()) {
-      await follower.flush(bounded());
+      await follower.flush(end);
       const run = follower.run!;
       io.notice(`run ${run.id} still waits for a person: left as it is in GitHub`);
-      await this.linkDeployment(rec, run, bounded(), io);
       const value = this.fromRun(run, rec.repo, rec);
       return this.results(ctx, 'timed_out', value, new Errors.DeploymentBlocked(`GitHub Actions run ${run.id} of ${rec.repo} waits for a person (${toolStatus(run.status, run.conclusion)}: an environment review or approval) and did not go on within the run's time${run.html_url ? `: ${run.html_url}` : ''}`, { extra: { toolStatus: toolStatus(run.status, run.conclusion) } }));
     }
-    const run = await this.cancelRun(rec.repo, follower, io);
+    const run = await this.cancelRun(rec.repo, follower, io, end);
     const confirmed = !!run && runDone(run.status, run.conclusion);
-    if (!confirmed) await follower.flush(bounded(), false);
-    await this.linkDeployment(rec, run, bounded(), io);
+    if (!confirmed) await follower.flush(end, false);
     const value = run ? this.fromRun(run, rec.repo, rec) : this.fromRecord(rec);
     const said = confirmed ? `ended ${toolStatus(run!.status, run!.conclusion)}` : `was asked to cancel but GitHub did not confirm it stopped within ${this.cfg.cancelWaitMs} ms`;
     if (!confirmed) io.notice(`GitHub did not confirm that run ${follower.runId} stopped within ${this.cfg.cancelWaitMs} ms: check it in GitHub${run?.html_url ? ` (${run.html_url})` : ''}`);
@@ -313,9 +345,10 @@ export class GitHubActionsPlugin extends BasePlugin {
   }
 
   /** POST …/cancel (409: it had finished), force-cancel halfway if it stays, then waits until completed (bounded by cancelWaitMs). */
-  private async cancelRun(repo: string, follower: RunFollower, io: ReturnType<GitHubActionsPlugin['io']>): Promise<GhRun | undefined> {
+  private async cancelRun(repo: string, follower: RunFollower, io: ReturnType<GitHubActionsPlugin['io']>, end: AbortSignal): Promise<GhRun | undefined> {
     const base = `${this.client.repoPath(repo)}/actions/runs/${follower.runId}`;
-    const signal = AbortSignal.timeout(this.cfg.cancelWaitMs);
+    // The confirmation wait: at most cancelWaitMs, within the deadline after the abort (the final logs get the rest).
+    const signal = AbortSignal.any([end, AbortSignal.timeout(this.cfg.cancelWaitMs)]);
     const wait: WaitPolicy = { maxWaitMs: this.cfg.cancelWaitMs, notice: io.notice };
     const started = Date.now();
     try {
@@ -325,7 +358,7 @@ export class GitHubActionsPlugin extends BasePlugin {
       for (;;) {
         const run = await withRetries('reading the run', () => follower.poll(signal), { max: this.cfg.maxTransientRetries, baseMs: this.cfg.pollIntervalMs, signal, notice: io.notice });
         if (run.status === 'completed') {
-          await follower.logs(AbortSignal.timeout(this.cfg.cancelWaitMs), true).catch((err) => io.notice(`logs of the canceled run not read: ${(err as Error).message}`));
+          await follower.logs(end, true).catch((err) => io.notice(`logs of the canceled run not read: ${(err as Error).message}`));
           return run;
         }
         if (!forced && Date.now() - started > this.cfg.cancelWaitMs / 2) {
@@ -405,6 +438,18 @@ export class GitHubActionsPlugin extends BasePlugin {
     }
   }
 
+  /** The GitHub deployment a run created: one of the repository's deployments made while it ran whose status links to it. */
+  private async deploymentOfRun(repo: string, runNum: number, run: GhRun, signal: AbortSignal, wait: WaitPolicy): Promise<GhDeployment | undefined> {
+    const from = (Date.parse(run.created_at ?? '') || 0) - CLOCK_SKEW_MS;
+    const to = (Date.parse(run.updated_at ?? '') || Date.now()) + CLOCK_SKEW_MS;
+    const deps = await this.client.paginate<GhDeployment>(`${this.client.repoPath(repo)}/deployments`, { ...(run.head_branch ? { ref: run.head_branch } : {}), per_page: 30 }, null, { signal, wait, maxPages: 3, maxItems: 30 });
+    for (const dep of deps.filter((d) => { const at = Date.parse(d.created_at); return at >= from && at <= to; }).slice(0, 10)) {
+      const sts = await this.statuses(repo, dep.id, signal, wait);
+      if (sts.some((x) => (runIdInUrl(x.target_url) ?? runIdInUrl(x.log_url)) === runNum)) return dep;
+    }
+    return undefined;
+  }
+
   /** The version to go back to (toVersion, else the previous successful deployment) and the one left. */
   private async rollbackPoint(p: RollbackP, ctx: ExecutionContext, wait: WaitPolicy): Promise<{ version: string; previousVersion?: string }> {
     const repo = this.repoOf(p.application, p.environment);
@@ -416,14 +461,22 @@ export class GitHubActionsPlugin extends BasePlugin {
         const rec = this.store.find(id.repo, id.num);
         const { body: run } = await this.client.request<GhRun>('GET', `${this.client.repoPath(id.repo)}/actions/runs/${id.num}`, { signal: ctx.signal, wait });
         if (rec && (rec.application !== p.application || rec.environment !== p.environment)) {
-          throw new Errors.RecordNotFound(`deployment '${p.deploymentId}' deployed ${rec.application} to ${rec.environment}, not ${p.application} to ${p.environment}`);
+          throw new Errors.CapabilityParams(`deployment '${p.deploymentId}' deployed ${rec.application} to ${rec.environment}, not ${p.application} to ${p.environment}: not rolled back`);
         }
-        from = { version: rec?.version ?? run.head_branch ?? undefined, before: Date.parse(run.created_at ?? '') || undefined };
+        if (rec) from = { version: rec.version ?? run.head_branch ?? undefined, before: Date.parse(run.created_at ?? '') || undefined };
+        else {
+          // A run Capstan did not start: its environment is the one of the GitHub deployment it created (a status
+          // linking to the run); without one it is unknown, and the run is not used as the point to go back from.
+          const dep = await this.deploymentOfRun(id.repo, id.num, run, ctx.signal, wait);
+          if (!dep) throw new Errors.CapabilityParams(`run ${id.num} of ${id.repo} created no GitHub deployment, so its environment is unknown: not rolled back from it; give the deployment id of ${p.environment}, or toVersion`);
+          if (dep.environment !== p.environment) throw new Errors.CapabilityParams(`run ${id.num} of ${id.repo} deployed to ${dep.environment}, not ${p.environment}: not rolled back`);
+          from = { deploymentId: dep.id, version: dep.ref ?? dep.sha ?? run.head_branch ?? undefined };
+        }
       } else {
         const a = await this.client.request<GhDeployment>('GET', `${this.client.repoPath(id.repo)}/deployments/${id.num}`, { signal: ctx.signal, wait, allow: [404] });
         if (a.status === 404) throw new Errors.RecordNotFound(`GitHub knows no deployment ${id.num} in ${id.repo}`);
         if (a.body.environment !== undefined && a.body.environment !== p.environment) {
-          throw new Errors.RecordNotFound(`deployment '${p.deploymentId}' is of environment ${a.body.environment}, not ${p.environment}`);
+          throw new Errors.CapabilityParams(`deployment '${p.deploymentId}' is of environment ${a.body.environment}, not ${p.environment}: not rolled back`);
         }
         from = { deploymentId: id.num, version: a.body.ref ?? a.body.sha };
       }
@@ -481,52 +534,106 @@ export class GitHubActionsPlugin extends BasePlugin {
     const apps = listOf(this.cfg.applications);
     const envs = listOf(this.cfg.environments);
     if ((p.application && apps && !apps.includes(p.application)) || (p.environment && envs && !envs.includes(p.environment))) return { deployments: [], nextCursor: null };
-    const envOk = (e: string) => !envs || envs.includes(e);
     if (p.node) return this.localHistory(p, limit, signal);
     if (!p.application) return this.mergedHistory(p, limit, signal);
+    // An application that names no repository has no deployments in this source (as one outside the allow-list).
+    if (!this.cfg.repository.includes('{environment}') && badRepo(fill(this.cfg.repository, { owner: this.cfg.owner, application: p.application }))) return { deployments: [], nextCursor: null };
     const repo = this.repoOf(p.application, p.environment ?? '');
-    const cur = decodeCursor(p.cursor, 'p');
-    const per = Math.min(100, Math.max(1, cur?.per ?? limit));
-    const page = cur?.p ?? 1;
-    const a = await this.client.request<GhDeployment[]>('GET', `${this.client.repoPath(repo)}/deployments`, { signal, query: { ...(p.environment ? { environment: p.environment } : {}), per_page: per, page } });
-    const deps = (Array.isArray(a.body) ? a.body : []).filter((d) => envOk(d.environment ?? ''));
+    const cur = decodeKeyset(p.cursor);
+    const per = Math.min(100, Math.max(1, cur?.per ?? limit + 1));
+    const at = cur?.a?.[p.application];
+    if (at === 'done') return { deployments: [], nextCursor: null };
+    const got = await this.olderThan(repo, p.environment, at, per, limit + 1, signal);
+    const page = got.items.slice(0, limit);
     // Statuses of the page's deployments, at most MAX_IN_FLIGHT requests at a time.
-    const out = await mapLimit(deps, MAX_IN_FLIGHT, async (dep) => this.fromDeployment(dep, await this.statuses(repo, dep.id, signal), repo, p.application));
-    out.sort((x, y) => Date.parse(y.startedAt) - Date.parse(x.startedAt));
-    const more = a.headers.get('link') && /rel="?next"?/.test(a.headers.get('link') ?? '');
-    return { deployments: out, nextCursor: more ? encodeCursor({ p: page + 1, per }) : null };
+    const out = await mapLimit(page, MAX_IN_FLIGHT, async ({ dep }) => this.fromDeployment(dep, await this.statuses(repo, dep.id, signal), repo, p.application));
+    const last = page.at(-1);
+    const more = got.items.length > limit;
+    return { deployments: out, nextCursor: more && last ? encodeKeyset({ per, a: { [p.application]: keyOf(last) } }) : null };
+  }
+
+  /**
+   * Up to `want` deployments of `repo` strictly older than `key` (created_at, then id: GitHub's order, newest
+   * first), each with the page it was on. Keyset (A5): a deployment made between two page reads shifts GitHub's
+   * pages but never makes an item repeat or be skipped; the page of the key is only where reading starts (one
+   * page back while that page is empty or already begins older than the key, as after a deletion).
+   */
+  private async olderThan(repo: string, environment: string | undefined, key: KeysetAt | undefined, per: number, want: number, signal: AbortSignal): Promise<{ items: { dep: GhDeployment; page: number }[] }> {
+    const envs = listOf(this.cfg.environments);
+    const older = (d: GhDeployment) => {
+      if (!key) return true;
+      const t = Date.parse(d.created_at);
+      return t < key.t || (t === key.t && d.id < key.id);
+    };
+    const items: { dep: GhDeployment; page: number }[] = [];
+    let page = key ? Math.max(1, key.pg) : 1;
+    let settled = !key;
+    for (let reads = 0; reads < 60; reads++) {
+      const a = await this.client.request<GhDeployment[]>('GET', `${this.client.repoPath(repo)}/deployments`, { signal, query: { ...(environment ? { environment } : {}), per_page: per, page } });
+      const list = Array.isArray(a.body) ? a.body : [];
+      if (!settled && page > 1 && (list.length === 0 || older(list[0]))) {
+        page--; // this page begins past the key: what came before it may be on the page before
+        continue;
+      }
+      settled = true;
+      for (const dep of list) {
+        if (!older(dep) || (envs && !envs.includes(dep.environment ?? ''))) continue;
+        items.push({ dep, page });
+        if (items.length >= want) return { items };
+      }
+      if (!nextLink(a.headers.get('link')) || list.length === 0) return { items };
+      page++;
+    }
+    return { items };
   }
 
   /**
    * History without `application` (R6): the applications of the `applications` allow-list, else those of
-   * Capstan's own records, each read from the Deployments API (serially, only as far as the page needs), merged
-   * newest first; statuses are read for the returned page only. The cursor is an offset in the merged list.
+   * Capstan's own records, each read from the Deployments API (serially, at most limit+1 per application per
+   * page), merged newest first; statuses are read for the returned page only. The cursor is keyset per
+   * application (A5): the last deployment given of each (or `done`), so the next page is strictly older.
    */
   private async mergedHistory(p: HistoryP, limit: number, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
-    const cur = decodeCursor(p.cursor, 'o');
-    const offset = cur?.o ?? 0;
-    const envs = listOf(this.cfg.environments);
+    const cur = decodeKeyset(p.cursor);
+    const per = Math.min(100, Math.max(1, cur?.per ?? limit + 1));
     const apps = listOf(this.cfg.applications) ?? [...new Set(this.store.all().map((r) => r.application))];
-    const need = offset + limit;
-    const seen = new Set<string>();
-    const all: { dep: GhDeployment; repo: string; app: string }[] = [];
-    let more = false;
+    const repos = new Set<string>();
+    const all: { dep: GhDeployment; page: number; repo: string; app: string }[] = [];
+    const got = new Map<string, number>();
     for (const app of apps) {
-      const repo = this.repoOf(app, p.environment ?? '');
-      const path = `${this.client.repoPath(repo)}/deployments`;
-      const deps = await this.client.paginate<GhDeployment>(path, { ...(p.environment ? { environment: p.environment } : {}), per_page: Math.min(100, need + 1) }, null, { signal, maxPages: 100, maxItems: need + 1 });
-      if (deps.length > need) more = true;
-      for (const dep of deps) {
-        const key = `${repo.toLowerCase()}#${dep.id}`;
-        if (seen.has(key) || (envs && !envs.includes(dep.environment ?? ''))) continue;
-        seen.add(key);
-        all.push({ dep, repo, app });
+      const at = cur?.a?.[app];
+      if (at === 'done') continue;
+      let repo: string;
+      try {
+        repo = this.repoOf(app, p.environment ?? '');
+      } catch {
+        continue; // an application that names no repository has no deployments here
       }
+      if (repos.has(repo.toLowerCase())) continue; // two applications of one repository: read once
+      repos.add(repo.toLowerCase());
+      const { items } = await this.olderThan(repo, p.environment, at, per, limit + 1, signal);
+      got.set(app, items.length);
+      for (const it of items) all.push({ ...it, repo, app });
     }
     all.sort((x, y) => Date.parse(y.dep.created_at) - Date.parse(x.dep.created_at) || y.dep.id - x.dep.id);
-    const page = all.slice(offset, offset + limit);
+    const page = all.slice(0, limit);
     const out = await mapLimit(page, MAX_IN_FLIGHT, async ({ dep, repo, app }) => this.fromDeployment(dep, await this.statuses(repo, dep.id, signal), repo, app));
-    return { deployments: out, nextCursor: more || all.length > offset + limit ? encodeCursor({ o: offset + limit }) : null };
+    // The next cursor: per application the last deployment given, `done` when nothing of it is left, or where it stood.
+    const next: Record<string, KeysetAt | 'done'> = {};
+    let more = false;
+    for (const app of apps) {
+      const before = cur?.a?.[app];
+      if (before === 'done' || !got.has(app)) {
+        if (before === 'done') next[app] = 'done';
+        else if (before) { next[app] = before; more = true; } // its repository read under another application
+        continue;
+      }
+      const given = page.filter((x) => x.app === app);
+      const left = got.get(app)! > given.length;
+      if (left) more = true;
+      next[app] = !left ? 'done' : given.length ? keyOf(given.at(-1)!) : (before ?? { id: Number.MAX_SAFE_INTEGER, t: Number.MAX_SAFE_INTEGER, pg: 1 });
+    }
+    return { deployments: out, nextCursor: more ? encodeKeyset({ per, a: next }) : null };
   }
 
   /** Runs Capstan started (filter by node): each read again from GitHub, at most MAX_IN_FLIGHT at a time. */
@@ -603,7 +710,8 @@ export class GitHubActionsPlugin extends BasePlugin {
   repoOf(application: string, environment: string): string {
     if (this.cfg.repository.includes('{owner}') && !this.cfg.owner) throw new Errors.Config('plugins.github-actions.owner is not set (the repository template uses {owner})');
     const repo = fill(this.cfg.repository, { owner: this.cfg.owner, application, environment });
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/.test(repo)) throw new Errors.Config(`plugins.github-actions.repository makes '${repo}' of application ${application}: not an owner/name`);
+    const why = badRepo(repo);
+    if (why) throw new Errors.CapabilityParams(`application '${application}' makes '${repo}' through plugins.github-actions.repository (${this.cfg.repository}), which is not a GitHub repository: ${why}`);
     return repo;
   }
 
@@ -619,7 +727,12 @@ export class GitHubActionsPlugin extends BasePlugin {
     const emit = (e: Parameters<ExecutionContext['emit']>[0]) => ctx.emit(mask(e));
     for (const n of (ctx.targets ?? []).slice(1)) emit({ type: 'notice', target: n.name, message: `one GitHub Actions run deploys every target; its log streams under ${first}` });
     const notice = (message: string) => emit({ type: 'notice', target: first, message });
+    // When the run was aborted: the one deadline after it (A1) is abortSettleMs less a 2 s margin from then.
+    let abortedAt: number | undefined = ctx.signal.aborted ? Date.now() : undefined;
+    if (abortedAt === undefined) ctx.signal.addEventListener('abort', () => { abortedAt = Date.now(); }, { once: true });
+    const end = () => AbortSignal.timeout(Math.max(1, (abortedAt ?? Date.now()) + this.settleMs() - 2000 - Date.now()));
     return {
+      end,
       first,
       out: (line: string) => emit({ type: 'stdout', target: first, line }),
       notice,
@@ -645,10 +758,58 @@ export class GitHubActionsPlugin extends BasePlugin {
 
 /** Why a version cannot be a git ref name (git check-ref-format's rules), or undefined. */
 export function badRef(ref: string): string | undefined {
+  if (ref === '') return 'it may not be empty';
   if (/[\x00-\x20\x7f~^:?*[\\]/.test(ref)) return 'no spaces, control characters nor any of ~ ^ : ? * [ \\';
   if (ref.includes('..') || ref.includes('@{') || ref.includes('//')) return 'no "..", "@{" nor "//"';
   if (ref.startsWith('/') || ref.endsWith('/') || ref.endsWith('.') || ref.endsWith('.lock') || ref === '@' || ref.startsWith('-')) return 'it may not start with / or -, nor end with /, . or .lock';
+  // Per slash-separated component: none may start with `.` nor end with `.lock`.
+  for (const part of ref.split('/')) {
+    if (part.startsWith('.')) return `its component '${part}' starts with "."`;
+    if (part.endsWith('.lock')) return `its component '${part}' ends with ".lock"`;
+  }
   return undefined;
+}
+
+/** Why `owner/name` is not a GitHub repository name, or undefined (the shapes deployment ids accept, ids.ts). */
+export function badRepo(repo: string): string | undefined {
+  const parts = repo.split('/');
+  if (parts.length !== 2) return 'not owner/name (exactly one "/")';
+  const [owner, name] = parts;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/.test(owner)) return `owner '${owner}' is not a GitHub account name (letters, digits, _ . and -, not starting with any of them)`;
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(name) || name === '.' || name === '..') return `'${name}' is not a repository name (letters, digits, . _ and -, at most 100)`;
+  return undefined;
+}
+
+/** Where an application's history stands: the last deployment given (id, created_at ms) and its page (a hint). */
+export interface KeysetAt {
+  id: number;
+  t: number;
+  pg: number;
+}
+
+function keyOf(x: { dep: GhDeployment; page: number }): KeysetAt {
+  return { id: x.dep.id, t: Date.parse(x.dep.created_at), pg: x.page };
+}
+
+/** The keyset cursor of history (A5): base64url JSON of per_page and, per application, where it stands. */
+export function encodeKeyset(c: { per: number; a: Record<string, KeysetAt | 'done'> }): string {
+  return Buffer.from(JSON.stringify({ k: 1, ...c })).toString('base64url');
+}
+
+export function decodeKeyset(cursor: string | undefined): { per: number; a: Record<string, KeysetAt | 'done'> } | undefined {
+  if (!cursor) return undefined;
+  let c: unknown;
+  try {
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    c = undefined;
+  }
+  const v = c as { k?: unknown; per?: unknown; a?: unknown } | undefined;
+  const okAt = (x: unknown) => x === 'done' || (!!x && typeof x === 'object' && ['id', 't', 'pg'].every((f) => Number.isSafeInteger((x as Record<string, unknown>)[f])) && (x as KeysetAt).pg >= 1);
+  if (!v || typeof v !== 'object' || v.k !== 1 || !Number.isSafeInteger(v.per) || (v.per as number) < 1 || !v.a || typeof v.a !== 'object' || Array.isArray(v.a) || !Object.values(v.a).every(okAt)) {
+    throw new Errors.CapabilityParams(`cursor '${cursor.slice(0, 40)}' is not one ${SOURCE} gave for this query`);
+  }
+  return v as { per: number; a: Record<string, KeysetAt | 'done'> };
 }
 
 /** An opaque cursor: base64url JSON of the tool's page (`p`, `per`) or an offset in Capstan's records (`o`). */

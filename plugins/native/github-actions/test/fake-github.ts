@@ -125,6 +125,11 @@ export class FakeGitHub extends FakeHttpApi {
     this.faults.push({ match, count, answer, method });
   }
 
+  /** Drops the queued answers not used yet. */
+  clearFaults(): void {
+    this.faults = [];
+  }
+
   /** Primary rate limit: 403, remaining 0, reset `seconds` ahead. */
   static primaryLimit(seconds = 1) {
     return (res: http.ServerResponse) => sendJson(res, 403, { message: 'API rate limit exceeded for user ID 1.', documentation_url: `${DOCS}/overview/rate-limits-for-the-rest-api`, status: '403' }, {

@@ -21,7 +21,7 @@ const REPO = 'acme/shop';
 const fake = new FakeGitHub(TOKEN);
 await fake.start();
 t.teardown(() => fake.stop());
-const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0', 'stuck-4', 'stuck-5', 'stuck-6', 'v4.0.0', 'v4.1.0', 'v4.2.0', 'v4.3.0', 'late-1', 'late-2'];
+const REFS = ['v1.0.0', 'v1.1.0', 'v1.2.0', 'v2.0.0', 'fail-1', 'timeout-1', 'startup-1', 'stuck-1', 'stuck-2', 'stuck-3', 'blocked-1', 'neutral-1', 'v3.0.0', 'v3.1.0', 'stuck-4', 'stuck-5', 'stuck-6', 'v4.0.0', 'v4.1.0', 'v4.2.0', 'v4.3.0', 'late-1', 'late-2', 'rl-1', 'rl-2', 'stuck-7', 'late-3', 'v5.0.0', 'v5.1.0'];
 fake.addRepo(REPO, REFS, 'deploy.yml', ['version', 'environment', 'capstan_id', 'region', 'api_token']);
 fake.addRepo('acme/legacy', ['v1.0.0'], 'deploy.yml', ['version', 'environment', 'capstan_id'], false);
 fake.scenario = (ref) => (ref.startsWith('fail') ? 'failure' : ref.startsWith('timeout') ? 'timed_out' : ref.startsWith('startup') ? 'startup_failure'
@@ -335,7 +335,7 @@ t.test('error answers of the dispatch: typed, with the words of GitHub', async (
   t.match(await failOf('v1.0.0'), { error: { code: 'CAPSTAN_ERR_TARGET_AUTH_FAILED', detail: /HTTP 403: Resource not accessible by integration/ } });
   fake.fault(/\/dispatches$/, 1, FakeGitHub.serverError(500), 'POST');
   const before = fake.runs.size;
-  t.match(await failOf('v1.0.0'), { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_UPSTREAM_ERROR', detail: /outcome of the dispatch .* is unknown \(.*HTTP 500: Server Error.*no run carrying capstan_id=.* look at https:\/\/github\.com\/acme\/shop\/actions\/workflows\/deploy\.yml/ } });
+  t.match(await failOf('v1.0.0'), { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_DEPLOYMENT_FAILED', detail: /outcome of the dispatch .* is unknown \(.*HTTP 500: Server Error.*no run carrying capstan_id=.* look at https:\/\/github\.com\/acme\/shop\/actions\/workflows\/deploy\.yml/ } });
   t.equal(fake.runs.size, before, 'nothing was created, nothing sent again');
 });
 
@@ -381,7 +381,7 @@ t.test('server shutdown: the run is left running in GitHub, canceled + ServerClo
   const b = await buildTestApp(t, cfg);
   const evs = await events(b, id);
   const result = evs.find((e) => e.type === 'target_result' && e.data.target === 'web1')!.data;
-  t.match(result, { status: 'canceled', exitCode: null, error: { code: 'CAPSTAN_ERR_SERVER_CLOSING', detail: /goes on in GitHub/ }, value: { id: `github-actions.acme~shop.${run.deployment}`, status: 'running' } });
+  t.match(result, { status: 'canceled', exitCode: null, error: { code: 'CAPSTAN_ERR_SERVER_CLOSING', detail: /goes on in GitHub/ }, value: { id: `github-actions.acme~shop.run-${run.id}`, status: 'running' } }); // no deployment-id look-up after an abort (A1)
   t.ok(evs.some((e) => e.type === 'notice' && /left running in GitHub \(not canceled\)/.test(e.data.message)), 'a notice says so');
   t.ok(lines(evs, 'stdout', 'web1').includes('--- log of job build ---'), 'the completed build job\'s log streamed');
   const st = await call(b, 'GET', `/api/v1/deployments/github-actions.acme~shop.run-${run.id}`);
@@ -488,6 +488,127 @@ t.test('history without application: each allowed application read from GitHub, 
   const byNode = await call(app, 'GET', '/api/v1/deployments?node=web1&limit=30');
   t.ok(byNode.body.items.length >= 1);
   t.ok(fake.maxInFlight <= 4 && fake.maxInFlight >= 2, `at most 4 requests in flight (saw ${fake.maxInFlight})`);
+});
+
+t.test('aborted during a rate-limit wait before the dispatch: nothing is sent, canceled / timed_out', async (t) => {
+  const dispatches = (ref: string) => fake.requests.filter((r) => r.path.endsWith('/dispatches') && JSON.parse(r.body).ref === ref).length;
+  fake.fault(/\/dispatches$/, 1, FakeGitHub.secondaryLimit(30), 'POST');
+  const id = await deploy(app, { application: 'shop', version: 'rl-1', environment: 'staging' });
+  await until('the wait told', async () => (await events(app, id)).some((e) => e.type === 'notice' && /rate limit reached \(HTTP 429\); waiting 30 s/.test(e.data.message)));
+  const started = Date.now();
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const c = await finished(app, id);
+  t.ok(Date.now() - started < 3000, `the wait was cut by the cancel (${Date.now() - started} ms)`);
+  t.equal(c.exec.status, 'canceled');
+  t.match(c.results[0], { status: 'canceled', exitCode: null });
+  t.notOk('error' in c.results[0], 'no error field');
+  t.equal(dispatches('rl-1'), 1, 'only the refused dispatch: nothing sent after the wait');
+  t.notOk([...fake.runs.values()].some((r) => r.ref === 'rl-1'), 'no run created');
+  t.ok(c.notices.some((n) => /nothing was dispatched/.test(n.message)));
+  fake.fault(/\/dispatches$/, 1, FakeGitHub.secondaryLimit(30), 'POST');
+  const id2 = await deploy(app, { application: 'shop', version: 'rl-2', environment: 'staging' }, { timeoutSeconds: 1 });
+  const o = await finished(app, id2);
+  t.equal(o.exec.status, 'timed_out');
+  t.match(o.results[0], { status: 'timed_out', exitCode: null, error: { code: 'CAPSTAN_ERR_EXECUTION_TIMEOUT', detail: /before anything was dispatched/ } });
+  t.equal(dispatches('rl-2'), 1, 'nothing sent after the wait');
+});
+
+t.test('GitHub silent after a cancel: everything after the abort fits one deadline (abortSettleMs less 2 s)', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'stuck-7', environment: 'staging' });
+  await until('deploy step running', async () => lines(await events(app, id), 'stdout', 'web1').includes('step 2 "Deploy": in_progress'));
+  const silent = (res: import('node:http').ServerResponse) => { setTimeout(() => { if (!res.destroyed) res.writeHead(502).end(); }, 20_000).unref(); };
+  fake.fault(/\/actions\/runs\/\d+\/(force-)?cancel$/, 2, silent, 'POST');
+  fake.fault(/\/deployments$/, 10, silent, 'GET');
+  fake.fault(/\/actions\/runs\/\d+(\/jobs)?$/, 200, silent, 'GET');
+  t.teardown(() => fake.clearFaults());
+  const started = Date.now();
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const { exec, results, notices } = await finished(app, id);
+  const took = Date.now() - started;
+  t.ok(took < base.cancelWaitMs + 5000 - 2000, `the outcome within the deadline (${took} ms)`);
+  t.equal(exec.status, 'canceled');
+  t.match(results[0], { status: 'canceled', exitCode: null });
+  t.ok(notices.some((n) => /did not confirm that run \d+ stopped/.test(n.message)), 'unconfirmed: told');
+});
+
+t.test('a dispatch of unknown outcome whose run is not found, canceled meanwhile: canceled, the unknown outcome told, never "nothing dispatched"', async (t) => {
+  fake.dispatchAnswer = FakeGitHub.serverError(502);
+  fake.appearAfterMs = 60_000;
+  t.teardown(() => { fake.appearAfterMs = 100; });
+  const id = await deploy(app, { application: 'shop', version: 'late-3', environment: 'staging' });
+  await until('looking for the run', async () => (await events(app, id)).some((e) => e.type === 'notice' && /got no clear answer/.test(e.data.message)));
+  await app.inject({ method: 'POST', url: `/api/v1/executions/${id}/cancel` });
+  const c = await finished(app, id);
+  t.equal(c.exec.status, 'canceled');
+  t.match(c.results[0], { status: 'canceled', exitCode: null });
+  t.ok(c.notices.some((n) => /outcome of the dispatch .* is unknown .*look at https:\/\/github\.com\/acme\/shop\/actions\/workflows\/deploy\.yml/.test(n.message)), 'the unknown outcome told');
+  t.notOk(c.notices.some((n) => /nothing was (dispatched|triggered)/.test(n.message)));
+});
+
+t.test('submit: each ref component checked (R8; the repository an application makes: unit test)', async (t) => {
+  const before = fake.requests.length;
+  const bad = async (params: Record<string, unknown>, pointer: string, re: RegExp) => {
+    const res = await call(app, 'POST', '/api/v1/deployments', { targets: ['shop-prod'], params });
+    t.equal(res.status, 400, JSON.stringify(params));
+    t.ok((res.body.errors ?? []).some((e: { pointer?: string; message?: string }) => e.pointer === pointer && re.test(e.message ?? '')), `${pointer}: ${JSON.stringify(res.body).slice(0, 300)}`);
+  };
+  await bad({ application: 'shop', version: '.hidden', environment: 'qa' }, '/params/version', /starts with "\."/);
+  await bad({ application: 'shop', version: 'release/.x', environment: 'qa' }, '/params/version', /starts with "\."/);
+  await bad({ application: 'shop', version: 'a.lock/b', environment: 'qa' }, '/params/version', /ends with "\.lock"/);
+  t.equal(fake.requests.length, before, 'nothing reached GitHub');
+});
+
+t.test('rollback from a run id: its record checked at submit, its environment checked before it is the anchor (R7)', async (t) => {
+  const id = await deploy(app, { application: 'shop', version: 'v5.1.0', environment: 'r7env' });
+  t.equal((await finished(app, id)).exec.status, 'succeeded');
+  const run = [...fake.runs.values()].find((r) => r.ref === 'v5.1.0')!;
+  fake.addDeployment(REPO, { ref: 'v5.0.0', environment: 'r7env', states: ['success'], minutesAgo: 30 });
+  const before = fake.requests.length;
+  const other = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~shop.run-${run.id}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'staging' } });
+  t.equal(other.status, 400, 'a run of another environment, known from its record: refused at submit');
+  t.match(JSON.stringify(other.body), /deployed shop to r7env, not shop to staging/);
+  t.equal(fake.requests.length, before, 'nothing reached GitHub');
+  // A run Capstan did not start (no local record): its environment is read from the deployment it created.
+  const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', accept: 'application/vnd.github+json', 'user-agent': 'test' };
+  const sent = await fetch(`${fake.url}/repos/acme/shop/actions/workflows/deploy.yml/dispatches`, { method: 'POST', headers, body: JSON.stringify({ ref: 'v5.1.0', inputs: { version: 'v5.1.0', environment: 'r7env', capstan_id: 'by-hand' } }) });
+  t.ok(sent.status < 300);
+  const outside = [...fake.runs.values()].find((r) => r.ref === 'v5.1.0' && r.inputs.capstan_id === 'by-hand')!;
+  await until('the outside run completed', async () => (await (await fetch(`${fake.url}/repos/acme/shop/actions/runs/${outside.id}`, { headers })).json()).status === 'completed');
+  const dispatches = () => fake.requests.filter((r) => r.path.endsWith('/dispatches')).length;
+  const d0 = dispatches();
+  const wrong = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~shop.run-${outside.id}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'staging' } });
+  t.equal(wrong.status, 202);
+  t.match((await finished(app, wrong.body.id)).results[0], { status: 'failed', exitCode: null, error: { code: 'CAPSTAN_ERR_CAPABILITY_PARAMS_INVALID', detail: /deployed to r7env, not staging: not rolled back/ } });
+  t.equal(dispatches(), d0, 'nothing dispatched');
+  const right = await call(app, 'POST', `/api/v1/deployments/github-actions.acme~shop.run-${outside.id}/rollback`, { targets: ['shop-prod'], params: { application: 'shop', environment: 'r7env' } });
+  t.match((await finished(app, right.body.id)).results[0], { status: 'succeeded', value: { version: 'v5.0.0', previousVersion: 'v5.1.0', environment: 'r7env' } });
+});
+
+t.test('history cursors are keyset: a deployment made between two page reads never repeats nor skips one (A5)', async (t) => {
+  const made = Array.from({ length: 7 }, (_, i) => fake.addDeployment(REPO, { ref: 'v1.0.0', environment: 'keyset', states: ['success'], minutesAgo: 300 + i }));
+  const walk = async (url: string) => {
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let n = 0;
+    do {
+      const res = await call(app, 'GET', `${url}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      t.equal(res.status, 200);
+      seen.push(...res.body.items.map((d: { id: string }) => d.id));
+      cursor = res.body.nextCursor;
+      // A new deployment after each page read: it shifts GitHub's pages by one.
+      fake.addDeployment(REPO, { ref: 'v1.0.0', environment: 'keyset', states: ['success'], minutesAgo: 0 });
+      n++;
+    } while (cursor && n < 20);
+    return seen;
+  };
+  const one = await walk('/api/v1/deployments?application=shop&environment=keyset&limit=2');
+  t.equal(new Set(one).size, one.length, 'no item repeats');
+  for (const d of made) t.ok(one.includes(`github-actions.acme~shop.${d}`), `deployment ${d} not skipped`);
+  const merged = await walk('/api/v1/deployments?environment=keyset&limit=3');
+  t.equal(new Set(merged).size, merged.length, 'merged: no item repeats');
+  for (const d of made) t.ok(merged.includes(`github-actions.acme~shop.${d}`), `merged: deployment ${d} not skipped`);
+  const reads = fake.requests.filter((r) => r.path === '/repos/acme/shop/deployments' && r.query.get('environment') === 'keyset');
+  t.ok(reads.every((r) => Number(r.query.get('per_page')) <= 4), 'at most limit+1 per page read');
 });
 
 t.test('the token never leaves its header', async (t) => {

@@ -116,6 +116,11 @@ t.test('submit checks: scalar inputs, at most 25, allow-lists, reserved names, f
   t.match(plugin.checkRollback({ application: 'shop', environment: 'qa', toVersion: 'a..b' }), [{ pointer: '/toVersion' }]);
   for (const ok of ['v1.2.3', 'release/2026-11', 'main', 'a1b2c3d']) t.equal(badRef(ok), undefined, ok);
   for (const bad of ['a b', 'x~1', 'a..b', 'end/', 'x.lock', '-x', 'a:b', 'a\\b', 'a@{1}']) t.ok(badRef(bad), bad);
+  for (const bad of ['.hidden', 'release/.x', 'a.lock/b', 'a/b.lock/c', '']) t.ok(badRef(bad), `per component: ${bad}`);
+  const open = new GitHubActionsPlugin(cfg(), pino({ level: 'silent' }), tempDir());
+  t.match(open.checkExecute({ application: 'team/shop', version: 'v1', environment: 'qa' }), [{ pointer: '/application', message: /acme\/team\/shop/ }]);
+  t.match(open.checkRollback({ application: 'team/shop', environment: 'qa' }), [{ pointer: '/application' }]);
+  t.same(open.checkExecute({ application: 'shop.web_2', version: 'v1', environment: 'qa' }), []);
   t.throws(() => new GitHubActionsPlugin(Value.Default(GitHubActionsConfigSchema, {}) as GitHubActionsConfig, pino({ level: 'silent' }), tempDir()).repoOf('shop', 'qa'), /owner is not set/);
 });
 
