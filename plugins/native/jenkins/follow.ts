@@ -165,7 +165,11 @@ export class BuildFollower {
       this.io.notice(`Capstan is shutting down: Jenkins queue item #${id} was left in the queue (not cancelled); its build will run without Capstan`);
       return { leftQueued: true };
     }
-    if (this.sharedAbort(`Jenkins queue item #${id}`)) return { shared: true };
+    if (this.sharedAbort(`Jenkins queue item #${id}`)) {
+      // A last look, bounded: when it already became a build, that build is answered and recorded.
+      const item = await this.client.json<QueueItem>(`${queueUrl}api/json`, { signal: bounded(this.cfg.timeoutMs, this.deadline) }).catch(() => undefined);
+      return item?.executable?.number ? { number: item.executable.number, shared: true } : { shared: true };
+    }
     return this.cancelQueued(queueUrl);
   }
 

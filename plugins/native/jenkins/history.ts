@@ -146,7 +146,7 @@ export class History {
       while (buf.items.length < limit && !buf.done && buf.scanned - start < SCAN) {
         let page: JenkinsBuild[];
         try {
-          page = await this.range(job.path, buf.scanned, buf.scanned + Math.max(CHUNK, limit + 1), signal);
+          page = await this.range(job.path, buf.scanned, buf.scanned + limit + 1, signal);
         } catch (err) {
           // A job that does not exist (yet) has no history.
           if (err instanceof Errors.RecordNotFound) { buf.done = true; break; }
@@ -161,7 +161,7 @@ export class History {
           buf.items.push({ d: rec ? { ...d, targets: rec.targets, ...(rec.executionId ? { executionId: rec.executionId } : {}), ...(rec.previousVersion ? { previousVersion: rec.previousVersion } : {}) } : d, number: b.number });
         }
         buf.scanned += page.length;
-        if (page.length < Math.max(CHUNK, limit + 1)) buf.done = true;
+        if (page.length < limit + 1) buf.done = true;
       }
       bufs.push(buf);
     }
