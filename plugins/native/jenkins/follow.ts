@@ -162,6 +162,9 @@ export class BuildFollower {
     }
     const id = /queue\/item\/(\d+)/.exec(queueUrl)?.[1];
     if (isShutdown(this.signal)) {
+      // A last look, bounded: when it already became a build, that build is followed to its record (left running).
+      const item = await this.client.json<QueueItem>(`${queueUrl}api/json`, { signal: bounded(this.cfg.timeoutMs, this.deadline) }).catch(() => undefined);
+      if (item?.executable?.number) return { number: item.executable.number };
       this.io.notice(`Capstan is shutting down: Jenkins queue item #${id} was left in the queue (not cancelled); its build will run without Capstan`);
       return { leftQueued: true };
     }
