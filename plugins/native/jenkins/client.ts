@@ -138,7 +138,7 @@ export class JenkinsClient {
       }
       if (res.status === 429 && attempt < 5) {
         const wait = retryAfterMs(res.headers.get('retry-after')) ?? 1000;
-        const waitSignal = opts.signal ?? opts.waitSignal;
+        const waitSignal = opts.signal && opts.waitSignal ? AbortSignal.any([opts.signal, opts.waitSignal]) : opts.signal ?? opts.waitSignal;
         if (wait <= this.cfg.maxRateLimitWaitMs && !waitSignal?.aborted) {
           try {
             await sleep(wait, waitSignal);

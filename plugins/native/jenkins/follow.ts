@@ -17,6 +17,22 @@ export const CONFIRM_MS = 30_000;
 const MAX_TRANSIENT = 8;
 export const BUILD_TREE = 'number,url,building,inProgress,result,timestamp,duration,queueId,actions[parameters[name,value],causes[userId,userName,shortDescription]]';
 
+/**
+ * The one deadline of everything done after an abort (A1): a signal that fires `ms` after `signal` aborts
+ * (never before it aborts). Every step after the abort races it.
+ */
+export function afterAbort(signal: AbortSignal, ms: number): AbortSignal {
+  const ctl = new AbortController();
+  const arm = () => { const t = setTimeout(() => ctl.abort(new DOMException('the deadline after the abort passed', 'TimeoutError')), Math.max(0, ms)); t.unref?.(); };
+  if (signal.aborted) arm(); else signal.addEventListener('abort', arm, { once: true });
+  return ctl.signal;
+}
+
+/** `ms`, cut by the deadline after an abort. */
+export function bounded(ms: number, deadline: AbortSignal): AbortSignal {
+  return AbortSignal.any([AbortSignal.timeout(ms), deadline]);
+}
+
 export interface FollowIo {
   line: (line: string) => void;
   notice: (message: string) => void;
@@ -88,8 +104,11 @@ export class BuildFollower {
 
   /** The other live executions following the same queue item / build (a cancel then leaves it running). */
   others: () => string[] = () => [];
+  /** The build as last read (kept when following fails). */
+  last?: JenkinsBuild;
 
-  constructor(private readonly client: JenkinsClient, private readonly cfg: JenkinsConfig, private readonly jobUrl: string, private readonly io: FollowIo, private readonly signal: AbortSignal) {}
+  /** `deadline`: fires when what is left after an abort is spent (afterAbort); never before the abort. */
+  constructor(private readonly client: JenkinsClient, private readonly cfg: JenkinsConfig, private readonly jobUrl: string, private readonly io: FollowIo, private readonly signal: AbortSignal, private readonly deadline: AbortSignal = new AbortController().signal) {}
 
   /** Aborted, but other executions follow the same item: say so and leave it. */
   private sharedAbort(what: string): boolean {
@@ -143,10 +162,17 @@ export class BuildFollower {
     }
     const id = /queue\/item\/(\d+)/.exec(queueUrl)?.[1];
     if (isShutdown(this.signal)) {
+      // A last look, bounded: when it already became a build, that build is followed to its record (left running).
+      const item = await this.client.json<QueueItem>(`${queueUrl}api/json`, { signal: bounded(this.cfg.timeoutMs, this.deadline) }).catch(() => undefined);
+      if (item?.executable?.number) return { number: item.executable.number };
       this.io.notice(`Capstan is shutting down: Jenkins queue item #${id} was left in the queue (not cancelled); its build will run without Capstan`);
       return { leftQueued: true };
     }
-    if (this.sharedAbort(`Jenkins queue item #${id}`)) return { shared: true };
+    if (this.sharedAbort(`Jenkins queue item #${id}`)) {
+      // A last look, bounded: when it already became a build, that build is answered and recorded.
+      const item = await this.client.json<QueueItem>(`${queueUrl}api/json`, { signal: bounded(this.cfg.timeoutMs, this.deadline) }).catch(() => undefined);
+      return item?.executable?.number ? { number: item.executable.number, shared: true } : { shared: true };
+    }
     return this.cancelQueued(queueUrl);
   }
 
@@ -161,7 +187,7 @@ export class BuildFollower {
 
   /** The run was aborted while queued: the item cancelled (POST /queue/cancelItem), then confirmed. */
   private async cancelQueued(queueUrl: string): Promise<{ number?: number; cancelled?: boolean; stopped?: boolean }> {
-    const signal = AbortSignal.timeout(CONFIRM_MS);
+    const signal = bounded(CONFIRM_MS, this.deadline);
     const id = /queue\/item\/(\d+)/.exec(queueUrl)?.[1];
     this.io.notice(`asking Jenkins to cancel queue item ${id}`);
     try {
@@ -221,7 +247,7 @@ export class BuildFollower {
   /** After an exit that leaves the build going (shutdown, blocked, unconfirmed stop): what Jenkins has of the log now, bounded. */
   private async drain(buildPath: string, log: { lines: LogLines }): Promise<void> {
     try {
-      await this.readLog(buildPath, log, AbortSignal.timeout(Math.min(this.cfg.timeoutMs, 5000)));
+      await this.readLog(buildPath, log, bounded(Math.min(this.cfg.timeoutMs, 5000), this.deadline));
     } catch { /* best effort: what was read is flushed by the caller */ }
   }
 
@@ -232,10 +258,10 @@ export class BuildFollower {
     let stopAt = 0;
     let stage = 0;
     let blocked = false;
-    const unconfirmed = () => this.io.notice(`Jenkins did not confirm within ${Math.round((CONFIRM_MS + 2 * this.cfg.stopGraceMs) / 1000)} s that build #${number} stopped: it may still run (deploy.status tells how it ends)`);
+    const unconfirmed = () => this.io.notice(`Jenkins did not confirm within ${Math.round((Date.now() - stopAt) / 1000)} s that build #${number} stopped: it may still run (deploy.status tells how it ends)`);
     const signalNow = () => (stopping ? confirm! : this.signal);
     if (stopping) {
-      confirm = AbortSignal.timeout(CONFIRM_MS + 2 * this.cfg.stopGraceMs);
+      confirm = bounded(CONFIRM_MS + 2 * this.cfg.stopGraceMs, this.deadline);
       stopAt = Date.now();
       await this.stop(buildPath, 'stop', confirm);
     }
@@ -256,13 +282,14 @@ export class BuildFollower {
           return { build, shared: true };
         }
         stopping = true;
-        confirm = AbortSignal.timeout(CONFIRM_MS + 2 * this.cfg.stopGraceMs);
+        confirm = bounded(CONFIRM_MS + 2 * this.cfg.stopGraceMs, this.deadline);
         stopAt = Date.now();
         await this.stop(buildPath, 'stop', confirm);
       }
       const signal = signalNow();
       try {
         build = await this.retrying('reading the build', (s) => this.client.json<JenkinsBuild>(`${buildPath}api/json`, { query: new URLSearchParams({ tree: BUILD_TREE }), signal: s }), signal);
+        this.last = build;
         const more = await this.readLog(buildPath, log, signal);
         if (!more && build.building === false) break;
       } catch (err) {

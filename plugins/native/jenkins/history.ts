@@ -3,17 +3,24 @@
  * newest first), each mapped to a Deployment from its parameters; builds without a version or environment
  * parameter are skipped. Without an application: the jobs of the `applications` allow-list, else of the
  * applications Capstan deployed (its records); the allow-lists filter every answer. Several jobs are merged newest first. The cursor is opaque:
- * base64url JSON of each job's next build index. A `node` filter reads the records of runs Capstan started.
+ * base64url JSON of each job's last build number already given (keyset: the next page holds builds with a
+ * lower number, so a build started between two reads never makes one repeat or be skipped). A `node` filter
+ * reads the records of runs Capstan started (keyset on startedAt and id), re-reading from Jenkins those not
+ * finished (at most 4 requests in flight).
  */
 import { Errors } from '../../../src/core/errors.js';
 import type { JenkinsClient } from './client.js';
 import { allowList, type JenkinsConfig } from './config.js';
 import { BUILD_TREE } from './follow.js';
-import { jobPath, jobUrlPath, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
+import { jobPath, jobUrlPath, parseDeploymentId, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
 import type { DeploymentRecords } from './store.js';
 
 interface HistoryParams { application?: string; environment?: string; node?: string; limit?: number; cursor?: string }
-type Cursor = Record<string, number | null>;
+/** Per job path: the last build number given (null: no more); `#records`: `<startedAt> <id>` of the last record given. */
+type Cursor = Record<string, number | string | null>;
+const RECORDS = '#records';
+/** Requests in flight at most per history call (R9). */
+const IN_FLIGHT = 4;
 /** A job to read, with what its path says (the environment when the template names it). */
 interface JobRef { path: string; application: string; environment?: string }
 
@@ -29,7 +36,7 @@ export function decodeCursor(s: string | undefined): Cursor | undefined {
   if (!s) return undefined;
   try {
     const c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (c && typeof c === 'object' && !Array.isArray(c) && Object.values(c).every((v) => v === null || (Number.isInteger(v) && (v as number) >= 0))) return c as Cursor;
+    if (c && typeof c === 'object' && !Array.isArray(c) && Object.entries(c).every(([k, v]) => v === null || (k === RECORDS ? typeof v === 'string' : Number.isInteger(v) && (v as number) >= 0))) return c as Cursor;
   } catch { /* below */ }
   throw new Errors.Validation('cursor is not a cursor of the jenkins deployment history', { extra: { errors: [{ in: 'query', pointer: '/cursor', message: 'unknown cursor' }] } });
 }
@@ -41,6 +48,38 @@ export class History {
   async range(path: string, from: number, to: number, signal: AbortSignal): Promise<JenkinsBuild[]> {
     const body = await this.client.json<{ builds?: JenkinsBuild[] }>(`${jobUrlPath(path)}/api/json`, { query: new URLSearchParams({ tree: `builds[${BUILD_TREE}]{${from},${to}}` }), signal });
     return body.builds ?? [];
+  }
+
+  /**
+   * The index (in the job's newest-first `builds`) of its newest build numbered below `below`. Build numbers
+   * only grow, so that index is at most newest - below + 1 (less when builds were deleted): a window ending
+   * there is read, and widened backwards while its first build is already below.
+   */
+  async startOf(path: string, below: number, signal: AbortSignal): Promise<number> {
+    const newest = (await this.range(path, 0, 1, signal))[0]?.number;
+    if (newest === undefined || newest < below) return 0;
+    let hi = newest - below + 1;
+    for (let width = CHUNK; ; width *= 4) {
+      const lo = Math.max(0, hi - width);
+      const page = await this.range(path, lo, hi + 1, signal);
+      const i = page.findIndex((b) => b.number < below);
+      if (lo === 0 || (page.length && page[0].number >= below)) return lo + (i < 0 ? page.length : i);
+      hi = lo;
+    }
+  }
+
+  /** The newest build numbered below `below` that `pred` accepts (at most `max` read). */
+  async olderThan(path: string, below: number, pred: (b: JenkinsBuild) => boolean, signal: AbortSignal, max = 2000): Promise<JenkinsBuild | undefined> {
+    let at = await this.startOf(path, below, signal);
+    for (let read = 0; read < max;) {
+      const page = await this.range(path, at, at + 100, signal);
+      const hit = page.find((b) => b.number < below && pred(b));
+      if (hit) return hit;
+      if (page.length < 100) return undefined;
+      at += page.length;
+      read += page.length;
+    }
+    return undefined;
   }
 
   /** Up to `max` builds of a job, newest first. */
@@ -88,33 +127,41 @@ export class History {
 
   async page(p: HistoryParams, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
     const limit = p.limit ?? 100;
-    if (p.node) return this.fromRecords(p, limit);
+    if (p.node) return this.fromRecords(p, limit, signal);
     const cursor = decodeCursor(p.cursor);
     const allowEnvs = allowList(this.cfg.environments);
     const jobs = this.jobs(p).filter((j) => !cursor || cursor[j.path] !== null);
-    interface Buf { job: JobRef; items: { d: DeploymentT; next: number }[]; scanned: number; done: boolean; taken: number; start: number }
+    interface Buf { job: JobRef; items: { d: DeploymentT; number: number }[]; scanned: number; done: boolean; taken: number; start: number; last?: number }
     const bufs: Buf[] = [];
     for (const job of jobs) {
-      const start = cursor?.[job.path] ?? 0;
+      // Keyset: the builds numbered below the last one given, found by number (indexes shift as builds start).
+      const below = typeof cursor?.[job.path] === 'number' ? cursor[job.path] as number : undefined;
+      let start = 0;
+      try {
+        if (below !== undefined) start = await this.startOf(job.path, below, signal);
+      } catch (err) {
+        if (!(err instanceof Errors.RecordNotFound)) throw err;
+      }
       const buf: Buf = { job, items: [], scanned: start, done: false, taken: 0, start };
       while (buf.items.length < limit && !buf.done && buf.scanned - start < SCAN) {
         let page: JenkinsBuild[];
         try {
-          page = await this.range(job.path, buf.scanned, buf.scanned + Math.max(CHUNK, limit + 1), signal);
+          page = await this.range(job.path, buf.scanned, buf.scanned + limit + 1, signal);
         } catch (err) {
           // A job that does not exist (yet) has no history.
           if (err instanceof Errors.RecordNotFound) { buf.done = true; break; }
           throw err;
         }
-        for (const [i, b] of page.entries()) {
+        for (const b of page) {
+          if (below !== undefined && b.number >= below) continue;
+          buf.last = b.number;
           const d = toDeployment(b, { path: job.path, application: job.application, environment: job.environment, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter });
-          const idx = buf.scanned + i;
           if (!d || (p.environment && d.environment !== p.environment) || (allowEnvs && !allowEnvs.includes(d.environment))) continue;
           const rec = this.records.get(d.id);
-          buf.items.push({ d: rec ? { ...d, targets: rec.targets, ...(rec.executionId ? { executionId: rec.executionId } : {}), ...(rec.previousVersion ? { previousVersion: rec.previousVersion } : {}) } : d, next: idx + 1 });
+          buf.items.push({ d: rec ? { ...d, targets: rec.targets, ...(rec.executionId ? { executionId: rec.executionId } : {}), ...(rec.previousVersion ? { previousVersion: rec.previousVersion } : {}) } : d, number: b.number });
         }
         buf.scanned += page.length;
-        if (page.length < Math.max(CHUNK, limit + 1)) buf.done = true;
+        if (page.length < limit + 1) buf.done = true;
       }
       bufs.push(buf);
     }
@@ -129,22 +176,59 @@ export class History {
     }
     const next: Cursor = { ...(cursor ?? {}) };
     for (const b of bufs) {
-      if (b.taken < b.items.length) next[b.job.path] = b.taken ? b.items[b.taken - 1].next : b.start;
-      else next[b.job.path] = b.done ? null : b.scanned;
+      const was = typeof cursor?.[b.job.path] === 'number' ? cursor[b.job.path] as number : undefined;
+      if (b.taken < b.items.length) next[b.job.path] = b.taken ? b.items[b.taken - 1].number : was ?? b.items[0].number + 1;
+      else next[b.job.path] = b.done ? null : b.last ?? was ?? null;
     }
     const more = Object.values(next).some((v) => v !== null);
     return { deployments: out, nextCursor: more ? encodeCursor(next) : null };
   }
 
-  /** History by node: the deployments Capstan started on it (its records), newest first; cursor = index. */
-  private fromRecords(p: HistoryParams, limit: number): { deployments: DeploymentT[]; nextCursor: string | null } {
+  /**
+   * History by node: the deployments Capstan started on it (its records), newest first; keyset cursor on
+   * (startedAt, id) of the last one given. Those not finished are re-read from Jenkins (at most 4 in flight).
+   */
+  private async fromRecords(p: HistoryParams, limit: number, signal: AbortSignal): Promise<{ deployments: DeploymentT[]; nextCursor: string | null }> {
     const c = decodeCursor(p.cursor);
-    const at = c?.['#records'] ?? 0;
+    const key = typeof c?.[RECORDS] === 'string' ? c[RECORDS] as string : undefined;
+    const sp = key ? key.indexOf(' ') : -1;
+    const after = key && sp > 0 ? { at: Date.parse(key.slice(0, sp)), id: key.slice(sp + 1) } : undefined;
     const apps = allowList(this.cfg.applications);
     const envs = allowList(this.cfg.environments);
     const all = this.records.all().filter((d) => d.targets.includes(p.node!) && (!p.application || d.application === p.application) && (!p.environment || d.environment === p.environment)
       && (!apps || apps.includes(d.application)) && (!envs || envs.includes(d.environment)));
-    const page = all.slice(at, at + limit);
-    return { deployments: page, nextCursor: at + limit < all.length ? encodeCursor({ '#records': at + limit }) : null };
+    // Same order as the store: startedAt descending, then id descending.
+    const rest = after ? all.filter((d) => Date.parse(d.startedAt) < after.at || (Date.parse(d.startedAt) === after.at && d.id.localeCompare(after.id) < 0)) : all;
+    const page = rest.slice(0, limit);
+    const last = page[page.length - 1];
+    const fresh = await this.refresh(page, signal);
+    return { deployments: fresh, nextCursor: rest.length > limit && last ? encodeCursor({ [RECORDS]: `${last.startedAt} ${last.id}` }) : null };
+  }
+
+  /** The records not finished (running, pending) re-read from Jenkins, at most IN_FLIGHT at once; the record updated. */
+  private async refresh(page: DeploymentT[], signal: AbortSignal): Promise<DeploymentT[]> {
+    const out = [...page];
+    const todo = out.map((d, i) => ({ d, i })).filter(({ d }) => d.status === 'running' || d.status === 'pending');
+    const worker = async () => {
+      for (let job = todo.shift(); job; job = todo.shift()) {
+        const id = parseDeploymentId(job.d.id);
+        if (!id) continue;
+        try {
+          const build = await this.client.json<JenkinsBuild>(`${jobUrlPath(id.path)}/${id.number}/api/json`, { query: new URLSearchParams({ tree: BUILD_TREE }), signal });
+          const d = job.d;
+          const now = toDeployment(build, { path: id.path, application: d.application, environment: d.environment, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter, targets: d.targets, executionId: d.executionId, initiatedBy: d.initiatedBy, previousVersion: d.previousVersion });
+          if (!now) continue;
+          // Still at an input step per the record and still building: it stays pending (INPUT_REQUIRED).
+          const merged = d.status === 'pending' && now.status === 'running' ? { ...now, status: d.status, toolStatus: d.toolStatus } : now;
+          this.records.put(merged);
+          out[job.i] = merged;
+        } catch (err) {
+          if (signal.aborted) throw err;
+          /* Jenkins unreachable or the build gone: the record as written */
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, todo.length) }, worker));
+    return out;
   }
 }

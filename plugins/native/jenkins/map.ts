@@ -39,6 +39,20 @@ export function deploymentId(path: string, number: number): string {
   return `${SOURCE}.${path.split('/').join('~')}.${number}`;
 }
 
+/**
+ * Why a job path cannot be one Capstan deploys with (undefined when fine): its deployment ids must read back
+ * as the same path (parseDeploymentId), so every segment holds only [A-Za-z0-9._%-] (no `~`, the ids' folder
+ * separator) and none is `.` or `..` (a URL would normalise them away: the trigger would go to another job).
+ */
+export function jobPathProblem(path: string): string | undefined {
+  if (!path) return 'is empty';
+  for (const s of path.split('/')) {
+    if (s === '.' || s === '..') return `has a '${s}' segment (it would name another job)`;
+    if (!/^[A-Za-z0-9._%-]+$/.test(s)) return `segment '${s}' holds a character outside A-Z a-z 0-9 . _ % - (deployment ids could not name it)`;
+  }
+  return parseDeploymentId(deploymentId(path, 1))?.path === path ? undefined : 'cannot be named by a deployment id';
+}
+
 /** The job path and build number of a deployment id of this source; undefined for another source's or a malformed one. */
 export function parseDeploymentId(id: string): { path: string; number: number } | undefined {
   const m = /^jenkins\.([A-Za-z0-9._~%-]+)\.(\d{1,15})$/.exec(id);

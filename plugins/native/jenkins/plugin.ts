@@ -15,9 +15,9 @@ import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type P
 import { secretMask } from '../../../src/observability/secret-scrubber.js';
 import { JenkinsClient } from './client.js';
 import { allowList, type JenkinsConfig } from './config.js';
-import { BUILD_TREE, BuildFollower, CONFIRM_MS, follow, isShutdown, isTimeout, otherFollowers } from './follow.js';
+import { afterAbort, bounded, BUILD_TREE, BuildFollower, CONFIRM_MS, follow, isShutdown, isTimeout, otherFollowers, type Followed } from './follow.js';
 import { History } from './history.js';
-import { buildParameters, deploymentId, jobOf, jobPath, jobUrlPath, parseDeploymentId, SOURCE, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
+import { buildParameters, deploymentId, jobOf, jobPath, jobPathProblem, jobUrlPath, parseDeploymentId, SOURCE, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
 import { DeploymentRecords } from './store.js';
 
 export const PLUGIN_ID = SOURCE;
@@ -26,6 +26,13 @@ const SECRET_KEY = new RegExp(SECRET_KEY_NAMES, 'i');
 type ExecuteParams = Static<typeof deployExecute.params>;
 type RollbackParams = Static<typeof deployRollback.params>;
 type Mask = <T>(v: T) => T;
+/**
+ * What a run's steps share: its output, the one deadline after an abort (A1: abortSettleMs minus a 2 s margin,
+ * from the abort) and whether the trigger POST was sent (from then on something may run in Jenkins).
+ */
+interface Io { line: (l: string) => void; notice: (m: string) => void; deadline: AbortSignal; sent: boolean }
+/** The margin kept before the engine's own deadline after an abort (A1). */
+const SETTLE_MARGIN_MS = 2000;
 
 const summary = (e: CapstanError) => ({ category: e.category, code: e.code, title: e.title, detail: e.message });
 
@@ -76,6 +83,10 @@ export class JenkinsPlugin extends BasePlugin {
   }
 
   async initialize(): Promise<void> {
+    // The template's literal parts must give job paths deployment ids can name (no `..`, no space, no `~`).
+    const sample = jobPath(this.cfg.job, 'app', 'env');
+    const problem = this.cfg.job.includes('{application}') ? jobPathProblem(sample) : 'does not name {application}';
+    if (problem) throw new Errors.Config(`plugins.jenkins.job '${this.cfg.job}' ${problem} (e.g. '${sample}')`, { extra: { errors: [{ in: 'config', pointer: '/plugins/jenkins/job', message: problem }] } });
     this.client = new JenkinsClient(this.cfg);
     this.logger.info({ url: this.client.base.origin, user: this.cfg.user, token: this.cfg.token ? 'set' : 'not set', job: this.cfg.job }, 'jenkins deployment source configured');
   }
@@ -93,13 +104,18 @@ export class JenkinsPlugin extends BasePlugin {
   }
 
   capabilities(): PluginCapability<any, any>[] {
-    const opts = { runsAsServer: () => true, abortSettleMs: CONFIRM_MS + 2 * this.cfg.stopGraceMs + 5000 };
+    const opts = { runsAsServer: () => true, abortSettleMs: this.abortSettleMs() };
     return [
       implement(deployExecute, async (p, ctx) => this.execute(p, ctx), { ...opts, validate: async (p) => this.checkExecute(p) }),
       implement(deployRollback, async (p, ctx) => this.rollback(p, ctx), { ...opts, validate: async (p) => this.checkRollback(p) }),
       implement(deployStatus, async (p, ctx) => ({ deployment: await this.status(p.id, ctx) })),
       implement(deployHistory, async (p, ctx) => new History(this.client, this.cfg, this.records).page(p, ctx.signal)),
     ];
+  }
+
+  /** What the engine waits after an abort (declared in implement); the plugin keeps SETTLE_MARGIN_MS of it. */
+  private abortSettleMs(): number {
+    return CONFIRM_MS + 2 * this.cfg.stopGraceMs + 5000;
   }
 
   // ---- validation (no network) ----
@@ -110,7 +126,9 @@ export class JenkinsPlugin extends BasePlugin {
     const envs = allowList(this.cfg.environments);
     if (apps && !apps.includes(application)) issues.push({ pointer: '/application', message: `not among plugins.jenkins.applications (${apps.join(', ')})` });
     if (envs && !envs.includes(environment)) issues.push({ pointer: '/environment', message: `not among plugins.jenkins.environments (${envs.join(', ')})` });
-    if (!jobPath(this.cfg.job, application, environment)) issues.push({ pointer: '/application', message: `gives no job path with plugins.jenkins.job '${this.cfg.job}'` });
+    const path = jobPath(this.cfg.job, application, environment);
+    const problem = path ? jobPathProblem(path) : 'is empty';
+    if (problem) issues.push({ pointer: '/application', message: `gives job path '${path}' with plugins.jenkins.job '${this.cfg.job}', which ${problem}` });
     return issues;
   }
 
@@ -167,13 +185,15 @@ export class JenkinsPlugin extends BasePlugin {
   }
 
   /** Runs `body` once, streams under the first target, and reports the same outcome for every target. */
-  private async runAll(ctx: ExecutionContext, mask: Mask, body: (io: { line: (l: string) => void; notice: (m: string) => void }) => Promise<Omit<TargetOutcome, 'target'>>): Promise<{ results: TargetOutcome[] }> {
+  private async runAll(ctx: ExecutionContext, mask: Mask, body: (io: Io) => Promise<Omit<TargetOutcome, 'target'>>): Promise<{ results: TargetOutcome[] }> {
     const targets = (ctx.targets ?? []).map((n) => n.name);
     const first = targets[0] ?? 'localhost';
     for (const other of targets.slice(1)) ctx.emit({ type: 'notice', target: other, message: `the Jenkins build's log streams under ${first}` });
-    const io = {
+    const io: Io = {
       line: (line: string) => ctx.emit(mask({ type: 'stdout', target: first, line })),
       notice: (message: string) => ctx.emit(mask({ type: 'notice', target: first, message })),
+      deadline: afterAbort(ctx.signal, this.abortSettleMs() - SETTLE_MARGIN_MS),
+      sent: false,
     };
     const started = performance.now();
     let outcome: Omit<TargetOutcome, 'target'>;
@@ -181,7 +201,13 @@ export class JenkinsPlugin extends BasePlugin {
       outcome = await body(io);
     } catch (err) {
       const e = toCapstanError(err);
-      if (ctx.signal.aborted) {
+      if (io.sent) {
+        // The trigger POST was sent: something may run in Jenkins (an unknown outcome, a queue item that could
+        // not be followed). Never 'nothing was triggered'; when the run was aborted meanwhile the detail is
+        // also a notice, as the outcome's error may not be looked at.
+        if (ctx.signal.aborted) io.notice(e.message);
+        outcome = { status: 'failed', exitCode: null, error: summary(e) };
+      } else if (ctx.signal.aborted) {
         // Aborted before a build existed (a rollback's look-up): nothing runs in Jenkins.
         const ae = abortError(ctx.signal, 'before a Jenkins build existed; nothing was triggered');
         outcome = { status: abortStatus(ctx.signal), exitCode: null, ...(ae ? { error: summary(ae) } : {}) };
@@ -196,7 +222,7 @@ export class JenkinsPlugin extends BasePlugin {
     return { results };
   }
 
-  private async deploy(application: string, environment: string, version: string, extra: Record<string, unknown>, ctx: ExecutionContext, io: { line: (l: string) => void; notice: (m: string) => void }, previousVersion?: string): Promise<Omit<TargetOutcome, 'target'>> {
+  private async deploy(application: string, environment: string, version: string, extra: Record<string, unknown>, ctx: ExecutionContext, io: Io, previousVersion?: string): Promise<Omit<TargetOutcome, 'target'>> {
     const path = jobPath(this.cfg.job, application, environment);
     const jobUrl = jobUrlPath(path);
     const form = new URLSearchParams();
@@ -206,14 +232,17 @@ export class JenkinsPlugin extends BasePlugin {
     const me = ctx.executionId ?? `run-${randomUUID()}`;
     const corr = await this.correlation(jobUrl, path, ctx, io);
     if (corr) form.set(corr, me);
+    // Aborted before the POST (during the job look-up): nothing is sent.
+    if (ctx.signal.aborted) throw new Errors.Upstream(`the run was aborted before the trigger of Jenkins job ${path} was sent`);
     const located = await this.trigger(jobUrl, path, form, corr, me, ctx.signal, io);
+    if (ctx.signal.aborted && !located.number) io.notice(`the run was aborted while the trigger was sent: Jenkins queued item #${located.queueId} of ${path}`);
     const queueId = located.queueId;
     // Merged (303) into an item another execution queued: that one triggered it (the record keeps it; this
     // execution is kept among the record's executionIds).
     const creator = located.merged ? otherFollowers(jobUrl, queueId, me)[0] : undefined;
     const release = follow(jobUrl, queueId, me);
     try {
-      const follower = new BuildFollower(this.client, this.cfg, jobUrl, io, ctx.signal);
+      const follower = new BuildFollower(this.client, this.cfg, jobUrl, io, ctx.signal, io.deadline);
       follower.others = () => otherFollowers(jobUrl, queueId, me);
       const q = located.number ? { number: located.number } : await follower.queue(`queue/item/${queueId}/`);
       const base = { path, application, environment, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter, targets: (ctx.targets ?? []).map((n) => n.name), executionId: creator ?? ctx.executionId, previousVersion };
@@ -233,16 +262,35 @@ export class JenkinsPlugin extends BasePlugin {
         return { status: 'failed', exitCode: null, error: summary(e) };
       }
       io.line(`build #${q.number} started: ${this.client.url(`${jobUrl}/${q.number}/`).href}`);
-      const f = await follower.build(q.number, 'stopped' in q && !!q.stopped);
+      let f: Followed;
+      let lost: CapstanError | undefined;
+      try {
+        f = await follower.build(q.number, 'stopped' in q && !!q.stopped);
+      } catch (err) {
+        // Following failed once the build existed (A4): its log read so far is flushed (BuildFollower.build),
+        // the value is answered and the record kept, so deploy.status can tell how it ends.
+        lost = toCapstanError(err);
+        f = { build: follower.last };
+      }
       const build = f.build ?? { number: q.number };
-      const initiatedBy = await this.whoAmI(AbortSignal.timeout(this.cfg.timeoutMs)).catch(() => undefined);
+      // Optional look-ups (who-am-i, the previous version) are skipped after an abort or a lost follow (A1).
+      const optional = !ctx.signal.aborted && !lost;
+      const initiatedBy = optional ? await this.whoAmI(AbortSignal.timeout(this.cfg.timeoutMs)).catch(() => undefined) : this.me;
       // The version live in the environment before this build (the latest successful one before it), when Jenkins tells it.
-      const prev = previousVersion ?? await this.versionBefore(path, environment, q.number).catch(() => undefined);
+      const prev = previousVersion ?? (optional ? await this.versionBefore(path, environment, q.number).catch(() => undefined) : undefined);
       const ctxMap = { ...base, initiatedBy, previousVersion: prev };
       const dep = toDeployment({ ...build, url: build.url ?? this.client.url(`${jobUrl}/${q.number}/`).href }, ctxMap)
         ?? { ...toDeployment({ ...build, url: build.url ?? this.client.url(`${jobUrl}/${q.number}/`).href, actions: [{ parameters: [{ name: this.cfg.versionParameter, value: version }, { name: this.cfg.environmentParameter, value: environment }] }] }, ctxMap)! };
       // The version asked for, whatever parameters the job declares (Jenkins drops undeclared ones).
       if (!buildParameters(build)[this.cfg.versionParameter]) { dep.version = version; dep.ref = version; }
+      if (lost) {
+        if (dep.status === 'succeeded' || dep.status === 'failed' || dep.status === 'canceled') { /* as last read */ } else { dep.status = 'running'; dep.toolStatus = build.result ?? 'UNKNOWN'; }
+        this.records.put(dep, ctx.executionId);
+        const msg = `following Jenkins build ${dep.url} failed: ${lost.message}. It may still run: deploy.status ${dep.id} tells how it ends`;
+        if (ctx.signal.aborted) io.notice(msg);
+        // The cause's own code (not found, auth, upstream), with what happened to the build in the detail.
+        return { status: 'failed', exitCode: null, error: { ...summary(lost), detail: msg }, value: dep };
+      }
       if (f.blockedAtInput) {
         dep.status = 'pending';
         dep.toolStatus = 'INPUT_REQUIRED';
@@ -294,24 +342,27 @@ export class JenkinsPlugin extends BasePlugin {
    * leave an unknown outcome; the follower then cancels what was queued). An answer lost (timeout, 5xx,
    * connection) is looked for by the execution id parameter before failing.
    */
-  private async trigger(jobUrl: string, path: string, form: URLSearchParams, corr: string | undefined, me: string, signal: AbortSignal, io: { line: (l: string) => void; notice: (m: string) => void }): Promise<{ queueId: string; number?: number; merged?: boolean }> {
+  private async trigger(jobUrl: string, path: string, form: URLSearchParams, corr: string | undefined, me: string, signal: AbortSignal, io: Io): Promise<{ queueId: string; number?: number; merged?: boolean }> {
     let trigger;
     try {
-      trigger = await this.client.request('POST', `${jobUrl}/buildWithParameters`, { form, waitSignal: signal });
+      trigger = await this.client.request('POST', `${jobUrl}/buildWithParameters`, { form, waitSignal: signal, signal: io.deadline });
     } catch (err) {
       const status = err instanceof CapstanError ? err.extra.upstreamStatus : undefined;
       const unknown = err instanceof Errors.Upstream && (status === undefined || Number(status) >= 500);
       if (!unknown) throw err;
+      // Jenkins may have queued it: from here on no message may say nothing was triggered (A3).
+      io.sent = true;
       const where = `the queue and the latest builds of Jenkins job ${path}`;
       if (!corr) {
         throw new Errors.DeploymentFailed(`the trigger's outcome is unknown: ${(err as Error).message}. Jenkins may have queued the build anyway: look at ${where} (set plugins.jenkins.executionIdParameter, declared by the job, so Capstan can look for it itself)`, { cause: err });
       }
       io.notice(`the trigger's answer was lost (${(err as Error).message}): looking for a queue item or build with ${corr}=${me}`);
-      const found = await this.findTriggered(jobUrl, corr, me).catch(() => undefined);
+      const found = await this.findTriggered(jobUrl, corr, me, io.deadline).catch(() => undefined);
       if (!found) throw new Errors.DeploymentFailed(`the trigger's outcome is unknown: ${(err as Error).message}; no queue item or build of Jenkins job ${path} carries ${corr}=${me} yet. Look at ${where}`, { cause: err });
       io.line(found.number ? `found build #${found.number} of ${path} triggered by this execution` : `found queued item #${found.queueId} of ${path} triggered by this execution`);
       return found;
     }
+    io.sent = true;
     const location = trigger.headers.get('location');
     const queueId = location ? /queue\/item\/(\d+)/.exec(location)?.[1] : undefined;
     if (!queueId) {
@@ -327,8 +378,8 @@ export class JenkinsPlugin extends BasePlugin {
   }
 
   /** The queue item (GET /queue/api/json) or recent build (its `queueId`) whose parameter `name` is `value`. */
-  private async findTriggered(jobUrl: string, name: string, value: string): Promise<{ queueId: string; number?: number } | undefined> {
-    const signal = AbortSignal.timeout(this.cfg.timeoutMs * 2);
+  private async findTriggered(jobUrl: string, name: string, value: string, deadline: AbortSignal): Promise<{ queueId: string; number?: number } | undefined> {
+    const signal = bounded(this.cfg.timeoutMs * 2, deadline);
     const has = (x: { actions?: ({ parameters?: { name?: string; value?: unknown }[] } | null)[] }) => (x.actions ?? []).some((a) => a?.parameters?.some((p) => p?.name === name && p.value === value));
     const queue = await this.client.json<{ items?: { id: number; task?: { url?: string }; actions?: ({ parameters?: { name?: string; value?: unknown }[] } | null)[] }[] }>('queue/api/json', { query: new URLSearchParams({ tree: 'items[id,task[url],actions[parameters[name,value]]]' }), signal });
     const item = (queue.items ?? []).find((i) => has(i) && (!i.task?.url || new URL(i.task.url, this.client.base).pathname.replace(/\/$/, '').endsWith(`/${jobUrl}`)));
@@ -348,23 +399,28 @@ export class JenkinsPlugin extends BasePlugin {
   /** Where a rollback goes: toVersion, else the successful build before the anchor (deploymentId, or the latest successful one). */
   private async rollbackPoint(p: RollbackParams, signal: AbortSignal): Promise<{ version: string; previousVersion?: string }> {
     const path = jobPath(this.cfg.job, p.application, p.environment);
-    const builds = await new History(this.client, this.cfg, this.records).builds(path, signal, 500);
+    const history = new History(this.client, this.cfg, this.records);
     const env = (b: JenkinsBuild) => buildParameters(b)[this.cfg.environmentParameter];
     const ver = (b: JenkinsBuild) => buildParameters(b)[this.cfg.versionParameter];
-    const mine = builds.filter((b) => env(b) === p.environment && ver(b) !== undefined);
+    const isMine = (b: JenkinsBuild) => env(b) === p.environment && ver(b) !== undefined;
     let anchor: JenkinsBuild | undefined;
     if (p.deploymentId) {
+      // The anchor read directly (job/<n>/api/json): it may be older than any list of recent builds.
       const id = parseDeploymentId(p.deploymentId)!;
-      anchor = builds.find((b) => b.number === id.number);
-      if (!anchor) throw new Errors.RecordNotFound(`Jenkins job ${path} has no build #${id.number} (deployment ${p.deploymentId})`);
+      try {
+        anchor = await this.client.json<JenkinsBuild>(`${jobUrlPath(path)}/${id.number}/api/json`, { query: new URLSearchParams({ tree: BUILD_TREE }), signal });
+      } catch (err) {
+        if (err instanceof Errors.RecordNotFound) throw new Errors.RecordNotFound(`Jenkins job ${path} has no build #${id.number} (deployment ${p.deploymentId})`, { cause: err });
+        throw err;
+      }
       if (env(anchor) !== p.environment) throw new Errors.RecordNotFound(`deployment ${p.deploymentId} deployed to environment '${env(anchor) ?? 'unknown'}', not '${p.environment}'`);
     } else {
-      anchor = mine.find((b) => b.result === 'SUCCESS');
+      anchor = (await history.builds(path, signal, 500)).find((b) => isMine(b) && b.result === 'SUCCESS');
     }
     if (p.toVersion) return { version: p.toVersion, ...(anchor && ver(anchor) ? { previousVersion: ver(anchor) } : {}) };
     if (!anchor) throw new Errors.RecordNotFound(`Jenkins job ${path} has no successful deployment of ${p.application} to ${p.environment}: nothing to roll back from`);
     const from = ver(anchor);
-    const to = mine.find((b) => b.number < anchor!.number && b.result === 'SUCCESS' && ver(b) !== from);
+    const to = await history.olderThan(path, anchor.number, (b) => isMine(b) && b.result === 'SUCCESS' && ver(b) !== from, signal);
     if (!to) throw new Errors.RecordNotFound(`Jenkins job ${path} has no successful deployment of ${p.application} to ${p.environment} before build #${anchor.number} (${from}): nothing to roll back to`);
     return { version: ver(to)!, previousVersion: from };
   }

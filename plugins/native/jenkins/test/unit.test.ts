@@ -120,3 +120,41 @@ t.test('versions as refs; the executions following one queue item', async (t) =>
   t.same(otherFollowers('job/x', '7', 'b'), []);
   relB();
 });
+
+t.test('R8/R5: job paths deployment ids cannot name; the template checked at start', async (t) => {
+  const { jobPathProblem } = await import('../map.js');
+  t.equal(jobPathProblem('deploy-shop'), undefined);
+  t.equal(jobPathProblem('deploy/prod/shop.v2'), undefined);
+  t.match(jobPathProblem('deploy-shop/..'), /'\.\.'/);
+  t.match(jobPathProblem('a/./b'), /'\.'/);
+  t.match(jobPathProblem('deploy shop'), /outside/);
+  t.match(jobPathProblem('a~b'), /outside/);
+  const { JenkinsPlugin } = await import('../plugin.js');
+  const { default: pino } = await import('pino');
+  const dir = t.testdir({});
+  const cfg = (job: string) => ({ url: 'http://127.0.0.101:1', job, versionParameter: 'VERSION', environmentParameter: 'ENVIRONMENT', pollIntervalMs: 100, timeoutMs: 1000, maxRateLimitWaitMs: 0, stopGraceMs: 0, allowPlainHttp: false });
+  for (const job of ['deploy {application}', 'ci/../deploy-{application}', 'deploy-app']) {
+    await t.rejects(new JenkinsPlugin(cfg(job), pino({ level: 'silent' }), dir).initialize(), { code: 'CAPSTAN_ERR_CONFIG_INVALID' }, job);
+  }
+  await t.resolves(new JenkinsPlugin(cfg('ci/{environment}/deploy-{application}'), pino({ level: 'silent' }), dir).initialize());
+});
+
+t.test('A1: the one deadline after an abort', async (t) => {
+  const { afterAbort } = await import('../follow.js');
+  const ctl = new AbortController();
+  const d = afterAbort(ctl.signal, 50);
+  await new Promise((r) => setTimeout(r, 100));
+  t.notOk(d.aborted, 'never before the abort');
+  const at = Date.now();
+  ctl.abort('cancel');
+  let fired = 0;
+  d.addEventListener('abort', () => { fired = Date.now(); });
+  await new Promise((r) => setTimeout(r, 150));
+  t.ok(d.aborted && fired - at >= 40, 'fires what is left after the abort');
+});
+
+t.test('A5: record cursors are keyset strings', async (t) => {
+  const c = { '#records': '2026-01-01T00:00:00.000Z jenkins.deploy-shop.3' };
+  t.same(decodeCursor(encodeCursor(c)), c);
+  t.throws(() => decodeCursor(encodeCursor({ 'deploy-shop': 'x' } as never)), { code: 'CAPSTAN_ERR_REQUEST_VALIDATION' });
+});
