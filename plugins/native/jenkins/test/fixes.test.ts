@@ -132,6 +132,10 @@ t.test('#13: a merged (303) execution canceled does not stop the build the other
   await until('merged', () => fake.requests.filter((r) => r.path === '/job/deploy-shop/buildWithParameters' && new URLSearchParams(r.body).get('VERSION') === '7.6.0').length === 2);
   const job = fake.jobs.get('deploy-shop')!;
   await until('the build runs', () => job.builds[0]?.params.VERSION === '7.6.0' && job.builds[0].building);
+  // Both executions follow the build (each said so) before one is canceled: its targets are then the build's too.
+  for (const id of [first, second]) {
+    await until(`${id} follows the build`, async () => (await output(app, id)).some((e) => e.type === 'stdout' && /^build #\d+ started/.test(e.data.line)));
+  }
   await call(app, 'POST', `/api/v1/executions/${second}/cancel`);
   const e2 = await waitForExecution(app, second, 60);
   const e1 = await waitForExecution(app, first, 60);
