@@ -792,18 +792,22 @@ function keyOf(x: { dep: GhDeployment; page: number }): KeysetAt {
 }
 
 /** The keyset cursor of history (A5): base64url JSON of per_page and, per application, where it stands. */
+/** What an opaque cursor holds (base64url JSON), undefined when it is not that. */
+function cursorJson(cursor: string): unknown {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
 export function encodeKeyset(c: { per: number; a: Record<string, KeysetAt | 'done'> }): string {
   return Buffer.from(JSON.stringify({ k: 1, ...c })).toString('base64url');
 }
 
 export function decodeKeyset(cursor: string | undefined): { per: number; a: Record<string, KeysetAt | 'done'> } | undefined {
   if (!cursor) return undefined;
-  let c: unknown;
-  try {
-    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    c = undefined;
-  }
+  const c = cursorJson(cursor);
   const v = c as { k?: unknown; per?: unknown; a?: unknown } | undefined;
   const okAt = (x: unknown) => x === 'done' || (!!x && typeof x === 'object' && ['id', 't', 'pg'].every((f) => Number.isSafeInteger((x as Record<string, unknown>)[f])) && (x as KeysetAt).pg >= 1);
   if (!v || typeof v !== 'object' || v.k !== 1 || !Number.isSafeInteger(v.per) || (v.per as number) < 1 || !v.a || typeof v.a !== 'object' || Array.isArray(v.a) || !Object.values(v.a).every(okAt)) {
@@ -819,12 +823,7 @@ export function encodeCursor(c: { p?: number; per?: number; o?: number }): strin
 
 export function decodeCursor(cursor: string | undefined, key: 'p' | 'o'): { p?: number; per?: number; o?: number } | undefined {
   if (!cursor) return undefined;
-  let c: unknown;
-  try {
-    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    c = undefined;
-  }
+  const c = cursorJson(cursor);
   const v = c as Record<string, unknown> | undefined;
   if (!v || typeof v !== 'object' || !Number.isSafeInteger(v[key]) || (v[key] as number) < (key === 'p' ? 1 : 0)) {
     throw new Errors.CapabilityParams(`cursor '${cursor.slice(0, 40)}' is not one ${SOURCE} gave for this query`);

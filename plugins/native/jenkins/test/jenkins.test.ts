@@ -13,6 +13,7 @@ import t from 'tap';
 import { buildTestApp, waitForExecution } from '../../../../test/helper.js';
 import { captureLogs } from '../../../../test/observability.js';
 import { until } from '../../../../test/until.js';
+import { events as output } from '../../../../test/executions-api.js';
 import { FakeJenkins } from './fake-jenkins.js';
 
 const USER = 'deploy-bot';
@@ -41,18 +42,6 @@ async function call(a: FastifyInstance, method: 'GET' | 'POST', url: string, pay
   return { status: res.statusCode, body: res.json() };
 }
 
-async function output(a: FastifyInstance, id: string): Promise<{ type: string; data: any }[]> {
-  const events: { type: string; data: any }[] = [];
-  let after = 0;
-  for (;;) {
-    const page = a.store.readEvents(id, after, 1000);
-    if (!page.length) break;
-    events.push(...page.map((e) => ({ type: e.type, data: e.data })));
-    after = page[page.length - 1].seq;
-  }
-  answers.push(JSON.stringify(events));
-  return events;
-}
 const stdout = (events: { type: string; data: any }[], target = 'web1') => events.filter((e) => e.type === 'stdout' && e.data.target === target).map((e) => e.data.line as string);
 
 async function deploy(a: FastifyInstance, params: Record<string, unknown>, targets = ['staging'], timeoutSeconds?: number) {
