@@ -263,19 +263,6 @@ export function isTransient(err: unknown): boolean {
   return s >= 500;
 }
 
-/** `fn` over `items` with at most `limit` calls in flight (results in the items' order). */
-export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, i: number) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i], i);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
 
 /** At most this many requests to GitHub in flight per run or query (GitHub asks for serial requests). */
 export const MAX_IN_FLIGHT = 4;

@@ -10,6 +10,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Static } from '@sinclair/typebox';
 import type { Logger } from 'pino';
+import { gitRefProblem } from '../../../src/core/git-ref.js';
+import { mapLimit } from '../../../src/core/map-limit.js';
 import { deployExecute, deployHistory, deployRollback, deployStatus } from '../../../src/capabilities/index.js';
 import type { DeployExecuteParams, DeployHistoryParams, DeployRollbackParams } from '../../../src/capabilities/deploy.js';
 import type { Deployment } from '../../../src/capabilities/records.js';
@@ -18,7 +20,7 @@ import { Errors, toCapstanError, type CapstanError } from '../../../src/core/err
 import { sleep } from '../../../src/core/http-json.js';
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
 import { secretMask } from '../../../src/observability/secret-scrubber.js';
-import { GitHubClient, mapLimit, MAX_IN_FLIGHT, nextLink, upstreamStatus, WaitAborted, type WaitPolicy } from './client.js';
+import { GitHubClient, MAX_IN_FLIGHT, nextLink, upstreamStatus, WaitAborted, type WaitPolicy } from './client.js';
 import { listOf, MAX_INPUTS, type GitHubActionsConfig } from './config.js';
 import { RunFollower, runFailure, withRetries, type GhRun, type GhUser } from './follow.js';
 import { applicationOf, deploymentId, fill, parseId, runId, runIdInUrl, SOURCE } from './ids.js';
@@ -134,7 +136,7 @@ export class GitHubActionsPlugin extends BasePlugin {
 
   checkExecute(p: ExecuteP): ParamIssue[] {
     const issues = [...this.checkScope(p.application, p.environment), ...this.checkRepo(p.application, p.environment)];
-    const refIssue = badRef(p.version);
+    const refIssue = gitRefProblem(p.version);
     if (refIssue) issues.push({ pointer: '/version', message: `'${p.version}' cannot be the dispatch ref (a branch or tag name): ${refIssue}` });
     const own = this.ownInputs();
     const params = p.parameters ?? {};
@@ -151,7 +153,7 @@ export class GitHubActionsPlugin extends BasePlugin {
 
   checkRollback(p: RollbackP): ParamIssue[] {
     const issues = [...this.checkScope(p.application, p.environment), ...this.checkRepo(p.application, p.environment)];
-    const refIssue = p.toVersion === undefined ? undefined : badRef(p.toVersion);
+    const refIssue = p.toVersion === undefined ? undefined : gitRefProblem(p.toVersion);
     if (refIssue) issues.push({ pointer: '/toVersion', message: `'${p.toVersion}' cannot be the dispatch ref (a branch or tag name): ${refIssue}` });
     if (p.deploymentId !== undefined) {
       const id = parseId(p.deploymentId);
@@ -756,19 +758,6 @@ export class GitHubActionsPlugin extends BasePlugin {
   }
 }
 
-/** Why a version cannot be a git ref name (git check-ref-format's rules), or undefined. */
-export function badRef(ref: string): string | undefined {
-  if (ref === '') return 'it may not be empty';
-  if (/[\x00-\x20\x7f~^:?*[\\]/.test(ref)) return 'no spaces, control characters nor any of ~ ^ : ? * [ \\';
-  if (ref.includes('..') || ref.includes('@{') || ref.includes('//')) return 'no "..", "@{" nor "//"';
-  if (ref.startsWith('/') || ref.endsWith('/') || ref.endsWith('.') || ref.endsWith('.lock') || ref === '@' || ref.startsWith('-')) return 'it may not start with / or -, nor end with /, . or .lock';
-  // Per slash-separated component: none may start with `.` nor end with `.lock`.
-  for (const part of ref.split('/')) {
-    if (part.startsWith('.')) return `its component '${part}' starts with "."`;
-    if (part.endsWith('.lock')) return `its component '${part}' ends with ".lock"`;
-  }
-  return undefined;
-}
 
 /** Why `owner/name` is not a GitHub repository name, or undefined (the shapes deployment ids accept, ids.ts). */
 export function badRepo(repo: string): string | undefined {

@@ -4,6 +4,7 @@
  * pipeline Capstan created (`p90871`) or a job Capstan retried for a rollback (`j551377`). URL-safe, and parsed
  * back by deploy.status; anything else is not ours (null).
  */
+import { gitRefProblem } from '../../../src/core/git-ref.js';
 export const SOURCE = 'gitlab';
 
 export type IdKind = 'deployment' | 'pipeline' | 'job';
@@ -59,21 +60,8 @@ export function projectPathOfWebUrl(webUrl: string | undefined, root: URL): stri
   }
 }
 
-/**
- * Why `ref` is not a git ref name GitLab could resolve (git check-ref-format's rules, as a branch, tag or
- * SHA is given: one level is allowed), or undefined when it is one.
- */
+/** Why `ref` is not a git ref name GitLab could resolve (git's ref rules, src/core/git-ref.ts; at most 255 characters), or undefined. */
 export function refProblem(ref: string): string | undefined {
-  if (!ref) return 'is empty';
-  if (ref.length > 255) return 'is longer than 255 characters';
-  // eslint-disable-next-line no-control-regex
-  if (/[\x00-\x20\x7f]/.test(ref)) return 'holds a space or a control character';
-  if (/[~^:?*[\\]/.test(ref)) return 'holds one of ~ ^ : ? * [ \\';
-  if (ref.includes('..')) return 'holds ..';
-  if (ref.includes('@{') || ref === '@') return 'holds @{ (or is @)';
-  if (ref.startsWith('-')) return 'starts with -';
-  if (ref.startsWith('/') || ref.endsWith('/') || ref.includes('//')) return 'starts or ends with /, or holds //';
-  if (ref.endsWith('.')) return 'ends with .';
-  if (ref.split('/').some((c) => c.startsWith('.') || c.endsWith('.lock'))) return 'has a component starting with . or ending with .lock';
-  return undefined;
+  if (ref.length > 255) return 'it is longer than 255 characters';
+  return gitRefProblem(ref);
 }

@@ -18,6 +18,7 @@ import { secretMask } from '../../../src/observability/secret-scrubber.js';
 import { GitlabClient, NotSentError, upstreamStatus } from './client.js';
 import { nameList, type GitlabConfig } from './config.js';
 import { Follower, type FollowIo, type FollowResult, type Followed } from './follow.js';
+import { mapLimit } from '../../../src/core/map-limit.js';
 import { SOURCE, applicationOf, deploymentId, parseId, projectOf, projectPathOfWebUrl, refProblem, templateUsesEnvironment, type ParsedId } from './ids.js';
 import { deploymentStartedAt, fromDeployment, fromRun, type DeploymentT, type GlDeployment, type GlJob, type GlPipeline } from './map.js';
 import { RunRecords, type RunRecord } from './records.js';
@@ -79,19 +80,6 @@ function listHash(key: string): string {
   return createHash('sha256').update(key).digest('base64url').slice(0, 6);
 }
 
-/** Runs `fn` over `items`, at most `n` at a time (R9), results in order. */
-async function pool<T, R>(items: T[], n: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-  return out;
-}
 
 export class GitlabPlugin extends BasePlugin {
   readonly metadata = {
@@ -189,7 +177,7 @@ export class GitlabPlugin extends BasePlugin {
   checkExecute(p: ExecuteP): ParamIssue[] {
     const issues = this.checkNames(p.application, p.environment);
     const bad = refProblem(p.version);
-    if (bad) issues.push({ pointer: '/version', message: `the version is the git ref (branch, tag or SHA) GitLab runs the pipeline on, and '${p.version}' is not a valid ref name: it ${bad}` });
+    if (bad) issues.push({ pointer: '/version', message: `the version is the git ref (branch, tag or SHA) GitLab runs the pipeline on, and '${p.version}' is not a valid ref name: ${bad}` });
     for (const [key, value] of Object.entries(p.parameters ?? {})) {
       const pointer = `/parameters/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       if (!VARIABLE_KEY.test(key)) issues.push({ pointer, message: 'a GitLab CI/CD variable key holds only letters, digits and _ (at most 255)' });
@@ -203,7 +191,7 @@ export class GitlabPlugin extends BasePlugin {
   checkRollback(p: RollbackP): ParamIssue[] {
     const issues = this.checkNames(p.application, p.environment);
     const bad = p.toVersion !== undefined ? refProblem(p.toVersion) : undefined;
-    if (bad) issues.push({ pointer: '/toVersion', message: `toVersion is the git ref GitLab runs the pipeline on, and '${p.toVersion}' is not a valid ref name: it ${bad}` });
+    if (bad) issues.push({ pointer: '/toVersion', message: `toVersion is the git ref GitLab runs the pipeline on, and '${p.toVersion}' is not a valid ref name: ${bad}` });
     if (p.deploymentId !== undefined) {
       const id = parseId(p.deploymentId);
       if (!id) {
@@ -760,7 +748,7 @@ export class GitlabPlugin extends BasePlugin {
     const startedOf = deploymentStartedAt;
     // Strictly after the last item given, in the merged order (startedAt desc, then id desc).
     const after = (d: GlDeployment): boolean => !at || startedOf(d) < at.t || (startedOf(d) === at.t && d.id < at.id);
-    const read = await pool([...lists.entries()], 4, async ([key, l]) => {
+    const read = await mapLimit([...lists.entries()], 4, async ([key, l]) => {
       const hint = at?.h?.[listHash(key)];
       try {
         return { key, l, ...(await this.readList(l.project, l.environment, at && { p: hint ?? 1, z: at.z, older: after }, limit, signal, (d) => !allowEnvs.length || allowEnvs.includes(d.environment?.name ?? ''))) };
@@ -806,7 +794,7 @@ export class GitlabPlugin extends BasePlugin {
       .sort((a, b) => newer(a, b))
       .filter((r) => !after || newer(r, { startedAt: after.t, id: after.id }) > 0);
     const slice = all.slice(0, limit);
-    const deployments = await pool(slice, 4, async (r) => {
+    const deployments = await mapLimit(slice, 4, async (r) => {
       const rec = r.finishedAt ? r : await this.refreshRecord(r, signal);
       return fromRun(rec, { status: rec.toolStatus ?? 'running', web_url: rec.url, created_at: rec.startedAt, finished_at: rec.finishedAt });
     });

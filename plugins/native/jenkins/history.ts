@@ -14,6 +14,7 @@ import { allowList, type JenkinsConfig } from './config.js';
 import { BUILD_TREE } from './follow.js';
 import { jobPath, jobUrlPath, parseDeploymentId, toDeployment, type DeploymentT, type JenkinsBuild } from './map.js';
 import type { DeploymentRecords } from './store.js';
+import { mapLimit } from '../../../src/core/map-limit.js';
 
 interface HistoryParams { application?: string; environment?: string; node?: string; limit?: number; cursor?: string }
 /** Per job path: the last build number given (null: no more); `#records`: `<startedAt> <id>` of the last record given. */
@@ -207,28 +208,22 @@ export class History {
 
   /** The records not finished (running, pending) re-read from Jenkins, at most IN_FLIGHT at once; the record updated. */
   private async refresh(page: DeploymentT[], signal: AbortSignal): Promise<DeploymentT[]> {
-    const out = [...page];
-    const todo = out.map((d, i) => ({ d, i })).filter(({ d }) => d.status === 'running' || d.status === 'pending');
-    const worker = async () => {
-      for (let job = todo.shift(); job; job = todo.shift()) {
-        const id = parseDeploymentId(job.d.id);
-        if (!id) continue;
-        try {
-          const build = await this.client.json<JenkinsBuild>(`${jobUrlPath(id.path)}/${id.number}/api/json`, { query: new URLSearchParams({ tree: BUILD_TREE }), signal });
-          const d = job.d;
-          const now = toDeployment(build, { path: id.path, application: d.application, environment: d.environment, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter, targets: d.targets, executionId: d.executionId, initiatedBy: d.initiatedBy, previousVersion: d.previousVersion });
-          if (!now) continue;
-          // Still at an input step per the record and still building: it stays pending (INPUT_REQUIRED).
-          const merged = d.status === 'pending' && now.status === 'running' ? { ...now, status: d.status, toolStatus: d.toolStatus } : now;
-          this.records.put(merged);
-          out[job.i] = merged;
-        } catch (err) {
-          if (signal.aborted) throw err;
-          /* Jenkins unreachable or the build gone: the record as written */
-        }
+    return mapLimit(page, IN_FLIGHT, async (d) => {
+      if (d.status !== 'running' && d.status !== 'pending') return d;
+      const id = parseDeploymentId(d.id);
+      if (!id) return d;
+      try {
+        const build = await this.client.json<JenkinsBuild>(`${jobUrlPath(id.path)}/${id.number}/api/json`, { query: new URLSearchParams({ tree: BUILD_TREE }), signal });
+        const now = toDeployment(build, { path: id.path, application: d.application, environment: d.environment, versionParameter: this.cfg.versionParameter, environmentParameter: this.cfg.environmentParameter, targets: d.targets, executionId: d.executionId, initiatedBy: d.initiatedBy, previousVersion: d.previousVersion });
+        if (!now) return d;
+        // Still at an input step per the record and still building: it stays pending (INPUT_REQUIRED).
+        const merged = d.status === 'pending' && now.status === 'running' ? { ...now, status: d.status, toolStatus: d.toolStatus } : now;
+        this.records.put(merged);
+        return merged;
+      } catch (err) {
+        if (signal.aborted) throw err;
+        return d; // Jenkins unreachable or the build gone: the record as written
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, todo.length) }, worker));
-    return out;
+    });
   }
 }

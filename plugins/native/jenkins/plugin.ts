@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { deployExecute, deployHistory, deployRollback, deployStatus } from '../../../src/capabilities/index.js';
 import { SECRET_KEY_NAMES } from '../../../src/capabilities/sensitive.js';
 import { abortStatus } from '../../../src/core/abort.js';
+import { gitRefProblem } from '../../../src/core/git-ref.js';
 import { CapstanError, Errors, toCapstanError } from '../../../src/core/errors.js';
 import { BasePlugin, implement, type ExecutionContext, type HealthStatus, type ParamIssue, type PluginCapability, type TargetOutcome } from '../../../src/core/types.js';
 import { secretMask } from '../../../src/observability/secret-scrubber.js';
@@ -44,21 +45,12 @@ const summary = (e: CapstanError) => ({ category: e.category, code: e.code, titl
 export const RESERVED_PARAMETERS = ['delay', 'token', 'cause', 'json'];
 
 /**
- * Why a version (or environment) cannot be sent as the version parameter (it names a git ref for most deploy
- * jobs): git check-ref-format rules, and no control characters. undefined when fine.
+ * Why a version cannot be sent as the version parameter (it names a git ref for most deploy jobs): git's ref
+ * rules (src/core/git-ref.ts), and no whitespace of any kind. undefined when fine.
  */
 export function refProblem(v: string): string | undefined {
-  if (!v.trim()) return 'is empty';
-  if (/[\u0000-\u001f\u007f]/.test(v)) return 'holds a control character';
-  if (/\s/.test(v)) return 'holds a space';
-  if (/[~^:?*[\\]/.test(v)) return 'holds one of ~ ^ : ? * [ \\ (not a valid git ref)';
-  if (v.includes('..')) return "holds '..' (not a valid git ref)";
-  if (v.includes('@{') || v === '@') return "holds '@{' (not a valid git ref)";
-  if (v.startsWith('-')) return "starts with '-'";
-  if (v.startsWith('/') || v.endsWith('/') || v.includes('//')) return "has an empty '/' component";
-  if (v.endsWith('.') || v.endsWith('.lock')) return "ends with '.' or '.lock' (not a valid git ref)";
-  if (v.split('/').some((c) => c.startsWith('.') || c.endsWith('.lock'))) return "has a component starting with '.' or ending with '.lock'";
-  return undefined;
+  if (/\s/.test(v)) return 'it holds whitespace';
+  return gitRefProblem(v);
 }
 
 /** A failure with the run's abort cause: shutdown -> ServerClosing, timeout -> ExecutionTimeout, cancel -> none. */

@@ -2,10 +2,12 @@
 import t from 'tap';
 import pino from 'pino';
 import { Value } from '@sinclair/typebox/value';
-import { nextLink, rateLimitWaitMs, checkApiUrl, isTransient, mapLimit } from '../client.js';
+import { nextLink, rateLimitWaitMs, checkApiUrl, isTransient } from '../client.js';
+import { mapLimit } from '../../../../src/core/map-limit.js';
+import { gitRefProblem as badRef } from '../../../../src/core/git-ref.js';
 import { GitHubActionsConfigSchema, type GitHubActionsConfig } from '../config.js';
 import { applicationOf, deploymentId, fill, parseId, runId, runIdInUrl } from '../ids.js';
-import { badRef, decodeCursor, encodeCursor, GitHubActionsPlugin } from '../plugin.js';
+import { decodeCursor, encodeCursor, GitHubActionsPlugin } from '../plugin.js';
 import { deploymentStatus, runBlocked, runDone, runStatus, toolStatus } from '../status.js';
 import { Errors } from '../../../../src/core/errors.js';
 import { tempDir } from '../../../../test/helper.js';
