@@ -114,7 +114,8 @@ t.test('#13: identical requests with executionIdParameter are never merged', asy
 });
 
 t.test('#13: a merged (303) execution canceled does not stop the build the other follows', async (t) => {
-  fake.scenarios.push({ queuePolls: 3, script: ['Started\r\n', 'a\r\n', 'b\r\n', 'c\r\n', 'd\r\n', 'e\r\n', 'f\r\n', 'g\r\n', 'h\r\n', 'i\r\n', 'j\r\n', 'k\r\n', 'l\r\n', 'm\r\n', 'n\r\n', 'o\r\n', 'p\r\n', 'q\r\n', 'r\r\n', 's\r\n', 't\r\n', 'u\r\n', 'v\r\n', 'w\r\n', 'x\r\n', 'y\r\n', 'z\r\n'] });
+  // Long enough (a line per log read) to be still building while the test sees it run, however busy the machine.
+  fake.scenarios.push({ queuePolls: 3, script: ['Started\r\n', ...Array.from({ length: 300 }, (_, i) => `line ${i}\r\n`)] });
   const params = { application: 'shop', version: '7.6.0', environment: 'staging' };
   const first = await deploy(app, params, ['web1']);
   await until('queued', () => [...fake.queue.values()].some((q) => q.params.VERSION === '7.6.0'));
